@@ -1,0 +1,39 @@
+# The two commands a new user runs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test translations-update translations-compile bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+translations-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile -d lms/translations
+
+## Set up everything (virtualenv, database, demo accounts) and serve on http://127.0.0.1:5000
+run: translations-compile
+	$(BIN)/flask lms init
+	$(BIN)/flask lms seed-demo
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Install the test extras and run the whole suite
+test: $(VENV)/.installed-test translations-compile
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## After changing user-facing strings: extract them and merge into the Latvian catalogue
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i lms/translations/messages.pot -d lms/translations

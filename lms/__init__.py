@@ -1,0 +1,89 @@
+"""The learning platform: ``create_app()`` builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms import config
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``instance/config.py``, then ``LMS_*`` variables,
+    then ``overrides`` (tests pass theirs here)."""
+    instance_path = Path(os.environ.get("LMS_INSTANCE_PATH", config.REPO_ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(config.REPO_ROOT / "templates"),
+        static_folder=str(config.REPO_ROOT / "static"),
+    )
+    app.config.from_mapping(config.defaults(instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config.from_environment(os.environ))
+    if overrides:
+        app.config.from_mapping(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.load_secret_key(instance_path)
+    secure = app.config["LMS_BASE_URL"].startswith("https://")
+    app.config.setdefault("SESSION_COOKIE_SECURE", secure)
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    if app.config["LMS_PROXY_COUNT"]:
+        count = app.config["LMS_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from lms.core import i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.REPO_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.accounts import cli as accounts_cli  # noqa: F401  (adds commands to `flask lms`)
+    from lms.accounts.views import bp as accounts_bp
+    from lms.admin.views import bp as admin_bp
+    from lms.core import errors, i18n, templating
+    from lms.core.cli import lms_cli
+    from lms.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.cli.add_command(lms_cli)
+    i18n.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: write-ahead log so readers never block the writer, and real foreign keys."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

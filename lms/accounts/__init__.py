@@ -1,0 +1,1 @@
+"""People and their roles: registration, signing in, passwords, and the account itself."""

@@ -1,0 +1,154 @@
+import uuid
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from lms.accounts import forms, services
+from lms.core import mail
+from lms.core.auth import login_required
+from lms.core.forms import show_error
+from lms.core.urls import safe_next
+from lms.extensions import db, limiter, login_manager
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LMS_LOGIN_RATE_LIMIT"]
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Sessions carry the public id; a deactivated account is signed out at once."""
+    try:
+        public_id = uuid.UUID(user_id)
+    except ValueError:
+        return None
+    user = services.get_by_public_id(public_id)
+    return user if user is not None and user.active else None
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                username=form.username.data, email=form.email.data, password=form.password.data,
+                display_name=form.display_name.data, audience=form.audience.data,
+                locale=request.accept_languages.best_match(current_app.config["LMS_LANGUAGES"]),
+            )
+        except services.AccountError as error:
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    next_url = safe_next(request.args.get("next"), url_for("core.home"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("The username, e-mail address or password is not right."))
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(next_url)
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = forms.SettingsForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+    if form.validate_on_submit():
+        try:
+            services.update_settings(current_user, display_name=form.display_name.data,
+                                     locale=form.locale.data)
+        except services.AccountError as error:
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            flash(_("Your settings are saved."), "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except services.AccountError as error:
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def request_password_reset():
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.user_for_reset_request(form.email.data)
+        if user is not None:
+            token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
+            link = current_app.config["LMS_BASE_URL"].rstrip("/") + url_for(
+                "accounts.reset_password", token=token)
+            hours = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 3600 or 1
+            mail.send(mail.Message(
+                to=user.email,
+                subject=_("Reset your password"),
+                body=render_template("accounts/reset_email.txt", user=user, link=link, hours=hours),
+            ))
+        # The same answer whether or not the address has an account.
+        flash(_("If an account uses that address, we have sent it a link to choose a new password."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/request_reset.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    secret, max_age = current_app.config["SECRET_KEY"], current_app.config["LMS_PASSWORD_RESET_MAX_AGE"]
+    try:
+        services.user_for_reset_token(token, secret, max_age)
+    except services.AccountError as error:
+        return render_template("accounts/reset_invalid.html", message=error.message), 400
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, secret, max_age)
+        except services.AccountError as error:
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password is changed. You can sign in with it now."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)

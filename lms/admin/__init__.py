@@ -1,0 +1,1 @@
+"""The programme manager's pages: people and roles (later: credentials, figures)."""

@@ -1,0 +1,48 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.accounts.services import MIN_PASSWORD_LENGTH
+
+ROLE_CHOICES = [("learner", _l("Learner")), ("teacher", _l("Teacher")), ("admin", _l("Administrator"))]
+AUDIENCE_CHOICES = [("pupil", _l("Pupil")), ("adult", _l("Adult learner")), ("teacher", _l("Teacher"))]
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RolesForm(FlaskForm):
+    roles = CheckboxesField(_l("Roles"), choices=ROLE_CHOICES,
+                            validators=[DataRequired(message=_l("Choose at least one role."))])
+
+
+class NewUserForm(FlaskForm):
+    audience = RadioField(_l("Account for"), choices=AUDIENCE_CHOICES, default="pupil",
+                          validators=[DataRequired()])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)],
+                               description=_l("For pupils, a first name or a nickname is enough."))
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=32)])
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Email(), Length(max=254)],
+                       description=_l("Leave empty for pupils."))
+    password = PasswordField(_l("Initial password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
+                               message=_l("The password must have at least %(min)d characters."))])
+    roles = CheckboxesField(_l("Roles"), choices=ROLE_CHOICES, default=["learner"],
+                            validators=[DataRequired(message=_l("Choose at least one role."))])
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=[("", _l("Any role")), *ROLE_CHOICES], validators=[Optional()])
+    audience = SelectField(_l("Audience"), choices=[("", _l("Any audience")), *AUDIENCE_CHOICES],
+                           validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[("", _l("Active and inactive")),
+                                                ("active", _l("Active")), ("inactive", _l("Inactive"))],
+                         validators=[Optional()])

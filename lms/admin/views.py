@@ -1,0 +1,108 @@
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+
+from lms.accounts import services as accounts
+from lms.admin import forms
+from lms.core.auth import role_required
+from lms.core.forms import show_error
+from lms.extensions import db
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.context_processor
+def names():
+    return {"audience_names": dict(forms.AUDIENCE_CHOICES), "role_names": dict(forms.ROLE_CHOICES)}
+
+
+def _user_or_404(public_id: uuid.UUID):
+    user = accounts.get_by_public_id(public_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users")
+@role_required("admin")
+def list_users():
+    form = forms.SearchForm(request.args)
+    form.validate()
+    filters = accounts.UserFilter(
+        query=(form.q.data or "")[:100], role=form.role.data or None,
+        audience=form.audience.data or None, status=form.status.data or None,
+    )
+    page = request.args.get("page", 1, type=int)
+    users = accounts.search_users(filters, page=max(page, 1))
+    found = ngettext("%(num)s account found.", "%(num)s accounts found.", users.total,
+                     num=format_decimal(users.total))
+    return render_template("admin/list_users.html", form=form, users=users, found=found)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def create_user():
+    form = forms.NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                username=form.username.data, password=form.password.data,
+                display_name=form.display_name.data, audience=form.audience.data,
+                email=form.email.data, roles=form.roles.data,
+            )
+        except accounts.AccountError as error:
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            flash(_("Account %(username)s created.", username=user.username), "success")
+            return redirect(url_for("admin.show_user", public_id=user.public_id))
+    return render_template("admin/create_user.html", form=form)
+
+
+@bp.route("/users/<uuid:public_id>")
+@role_required("admin")
+def show_user(public_id):
+    user = _user_or_404(public_id)
+    form = forms.RolesForm(roles=sorted(user.roles))
+    return render_template("admin/show_user.html", user=user, form=form)
+
+
+@bp.route("/users/<uuid:public_id>/roles", methods=["POST"])
+@role_required("admin")
+def update_roles(public_id):
+    user = _user_or_404(public_id)
+    form = forms.RolesForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_roles(user, form.roles.data)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            show_error(form, error.message, "roles")
+        else:
+            db.session.commit()
+            flash(_("Roles of %(username)s saved.", username=user.username), "success")
+            return redirect(url_for("admin.show_user", public_id=user.public_id))
+    return render_template("admin/show_user.html", user=user, form=form), 400
+
+
+@bp.route("/users/<uuid:public_id>/active", methods=["POST"])
+@role_required("admin")
+def set_active(public_id):
+    user = _user_or_404(public_id)
+    wanted = request.form.get("active")
+    if wanted not in {"0", "1"}:
+        abort(400)
+    try:
+        accounts.set_active(user, wanted == "1")
+    except accounts.AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if user.active:
+            flash(_("%(username)s can sign in again.", username=user.username), "success")
+        else:
+            flash(_("%(username)s is deactivated and can no longer sign in.", username=user.username), "success")
+    return redirect(url_for("admin.show_user", public_id=user.public_id))

@@ -1,0 +1,162 @@
+"""Settings: built-in defaults, then ``instance/config.py``, then ``LMS_*`` environment
+variables, then the overrides a caller (a test) passes to ``create_app``.
+
+Every environment variable the platform reads is declared once in ``SETTINGS`` so the
+README's settings table and the code cannot drift apart (a test checks the README).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("lv", "en")
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a yes/no value such as 1 or 0, got {value!r}")
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"expected a whole number, got {value!r}") from None
+
+
+def _database_url(value: str) -> str:
+    """Accept the URLs hosting providers hand out and pin the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix):]
+    return value
+
+
+def _locale(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(f"expected one of {', '.join(LANGUAGES)}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    key: str
+    description: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS = (
+    Setting("LMS_DATABASE_URL", "SQLALCHEMY_DATABASE_URI",
+            "Database URL. Default: SQLite file `instance/lms.sqlite3`. "
+            "PostgreSQL: `postgresql://user:pass@host:5432/lms` (psycopg 3 is used).",
+            _database_url),
+    Setting("LMS_SECRET_KEY", "SECRET_KEY",
+            "Signs sessions and tokens. Default: generated once into `instance/secret_key`. "
+            "Set the same value on every app server."),
+    Setting("LMS_BASE_URL", "LMS_BASE_URL",
+            "Public address of the site, used in e-mailed links and xAPI identifiers. "
+            "Default: `http://127.0.0.1:5000`."),
+    Setting("LMS_DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE",
+            "Language when neither the account nor the browser names one: `lv` or `en`. Default: `lv`.",
+            _locale),
+    Setting("LMS_TIMEZONE", "BABEL_DEFAULT_TIMEZONE",
+            "Time zone for dates shown to people. Default: `Europe/Riga`."),
+    Setting("LMS_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI",
+            "Where login rate-limit counters live. Default: `memory://` (one server). "
+            "With several app servers use Redis, e.g. `redis://127.0.0.1:6379/0`."),
+    Setting("LMS_LOGIN_RATE_LIMIT", "LMS_LOGIN_RATE_LIMIT",
+            "Login attempts allowed per client address. Default: `10 per minute;50 per hour`."),
+    Setting("LMS_PASSWORD_RESET_MAX_AGE", "LMS_PASSWORD_RESET_MAX_AGE",
+            "Seconds a password-reset link stays valid. Default: `3600`.", _int),
+    Setting("LMS_MAIL_SERVER", "LMS_MAIL_SERVER",
+            "SMTP host. Unset: e-mails are written to the application log instead of sent."),
+    Setting("LMS_MAIL_PORT", "LMS_MAIL_PORT", "SMTP port. Default: `587`.", _int),
+    Setting("LMS_MAIL_USERNAME", "LMS_MAIL_USERNAME", "SMTP user name, if the server needs one."),
+    Setting("LMS_MAIL_PASSWORD", "LMS_MAIL_PASSWORD", "SMTP password, if the server needs one."),
+    Setting("LMS_MAIL_USE_TLS", "LMS_MAIL_USE_TLS",
+            "Use STARTTLS with the SMTP server: `1` or `0`. Default: `1`.", _bool),
+    Setting("LMS_MAIL_SENDER", "LMS_MAIL_SENDER",
+            "From address of e-mails. Default: `noreply@localhost`."),
+    Setting("LMS_PROXY_COUNT", "LMS_PROXY_COUNT",
+            "How many reverse proxies stand in front of the app (trusts their X-Forwarded-* "
+            "headers for the client address and scheme). Default: `0`.", _int),
+)
+
+
+def defaults(instance_path: Path) -> dict[str, Any]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'lms.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "LMS_BASE_URL": "http://127.0.0.1:5000",
+        "BABEL_DEFAULT_LOCALE": "lv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
+        "LMS_LANGUAGES": LANGUAGES,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LMS_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        "LMS_PASSWORD_RESET_MAX_AGE": 3600,
+        "LMS_MAIL_SERVER": None,
+        "LMS_MAIL_PORT": 587,
+        "LMS_MAIL_USERNAME": None,
+        "LMS_MAIL_PASSWORD": None,
+        "LMS_MAIL_USE_TLS": True,
+        "LMS_MAIL_SENDER": "noreply@localhost",
+        "LMS_PROXY_COUNT": 0,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    }
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value the platform cannot use; the message names it."""
+
+
+def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[setting.key] = setting.parse(raw)
+        except ValueError as error:
+            raise ConfigError(f"{setting.env}: {error}") from None
+    return values
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """Read ``instance/secret_key``, creating it on first run.
+
+    ``O_EXCL`` makes the first of several starting workers the only writer; the others
+    read what it wrote.
+    """
+    path = instance_path / "secret_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another worker may have created the file a moment ago and not yet written it.
+        for _ in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise ConfigError(f"{path} is empty: delete it to have a new key generated") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,35 @@
+"""Which language a page is shown in, and how a visitor changes it."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_decimal, get_locale
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}
+
+
+def select_locale() -> str:
+    """The account's setting, else the visitor's choice this session, else the browser's
+    ``Accept-Language``, else the site default."""
+    languages = current_app.config["LMS_LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or default
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["numberformat"] = format_decimal
+
+    @app.context_processor
+    def language_context():
+        return {
+            "current_locale": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "languages": app.config["LMS_LANGUAGES"],
+        }
