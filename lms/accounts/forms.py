@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
 
-LOCALE_CHOICES = [("", _l("As my browser asks")), ("lv", "Latviešu"), ("en", "English")]
+LOCALE_CHOICES = [SelectChoice("", _l("As my browser asks")), SelectChoice("lv", "Latviešu"),
+                  SelectChoice("en", "English")]
 
 
 def _password(label):
@@ -18,8 +19,8 @@ def _password(label):
 
 class RegisterForm(FlaskForm):
     audience = RadioField(_l("I am"), choices=[
-        ("adult", _l("an adult learner")),
-        ("teacher", _l("a teacher")),
+        SelectChoice("adult", _l("an adult learner")),
+        SelectChoice("teacher", _l("a teacher")),
     ], default="adult", validators=[DataRequired()])
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=80)],
                                description=_l("Shown to your teachers and on certificates."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
@@ -20,13 +22,25 @@ from lms.extensions import db
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD_LENGTH = 8
-PASSWORD_METHOD = "scrypt"
+PASSWORD_METHOD = "scrypt"  # werkzeug's default cost; tests set a cheaper one in config
 SELF_REGISTER_AUDIENCES = ("adult", "teacher")
 RESET_SALT = "lms.password-reset"
 
-# Checked against when no account matches, so a wrong username costs as long as a
-# wrong password and response times do not reveal which usernames exist.
-_DUMMY_HASH = generate_password_hash("not a real password", method=PASSWORD_METHOD)
+
+
+def _hash_method() -> str:
+    return current_app.config.get("LMS_PASSWORD_HASH_METHOD", PASSWORD_METHOD)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=_hash_method())
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    # Checked against when no account matches, so a wrong username costs as long as a
+    # wrong password and response times do not reveal which usernames exist.
+    return generate_password_hash("not a real password", method=method)
 
 
 class AccountError(ValueError):
@@ -119,7 +133,7 @@ def create_user(
         display_name=display_name,
         audience=audience,
         locale=locale or None,
-        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        password_hash=hash_password(password),
         role_links=[UserRole(role=role) for role in sorted(roles)],
     )
     db.session.add(user)
@@ -147,7 +161,7 @@ def authenticate(identifier: str, password: str) -> User | None:
     """The active user with these credentials, or None; never says which part was wrong."""
     user = find_by_login(identifier)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(_hash_method()), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
@@ -158,7 +172,7 @@ def authenticate(identifier: str, password: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     validate_password(password)
-    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    user.password_hash = hash_password(password)
     db.session.flush()
 
 

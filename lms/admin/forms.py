@@ -1,13 +1,22 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, SelectChoice, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
 
-ROLE_CHOICES = [("learner", _l("Learner")), ("teacher", _l("Teacher")), ("admin", _l("Administrator"))]
-AUDIENCE_CHOICES = [("pupil", _l("Pupil")), ("adult", _l("Adult learner")), ("teacher", _l("Teacher"))]
+ROLE_NAMES = {"learner": _l("Learner"), "teacher": _l("Teacher"), "admin": _l("Administrator")}
+AUDIENCE_NAMES = {"pupil": _l("Pupil"), "adult": _l("Adult learner"), "teacher": _l("Teacher")}
+
+
+def choices(names: dict, empty_label=None) -> list[SelectChoice]:
+    options = [SelectChoice("", empty_label)] if empty_label is not None else []
+    return options + [SelectChoice(value, label) for value, label in names.items()]
+
+
+ROLE_CHOICES = choices(ROLE_NAMES)
+AUDIENCE_CHOICES = choices(AUDIENCE_NAMES)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -40,9 +49,9 @@ class SearchForm(FlaskForm):
         csrf = False  # a GET search changes nothing
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=[("", _l("Any role")), *ROLE_CHOICES], validators=[Optional()])
-    audience = SelectField(_l("Audience"), choices=[("", _l("Any audience")), *AUDIENCE_CHOICES],
+    role = SelectField(_l("Role"), choices=choices(ROLE_NAMES, _l("Any role")), validators=[Optional()])
+    audience = SelectField(_l("Audience"), choices=choices(AUDIENCE_NAMES, _l("Any audience")),
                            validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("Active and inactive")),
-                                                ("active", _l("Active")), ("inactive", _l("Inactive"))],
+    status = SelectField(_l("Status"), choices=choices(
+        {"active": _l("Active"), "inactive": _l("Inactive")}, _l("Active and inactive")),
                          validators=[Optional()])

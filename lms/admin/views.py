@@ -15,7 +15,7 @@ bp = Blueprint("admin", __name__)
 
 @bp.context_processor
 def names():
-    return {"audience_names": dict(forms.AUDIENCE_CHOICES), "role_names": dict(forms.ROLE_CHOICES)}
+    return {"audience_names": forms.AUDIENCE_NAMES, "role_names": forms.ROLE_NAMES}
 
 
 def _user_or_404(public_id: uuid.UUID):
@@ -36,8 +36,8 @@ def list_users():
     )
     page = request.args.get("page", 1, type=int)
     users = accounts.search_users(filters, page=max(page, 1))
-    found = ngettext("%(num)s account found.", "%(num)s accounts found.", users.total,
-                     num=format_decimal(users.total))
+    found = ngettext("%(count)s account found.", "%(count)s accounts found.", users.total,
+                     count=format_decimal(users.total))
     return render_template("admin/list_users.html", form=form, users=users, found=found)
 
 

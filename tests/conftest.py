@@ -1,0 +1,161 @@
+"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL when
+``LMS_TEST_DATABASE_URL`` is set), a client, a CLI runner and a user of each role."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+
+from lms import create_app
+from lms.config import _database_url
+from lms.extensions import db
+from tests import factories
+
+POSTGRES_URL = os.environ.get("LMS_TEST_DATABASE_URL")
+TEST_PASSWORD = factories.PASSWORD
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite (a file per test)'}"
+
+
+def pytest_configure(config):
+    if os.environ.get("LMS_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
+        raise pytest.UsageError("LMS_REQUIRE_POSTGRES=1 but LMS_TEST_DATABASE_URL is not set")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    """Tests never read the developer's LMS_* settings or instance/ folder."""
+    for name in list(os.environ):
+        if name.startswith("LMS_") and not name.startswith(("LMS_TEST_", "LMS_REQUIRE_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    if POSTGRES_URL:
+        return _database_url(POSTGRES_URL)
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def drop_everything(engine) -> None:
+    """Remove every table, including Alembic's, whatever state a test left behind."""
+    db.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app with extra settings; its database starts empty and is dropped after."""
+    apps = []
+
+    def make(schema: bool = True, **overrides):
+        """``schema=False`` leaves the database untouched (tests that build it themselves)."""
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,  # the one place CSRF is off; tests/core checks it is on
+            "LMS_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # fast in tests, same code path
+            "SERVER_NAME": None,
+            **overrides,
+        }
+        app = create_app(config)
+        if schema:
+            with app.app_context():
+                drop_everything(db.engine)
+                db.create_all()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            try:
+                drop_everything(db.engine)
+            except sa.exc.OperationalError:
+                pass  # a test pointed this app at a database that cannot be reached
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """No app context is left pushed: Flask would reuse it for every test request, and
+    ``g`` (where Flask-Login keeps the signed-in user) would leak between requests."""
+    return make_app()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """``make_user("name", audience=..., roles=...)``. Inside ``ctx`` the user stays
+    attached to the session; otherwise it comes back detached with its fields loaded."""
+
+    def make(*args, **kwargs):
+        if has_app_context():
+            return factories.make_user(*args, **kwargs)
+        with app.app_context():
+            user = factories.make_user(*args, **kwargs)
+            db.session.refresh(user)
+            user.role_links  # load before detaching
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def adult(make_user):
+    return make_user("adult", audience="adult")
+
+
+@pytest.fixture
+def pupil(make_user):
+    return make_user("pupil", audience="pupil", email=None)
+
+
+@pytest.fixture
+def teacher(make_user):
+    return make_user("teacher", audience="teacher", roles=("learner", "teacher"))
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin", roles=("learner", "admin"))
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in through the real login form."""
+
+    def login(user, password: str = TEST_PASSWORD, **extra):
+        response = client.post("/login", data={"login": user.username, "password": password, **extra})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return login
