@@ -218,3 +218,32 @@ def test_login_attempts_are_rate_limited(make_app, make_user):
     assert "Too many attempts" in client.post("/login", data={"login": "janis", "password": PASSWORD},
                                               headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert client.get("/login").status_code == 200  # reading the form is not limited
+
+
+def test_two_app_servers_share_login_limits_through_redis(make_app, make_user):
+    """With several app servers, an attacker cannot multiply attempts by server."""
+    import os
+    import uuid
+
+    import pytest
+
+    url = os.environ.get("LMS_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("LMS_REQUIRE_REDIS") == "1":
+            pytest.fail("LMS_REQUIRE_REDIS=1 but LMS_TEST_REDIS_URL is not set")
+        pytest.skip("set LMS_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) to test Redis storage")
+    settings = {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4()}",
+                "LMS_LOGIN_RATE_LIMIT": "4 per minute"}
+    first, second = make_app(**settings), make_app(**settings)
+    make_user("janis")
+    codes = []
+    for app in (first, second, first, second, first):
+        codes.append(app.test_client().post("/login", data={"login": "janis", "password": "wrong pass"}).status_code)
+    assert codes == [200, 200, 200, 200, 429]
+    import redis
+
+    store = redis.Redis.from_url(url)
+    keys = store.keys(f"*{settings['RATELIMIT_KEY_PREFIX']}*")
+    assert keys, "the counters live in Redis, where every app server sees them"
+    store.delete(*keys)
+    store.close()

@@ -1,0 +1,105 @@
+"""Browser journeys: Debian's Chromium driven by pytest-playwright against a live server.
+
+Without Chromium these tests skip, unless ``LMS_REQUIRE_BROWSER=1`` (CI) makes that a
+failure. A screenshot of a failing test is kept under ``test-results/``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from werkzeug.serving import make_server
+
+from lms import create_app
+from lms.accounts import services
+from lms.extensions import db
+
+CHROMIUM = Path(os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium"))
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("LMS_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " and LMS_REQUIRE_BROWSER=1", pytrace=False)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        # Quiet start-up: no background calls to the outside, which this network refuses.
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The real app on a free loopback port, on its own SQLite database."""
+    folder = tmp_path_factory.mktemp("live")
+    os.environ.setdefault("LMS_INSTANCE_PATH", str(folder))
+    app = create_app({
+        "SECRET_KEY": "browser-tests",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
+        "LMS_LOGIN_RATE_LIMIT": "1000 per minute",
+        "LMS_PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    })
+    with app.app_context():
+        db.create_all()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    """Replaces pytest-base-url's fixture: pages are opened relative to the live server."""
+    return live_server.config["LIVE_URL"]
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB"}
+
+
+@pytest.fixture
+def live_user(live_server):
+    """``live_user("name", roles=...)`` creates an account on the live server's database."""
+
+    def make(username: str, password: str = "browser password", **fields):
+        fields.setdefault("audience", "adult")
+        fields.setdefault("display_name", username.title())
+        if fields["audience"] != "pupil":
+            fields.setdefault("email", f"{username}@example.org")
+        with live_server.app_context():
+            services.create_user(username=username, password=password, **fields)
+            db.session.commit()
+        return username, password
+
+    return make
+
+
+@pytest.fixture
+def accessible():
+    """``accessible(page)`` scans the page with axe-core: no serious or critical problem."""
+
+    def check(page) -> None:
+        results = _axe.run(page)
+        bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+        details = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}" for v in bad]
+        assert details == [], f"{page.url}: " + "; ".join(details)
+
+    return check
