@@ -1,9 +1,27 @@
 """The first journeys a person takes: register, sign in, switch language, sign out."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+
+
+def fill_registration(page, name, username, email, password="a strong password"):
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Repeat the password").fill(password)
+    page.get_by_role("button", name="Create the account").click()
+
+
+def sign_in(page, username, password):
+    page.goto("/login")
+    page.get_by_label("Username or e-mail address").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").last.click()
 
 
 def test_an_adult_registers_and_lands_signed_in(page, accessible):
@@ -12,12 +30,7 @@ def test_an_adult_registers_and_lands_signed_in(page, accessible):
     page.get_by_role("link", name="Register").first.click()
     accessible(page)
     page.get_by_label("an adult learner").check()
-    page.get_by_label("Your name").fill("Laura Kalniņa")
-    page.get_by_label("Username").fill("laura")
-    page.get_by_label("E-mail address").fill("laura@example.org")
-    page.get_by_label("Password", exact=True).fill("a strong password")
-    page.get_by_label("Repeat the password").fill("a strong password")
-    page.get_by_role("button", name="Create the account").click()
+    fill_registration(page, "Laura Kalniņa", "laura", "laura@example.org")
     expect(page.get_by_text("Welcome, Laura Kalniņa! Your account is ready.")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     accessible(page)
@@ -26,12 +39,7 @@ def test_an_adult_registers_and_lands_signed_in(page, accessible):
 def test_a_registration_mistake_is_shown_at_the_field(page, accessible, live_user):
     live_user("taken")
     page.goto("/register")
-    page.get_by_label("Your name").fill("Someone")
-    page.get_by_label("Username").fill("taken")
-    page.get_by_label("E-mail address").fill("someone@example.org")
-    page.get_by_label("Password", exact=True).fill("a strong password")
-    page.get_by_label("Repeat the password").fill("a strong password")
-    page.get_by_role("button", name="Create the account").click()
+    fill_registration(page, "Someone", "taken", "someone@example.org")
     expect(page.get_by_text("This username is taken. Please choose another.")).to_be_visible()
     expect(page.get_by_label("Username")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("E-mail address")).to_have_value("someone@example.org")
@@ -41,11 +49,7 @@ def test_a_registration_mistake_is_shown_at_the_field(page, accessible, live_use
 
 def test_sign_in_switch_language_and_sign_out(page, accessible, live_user):
     username, password = live_user("martins")
-    page.goto("/login")
-    accessible(page)
-    page.get_by_label("Username or e-mail address").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").last.click()
+    sign_in(page, username, password)
     expect(page.get_by_text("Signed in as Martins.")).to_be_visible()
 
     page.get_by_role("button", name="Latviešu").click()
@@ -65,10 +69,7 @@ def test_sign_in_switch_language_and_sign_out(page, accessible, live_user):
 
 def test_a_wrong_password_gets_one_generic_message(page, accessible, live_user):
     username, _ = live_user("ieva")
-    page.goto("/login")
-    page.get_by_label("Username or e-mail address").fill(username)
-    page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Sign in").last.click()
+    sign_in(page, username, "not the password")
     expect(page.get_by_role("alert")).to_have_text("The username, e-mail address or password is not right.")
     expect(page.get_by_label("Username or e-mail address")).to_have_value(username)
     accessible(page)
@@ -77,10 +78,7 @@ def test_a_wrong_password_gets_one_generic_message(page, accessible, live_user):
 def test_an_admin_finds_a_user_and_deactivates_them(page, accessible, live_user):
     admin, password = live_user("chief", roles=("learner", "admin"))
     live_user("leaver")
-    page.goto("/login")
-    page.get_by_label("Username or e-mail address").fill(admin)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").last.click()
+    sign_in(page, admin, password)
     page.get_by_role("link", name="Users").click()
     accessible(page)
     page.get_by_label("Search").fill("leaver")
@@ -89,4 +87,27 @@ def test_an_admin_finds_a_user_and_deactivates_them(page, accessible, live_user)
     accessible(page)
     page.get_by_role("button", name="Deactivate").click()
     expect(page.get_by_text("leaver is deactivated and can no longer sign in.")).to_be_visible()
+    accessible(page)
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(page, accessible, live_user, caplog):
+    caplog.set_level("INFO", logger="lms.mail")
+    username, _ = live_user("forgetful")
+    page.goto("/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    accessible(page)
+    page.get_by_label("E-mail address").fill("forgetful@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_text("we have sent it a link", exact=False)).to_be_visible()
+    mail = "\n".join(r.getMessage() for r in caplog.records if r.name == "lms.mail")
+    path = re.search(r"https?://[^/\s]+(/password/reset/\S+)", mail).group(1)
+    page.goto(path)
+    accessible(page)
+    page.get_by_label("New password", exact=True).fill("my new password")
+    page.get_by_label("Repeat the new password").fill("my new password")
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page.get_by_text("Your password is changed. You can sign in with it now.")).to_be_visible()
+    sign_in(page, username, "my new password")
+    expect(page.get_by_text("Signed in as Forgetful.")).to_be_visible()
+    page.goto("/account/password")
     accessible(page)
