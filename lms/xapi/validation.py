@@ -1,0 +1,276 @@
+"""Structural checks of xAPI 1.0.3 statements; every problem is named by its JSON path."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+DURATION = re.compile(
+    r"^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
+    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
+)
+SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
+INTERACTION_TYPES = {"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
+                     "sequencing", "likert", "numeric", "other"}
+STATEMENT_KEYS = {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored",
+                  "authority", "version", "attachments"}
+
+
+class Problems(list):
+    def add(self, path: str, message: str) -> None:
+        self.append(f"{path}: {message}")
+
+
+def is_uuid(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str) or "T" not in value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed
+
+
+def _object(value, path, problems) -> bool:
+    if not isinstance(value, dict):
+        problems.add(path, "must be a JSON object")
+        return False
+    return True
+
+
+def _iri(value, path, problems) -> None:
+    if not isinstance(value, str) or not IRI.match(value):
+        problems.add(path, "must be an absolute IRI")
+
+
+def _language_map(value, path, problems) -> None:
+    if not _object(value, path, problems):
+        return
+    for tag, text in value.items():
+        if not LANGUAGE_TAG.match(tag):
+            problems.add(f"{path}.{tag}", "is not a language tag (RFC 5646)")
+        if not isinstance(text, str):
+            problems.add(f"{path}.{tag}", "must be a string")
+
+
+def _extensions(value, path, problems) -> None:
+    if not _object(value, path, problems):
+        return
+    for key in value:
+        _iri(key, f"{path}[{key!r}]", problems)
+
+
+def _agent(value, path, problems, *, group_allowed=True) -> None:
+    if not _object(value, path, problems):
+        return
+    kind = value.get("objectType", "Agent")
+    if kind == "Group" and group_allowed:
+        members = value.get("member")
+        if members is not None:
+            if not isinstance(members, list):
+                problems.add(f"{path}.member", "must be an array")
+            else:
+                for index, member in enumerate(members):
+                    _agent(member, f"{path}.member[{index}]", problems, group_allowed=False)
+        if not members and not _ifis(value):
+            problems.add(path, "an anonymous group needs members")
+        if _ifis(value):
+            _check_ifi(value, path, problems)
+        return
+    if kind != "Agent":
+        problems.add(f"{path}.objectType", "must be Agent" + (" or Group" if group_allowed else ""))
+        return
+    _check_ifi(value, path, problems)
+
+
+def _ifis(value) -> list[str]:
+    return [key for key in ("mbox", "mbox_sha1sum", "openid", "account") if key in value]
+
+
+def _check_ifi(value, path, problems) -> None:
+    ifis = _ifis(value)
+    if len(ifis) != 1:
+        problems.add(path, "must have exactly one of mbox, mbox_sha1sum, openid, account")
+        return
+    key = ifis[0]
+    ifi = value[key]
+    if key == "mbox" and (not isinstance(ifi, str) or not ifi.startswith("mailto:")):
+        problems.add(f"{path}.mbox", "must be a mailto: IRI")
+    elif key == "mbox_sha1sum" and (not isinstance(ifi, str) or not SHA1.match(ifi)):
+        problems.add(f"{path}.mbox_sha1sum", "must be a SHA-1 hex digest")
+    elif key == "openid":
+        _iri(ifi, f"{path}.openid", problems)
+    elif key == "account":
+        if _object(ifi, f"{path}.account", problems):
+            _iri(ifi.get("homePage"), f"{path}.account.homePage", problems)
+            if not isinstance(ifi.get("name"), str) or not ifi.get("name"):
+                problems.add(f"{path}.account.name", "must be a non-empty string")
+    if "name" in value and not isinstance(value["name"], str):
+        problems.add(f"{path}.name", "must be a string")
+
+
+def _activity(value, path, problems) -> None:
+    _iri(value.get("id"), f"{path}.id", problems)
+    definition = value.get("definition")
+    if definition is None:
+        return
+    dpath = f"{path}.definition"
+    if not _object(definition, dpath, problems):
+        return
+    for key in ("name", "description"):
+        if key in definition:
+            _language_map(definition[key], f"{dpath}.{key}", problems)
+    if "type" in definition:
+        _iri(definition["type"], f"{dpath}.type", problems)
+    if "moreInfo" in definition:
+        _iri(definition["moreInfo"], f"{dpath}.moreInfo", problems)
+    if "interactionType" in definition and definition["interactionType"] not in INTERACTION_TYPES:
+        problems.add(f"{dpath}.interactionType", "is not an xAPI interaction type")
+    if "extensions" in definition:
+        _extensions(definition["extensions"], f"{dpath}.extensions", problems)
+
+
+def _statement_object(value, path, problems, *, sub=False) -> None:
+    if not _object(value, path, problems):
+        return
+    kind = value.get("objectType", "Activity")
+    if kind == "Activity":
+        _activity(value, path, problems)
+    elif kind in ("Agent", "Group"):
+        _agent(value, path, problems)
+    elif kind == "StatementRef":
+        if not is_uuid(value.get("id")):
+            problems.add(f"{path}.id", "must be a UUID")
+    elif kind == "SubStatement" and not sub:
+        for key in ("id", "stored", "version", "authority"):
+            if key in value:
+                problems.add(f"{path}.{key}", "is not allowed in a SubStatement")
+        _statement_body(value, path, problems, sub=True)
+    else:
+        problems.add(f"{path}.objectType", f"{kind!r} is not allowed here")
+
+
+def _result(value, path, problems) -> None:
+    if not _object(value, path, problems):
+        return
+    score = value.get("score")
+    if score is not None and _object(score, f"{path}.score", problems):
+        for key in ("scaled", "raw", "min", "max"):
+            if key in score and (isinstance(score[key], bool) or not isinstance(score[key], (int, float))):
+                problems.add(f"{path}.score.{key}", "must be a number")
+        scaled = score.get("scaled")
+        if isinstance(scaled, (int, float)) and not -1 <= scaled <= 1:
+            problems.add(f"{path}.score.scaled", "must be between -1 and 1")
+        low, high, raw = score.get("min"), score.get("max"), score.get("raw")
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low >= high:
+            problems.add(f"{path}.score.min", "must be less than max")
+        if isinstance(raw, (int, float)):
+            if isinstance(low, (int, float)) and raw < low:
+                problems.add(f"{path}.score.raw", "must not be less than min")
+            if isinstance(high, (int, float)) and raw > high:
+                problems.add(f"{path}.score.raw", "must not be more than max")
+    for key in ("success", "completion"):
+        if key in value and not isinstance(value[key], bool):
+            problems.add(f"{path}.{key}", "must be true or false")
+    if "response" in value and not isinstance(value["response"], str):
+        problems.add(f"{path}.response", "must be a string")
+    if "duration" in value and (not isinstance(value["duration"], str) or not DURATION.match(value["duration"])):
+        problems.add(f"{path}.duration", "must be an ISO 8601 duration such as PT1M30S")
+    if "extensions" in value:
+        _extensions(value["extensions"], f"{path}.extensions", problems)
+
+
+def _context(value, path, problems, object_kind) -> None:
+    if not _object(value, path, problems):
+        return
+    if "registration" in value and not is_uuid(value["registration"]):
+        problems.add(f"{path}.registration", "must be a UUID")
+    if "instructor" in value:
+        _agent(value["instructor"], f"{path}.instructor", problems)
+    if "team" in value:
+        if not isinstance(value["team"], dict) or value["team"].get("objectType") != "Group":
+            problems.add(f"{path}.team", "must be a Group")
+        else:
+            _agent(value["team"], f"{path}.team", problems)
+    activities = value.get("contextActivities")
+    if activities is not None and _object(activities, f"{path}.contextActivities", problems):
+        for key, entries in activities.items():
+            kpath = f"{path}.contextActivities.{key}"
+            if key not in ("parent", "grouping", "category", "other"):
+                problems.add(kpath, "must be parent, grouping, category or other")
+                continue
+            for index, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+                if _object(entry, f"{kpath}[{index}]", problems):
+                    if entry.get("objectType", "Activity") != "Activity":
+                        problems.add(f"{kpath}[{index}].objectType", "must be Activity")
+                    _activity(entry, f"{kpath}[{index}]", problems)
+    for key in ("revision", "platform"):
+        if key in value:
+            if not isinstance(value[key], str):
+                problems.add(f"{path}.{key}", "must be a string")
+            if object_kind != "Activity":
+                problems.add(f"{path}.{key}", "is only allowed when the object is an Activity")
+    if "language" in value and (not isinstance(value["language"], str) or not LANGUAGE_TAG.match(value["language"])):
+        problems.add(f"{path}.language", "is not a language tag (RFC 5646)")
+    if "statement" in value:
+        ref = value["statement"]
+        if not isinstance(ref, dict) or ref.get("objectType") != "StatementRef" or not is_uuid(ref.get("id")):
+            problems.add(f"{path}.statement", "must be a StatementRef with a UUID id")
+    if "extensions" in value:
+        _extensions(value["extensions"], f"{path}.extensions", problems)
+
+
+def _statement_body(value, path, problems, *, sub=False) -> None:
+    for key in ("actor", "verb", "object"):
+        if key not in value:
+            problems.add(f"{path}.{key}" if path else key, "is required")
+    prefix = f"{path}." if path else ""
+    if "actor" in value:
+        _agent(value["actor"], f"{prefix}actor", problems)
+    verb = value.get("verb")
+    if verb is not None and _object(verb, f"{prefix}verb", problems):
+        _iri(verb.get("id"), f"{prefix}verb.id", problems)
+        if "display" in verb:
+            _language_map(verb["display"], f"{prefix}verb.display", problems)
+    if "object" in value:
+        _statement_object(value["object"], f"{prefix}object", problems, sub=sub)
+    if "result" in value:
+        _result(value["result"], f"{prefix}result", problems)
+    if "context" in value:
+        kind = value.get("object", {}).get("objectType", "Activity") if isinstance(value.get("object"), dict) else None
+        _context(value["context"], f"{prefix}context", problems, kind)
+    if "timestamp" in value and parse_timestamp(value["timestamp"]) is None:
+        problems.add(f"{prefix}timestamp", "must be an ISO 8601 date and time")
+
+
+def validate_statement(statement: Any) -> list[str]:
+    """Every problem found in one statement, as ``path: message`` strings."""
+    problems = Problems()
+    if not isinstance(statement, dict):
+        problems.add("statement", "must be a JSON object")
+        return problems
+    for key in statement:
+        if key not in STATEMENT_KEYS:
+            problems.add(key, "is not a statement property")
+    if "id" in statement and not is_uuid(statement["id"]):
+        problems.add("id", "must be a UUID")
+    if "version" in statement and (not isinstance(statement["version"], str)
+                                   or not re.match(r"^1\.0(\.\d+)?$", statement["version"])):
+        problems.add("version", "must be 1.0.x")
+    if "authority" in statement:
+        _agent(statement["authority"], "authority", problems)
+    _statement_body(statement, "", problems)
+    return problems

@@ -1,0 +1,123 @@
+"""The platform's xAPI profile (DESIGN.md "xAPI vocabulary"), built with TinCanPython.
+
+Other domains build their statements with these helpers, never by hand-assembled dicts,
+so every statement has the same actor form, activity ids, types and context."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from flask import current_app
+from tincan import (
+    Activity,
+    ActivityDefinition,
+    Agent,
+    AgentAccount,
+    Context,
+    ContextActivities,
+    LanguageMap,
+    Result,
+    Score,
+    Statement,
+    Verb,
+)
+
+VERB_BASE = "http://adlnet.gov/expapi/verbs/"
+TYPE_BASE = "http://adlnet.gov/expapi/activities/"
+VERBS = ("registered", "experienced", "answered", "attempted", "passed", "failed", "completed", "progressed")
+ACTIVITY_TYPES = {
+    "course": TYPE_BASE + "course",
+    "module": TYPE_BASE + "module",
+    "lesson": TYPE_BASE + "lesson",
+    "quiz": TYPE_BASE + "assessment",
+    "exercise": TYPE_BASE + "assessment",
+    "question": TYPE_BASE + "cmi.interaction",
+    "track": TYPE_BASE + "course",  # a track is a programme of courses
+    "profile": TYPE_BASE + "profile",
+}
+PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
+PLATFORM = "Digital Skills Platform"
+
+
+def base_url() -> str:
+    return current_app.config["LMS_BASE_URL"].rstrip("/")
+
+
+def activity_id(kind: str, *slugs: str) -> str:
+    """``<base>/xapi/activities/<kind>/<course-slug>[/<item-slug>...]``: slugs, never ids."""
+    return f"{base_url()}/xapi/activities/{kind}/" + "/".join(slugs)
+
+
+def profile_iri() -> str:
+    return f"{base_url()}/xapi/profile"
+
+
+def actor(public_id: uuid.UUID | str) -> Agent:
+    """A learner by their public id only: no name, no e-mail address."""
+    return Agent(account=AgentAccount(home_page=base_url(), name=str(public_id)))
+
+
+def verb(name: str) -> Verb:
+    if name not in VERBS:
+        raise ValueError(f"{name!r} is not in the platform's vocabulary")
+    return Verb(id=VERB_BASE + name, display=LanguageMap({"en-US": name}))
+
+
+def activity(kind: str, slugs: tuple[str, ...], name: str, language: str, *,
+             interaction: dict | None = None) -> Activity:
+    """An activity of the platform; ``interaction`` adds cmi.interaction fields
+    (``interactionType``, ``choices``, ``correctResponsesPattern``) to a question."""
+    definition = ActivityDefinition(type=ACTIVITY_TYPES[kind], name=LanguageMap({language: name}))
+    if interaction:
+        for key, value in interaction.items():
+            setattr(definition, key, value)
+    return Activity(id=activity_id(kind, *slugs), definition=definition)
+
+
+def context(*, registration: uuid.UUID | None, language: str, parent: list[Activity] | None = None,
+            grouping: list[Activity] | None = None, extensions: dict | None = None) -> Context:
+    category = Activity(id=profile_iri(), definition=ActivityDefinition(type=ACTIVITY_TYPES["profile"]))
+    activities = ContextActivities(category=[category])
+    if parent:
+        activities.parent = parent
+    if grouping:
+        activities.grouping = grouping
+    ctx = Context(context_activities=activities, platform=PLATFORM, language=language)
+    if registration is not None:
+        ctx.registration = registration
+    if extensions:
+        ctx.extensions = extensions
+    return ctx
+
+
+def result(*, scaled: float | None = None, raw: float | None = None, max_points: float | None = None,
+           success: bool | None = None, completion: bool | None = None, response: str | None = None,
+           progress: int | None = None) -> Result:
+    out = Result()
+    if scaled is not None:
+        score = Score(scaled=round(scaled, 4))
+        if raw is not None and max_points:
+            score.raw, score.min, score.max = raw, 0, max_points
+        out.score = score
+    if success is not None:
+        out.success = success
+    if completion is not None:
+        out.completion = completion
+    if response is not None:
+        out.response = response
+    if progress is not None:
+        out.extensions = {PROGRESS: progress}
+    return out
+
+
+def statement(actor_: Agent, verb_name: str, object_: Activity, *, context_: Context | None = None,
+              result_: Result | None = None, timestamp: datetime | None = None) -> Statement:
+    made = Statement(actor=actor_, verb=verb(verb_name), object=object_,
+                     timestamp=timestamp or datetime.now(timezone.utc))
+    made.id = uuid.uuid4()
+    if context_ is not None:
+        made.context = context_
+    if result_ is not None:
+        made.result = result_
+    return made
