@@ -49,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from lms import models  # noqa: F401  (the whole schema, for migrations and create_all)
     from lms.core import i18n
 
     db.init_app(app)
@@ -67,6 +68,10 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts import cli as accounts_cli  # noqa: F401  (adds commands to `flask lms`)
     from lms.accounts.views import bp as accounts_bp
     from lms.admin.views import bp as admin_bp
+    from lms.catalog.views import bp as catalog_bp
+    from lms.content.cli import courses_cli
+    from lms.learning.views import bp as learning_bp
+    from lms.xapi.views import bp as xapi_bp
     from lms.core import errors, i18n, templating
     from lms.core.cli import lms_cli
     from lms.core.views import bp as core_bp
@@ -74,7 +79,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(xapi_bp)
     app.cli.add_command(lms_cli)
+    app.cli.add_command(courses_cli)
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

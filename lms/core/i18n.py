@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}
@@ -25,6 +25,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["numberformat"] = format_decimal
+    app.jinja_env.filters["percentformat"] = format_percent
 
     @app.context_processor
     def language_context():

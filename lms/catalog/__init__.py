@@ -1,0 +1,1 @@
+"""Courses, their modules and items (lessons, quizzes), and the catalogue learners browse."""

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import utcnow
+from lms.extensions import db
+from lms.xapi.models import Json
+
+LEVELS = ("beginner", "intermediate", "advanced")
+STATUSES = ("draft", "published")
+ITEM_KINDS = ("lesson", "quiz")
+LESSON_COMPLETION = ("mark_done", "on_open")
+
+
+class Course(db.Model):
+    """A course imported from ``courses/<slug>/``; the slug is its identity."""
+
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    audiences: Mapped[list] = mapped_column(Json)
+    track: Mapped[str] = mapped_column(sa.String(64), index=True)
+    level: Mapped[str] = mapped_column(sa.String(16))
+    estimated_hours: Mapped[float]
+    status: Mapped[str] = mapped_column(sa.String(16), default="draft")
+    competences: Mapped[list] = mapped_column(Json, default=list)
+    lesson_completion: Mapped[str] = mapped_column(sa.String(16), default="mark_done")
+    archived: Mapped[bool] = mapped_column(default=False)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position", cascade="all, delete-orphan")
+    items: Mapped[list[Item]] = relationship(
+        back_populates="course", order_by="Item.position", cascade="all, delete-orphan",
+        overlaps="module,items")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published" and not self.archived
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+
+class Module(db.Model):
+    __tablename__ = "course_module"
+    __table_args__ = (sa.UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    position: Mapped[int]
+    optional: Mapped[bool] = mapped_column(default=False)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    items: Mapped[list[Item]] = relationship(back_populates="module", order_by="Item.position",
+                                             overlaps="items")
+
+
+class Item(db.Model):
+    """A lesson or a quiz. Lesson HTML is rendered and sanitised at import; a quiz keeps
+    its questions (with answers, never sent to the browser) as data."""
+
+    __tablename__ = "course_item"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "slug"),
+        sa.CheckConstraint("kind IN ('lesson', 'quiz')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("course_module.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[int]  # across the whole course, so "next" is position + 1
+    optional: Mapped[bool] = mapped_column(default=False)
+    archived: Mapped[bool] = mapped_column(default=False)
+    minutes: Mapped[int | None]
+    competences: Mapped[list] = mapped_column(Json, default=list)
+    html: Mapped[str | None] = mapped_column(sa.Text)        # lessons; quiz intro
+    pass_mark: Mapped[int | None]                             # quizzes, percent
+    max_attempts: Mapped[int | None]                          # quizzes; None: unlimited
+    questions: Mapped[list | None] = mapped_column(Json)      # quizzes
+
+    course: Mapped[Course] = relationship(back_populates="items", overlaps="items")
+    module: Mapped[Module] = relationship(back_populates="items", overlaps="items")
+
+    @property
+    def total_points(self) -> float:
+        return sum(q.get("points", 1) for q in self.questions or [])
+
+    def __repr__(self) -> str:
+        return f"<Item {self.kind} {self.slug}>"

@@ -1,0 +1,83 @@
+"""Catalogue queries: what a visitor may browse and open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from lms.catalog.models import LEVELS, Course, Item, Module
+from lms.extensions import db
+
+
+@dataclass(frozen=True)
+class CourseFilter:
+    query: str = ""
+    audience: str | None = None
+    track: str | None = None
+    level: str | None = None
+    language: str | None = None
+
+
+def _like(text: str) -> str:
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_courses(filters: CourseFilter, *, include_drafts: bool = False) -> list[Course]:
+    """Courses matching the filters; drafts only for those who may see them (admins)."""
+    statement = sa.select(Course).where(Course.archived.is_(False)).order_by(Course.title)
+    if not include_drafts:
+        statement = statement.where(Course.status == "published")
+    if filters.query:
+        pattern = _like(filters.query)
+        statement = statement.where(sa.or_(sa.func.lower(Course.title).like(pattern, escape="\\"),
+                                           sa.func.lower(Course.summary).like(pattern, escape="\\")))
+    if filters.track:
+        statement = statement.where(Course.track == filters.track)
+    if filters.level in LEVELS:
+        statement = statement.where(Course.level == filters.level)
+    if filters.language:
+        statement = statement.where(Course.language == filters.language)
+    courses = list(db.session.scalars(statement))
+    if filters.audience:
+        # Audiences are a short JSON list; filtering here works the same on SQLite and PostgreSQL.
+        courses = [course for course in courses if filters.audience in course.audiences]
+    return courses
+
+
+def tracks(*, include_drafts: bool = False) -> list[str]:
+    statement = sa.select(Course.track).where(Course.archived.is_(False)).distinct().order_by(Course.track)
+    if not include_drafts:
+        statement = statement.where(Course.status == "published")
+    return list(db.session.scalars(statement))
+
+
+def get_course(slug: str, *, include_drafts: bool = False) -> Course | None:
+    course = db.session.scalar(
+        sa.select(Course).where(Course.slug == slug, Course.archived.is_(False))
+        .options(selectinload(Course.modules), selectinload(Course.items)))
+    if course is None or (course.status != "published" and not include_drafts):
+        return None
+    return course
+
+
+def live_modules(course: Course) -> list[Module]:
+    return [module for module in course.modules if not module.archived]
+
+
+def live_items(course: Course) -> list[Item]:
+    """The course's items in order, without archived ones."""
+    modules = {module.id: module for module in live_modules(course)}
+    return [item for item in course.items if not item.archived and item.module_id in modules]
+
+
+def required_items(course: Course) -> list[Item]:
+    """What completing the course needs: items not optional, in modules not optional."""
+    optional_modules = {module.id for module in course.modules if module.optional}
+    return [item for item in live_items(course) if not item.optional and item.module_id not in optional_modules]
+
+
+def find_item(course: Course, slug: str) -> Item | None:
+    return next((item for item in live_items(course) if item.slug == slug), None)

@@ -1,0 +1,57 @@
+from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from lms.catalog import forms, services
+from lms.learning import services as learning
+
+bp = Blueprint("catalog", __name__)
+
+TRACK_NAMES = {
+    "after-school": _l("After-school activities"),
+    "digital-essentials": _l("Digital essentials"),
+    "digital-pedagogy": _l("Digital pedagogy"),
+    "js-react": _l("JavaScript and React"),
+}
+
+
+def can_see_drafts() -> bool:
+    return current_user.is_authenticated and current_user.has_role("admin")
+
+
+@bp.app_context_processor
+def catalogue_names():
+    return {"track_names": TRACK_NAMES, "level_names": forms.LEVEL_NAMES,
+            "audience_group_names": forms.AUDIENCE_NAMES, "content_language_names": forms.LANGUAGE_NAMES}
+
+
+@bp.route("/courses")
+def list_courses():
+    drafts = can_see_drafts()
+    form = forms.CatalogueFilterForm(request.args)
+    form.track.choices = [SelectChoice("", _l("All tracks"))] + [
+        SelectChoice(track, TRACK_NAMES.get(track, track)) for track in services.tracks(include_drafts=drafts)]
+    form.validate()
+    filters = services.CourseFilter(
+        query=(form.q.data or "")[:100],
+        audience=form.audience.data if form.audience.data in forms.AUDIENCE_NAMES else None,
+        track=form.track.data or None, level=form.level.data or None,
+        language=form.language.data if form.language.data in forms.LANGUAGE_NAMES else None,
+    )
+    courses = services.list_courses(filters, include_drafts=drafts)
+    return render_template("catalog/list_courses.html", form=form, courses=courses)
+
+
+@bp.route("/courses/<slug>")
+def show_course(slug):
+    course = services.get_course(slug, include_drafts=can_see_drafts())
+    if course is None:
+        abort(404)
+    enrollment = learning.active_enrollment(current_user, course) if current_user.is_authenticated else None
+    progress = learning.progress_by_item(enrollment) if enrollment else {}
+    return render_template(
+        "catalog/show_course.html", course=course, modules=services.live_modules(course),
+        items=services.live_items(course), enrollment=enrollment, progress=progress,
+        next_item=learning.continue_item(enrollment, progress) if enrollment else None,
+    )

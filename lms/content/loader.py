@@ -1,0 +1,491 @@
+"""Read and check course packages. Nothing here touches the database: ``load()`` returns
+checked, plain data and every problem found, each naming file, line and field."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lms.content import competences
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+AUDIENCES = ("pupil", "adult", "teacher")
+LANGUAGES = ("lv", "en")
+LEVELS = ("beginner", "intermediate", "advanced")
+STATUSES = ("draft", "published")
+LESSON_COMPLETION = ("mark_done", "on_open")
+QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "text")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    title: str
+    body: str
+    minutes: int | None
+    competences: list[str]
+
+
+@dataclass
+class QuizSpec:
+    slug: str
+    title: str
+    intro: str | None
+    pass_mark: int
+    max_attempts: int | None
+    competences: list[str]
+    questions: list[dict]
+
+
+@dataclass
+class ItemRef:
+    kind: str
+    slug: str
+    optional: bool
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    title: str
+    summary: str | None
+    optional: bool
+    items: list[ItemRef]
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    folder: Path
+    title: str = ""
+    summary: str = ""
+    language: str = "en"
+    audiences: list[str] = field(default_factory=list)
+    track: str = ""
+    level: str = "beginner"
+    estimated_hours: float = 0
+    status: str = "draft"
+    competences: list[str] = field(default_factory=list)
+    lesson_completion: str = "mark_done"
+    modules: list[ModuleSpec] = field(default_factory=list)
+    lessons: dict[str, LessonSpec] = field(default_factory=dict)
+    quizzes: dict[str, QuizSpec] = field(default_factory=dict)
+
+
+class _Source:
+    """One YAML document with the line of every key and list entry, for messages."""
+
+    def __init__(self, file: str, text: str, problems: list[Problem], line_offset: int = 0) -> None:
+        self.file, self.problems, self.offset = file, problems, line_offset
+        self.lines: dict[tuple, int] = {}
+        self.data: Any = None
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 + line_offset if mark else None
+            problem = getattr(error, "problem", None) or str(error)
+            problems.append(Problem(file, line, "", f"not valid YAML: {problem}"))
+            return
+        if node is not None:
+            self._index(node, ())
+
+    def _index(self, node, path: tuple) -> None:
+        self.lines[path] = node.start_mark.line + 1 + self.offset
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                self.lines[path + (key.value,)] = key.start_mark.line + 1 + self.offset
+                self._index(value, path + (key.value,))
+                self.lines[path + (key.value,)] = key.start_mark.line + 1 + self.offset
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                self._index(value, path + (index,))
+
+    def line(self, path: tuple) -> int | None:
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def problem(self, path: tuple, message: str) -> None:
+        name = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
+        self.problems.append(Problem(self.file, self.line(path), name, message))
+
+
+# Field readers: each returns a value (or a safe default) and records a problem if wrong.
+
+def _mapping(src: _Source, value, path) -> dict:
+    if not isinstance(value, dict):
+        src.problem(path, "must be a mapping of fields")
+        return {}
+    return value
+
+
+def _text(src, data, key, path=(), required=True, default=None):
+    value = data.get(key)
+    if value is None:
+        if required:
+            src.problem(path + (key,), "is required")
+        return default
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
+        src.problem(path + (key,), "must be non-empty text")
+        return default
+    return str(value).strip()
+
+
+def _choice(src, data, key, options, path=(), default=None, required=True):
+    value = data.get(key, default)
+    if value is None:
+        if required:
+            src.problem(path + (key,), f"is required (one of {', '.join(options)})")
+        return default
+    if value not in options:
+        src.problem(path + (key,), f"must be one of {', '.join(options)}, not {value!r}")
+        return default
+    return value
+
+
+def _slug(src, value, path) -> str | None:
+    if not isinstance(value, str) or not SLUG.match(value) or len(value) > 64:
+        src.problem(path, f"{value!r} is not a slug (lowercase letters, digits and dashes, at most 64)")
+        return None
+    return value
+
+
+def _bool(src, data, key, path=(), default=False) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        src.problem(path + (key,), "must be true or false")
+        return default
+    return value
+
+
+def _number(src, data, key, path=(), *, required=True, default=None, minimum=None, maximum=None,
+            whole=False, exclusive_minimum=False):
+    value = data.get(key)
+    if value is None:
+        if required:
+            src.problem(path + (key,), "is required")
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        src.problem(path + (key,), "must be a number")
+        return default
+    if whole and value != int(value):
+        src.problem(path + (key,), "must be a whole number")
+        return default
+    if minimum is not None and (value <= minimum if exclusive_minimum else value < minimum):
+        src.problem(path + (key,), f"must be {'more than' if exclusive_minimum else 'at least'} {minimum}")
+        return default
+    if maximum is not None and value > maximum:
+        src.problem(path + (key,), f"must be at most {maximum}")
+        return default
+    return int(value) if whole else value
+
+
+def _competences(src, data, path=()) -> list[str]:
+    value = data.get("competences", [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        src.problem(path + ("competences",), "must be a list like [digcomp:1.1@2]")
+        return []
+    refs = []
+    for index, reference in enumerate(value):
+        try:
+            refs.append(str(competences.parse(reference)))
+        except ValueError as error:
+            src.problem(path + ("competences", index), str(error))
+    return refs
+
+
+def _unknown_keys(src, data, allowed, path=()) -> None:
+    for key in data:
+        if key not in allowed:
+            src.problem(path + (key,), f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+
+# Course ----------------------------------------------------------------------------------
+
+COURSE_KEYS = {"title", "summary", "language", "audiences", "track", "level", "estimated_hours",
+               "status", "competences", "completion", "modules"}
+
+
+def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, list[Problem]]:
+    """Read one course folder; the spec is usable only when the problem list is empty."""
+    problems: list[Problem] = []
+    root = root or folder.parent
+    rel = lambda path: str(path.relative_to(root)) if path.is_relative_to(root) else str(path)  # noqa: E731
+    course = CourseSpec(slug=folder.name, folder=folder)
+    course_file = folder / "course.yaml"
+    if not SLUG.match(folder.name):
+        problems.append(Problem(rel(folder), None, "", f"folder name {folder.name!r} is not a slug"))
+    if not course_file.is_file():
+        problems.append(Problem(rel(folder), None, "", "has no course.yaml"))
+        return course, problems
+    src = _Source(rel(course_file), _read(course_file, rel, problems), problems)
+    if src.data is None:
+        if not any(p.file == src.file for p in problems):
+            src.problem((), "is empty")
+        return course, problems
+    data = _mapping(src, src.data, ())
+    _unknown_keys(src, data, COURSE_KEYS)
+    course.title = _text(src, data, "title", default="")
+    course.summary = _text(src, data, "summary", default="")
+    course.language = _choice(src, data, "language", LANGUAGES, default="en")
+    course.track = _text(src, data, "track", default="") or ""
+    if course.track:
+        _slug(src, course.track, ("track",))
+    course.level = _choice(src, data, "level", LEVELS, default="beginner")
+    course.estimated_hours = _number(src, data, "estimated_hours", minimum=0, exclusive_minimum=True, default=0)
+    course.status = _choice(src, data, "status", STATUSES, default="draft", required=False)
+    course.competences = _competences(src, data)
+    audiences = data.get("audiences")
+    if not isinstance(audiences, list) or not audiences:
+        src.problem(("audiences",), f"is required: a list with one or more of {', '.join(AUDIENCES)}")
+    else:
+        for index, audience in enumerate(audiences):
+            if audience not in AUDIENCES:
+                src.problem(("audiences", index), f"must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+        course.audiences = [a for a in audiences if a in AUDIENCES]
+    completion = data.get("completion") or {}
+    if completion:
+        completion = _mapping(src, completion, ("completion",))
+        _unknown_keys(src, completion, {"lessons"}, ("completion",))
+        course.lesson_completion = _choice(src, completion, "lessons", LESSON_COMPLETION,
+                                           ("completion",), default="mark_done", required=False)
+
+    modules = data.get("modules")
+    if not isinstance(modules, list) or not modules:
+        src.problem(("modules",), "is required: a list of at least one module")
+        modules = []
+    module_slugs: set[str] = set()
+    item_slugs: dict[str, tuple] = {}
+    for index, module in enumerate(modules):
+        path = ("modules", index)
+        module = _mapping(src, module, path)
+        _unknown_keys(src, module, {"slug", "title", "summary", "optional", "items"}, path)
+        slug = _slug(src, module.get("slug"), path + ("slug",))
+        if slug and slug in module_slugs:
+            src.problem(path + ("slug",), f"module slug {slug!r} is used twice")
+        module_slugs.add(slug)
+        spec = ModuleSpec(slug=slug or "", title=_text(src, module, "title", path, default="") or "",
+                          summary=_text(src, module, "summary", path, required=False),
+                          optional=_bool(src, module, "optional", path), items=[])
+        items = module.get("items")
+        if not isinstance(items, list) or not items:
+            src.problem(path + ("items",), "is required: a list of at least one lesson or quiz")
+            items = []
+        for item_index, item in enumerate(items):
+            ipath = path + ("items", item_index)
+            item = _mapping(src, item, ipath)
+            kinds = [kind for kind in ("lesson", "quiz") if kind in item]
+            _unknown_keys(src, item, {"lesson", "quiz", "optional"}, ipath)
+            if len(kinds) != 1:
+                src.problem(ipath, "must name exactly one of lesson: or quiz:")
+                continue
+            kind = kinds[0]
+            item_slug = _slug(src, item[kind], ipath + (kind,))
+            if not item_slug:
+                continue
+            if item_slug in item_slugs:
+                src.problem(ipath + (kind,), f"item slug {item_slug!r} is used twice in this course")
+                continue
+            item_slugs[item_slug] = ipath
+            spec.items.append(ItemRef(kind, item_slug, _bool(src, item, "optional", ipath)))
+            if kind == "lesson":
+                lesson = load_lesson(folder / "lessons" / f"{item_slug}.md", item_slug, rel, problems)
+                if lesson is None:
+                    src.problem(ipath + (kind,), f"lessons/{item_slug}.md does not exist")
+                elif lesson:
+                    course.lessons[item_slug] = lesson
+            else:
+                quiz = load_quiz(folder / "quizzes" / f"{item_slug}.yaml", item_slug, rel, problems)
+                if quiz is None:
+                    src.problem(ipath + (kind,), f"quizzes/{item_slug}.yaml does not exist")
+                elif quiz:
+                    course.quizzes[item_slug] = quiz
+        course.modules.append(spec)
+    return course, problems
+
+
+def _read(path: Path, rel, problems) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(rel(path), None, "", f"is not UTF-8 text ({error.reason})"))
+        return ""
+
+
+# Lessons ---------------------------------------------------------------------------------
+
+def load_lesson(path: Path, slug: str, rel, problems: list[Problem]):
+    """A ``LessonSpec``; None when the file is missing; False when it has problems."""
+    if not path.is_file():
+        return None
+    before = len(problems)
+    text = _read(path, rel, problems)
+    match = FRONT_MATTER.match(text)
+    if not match:
+        problems.append(Problem(rel(path), 1, "", "must start with front matter between --- lines"))
+        return False
+    src = _Source(rel(path), match.group(1), problems, line_offset=1)
+    data = _mapping(src, src.data, ()) if src.data is not None else {}
+    _unknown_keys(src, data, {"title", "minutes", "competences"})
+    title = _text(src, data, "title", default="")
+    minutes = _number(src, data, "minutes", required=False, minimum=1, whole=True)
+    refs = _competences(src, data)
+    body = text[match.end():]
+    if not body.strip():
+        problems.append(Problem(rel(path), None, "body", "the lesson has no text"))
+    if len(problems) > before:
+        return False
+    return LessonSpec(slug=slug, title=title, body=body, minutes=minutes, competences=refs)
+
+
+# Quizzes ---------------------------------------------------------------------------------
+
+QUESTION_KEYS = {"id", "type", "prompt", "points", "options", "answer", "tolerance", "accepted",
+                 "case_sensitive", "feedback"}
+
+
+def load_quiz(path: Path, slug: str, rel, problems: list[Problem]):
+    """A ``QuizSpec``; None when the file is missing; False when it has problems."""
+    if not path.is_file():
+        return None
+    before = len(problems)
+    src = _Source(rel(path), _read(path, rel, problems), problems)
+    if src.data is None:
+        if len(problems) == before:
+            src.problem((), "is empty")
+        return False
+    data = _mapping(src, src.data, ())
+    _unknown_keys(src, data, {"title", "intro", "pass_mark", "max_attempts", "competences", "questions"})
+    quiz = QuizSpec(
+        slug=slug, title=_text(src, data, "title", default=""),
+        intro=_text(src, data, "intro", required=False),
+        pass_mark=_number(src, data, "pass_mark", minimum=0, maximum=100, whole=True, default=0),
+        max_attempts=_number(src, data, "max_attempts", required=False, minimum=1, whole=True),
+        competences=_competences(src, data), questions=[],
+    )
+    questions = data.get("questions")
+    if not isinstance(questions, list) or not questions:
+        src.problem(("questions",), "is required: a list of at least one question")
+        questions = []
+    seen: set[str] = set()
+    for index, question in enumerate(questions):
+        parsed = _question(src, _mapping(src, question, ("questions", index)), ("questions", index))
+        if parsed:
+            if parsed["id"] in seen:
+                src.problem(("questions", index, "id"), f"question id {parsed['id']!r} is used twice")
+            seen.add(parsed["id"])
+            quiz.questions.append(parsed)
+    return quiz if len(problems) == before else False
+
+
+def _feedback(src, question, path) -> dict:
+    feedback = question.get("feedback") or {}
+    if not isinstance(feedback, dict):
+        src.problem(path + ("feedback",), "must have correct: and/or incorrect: texts")
+        return {}
+    _unknown_keys(src, feedback, {"correct", "incorrect"}, path + ("feedback",))
+    return {key: str(feedback[key]) for key in ("correct", "incorrect") if feedback.get(key)}
+
+
+def _question(src, question: dict, path) -> dict | None:
+    _unknown_keys(src, question, QUESTION_KEYS, path)
+    qid = _slug(src, question.get("id"), path + ("id",))
+    qtype = _choice(src, question, "type", QUESTION_TYPES, path)
+    prompt = _text(src, question, "prompt", path)
+    points = _number(src, question, "points", path, required=False, default=1, minimum=0, exclusive_minimum=True)
+    if not (qid and qtype and prompt):
+        return None
+    parsed = {"id": qid, "type": qtype, "prompt": prompt, "points": points,
+              "feedback": _feedback(src, question, path)}
+    if qtype in ("single", "multiple"):
+        options = question.get("options")
+        if not isinstance(options, list) or len(options) < 2:
+            src.problem(path + ("options",), "needs at least two options")
+            return None
+        parsed["options"] = []
+        option_ids = set()
+        for index, option in enumerate(options):
+            opath = path + ("options", index)
+            option = _mapping(src, option, opath)
+            _unknown_keys(src, option, {"id", "text", "correct", "feedback"}, opath)
+            oid = option.get("id", f"o{index + 1}")
+            if "id" in option:
+                oid = _slug(src, oid, opath + ("id",))
+            if oid in option_ids:
+                src.problem(opath + ("id",), f"option id {oid!r} is used twice")
+            option_ids.add(oid)
+            parsed["options"].append({
+                "id": oid, "text": _text(src, option, "text", opath, default=""),
+                "correct": _bool(src, option, "correct", opath),
+                "feedback": str(option["feedback"]) if option.get("feedback") else None,
+            })
+        correct = sum(1 for option in parsed["options"] if option["correct"])
+        if qtype == "single" and correct != 1:
+            src.problem(path + ("options",), f"a single-choice question needs exactly one correct option, not {correct}")
+        if qtype == "multiple" and correct < 1:
+            src.problem(path + ("options",), "a multiple-choice question needs at least one correct option")
+    elif qtype == "true_false":
+        answer = question.get("answer")
+        if not isinstance(answer, bool):
+            src.problem(path + ("answer",), "is required: true or false")
+            return None
+        parsed["answer"] = answer
+    elif qtype == "numeric":
+        parsed["answer"] = _number(src, question, "answer", path)
+        parsed["tolerance"] = _number(src, question, "tolerance", path, required=False, default=0, minimum=0)
+        if parsed["answer"] is None:
+            return None
+    elif qtype == "text":
+        accepted = question.get("accepted")
+        if isinstance(accepted, str):
+            accepted = [accepted]
+        if not isinstance(accepted, list) or not accepted or not all(
+                isinstance(a, (str, int, float)) and str(a).strip() for a in accepted):
+            src.problem(path + ("accepted",), "is required: a list of accepted answers")
+            return None
+        parsed["accepted"] = [str(a).strip() for a in accepted]
+        parsed["case_sensitive"] = _bool(src, question, "case_sensitive", path)
+    return parsed
+
+
+# Many courses ----------------------------------------------------------------------------
+
+def load(path: Path) -> tuple[list[CourseSpec], list[Problem]]:
+    """``path`` is one course folder (it has a course.yaml) or a folder of course folders."""
+    path = Path(path)
+    if not path.exists():
+        return [], [Problem(str(path), None, "", "does not exist")]
+    if (path / "course.yaml").exists():
+        course, problems = load_course(path, path.parent)
+        return [course], problems
+    courses, problems = [], []
+    folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    for folder in folders:
+        course, found = load_course(folder, path)
+        courses.append(course)
+        problems += found
+    if not folders:
+        problems.append(Problem(str(path), None, "", "has no course folders"))
+    return courses, problems

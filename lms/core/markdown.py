@@ -1,0 +1,48 @@
+"""Markdown to safe HTML, in one place: rendered with Pygments highlighting, tables, a
+table of contents and admonitions, then sanitised with nh3 so no course file can put a
+script, an event handler or an outside resource into a page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import markdown as md
+import nh3
+
+EXTENSIONS = ["fenced_code", "codehilite", "tables", "toc", "admonition", "sane_lists"]
+EXTENSION_CONFIGS = {
+    "codehilite": {"guess_lang": False, "css_class": "highlight"},
+    "toc": {"title": "", "permalink": False},
+}
+TAGS = (nh3.ALLOWED_TAGS | {"nav"}) - {"map", "area", "center", "strike", "tt", "acronym"}
+CLASSED = {"div", "span", "code", "pre", "p", "table", "ul", "ol", "li", "a"}
+ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+for _tag in CLASSED:
+    ATTRIBUTES[_tag] = ATTRIBUTES.get(_tag, set()) | {"class"}
+ATTRIBUTES["img"] = {"alt", "src", "width", "height", "title"}
+ATTRIBUTES["a"] = ATTRIBUTES["a"] | {"title", "id"}
+ATTRIBUTES["li"] = ATTRIBUTES["li"] | {"id"}
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Pages load nothing from outside the site: images must be local.
+    if tag == "img" and attribute == "src":
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith("//"):
+            return None
+    return value
+
+
+def render(text: str) -> str:
+    """Markdown to sanitised HTML."""
+    html = md.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
+                       output_format="html")
+    return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_keep_attribute,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")

@@ -1,0 +1,392 @@
+"""The learner journey. Each operation saves its changes and its xAPI statements in the
+caller's transaction (they flush; the caller commits), so either all of a step is saved
+or none of it."""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Mapping
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from lms.accounts.models import User, utcnow
+from lms.catalog import services as catalog
+from lms.catalog.models import Course, Item, Module
+from lms.extensions import db
+from lms.learning import statements
+from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt
+from lms.xapi import services as xapi
+
+
+class LearningError(ValueError):
+    """A step the rules refuse, with a message for the learner."""
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class AttemptLimitReached(LearningError):
+    pass
+
+
+class AnswerError(LearningError):
+    """Submitted answers that cannot be graded; ``problems`` maps question id to message."""
+
+    def __init__(self, problems: dict[str, object]) -> None:
+        super().__init__(_l("Some answers need your attention."))
+        self.problems = problems
+
+
+# Enrolment ---------------------------------------------------------------------------------
+
+def enrollment_for(user: User, course: Course) -> Enrollment | None:
+    return db.session.scalar(sa.select(Enrollment).where(Enrollment.user_id == user.id,
+                                                         Enrollment.course_id == course.id))
+
+
+def active_enrollment(user: User, course: Course) -> Enrollment | None:
+    enrollment = enrollment_for(user, course)
+    return enrollment if enrollment is not None and enrollment.active else None
+
+
+def enrol(user: User, course: Course) -> Enrollment:
+    """Enrol, or come back after leaving with all earlier progress kept."""
+    if not course.is_published:
+        raise LearningError(_l("This course is not open for enrolment."))
+    enrollment = enrollment_for(user, course)
+    if enrollment is not None and enrollment.active:
+        return enrollment
+    if enrollment is None:
+        enrollment = Enrollment(user=user, course=course)
+        db.session.add(enrollment)
+    else:
+        enrollment.active, enrollment.left_at = True, None
+    enrollment.last_activity_at = utcnow()
+    db.session.flush()
+    xapi.record([statements.registered(enrollment)])
+    return enrollment
+
+
+def leave(enrollment: Enrollment) -> None:
+    """Leave a course; progress, attempts and certificates are kept for a return."""
+    enrollment.active, enrollment.left_at = False, utcnow()
+    db.session.flush()
+
+
+# Progress -----------------------------------------------------------------------------------
+
+def progress_by_item(enrollment: Enrollment) -> dict[int, ItemProgress]:
+    rows = db.session.scalars(sa.select(ItemProgress).where(ItemProgress.enrollment_id == enrollment.id))
+    return {row.item_id: row for row in rows}
+
+
+def _progress_row(enrollment: Enrollment, item: Item) -> ItemProgress:
+    row = db.session.scalar(sa.select(ItemProgress).where(ItemProgress.enrollment_id == enrollment.id,
+                                                          ItemProgress.item_id == item.id))
+    if row is None:
+        row = ItemProgress(enrollment_id=enrollment.id, item_id=item.id)
+        db.session.add(row)
+    return row
+
+
+def _touch(enrollment: Enrollment, item: Item) -> None:
+    enrollment.last_item_id = item.id
+    enrollment.last_activity_at = utcnow()
+
+
+def open_item(enrollment: Enrollment, item: Item) -> None:
+    """The learner opened a lesson or a quiz page: remember it for "continue", record
+    ``experienced`` for a lesson, and complete it where the course completes on opening."""
+    row = _progress_row(enrollment, item)
+    row.opened_at = row.opened_at or utcnow()
+    _touch(enrollment, item)
+    db.session.flush()
+    if item.kind == "lesson":
+        xapi.record([statements.experienced(enrollment, item)])
+        if enrollment.course.lesson_completion == "on_open":
+            _complete_item(enrollment, item, row)
+
+
+def mark_done(enrollment: Enrollment, item: Item) -> bool:
+    """Mark a lesson done; False (and nothing recorded) if it already was."""
+    if item.kind != "lesson":
+        raise LearningError(_l("A quiz is done by passing it."))
+    row = _progress_row(enrollment, item)
+    if row.completed_at is not None:
+        return False
+    row.opened_at = row.opened_at or utcnow()
+    _touch(enrollment, item)
+    _complete_item(enrollment, item, row)
+    return True
+
+
+def _complete_item(enrollment: Enrollment, item: Item, row: ItemProgress) -> None:
+    """First completion of an item: its statement, then progress, module, course."""
+    row.completed_at = utcnow()
+    db.session.flush()
+    records = [statements.completed_item(enrollment, item)] if item.kind == "lesson" else []
+    records += _after_completion(enrollment, item.module)
+    xapi.record(records)
+
+
+def _after_completion(enrollment: Enrollment, module: Module) -> list:
+    course = enrollment.course
+    done = {item_id for item_id, row in progress_by_item(enrollment).items() if row.completed_at}
+    required = catalog.required_items(course)
+    enrollment.progress = math.floor(100 * sum(1 for i in required if i.id in done) / len(required)) if required else 100
+    records = [statements.progressed(enrollment)]
+
+    completed_modules = {row.module_id for row in db.session.scalars(
+        sa.select(ModuleCompletion).where(ModuleCompletion.enrollment_id == enrollment.id))}
+    module_items = [i for i in catalog.live_items(course) if i.module_id == module.id and not i.optional]
+    if module.id not in completed_modules and all(i.id in done for i in module_items):
+        db.session.add(ModuleCompletion(enrollment_id=enrollment.id, module_id=module.id))
+        completed_modules.add(module.id)
+        records.append(statements.completed_module(enrollment, module))
+
+    required_modules = [m for m in catalog.live_modules(course) if not m.optional]
+    if enrollment.completed_at is None and all(m.id in completed_modules for m in required_modules):
+        enrollment.completed_at = utcnow()
+        db.session.add(Certificate(enrollment_id=enrollment.id, code=_certificate_code()))
+        records.append(statements.completed_course(enrollment))
+    db.session.flush()
+    return records
+
+
+def _certificate_code() -> str:
+    raw = secrets.token_hex(6).upper()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+# Quizzes ---------------------------------------------------------------------------------------
+
+def attempts(enrollment: Enrollment, item: Item) -> list[QuizAttempt]:
+    return list(db.session.scalars(sa.select(QuizAttempt).where(
+        QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.item_id == item.id).order_by(QuizAttempt.number)))
+
+
+def attempts_left(item: Item, made: list[QuizAttempt]) -> int | None:
+    if item.max_attempts is None:
+        return None
+    return max(item.max_attempts - sum(1 for a in made if a.submitted_at), 0)
+
+
+def start_attempt(enrollment: Enrollment, item: Item) -> QuizAttempt:
+    """The open attempt, or a new one if the limit allows: starting twice (a reload, a
+    double click) gives the same attempt."""
+    if item.kind != "quiz":
+        raise LearningError(_l("Only a quiz has attempts."))
+    made = attempts(enrollment, item)
+    open_attempt = next((a for a in made if a.submitted_at is None), None)
+    if open_attempt is not None:
+        return open_attempt
+    if attempts_left(item, made) == 0:
+        raise AttemptLimitReached(_l("You have used all %(count)d attempts at this quiz.", count=item.max_attempts))
+    attempt = QuizAttempt(enrollment_id=enrollment.id, item_id=item.id, number=len(made) + 1)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # Another request started the same attempt a moment ago: use that one.
+        return next(a for a in attempts(enrollment, item) if a.submitted_at is None)
+    _touch(enrollment, item)
+    row = _progress_row(enrollment, item)
+    row.opened_at = row.opened_at or utcnow()
+    db.session.flush()
+    return attempt
+
+
+NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def parse_answers(item: Item, form: Mapping[str, list[str]]) -> dict[str, object]:
+    """Read ``q-<question id>`` fields; ``AnswerError`` names every missing, malformed or
+    unknown answer, so nothing is graded until all are usable."""
+    questions = {q["id"]: q for q in item.questions}
+    answers: dict[str, object] = {}
+    problems: dict[str, object] = {}
+    for key in form:
+        if key.startswith("q-") and key[2:] not in questions:
+            problems[key[2:]] = _l("This answer is for a question that is not in this quiz.")
+    for number, (qid, question) in enumerate(questions.items(), start=1):
+        values = [value.strip() for value in form.get(f"q-{qid}", []) if value.strip()]
+        kind = question["type"]
+        if not values:
+            problems[qid] = _l("Question %(number)d has no answer.", number=number)
+            continue
+        if kind in ("single", "true_false", "numeric", "text") and len(values) > 1:
+            problems[qid] = _l("Question %(number)d takes one answer.", number=number)
+            continue
+        if kind in ("single", "multiple"):
+            options = {option["id"] for option in question["options"]}
+            if not set(values) <= options:
+                problems[qid] = _l("Question %(number)d: choose from the options shown.", number=number)
+                continue
+            answers[qid] = values[0] if kind == "single" else sorted(set(values))
+        elif kind == "true_false":
+            if values[0] not in ("true", "false"):
+                problems[qid] = _l("Question %(number)d: choose true or false.", number=number)
+                continue
+            answers[qid] = values[0] == "true"
+        elif kind == "numeric":
+            text = values[0].replace(" ", "").replace("\u00a0", "")
+            if not NUMBER.match(text) or len(text) > 40:
+                problems[qid] = _l("Question %(number)d: enter a number, such as 12 or 3.5.", number=number)
+                continue
+            answers[qid] = float(text.replace(",", "."))
+        else:
+            if len(values[0]) > 500:
+                problems[qid] = _l("Question %(number)d: the answer is too long.", number=number)
+                continue
+            answers[qid] = values[0]
+    if problems:
+        raise AnswerError(problems)
+    return answers
+
+
+def _normalise_text(text: str, case_sensitive: bool) -> str:
+    text = " ".join(text.split())
+    return text if case_sensitive else text.casefold()
+
+
+def grade_question(question: dict, answer) -> tuple[bool, list[str], str]:
+    """(correct, feedback texts to show, the xAPI response string)."""
+    kind = question["type"]
+    feedback: list[str] = []
+    if kind in ("single", "multiple"):
+        chosen = {answer} if kind == "single" else set(answer)
+        correct_ids = {o["id"] for o in question["options"] if o["correct"]}
+        correct = chosen == correct_ids
+        feedback += [o["feedback"] for o in question["options"] if o["id"] in chosen and o.get("feedback")]
+        response = "[,]".join(sorted(chosen))
+    elif kind == "true_false":
+        correct = answer is question["answer"]
+        response = "true" if answer else "false"
+    elif kind == "numeric":
+        correct = abs(answer - question["answer"]) <= question["tolerance"] + 1e-9
+        response = f"{answer:g}"
+    else:
+        given = _normalise_text(answer, question["case_sensitive"])
+        correct = any(given == _normalise_text(a, question["case_sensitive"]) for a in question["accepted"])
+        response = answer
+    general = question.get("feedback", {}).get("correct" if correct else "incorrect")
+    if general:
+        feedback.append(general)
+    return correct, feedback, response
+
+
+@dataclass
+class Submission:
+    attempt: QuizAttempt
+    counted: bool  # False when this attempt had been submitted before (a double submit)
+
+
+def submit_attempt(enrollment: Enrollment, attempt: QuizAttempt, form: Mapping[str, list[str]]) -> Submission:
+    """Grade an open attempt once. A second submit of the same attempt changes nothing."""
+    item = attempt.item
+    if attempt.submitted_at is not None:
+        return Submission(attempt, counted=False)
+    answers = parse_answers(item, form)
+    now = utcnow()
+    # Claim the attempt atomically: of two simultaneous submits only one gets the row.
+    claimed = db.session.execute(
+        sa.update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=now).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(attempt)
+    if not claimed:
+        return Submission(attempt, counted=False)
+
+    results, records, points = [], [], 0.0
+    for question in item.questions:
+        correct, feedback, response = grade_question(question, answers[question["id"]])
+        earned = question.get("points", 1) if correct else 0
+        points += earned
+        results.append({"id": question["id"], "correct": correct, "points": earned, "feedback": feedback})
+        records.append(statements.answered(enrollment, item, question, response, correct))
+    max_points = item.total_points
+    score = points / max_points if max_points else 0.0
+    passed = score * 100 >= item.pass_mark - 1e-9
+    attempt.answers = {key: value for key, value in answers.items()}
+    attempt.results, attempt.points, attempt.max_points = results, points, max_points
+    attempt.score, attempt.passed = score, passed
+
+    row = _progress_row(enrollment, item)
+    row.attempts += 1
+    row.last_score = score
+    row.best_score = max(score, row.best_score or 0.0)
+    _touch(enrollment, item)
+    db.session.flush()
+    records.append(statements.assessed(enrollment, item, passed=passed, score=score, points=points,
+                                       max_points=max_points))
+    first_pass = passed and row.completed_at is None
+    if first_pass:
+        row.completed_at = utcnow()
+        db.session.flush()
+        records += _after_completion(enrollment, item.module)
+    xapi.record(records)
+    return Submission(attempt, counted=True)
+
+
+def get_attempt(enrollment: Enrollment, item: Item, number: int) -> QuizAttempt | None:
+    return db.session.scalar(sa.select(QuizAttempt).where(
+        QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.item_id == item.id, QuizAttempt.number == number))
+
+
+# Dashboard and certificates ---------------------------------------------------------------------
+
+def dashboard(user: User) -> list[Enrollment]:
+    """The learner's active enrolments, most recently used first, with their course and
+    last item loaded in a bounded number of queries."""
+    return list(db.session.scalars(
+        sa.select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.active.is_(True))
+        .options(selectinload(Enrollment.course), selectinload(Enrollment.last_item))
+        .order_by(Enrollment.last_activity_at.desc(), Enrollment.id.desc())))
+
+
+def continue_item(enrollment: Enrollment, progress: dict[int, ItemProgress] | None = None) -> Item | None:
+    """Where "continue" leads: the first required item not done after the last one used,
+    else the first not done at all, else the last used."""
+    items = catalog.live_items(enrollment.course)
+    if not items:
+        return None
+    progress = progress if progress is not None else progress_by_item(enrollment)
+    undone = [i for i in items if not (progress.get(i.id) and progress[i.id].completed_at)]
+    last = enrollment.last_item
+    if last is not None and not last.archived:
+        after = [i for i in undone if i.position >= last.position]
+        if after:
+            return after[0]
+    return undone[0] if undone else (last if last is not None and not last.archived else items[0])
+
+
+def certificate_for(enrollment: Enrollment) -> Certificate | None:
+    return db.session.scalar(sa.select(Certificate).where(Certificate.enrollment_id == enrollment.id))
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    code = code.strip().upper()
+    if not re.match(r"^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$", code):
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.code == code)
+                             .options(selectinload(Certificate.enrollment)))
+
+
+def set_certificate_name_visible(certificate: Certificate, visible: bool) -> None:
+    """Learners choose whether the public page shows their name; a pupil's never shows."""
+    if visible and certificate.enrollment.user.audience == "pupil":
+        raise LearningError(_l("Pupils' names are never shown on public pages."))
+    certificate.show_name = visible
+    db.session.flush()
+
+
+def module_completions(enrollment: Enrollment) -> set[int]:
+    return set(db.session.scalars(sa.select(ModuleCompletion.module_id)
+                                  .where(ModuleCompletion.enrollment_id == enrollment.id)))

@@ -1,0 +1,109 @@
+"""The xAPI statements of the learner journey, in the platform's vocabulary."""
+
+from __future__ import annotations
+
+from lms.catalog.models import Course, Item, Module
+from lms.learning.models import Enrollment
+from lms.xapi import vocabulary as v
+
+INTERACTION_TYPES = {"single": "choice", "multiple": "choice", "true_false": "true-false",
+                     "numeric": "numeric", "text": "fill-in"}
+
+
+def course_activity(course: Course):
+    return v.activity("course", (course.slug,), course.title, course.language)
+
+
+def track_activity(course: Course):
+    return v.activity("track", (course.track,), course.track, course.language)
+
+
+def module_activity(course: Course, module: Module):
+    return v.activity("module", (course.slug, module.slug), module.title, course.language)
+
+
+def item_activity(course: Course, item: Item):
+    return v.activity(item.kind, (course.slug, item.slug), item.title, course.language)
+
+
+def _context(enrollment: Enrollment, parent=None):
+    course = enrollment.course
+    grouping = [track_activity(course)] if parent is None else [course_activity(course), track_activity(course)]
+    return v.context(registration=enrollment.registration, language=course.language,
+                     parent=[parent] if parent is not None else None, grouping=grouping)
+
+
+def registered(enrollment: Enrollment):
+    return v.statement(v.actor(enrollment.user.public_id), "registered",
+                       course_activity(enrollment.course), context_=_context(enrollment))
+
+
+def experienced(enrollment: Enrollment, item: Item):
+    course = enrollment.course
+    return v.statement(v.actor(enrollment.user.public_id), "experienced", item_activity(course, item),
+                       context_=_context(enrollment, module_activity(course, item.module)))
+
+
+def completed_item(enrollment: Enrollment, item: Item):
+    course = enrollment.course
+    return v.statement(v.actor(enrollment.user.public_id), "completed", item_activity(course, item),
+                       context_=_context(enrollment, module_activity(course, item.module)),
+                       result_=v.result(completion=True))
+
+
+def completed_module(enrollment: Enrollment, module: Module):
+    course = enrollment.course
+    return v.statement(v.actor(enrollment.user.public_id), "completed", module_activity(course, module),
+                       context_=_context(enrollment, course_activity(course)),
+                       result_=v.result(completion=True))
+
+
+def completed_course(enrollment: Enrollment):
+    return v.statement(v.actor(enrollment.user.public_id), "completed", course_activity(enrollment.course),
+                       context_=_context(enrollment), result_=v.result(completion=True))
+
+
+def progressed(enrollment: Enrollment):
+    return v.statement(v.actor(enrollment.user.public_id), "progressed", course_activity(enrollment.course),
+                       context_=_context(enrollment), result_=v.result(progress=enrollment.progress))
+
+
+def _interaction(question: dict) -> dict:
+    kind = question["type"]
+    definition = {"interaction_type": INTERACTION_TYPES[kind]}
+    if kind in ("single", "multiple"):
+        definition["choices"] = [{"id": option["id"], "description": {"und": option["text"]}}
+                                 for option in question["options"]]
+        definition["correct_responses_pattern"] = [
+            "[,]".join(option["id"] for option in question["options"] if option["correct"])]
+    elif kind == "true_false":
+        definition["correct_responses_pattern"] = ["true" if question["answer"] else "false"]
+    elif kind == "numeric":
+        low, high = question["answer"] - question["tolerance"], question["answer"] + question["tolerance"]
+        definition["correct_responses_pattern"] = [f"{low:g}[:]{high:g}" if low != high else f"{low:g}"]
+    else:
+        case = "true" if question["case_sensitive"] else "false"
+        definition["correct_responses_pattern"] = [f"{{case_matters={case}}}{answer}" for answer in question["accepted"]]
+    return definition
+
+
+def answered(enrollment: Enrollment, quiz: Item, question: dict, response: str, correct: bool):
+    course = enrollment.course
+    activity = v.activity("question", (course.slug, quiz.slug, question["id"]),
+                          _plain(question["prompt"]), course.language, interaction=_interaction(question))
+    return v.statement(v.actor(enrollment.user.public_id), "answered", activity,
+                       context_=_context(enrollment, item_activity(course, quiz)),
+                       result_=v.result(success=correct, response=response))
+
+
+def assessed(enrollment: Enrollment, quiz: Item, *, passed: bool, score: float, points: float, max_points: float):
+    course = enrollment.course
+    return v.statement(v.actor(enrollment.user.public_id), "passed" if passed else "failed",
+                       item_activity(course, quiz),
+                       context_=_context(enrollment, module_activity(course, quiz.module)),
+                       result_=v.result(scaled=score, raw=points, max_points=max_points, success=passed,
+                                        completion=passed))
+
+
+def _plain(markdown_text: str) -> str:
+    return " ".join(markdown_text.replace("*", "").replace("`", "").split())[:250]

@@ -1,0 +1,188 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.catalog import services as catalog
+from lms.core.auth import login_required
+from lms.extensions import db
+from lms.learning import services
+
+bp = Blueprint("learning", __name__)
+
+
+def _course_or_404(slug):
+    course = catalog.get_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _enrolled(slug):
+    """The published course and the signed-in learner's active enrolment in it; 403 when
+    they are not enrolled."""
+    course = _course_or_404(slug)
+    enrollment = services.active_enrollment(current_user, course)
+    if enrollment is None:
+        abort(403)
+    return course, enrollment
+
+
+def _item_or_404(course, item_slug):
+    item = catalog.find_item(course, item_slug)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/my")
+@login_required
+def dashboard():
+    enrollments = services.dashboard(current_user)
+    return render_template("learning/dashboard.html", enrollments=enrollments,
+                           continue_item=services.continue_item,
+                           certificate_for=services.certificate_for)
+
+
+@bp.route("/courses/<slug>/enrol", methods=["POST"])
+@login_required
+def enrol(slug):
+    course = _course_or_404(slug)
+    enrollment = services.enrol(current_user, course)
+    db.session.commit()
+    flash(_("You are enrolled in %(title)s.", title=course.title), "success")
+    first = services.continue_item(enrollment)
+    if first is None:
+        return redirect(url_for("catalog.show_course", slug=slug))
+    return redirect(url_for("learning.show_item", slug=slug, item_slug=first.slug))
+
+
+@bp.route("/courses/<slug>/leave", methods=["POST"])
+@login_required
+def leave(slug):
+    course, enrollment = _enrolled(slug)
+    services.leave(enrollment)
+    db.session.commit()
+    flash(_("You have left %(title)s. Your progress is kept if you come back.", title=course.title), "info")
+    return redirect(url_for("learning.dashboard"))
+
+
+@bp.route("/courses/<slug>/learn/<item_slug>")
+@login_required
+def show_item(slug, item_slug):
+    course, enrollment = _enrolled(slug)
+    item = _item_or_404(course, item_slug)
+    services.open_item(enrollment, item)
+    db.session.commit()
+    items = catalog.live_items(course)
+    index = items.index(item)
+    context = {
+        "course": course, "enrollment": enrollment, "item": item, "items": items,
+        "modules": catalog.live_modules(course), "progress": services.progress_by_item(enrollment),
+        "previous": items[index - 1] if index > 0 else None,
+        "next": items[index + 1] if index + 1 < len(items) else None,
+    }
+    if item.kind == "quiz":
+        made = services.attempts(enrollment, item)
+        return render_template("learning/show_quiz.html", attempts=made,
+                               attempts_left=services.attempts_left(item, made), **context)
+    return render_template("learning/show_lesson.html", **context)
+
+
+@bp.route("/courses/<slug>/learn/<item_slug>/done", methods=["POST"])
+@login_required
+def mark_done(slug, item_slug):
+    course, enrollment = _enrolled(slug)
+    item = _item_or_404(course, item_slug)
+    if item.kind != "lesson":
+        abort(400)
+    services.mark_done(enrollment, item)
+    db.session.commit()
+    if enrollment.completed_at and services.certificate_for(enrollment):
+        flash(_("You have completed %(title)s!", title=course.title), "success")
+        return redirect(url_for("learning.show_certificate", slug=slug))
+    following = services.continue_item(enrollment)
+    target = following if following is not None else item
+    return redirect(url_for("learning.show_item", slug=slug, item_slug=target.slug))
+
+
+@bp.route("/courses/<slug>/learn/<item_slug>/attempts", methods=["POST"])
+@login_required
+def start_attempt(slug, item_slug):
+    course, enrollment = _enrolled(slug)
+    item = _item_or_404(course, item_slug)
+    if item.kind != "quiz":
+        abort(400)
+    try:
+        attempt = services.start_attempt(enrollment, item)
+    except services.LearningError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("learning.show_item", slug=slug, item_slug=item_slug))
+    db.session.commit()
+    return redirect(url_for("learning.show_attempt", slug=slug, item_slug=item_slug, number=attempt.number))
+
+
+@bp.route("/courses/<slug>/learn/<item_slug>/attempts/<int:number>", methods=["GET", "POST"])
+@login_required
+def show_attempt(slug, item_slug, number):
+    course, enrollment = _enrolled(slug)
+    item = _item_or_404(course, item_slug)
+    attempt = services.get_attempt(enrollment, item, number) if item.kind == "quiz" else None
+    if attempt is None:
+        abort(404)
+    problems, status = {}, 200
+    if request.method == "POST" and attempt.submitted_at is None:
+        try:
+            submission = services.submit_attempt(enrollment, attempt, request.form.to_dict(flat=False))
+        except services.AnswerError as error:
+            db.session.rollback()
+            problems, status = error.problems, 400
+        else:
+            db.session.commit()
+            if submission.counted and enrollment.completed_at and attempt.passed:
+                flash(_("You have completed %(title)s!", title=course.title), "success")
+            return redirect(url_for("learning.show_attempt", slug=slug, item_slug=item_slug, number=number))
+    made = services.attempts(enrollment, item)
+    return render_template("learning/show_attempt.html", course=course, item=item, attempt=attempt,
+                           problems=problems, given=request.form if problems else {},
+                           attempts_left=services.attempts_left(item, made),
+                           progress=services.progress_by_item(enrollment).get(item.id)), status
+
+
+@bp.route("/courses/<slug>/certificate", methods=["GET", "POST"])
+@login_required
+def show_certificate(slug):
+    course = _course_or_404(slug)
+    enrollment = services.enrollment_for(current_user, course)
+    certificate = services.certificate_for(enrollment) if enrollment else None
+    if certificate is None:
+        abort(404)
+    if request.method == "POST":
+        try:
+            services.set_certificate_name_visible(certificate, request.form.get("show_name") == "1")
+        except services.LearningError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Your choice is saved."), "success")
+        return redirect(url_for("learning.show_certificate", slug=slug))
+    return render_template("learning/show_certificate.html", course=course, certificate=certificate,
+                           enrollment=enrollment)
+
+
+@bp.route("/certificates")
+def find_certificate():
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("learning.verify_certificate", code=code.upper()))
+    return render_template("learning/find_certificate.html")
+
+
+@bp.route("/certificates/<code>")
+def verify_certificate(code):
+    """Public: anyone holding the code can check the certificate. Shows the course and
+    the date, and the learner's name only if they agreed."""
+    certificate = services.certificate_by_code(code)
+    status = 200 if certificate is not None else 404
+    return render_template("learning/verify_certificate.html", certificate=certificate, code=code), status
