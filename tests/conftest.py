@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -159,3 +160,30 @@ def login(client):
         return response
 
     return login
+
+
+FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
+
+
+@pytest.fixture
+def courses(app):
+    """The test course packages (first-steps, published; hidden-draft, a draft), imported."""
+    from lms.content import services as content
+
+    with app.app_context():
+        content.import_courses(FIXTURE_COURSES)
+        db.session.commit()
+    return FIXTURE_COURSES
+
+
+@pytest.fixture
+def enrolled(client, adult, login, courses):
+    """The adult learner, signed in and enrolled in first-steps."""
+    login(adult)
+    response = client.post("/courses/first-steps/enrol")
+    assert response.status_code == 302
+    return adult
+
+
+ALL_CORRECT = {"q-best-password": "o2", "q-good-habits": ["o1", "o2"], "q-share-password": "false",
+               "q-bits": "8", "q-device": "Router"}

@@ -50,7 +50,57 @@ MATRIX = {
                                      {"roles": ["learner"]}, admin_only(302)),
     ("admin.set_active", "POST"): (lambda s: f"/admin/users/{s['subject']}/active",
                                    {"active": "1"}, admin_only(302)),
+    ("catalog.list_courses", "GET"): (lambda s: "/courses", None, everyone(200)),
+    ("catalog.show_course", "GET"): (lambda s: "/courses/first-steps", None, everyone(200)),
+    ("learning.dashboard", "GET"): (lambda s: "/my", None, signed_in(200)),
+    ("learning.enrol", "POST"): (lambda s: "/courses/first-steps/enrol", {}, everyone(302)),
+    ("learning.leave", "POST"): (lambda s: "/courses/first-steps/leave", {}, everyone(302)),
+    ("learning.show_item", "GET"): (lambda s: "/courses/first-steps/learn/welcome", None, signed_in(200)),
+    ("learning.mark_done", "POST"): (lambda s: "/courses/first-steps/learn/welcome/done", {}, everyone(302)),
+    ("learning.start_attempt", "POST"): (lambda s: "/courses/first-steps/learn/basics-check/attempts", {},
+                                         everyone(302)),
+    ("learning.show_attempt", "GET"): (lambda s: "/courses/first-steps/learn/basics-check/attempts/1", None,
+                                       signed_in(200)),
+    ("learning.show_attempt", "POST"): (lambda s: "/courses/first-steps/learn/basics-check/attempts/1", {},
+                                        signed_in(200)),
+    ("learning.show_certificate", "GET"): (lambda s: "/courses/first-steps/certificate", None, signed_in(200)),
+    ("learning.show_certificate", "POST"): (lambda s: "/courses/first-steps/certificate", {"show_name": "0"},
+                                            everyone(302)),
+    ("learning.find_certificate", "GET"): (lambda s: "/certificates", None, everyone(200)),
+    ("learning.verify_certificate", "GET"): (lambda s: f"/certificates/{s['certificate']}", None, everyone(200)),
+    ("xapi.my_record", "GET"): (lambda s: "/my/record", None, signed_in(200)),
+    ("xapi.download_record", "GET"): (lambda s: "/my/record.json", None, signed_in(200)),
 }
+
+
+def complete_course(app, username):
+    """Enrol ``username`` in first-steps and complete it (its certificate code returned)."""
+    from werkzeug.datastructures import MultiDict
+
+    from lms.catalog import services as catalog
+    from lms.extensions import db
+    from lms.learning import services as learning
+    from tests.conftest import ALL_CORRECT
+
+    with app.app_context():
+        course = catalog.get_course("first-steps")
+        enrollment = learning.enrol(services.find_by_login(username), course)
+        for slug in ("welcome", "safe-passwords"):
+            learning.mark_done(enrollment, catalog.find_item(course, slug))
+        attempt = learning.start_attempt(enrollment, catalog.find_item(course, "basics-check"))
+        learning.submit_attempt(enrollment, attempt, MultiDict(ALL_CORRECT).to_dict(flat=False))
+        db.session.commit()
+        return learning.certificate_for(enrollment).code
+
+
+def ensure_enrolled(app, username):
+    from lms.catalog import services as catalog
+    from lms.extensions import db
+    from lms.learning import services as learning
+
+    with app.app_context():
+        learning.enrol(services.find_by_login(username), catalog.get_course("first-steps"))
+        db.session.commit()
 
 
 @pytest.fixture
@@ -70,7 +120,7 @@ def test_the_matrix_covers_every_route(app):
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
-def test_every_route_answers_each_visitor_as_expected(app, client, make_user, login, visitor):
+def test_every_route_answers_each_visitor_as_expected(app, client, make_user, login, courses, visitor):
     subject = make_user("subject")
     with app.app_context():
         token = services.make_reset_token(services.find_by_login("subject"), app.config["SECRET_KEY"])
@@ -80,12 +130,15 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
                  ADMIN: ("learner", "admin")}[visitor]
         audience = {PUPIL: "pupil", ADULT: "adult", TEACHER: "teacher", ADMIN: "adult"}[visitor]
         user = make_user(f"{visitor}-user", audience=audience, roles=roles)
-    values = {"subject": subject.public_id, "token": token}
+    values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject")}
+    if visitor != ANON:
+        complete_course(app, user.username)
 
     wrong = []
     for (endpoint, method), (path, data, expected) in sorted(MATRIX.items()):
         if visitor != ANON:
             client.delete_cookie("session")
+            ensure_enrolled(app, user.username)
             login(user)
         response = client.open(path(values), method=method, data=data)
         response.close()

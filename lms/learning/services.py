@@ -342,13 +342,31 @@ def get_attempt(enrollment: Enrollment, item: Item, number: int) -> QuizAttempt 
 
 # Dashboard and certificates ---------------------------------------------------------------------
 
-def dashboard(user: User) -> list[Enrollment]:
-    """The learner's active enrolments, most recently used first, with their course and
-    last item loaded in a bounded number of queries."""
-    return list(db.session.scalars(
+@dataclass
+class DashboardEntry:
+    enrollment: Enrollment
+    next_item: Item | None
+    certificate: Certificate | None
+
+
+def dashboard(user: User) -> list[DashboardEntry]:
+    """The learner's active enrolments, most recently used first, with where to continue
+    and any certificate: a fixed number of queries however many courses there are."""
+    enrollments = list(db.session.scalars(
         sa.select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.active.is_(True))
-        .options(selectinload(Enrollment.course), selectinload(Enrollment.last_item))
+        .options(selectinload(Enrollment.course).selectinload(Course.modules),
+                 selectinload(Enrollment.course).selectinload(Course.items),
+                 selectinload(Enrollment.last_item))
         .order_by(Enrollment.last_activity_at.desc(), Enrollment.id.desc())))
+    ids = [enrollment.id for enrollment in enrollments]
+    progress: dict[int, dict[int, ItemProgress]] = {enrollment_id: {} for enrollment_id in ids}
+    certificates: dict[int, Certificate] = {}
+    if ids:
+        for row in db.session.scalars(sa.select(ItemProgress).where(ItemProgress.enrollment_id.in_(ids))):
+            progress[row.enrollment_id][row.item_id] = row
+        for certificate in db.session.scalars(sa.select(Certificate).where(Certificate.enrollment_id.in_(ids))):
+            certificates[certificate.enrollment_id] = certificate
+    return [DashboardEntry(e, continue_item(e, progress[e.id]), certificates.get(e.id)) for e in enrollments]
 
 
 def continue_item(enrollment: Enrollment, progress: dict[int, ItemProgress] | None = None) -> Item | None:

@@ -37,10 +37,7 @@ def _item_or_404(course, item_slug):
 @bp.route("/my")
 @login_required
 def dashboard():
-    enrollments = services.dashboard(current_user)
-    return render_template("learning/dashboard.html", enrollments=enrollments,
-                           continue_item=services.continue_item,
-                           certificate_for=services.certificate_for)
+    return render_template("learning/dashboard.html", entries=services.dashboard(current_user))
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])

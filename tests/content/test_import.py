@@ -1,0 +1,119 @@
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from lms.catalog.models import Course, Item, Module
+from lms.content import services
+from lms.content.loader import load
+from lms.extensions import db
+from lms.learning.models import ItemProgress
+from tests.conftest import FIXTURE_COURSES
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    target = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES, target)
+    return target
+
+
+def counts():
+    return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in (Course, Module, Item))
+
+
+def test_import_creates_courses_modules_and_items(ctx):
+    report = services.import_courses(FIXTURE_COURSES)
+    assert report.created == ["first-steps", "hidden-draft"]
+    assert counts() == (2, 3, 5)
+    course = db.session.scalar(sa.select(Course).where(Course.slug == "first-steps"))
+    assert [item.slug for item in course.items] == ["welcome", "safe-passwords", "basics-check", "more-reading"]
+    quiz = course.items[2]
+    assert quiz.kind == "quiz" and quiz.pass_mark == 60 and quiz.max_attempts == 2 and quiz.total_points == 5
+    assert course.items[0].competences == ["digcomp:2.1@1"]
+
+
+def test_lessons_are_rendered_once_and_sanitised(ctx):
+    services.import_courses(FIXTURE_COURSES)
+    html = db.session.scalar(sa.select(Item.html).where(Item.slug == "welcome"))
+    assert "<script" not in html and "alert(" not in html
+    assert 'class="highlight"' in html and "<table>" in html and 'class="admonition tip"' in html
+    assert 'class="toc"' in html and 'id="what-you-will-learn"' in html
+    assert "<h1" not in html  # the page shows the title; the file's own heading is dropped
+
+
+def test_reimport_is_idempotent(ctx):
+    services.import_courses(FIXTURE_COURSES)
+    db.session.commit()
+    before = counts()
+    report = services.import_courses(FIXTURE_COURSES)
+    assert report.updated == ["first-steps", "hidden-draft"] and report.created == []
+    assert counts() == before
+
+
+def test_reimport_updates_content_keeps_progress_and_archives_removed_items(ctx, course_copy, make_user):
+    from lms.learning import services as learning
+
+    services.import_courses(course_copy)
+    user = make_user("ann")
+    course = db.session.scalar(sa.select(Course).where(Course.slug == "first-steps"))
+    enrollment = learning.enrol(user, course)
+    welcome = course.items[0]
+    learning.mark_done(enrollment, welcome)
+    db.session.commit()
+
+    lesson = course_copy / "first-steps" / "lessons" / "welcome.md"
+    lesson.write_text(lesson.read_text().replace("stay safe", "stay very safe"))
+    course_yaml = course_copy / "first-steps" / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text().replace("      - lesson: safe-passwords\n", ""))
+    report = services.import_courses(course_copy)
+    db.session.commit()
+
+    assert report.items_archived == 1
+    db.session.expire_all()
+    items = {item.slug: item for item in db.session.scalars(sa.select(Item))}
+    assert "stay very safe" in items["welcome"].html
+    assert items["safe-passwords"].archived and not items["welcome"].archived
+    done = db.session.scalar(sa.select(ItemProgress).where(ItemProgress.item_id == items["welcome"].id))
+    assert done is not None and done.completed_at is not None
+
+
+def test_a_broken_course_changes_nothing(ctx, course_copy):
+    services.import_courses(course_copy)
+    db.session.commit()
+    before = counts()
+    (course_copy / "first-steps" / "course.yaml").write_text(
+        (course_copy / "first-steps" / "course.yaml").read_text().replace("title: First steps online", "title: Renamed"))
+    (course_copy / "hidden-draft" / "course.yaml").write_text("title: [broken\n")
+    with pytest.raises(services.ImportRefused) as refused:
+        services.import_courses(course_copy)
+    assert any("hidden-draft/course.yaml" in str(p) for p in refused.value.problems)
+    db.session.rollback()
+    assert counts() == before
+    assert db.session.scalar(sa.select(Course.title).where(Course.slug == "first-steps")) == "First steps online"
+
+
+def test_cli_validate_and_import(app, runner, course_copy):
+    ok = runner.invoke(args=["courses", "validate", str(course_copy)])
+    assert ok.exit_code == 0 and "2 course(s), 5 item(s): no problems." in ok.output
+    imported = runner.invoke(args=["courses", "import", str(course_copy)])
+    assert imported.exit_code == 0 and "2 new" in imported.output
+    (course_copy / "first-steps" / "course.yaml").write_text("title: only a title\n")
+    bad = runner.invoke(args=["courses", "validate", str(course_copy)])
+    assert bad.exit_code == 1
+    assert "first-steps/course.yaml:1: summary: is required" in bad.output
+    assert "nothing was changed" in bad.output
+
+
+def test_the_shipped_courses_are_valid_and_substantial():
+    """Every shipped course: no problems, at least four modules each closed by a quiz,
+    and lessons of at least 300 words."""
+    specs, problems = load(services.COURSES_DIR)
+    assert [str(p) for p in problems] == []
+    assert len(specs) >= 3
+    for spec in specs:
+        assert len(spec.modules) >= 4, spec.slug
+        for module in spec.modules:
+            assert module.items[-1].kind == "quiz", (spec.slug, module.slug)
+        for lesson in spec.lessons.values():
+            assert len(lesson.body.split()) >= 300, (spec.slug, lesson.slug, len(lesson.body.split()))

@@ -1,0 +1,109 @@
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from lms.extensions import db
+from lms.xapi import services
+from lms.xapi.models import Statement
+
+
+def statement(**changes):
+    base = {
+        "actor": {"objectType": "Agent", "account": {"homePage": "https://vr-lab.example", "name": "visitor-7"}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
+        "object": {"id": "https://vr-lab.example/activities/solar-system"},
+    }
+    base.update(changes)
+    return base
+
+
+def stored():
+    return list(db.session.scalars(sa.select(Statement).order_by(Statement.seq)))
+
+
+def test_a_statement_is_stamped_and_stored(ctx):
+    row, = services.record([statement()])
+    assert uuid.UUID(row.data["id"]) == row.statement_id
+    assert row.data["stored"].endswith("Z") and row.data["timestamp"] == row.data["stored"]
+    assert row.data["authority"]["account"]["name"] == "lms" and row.data["version"] == "1.0.3"
+    assert row.actor_key == "account:https://vr-lab.example|visitor-7"
+    assert row.activity_id == "https://vr-lab.example/activities/solar-system"
+
+
+def test_a_batch_is_all_or_nothing_and_every_problem_is_named(ctx):
+    bad = statement(verb={"id": "not an iri"}, result={"score": {"scaled": 2}})
+    with pytest.raises(services.StatementError) as error:
+        services.record([statement(), bad, {"actor": {}}])
+    problems = error.value.problems
+    assert "statements[1].verb.id: must be an absolute IRI" in problems
+    assert "statements[1].result.score.scaled: must be between -1 and 1" in problems
+    assert "statements[2].verb: is required" in problems
+    assert any(p.startswith("statements[2].actor:") for p in problems)
+    assert stored() == []
+
+
+def test_a_stored_id_cannot_be_stored_again(ctx):
+    statement_id = str(uuid.uuid4())
+    services.record([statement(id=statement_id)])
+    with pytest.raises(services.StatementConflict):
+        services.record([statement(id=statement_id)])
+    with pytest.raises(services.StatementConflict):
+        services.record([statement(id=str(uuid.uuid4()).upper()), statement(id=statement_id)])
+    assert len(stored()) == 1
+
+
+def test_voiding_marks_the_target_and_hides_it_from_the_learners_record(ctx):
+    target, = services.record([statement()])
+    services.record([statement(verb={"id": services.VOIDED},
+                               object={"objectType": "StatementRef", "id": str(target.statement_id)})])
+    assert target.voided
+    assert [row.verb_id for row in services.statements_for_actor(target.actor_key)] == [services.VOIDED]
+
+
+def test_listeners_hear_every_stored_statement(ctx, monkeypatch):
+    heard = []
+    monkeypatch.setattr(services, "_listeners", [])
+    services.add_listener(heard.append)
+    rows = services.record([statement(), statement()])
+    assert heard == rows
+
+
+def test_a_listener_failure_stores_nothing(ctx, monkeypatch):
+    def broken(row):
+        raise RuntimeError("listener broke")
+
+    monkeypatch.setattr(services, "_listeners", [broken])
+    with pytest.raises(RuntimeError):
+        services.record([statement()])
+    db.session.rollback()
+    assert stored() == []
+
+
+def test_actor_keys_are_stable_for_every_kind_of_identifier():
+    assert services.actor_key({"mbox": "mailto:a@example.org"}) == "mbox:mailto:a@example.org"
+    group = {"objectType": "Group", "member": [{"mbox": "mailto:b@x.org"}, {"mbox": "mailto:a@x.org"}]}
+    reordered = {"objectType": "Group", "member": list(reversed(group["member"]))}
+    assert services.actor_key(group) == services.actor_key(reordered)
+
+
+def test_the_learners_record_page_and_download_show_only_their_statements(app, client, enrolled, make_user):
+    from lms.learning import services as learning
+    from lms.catalog import services as catalog
+
+    with app.app_context():
+        other = make_user("other")
+        learning.enrol(other, catalog.get_course("first-steps"))
+        db.session.commit()
+    client.get("/courses/first-steps/learn/welcome")
+    page = client.get("/my/record").get_data(as_text=True)
+    assert "Opened" in page and "Welcome" in page and "Enrolled in" in page
+    download = client.get("/my/record.json")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    statements = download.json
+    assert [s["verb"]["display"]["en-US"] for s in statements] == ["registered", "experienced"]
+    with app.app_context():
+        from lms.accounts import services as accounts
+
+        me = str(accounts.find_by_login("adult").public_id)
+    assert {s["actor"]["account"]["name"] for s in statements} == {me}
