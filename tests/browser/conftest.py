@@ -17,7 +17,9 @@ from werkzeug.serving import make_server
 
 from lms import create_app
 from lms.accounts import services
+from lms.content import services as content
 from lms.extensions import db
+from tests.conftest import FIXTURE_COURSES
 
 CHROMIUM = Path(os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium"))
 _axe = Axe()
@@ -52,6 +54,8 @@ def live_server(tmp_path_factory):
     })
     with app.app_context():
         db.create_all()
+        content.import_courses(FIXTURE_COURSES)
+        db.session.commit()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -1,0 +1,81 @@
+"""A learner's whole path: catalogue, enrolment, two lessons, a quiz, the certificate."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_journeys import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_from_the_catalogue_to_a_certificate(page, accessible, live_user):
+    username, password = live_user("kristaps", display_name="Kristaps Ozols")
+    sign_in(page, username, password)
+
+    page.get_by_role("link", name="Courses").click()
+    accessible(page)
+    page.get_by_label("For").select_option("adult")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("link", name="First steps online").click()
+    accessible(page)
+    page.get_by_role("button", name="Enrol in this course").click()
+
+    expect(page.get_by_role("heading", name="Welcome", exact=True)).to_be_visible()
+    expect(page.get_by_text("You are enrolled in First steps online.")).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name="Mark as done").click()
+
+    expect(page.get_by_role("heading", name="Safe passwords")).to_be_visible()
+    expect(page.get_by_text("33% done").first).to_be_visible()
+    page.get_by_role("button", name="Mark as done").click()
+
+    expect(page.get_by_role("heading", name="Basics check")).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name="Start the quiz").click()
+    accessible(page)
+    page.get_by_label("correct horse battery staple").check()
+    page.get_by_label("A password manager").check()
+    page.get_by_label("Two-step verification").check()
+    page.get_by_role("group", name="Question 3").get_by_label("False").check()
+    page.get_by_role("group", name="Question 4").get_by_label("Your answer").fill("8")
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("alert").get_by_role("link", name="Question 5 has no answer.")).to_be_visible()
+    expect(page.get_by_role("group", name="Question 5").get_by_text("Question 5 has no answer.")).to_be_visible()
+    accessible(page)
+    page.get_by_role("group", name="Question 5").get_by_label("Your answer").fill("router")
+    page.get_by_role("button", name="Submit my answers").click()
+
+    expect(page.get_by_text("You passed.")).to_be_visible()
+    expect(page.get_by_text("You have completed First steps online!")).to_be_visible()
+    accessible(page)
+
+    page.get_by_role("link", name="My learning").first.click()
+    expect(page.get_by_text("100% done")).to_be_visible()
+    accessible(page)
+    page.get_by_role("link", name="Certificate").click()
+    expect(page.get_by_role("heading", name="Kristaps Ozols")).to_be_visible()
+    accessible(page)
+    code = re.search(r"Verification code: (\S+)", page.get_by_text("Verification code:").inner_text()).group(1)
+    page.get_by_role("button", name="Show my name").click()
+    expect(page.get_by_text("Your name is shown on the public page.")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/certificates")
+    page.get_by_label("Verification code").fill(code)
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_text("This certificate is genuine.")).to_be_visible()
+    expect(page.get_by_text("Kristaps Ozols")).to_be_visible()
+    accessible(page)
+
+
+def test_the_learning_record_timeline(page, accessible, live_user):
+    username, password = live_user("record-reader")
+    sign_in(page, username, password)
+    page.goto("/courses/first-steps")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.goto("/my/record")
+    expect(page.get_by_text("Opened")).to_be_visible()
+    expect(page.get_by_text("Enrolled in")).to_be_visible()
+    accessible(page)
