@@ -23,9 +23,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 translations-compile: $(VENV)/.installed
 	$(BIN)/pybabel compile -d lms/translations
 
-## Set up everything (virtualenv, database, demo accounts) and serve on http://127.0.0.1:5000
+## Set up everything (virtualenv, database, shipped courses, demo accounts) and serve on http://127.0.0.1:5000
 run: translations-compile
 	$(BIN)/flask lms init
+	$(BIN)/flask courses import
 	$(BIN)/flask lms seed-demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

@@ -86,6 +86,9 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
     and nothing is stored. Flushes; the caller commits with its own changes, so a
     learning step and its statements are saved together or not at all.
     """
+    statements = list(statements)
+    # The platform's own statements get a fresh uuid4 each: only others' ids need checking.
+    external_ids = [s.get("id") for s in statements if isinstance(s, dict) and s.get("id")]
     batch = [_as_dict(statement) for statement in statements]
     problems = []
     for index, data in enumerate(batch):
@@ -93,11 +96,12 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
     if problems:
         raise StatementError(problems)
 
-    ids = [data.get("id") for data in batch if data.get("id")]
+    ids = [str(uuid.UUID(data["id"])) for data in batch if data.get("id")]
     if len(set(ids)) != len(ids):
         raise StatementConflict(["the same statement id appears twice in the batch"])
-    if ids and db.session.scalar(sa.select(sa.func.count()).select_from(Statement)
-                                 .where(Statement.statement_id.in_([uuid.UUID(i) for i in ids]))):
+    if external_ids and db.session.scalar(
+            sa.select(sa.func.count()).select_from(Statement)
+            .where(Statement.statement_id.in_([uuid.UUID(i) for i in external_ids]))):
         raise StatementConflict(["a statement with this id is already stored"])
 
     now = datetime.now(timezone.utc)
