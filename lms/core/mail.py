@@ -62,5 +62,12 @@ def mailer_for(app: Flask) -> Mailer:
     return LogMailer()
 
 
-def send(message: Message) -> None:
-    mailer_for(current_app).send(message)
+def send(message: Message) -> bool:
+    """Send, or log why it could not be sent; never lets a mail server's trouble break
+    the page that asked for the message."""
+    try:
+        mailer_for(current_app).send(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("Could not send e-mail to %s (%s)", message.to, message.subject)
+        return False
+    return True
