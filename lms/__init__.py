@@ -71,6 +71,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.catalog.views import bp as catalog_bp
     from lms.content.cli import courses_cli
     from lms.learning.views import bp as learning_bp
+    from lms.xapi.api import bp as lrs_bp
+    from lms.xapi.cli import xapi_cli
     from lms.xapi.views import bp as xapi_bp
     from lms.core import errors, i18n, templating
     from lms.core.cli import lms_cli
@@ -82,8 +84,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(xapi_bp)
+    app.register_blueprint(lrs_bp)
+    csrf.exempt(lrs_bp)  # machine clients authenticate every request; no cookies for writes
     app.cli.add_command(lms_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(xapi_cli)
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

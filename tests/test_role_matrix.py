@@ -70,6 +70,15 @@ MATRIX = {
     ("learning.verify_certificate", "GET"): (lambda s: f"/certificates/{s['certificate']}", None, everyone(200)),
     ("xapi.my_record", "GET"): (lambda s: "/my/record", None, signed_in(200)),
     ("xapi.download_record", "GET"): (lambda s: "/my/record.json", None, signed_in(200)),
+    ("admin.list_credentials", "GET"): (lambda s: "/admin/lrs/credentials", None, admin_only(200)),
+    ("admin.list_credentials", "POST"): (lambda s: "/admin/lrs/credentials", {}, admin_only(400)),
+    ("admin.revoke_credential", "POST"): (lambda s: f"/admin/lrs/credentials/{s['credential']}/revoke", {},
+                                          admin_only(302)),
+    # The LRS: machine clients use HTTP Basic; a signed-in browser may only read its own.
+    ("lrs.about", "GET"): (lambda s: "/xapi/about", None, everyone(200)),
+    ("lrs.get_statements", "GET"): (lambda s: "/xapi/statements", None, {**signed_in(200), ANON: 401}),
+    ("lrs.post_statements", "POST"): (lambda s: "/xapi/statements", {}, everyone(401)),
+    ("lrs.put_statement", "PUT"): (lambda s: "/xapi/statements", {}, everyone(401)),
 }
 
 
@@ -91,6 +100,16 @@ def complete_course(app, username):
         learning.submit_attempt(enrollment, attempt, MultiDict(ALL_CORRECT).to_dict(flat=False))
         db.session.commit()
         return learning.certificate_for(enrollment).code
+
+
+def issue_credential(app) -> int:
+    from lms.extensions import db
+    from lms.xapi import credentials
+
+    with app.app_context():
+        credential, _ = credentials.issue("Matrix", ["all"])
+        db.session.commit()
+        return credential.id
 
 
 def ensure_enrolled(app, username):
@@ -130,7 +149,8 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
                  ADMIN: ("learner", "admin")}[visitor]
         audience = {PUPIL: "pupil", ADULT: "adult", TEACHER: "teacher", ADMIN: "adult"}[visitor]
         user = make_user(f"{visitor}-user", audience=audience, roles=roles)
-    values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject")}
+    values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject"),
+              "credential": issue_credential(app)}
     if visitor != ANON:
         complete_course(app, user.username)
 
@@ -140,7 +160,8 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
             client.delete_cookie("session")
             ensure_enrolled(app, user.username)
             login(user)
-        response = client.open(path(values), method=method, data=data)
+        headers = {"X-Experience-API-Version": "1.0.3"} if endpoint.startswith("lrs.") else {}
+        response = client.open(path(values), method=method, data=data, headers=headers)
         response.close()
         if response.status_code != expected[visitor]:
             wrong.append(f"{method} {endpoint}: {response.status_code}, expected {expected[visitor]}")

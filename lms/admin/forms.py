@@ -55,3 +55,20 @@ class SearchForm(FlaskForm):
     status = SelectField(_l("Status"), choices=choices(
         {"active": _l("Active"), "inactive": _l("Inactive")}, _l("Active and inactive")),
                          validators=[Optional()])
+
+
+SCOPE_NAMES = {
+    "statements/write": _l("Send statements"),
+    "statements/read/mine": _l("Read the statements it sent"),
+    "statements/read": _l("Read all statements"),
+    "state": _l("Activity state"),
+    "profile": _l("Activity and agent profiles"),
+    "all": _l("Everything"),
+}
+
+
+class CredentialForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("The app or device that will use it, e.g. “VR lab, Ventspils”."))
+    scopes = CheckboxesField(_l("Allowed to"), choices=choices(SCOPE_NAMES), default=["statements/write"],
+                             validators=[DataRequired(message=_l("Choose at least one scope."))])

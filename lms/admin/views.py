@@ -9,6 +9,7 @@ from lms.admin import forms
 from lms.core.auth import role_required
 from lms.core.forms import show_error
 from lms.extensions import db
+from lms.xapi import credentials as lrs_credentials
 
 bp = Blueprint("admin", __name__)
 
@@ -106,3 +107,37 @@ def set_active(public_id):
         else:
             flash(_("%(username)s is deactivated and can no longer sign in.", username=user.username), "success")
     return redirect(url_for("admin.show_user", public_id=user.public_id))
+
+
+@bp.route("/lrs/credentials", methods=["GET", "POST"])
+@role_required("admin")
+def list_credentials():
+    """LRS credentials for external EdTech: issue (the secret is shown once) and revoke."""
+    form = forms.CredentialForm()
+    issued = None
+    if form.validate_on_submit():
+        try:
+            credential, secret = lrs_credentials.issue(form.name.data, form.scopes.data)
+        except lrs_credentials.CredentialError as error:
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            issued = (credential, secret)
+            form = forms.CredentialForm(formdata=None)
+    status = 400 if form.errors else 200
+    return render_template("admin/list_credentials.html", form=form, issued=issued,
+                           credentials=lrs_credentials.all_credentials(), scope_names=forms.SCOPE_NAMES,
+                           endpoint=url_for("lrs.about", _external=False).removesuffix("about")), status
+
+
+@bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["POST"])
+@role_required("admin")
+def revoke_credential(credential_id):
+    credential = lrs_credentials.get(credential_id)
+    if credential is None:
+        abort(404)
+    lrs_credentials.revoke(credential)
+    db.session.commit()
+    flash(_("Credentials “%(name)s” are revoked; requests with them are refused from now on.",
+            name=credential.name), "success")
+    return redirect(url_for("admin.list_credentials"))

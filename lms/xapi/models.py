@@ -37,3 +37,55 @@ class Statement(db.Model):
 
     def __repr__(self) -> str:
         return f"<Statement {self.statement_id} {self.verb_id.rsplit('/', 1)[-1]}>"
+
+
+class StatementAgent(db.Model):
+    """Every agent a statement names, for the ``agent`` and ``related_agents`` filters.
+    ``direct`` is the actor, or an Agent or Group object."""
+
+    __tablename__ = "xapi_statement_agent"
+    __table_args__ = (sa.Index("ix_xapi_statement_agent_key_seq", "agent_key", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigId, sa.ForeignKey("xapi_statement.seq", ondelete="CASCADE"),
+                                     primary_key=True)
+    agent_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
+    direct: Mapped[bool] = mapped_column(primary_key=True)
+
+
+class StatementActivity(db.Model):
+    """Every activity a statement names, for the ``activity`` and ``related_activities``
+    filters. ``direct`` is the statement's object."""
+
+    __tablename__ = "xapi_statement_activity"
+    __table_args__ = (sa.Index("ix_xapi_statement_activity_id_seq", "activity_id", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigId, sa.ForeignKey("xapi_statement.seq", ondelete="CASCADE"),
+                                     primary_key=True)
+    activity_id: Mapped[str] = mapped_column(sa.String(1024), primary_key=True)
+    direct: Mapped[bool] = mapped_column(primary_key=True)
+
+
+SCOPES = ("statements/write", "statements/read/mine", "statements/read", "state", "profile", "all")
+
+
+class Credential(db.Model):
+    """HTTP Basic credentials an admin issues to an external app (a VR lab, an exhibit).
+    The secret is shown once and stored only as a hash."""
+
+    __tablename__ = "xapi_credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(255))
+    scopes: Mapped[list] = mapped_column(Json)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, scope: str) -> bool:
+        return "all" in self.scopes or scope in self.scopes

@@ -14,7 +14,7 @@ import tincan
 from flask import current_app
 
 from lms.extensions import db
-from lms.xapi.models import Statement
+from lms.xapi.models import Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
 XAPI_VERSION = "1.0.3"
@@ -63,7 +63,7 @@ def platform_authority() -> dict:
             "account": {"homePage": current_app.config["LMS_BASE_URL"].rstrip("/"), "name": "lms"}}
 
 
-def _iso(moment: datetime) -> str:
+def iso_timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -83,8 +83,11 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
     """Validate, stamp (id, stored, authority, version), store and announce statements.
 
     All or nothing: if any statement is wrong, ``StatementError`` lists every problem
-    and nothing is stored. Flushes; the caller commits with its own changes, so a
-    learning step and its statements are saved together or not at all.
+    and nothing is stored. A statement whose id is already stored is not stored again:
+    if it is the same statement the stored row stands for it (a harmless resend), if not
+    ``StatementConflict``. Flushes; the caller commits with its own changes, so a
+    learning step and its statements are saved together or not at all. Returns one row
+    per statement given, in order.
     """
     statements = list(statements)
     # The platform's own statements get a fresh uuid4 each: only others' ids need checking.
@@ -99,21 +102,30 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
     ids = [str(uuid.UUID(data["id"])) for data in batch if data.get("id")]
     if len(set(ids)) != len(ids):
         raise StatementConflict(["the same statement id appears twice in the batch"])
-    if external_ids and db.session.scalar(
-            sa.select(sa.func.count()).select_from(Statement)
-            .where(Statement.statement_id.in_([uuid.UUID(i) for i in external_ids]))):
-        raise StatementConflict(["a statement with this id is already stored"])
+    existing: dict[str, Statement] = {}
+    if external_ids:
+        for row in db.session.scalars(sa.select(Statement).where(
+                Statement.statement_id.in_([uuid.UUID(i) for i in external_ids]))):
+            existing[str(row.statement_id)] = row
+    for index, data in enumerate(batch):
+        if data.get("id") and str(uuid.UUID(data["id"])) in existing:
+            if not same_statement(existing[str(uuid.UUID(data["id"]))].data, data):
+                raise StatementConflict([f"statements[{index}].id: a different statement with this id is already stored"])
 
     now = datetime.now(timezone.utc)
-    rows = []
+    result: list[Statement] = []
+    rows: list[Statement] = []
     for data in batch:
-        data.setdefault("id", str(uuid.uuid4()))
-        data["stored"] = _iso(now)
+        if data.get("id") and str(uuid.UUID(data["id"])) in existing:
+            result.append(existing[str(uuid.UUID(data["id"]))])
+            continue
+        data["id"] = str(uuid.UUID(data["id"])) if data.get("id") else str(uuid.uuid4())
+        data["stored"] = iso_timestamp(now)
         data.setdefault("timestamp", data["stored"])
         data["authority"] = authority or platform_authority()
         data["version"] = data.get("version", XAPI_VERSION)
         target = data["object"]
-        rows.append(Statement(
+        row = Statement(
             statement_id=uuid.UUID(data["id"]),
             actor_key=actor_key(data["actor"]),
             verb_id=data["verb"]["id"],
@@ -122,16 +134,83 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
             timestamp=_naive_utc(parse_timestamp(data["timestamp"])),
             stored=_naive_utc(now),
             data=data,
-        ))
+        )
+        rows.append(row)
+        result.append(row)
     db.session.add_all(rows)
     db.session.flush()
+    db.session.add_all([index for row in rows for index in _index_rows(row)])
     for row in rows:
         if row.verb_id == VOIDED:
             _void(row)
+    db.session.flush()
     for row in rows:
         for listener in _listeners:
             listener(row)
-    return rows
+    return result
+
+
+IGNORED_IN_COMPARISON = {"id", "stored", "authority", "version", "timestamp"}
+
+
+def same_statement(stored: dict, given: dict) -> bool:
+    """Whether ``given`` is a resend of ``stored`` (what the LRS added is not compared)."""
+    def core(data):
+        return {k: v for k, v in data.items() if k not in IGNORED_IN_COMPARISON}
+    if core(stored) != core(given):
+        return False
+    if "timestamp" in given and parse_timestamp(given["timestamp"]) != parse_timestamp(stored["timestamp"]):
+        return False
+    return True
+
+
+def _agents_in(data: dict, direct: bool):
+    actor = data.get("actor")
+    if actor:
+        yield actor_key(actor), direct
+        for member in actor.get("member", []):
+            yield actor_key(member), False
+    target = data.get("object", {})
+    if target.get("objectType") in ("Agent", "Group"):
+        yield actor_key(target), direct
+    context = data.get("context", {})
+    for key in ("instructor", "team"):
+        if key in context:
+            yield actor_key(context[key]), False
+
+
+def _activities_in(data: dict, direct: bool):
+    target = data.get("object", {})
+    if target.get("objectType", "Activity") == "Activity" and "id" in target:
+        yield target["id"], direct
+    for entries in data.get("context", {}).get("contextActivities", {}).values():
+        for entry in entries if isinstance(entries, list) else [entries]:
+            yield entry["id"], False
+
+
+def _index_rows(row: Statement) -> list:
+    """The agent and activity rows the ``agent``/``activity`` filters (and their
+    ``related_*`` forms) search."""
+    data = row.data
+    agents = set(_agents_in(data, True))
+    activities = set(_activities_in(data, True))
+    if "authority" in data:
+        agents.add((actor_key(data["authority"]), False))
+        for member in data["authority"].get("member", []):
+            agents.add((actor_key(member), False))
+    target = data.get("object", {})
+    if target.get("objectType") == "SubStatement":
+        agents |= {(key, False) for key, _ in _agents_in(target, False)}
+        activities |= {(key, False) for key, _ in _activities_in(target, False)}
+    # One row per key: direct wins over related.
+    agent_rows = {}
+    for key, direct in agents:
+        agent_rows[key] = agent_rows.get(key, False) or direct
+    activity_rows = {}
+    for key, direct in activities:
+        activity_rows[key] = activity_rows.get(key, False) or direct
+    return ([StatementAgent(seq=row.seq, agent_key=k[:512], direct=d) for k, d in agent_rows.items()]
+            + [StatementActivity(seq=row.seq, activity_id=k[:1024], direct=d) for k, d in activity_rows.items()])
 
 
 def _void(voiding: Statement) -> None:

@@ -43,13 +43,16 @@ def test_a_batch_is_all_or_nothing_and_every_problem_is_named(ctx):
     assert stored() == []
 
 
-def test_a_stored_id_cannot_be_stored_again(ctx):
+def test_a_resend_is_harmless_and_a_different_statement_with_the_same_id_conflicts(ctx):
     statement_id = str(uuid.uuid4())
-    services.record([statement(id=statement_id)])
+    first, = services.record([statement(id=statement_id)])
+    again, = services.record([statement(id=statement_id.upper())])
+    assert again is first
     with pytest.raises(services.StatementConflict):
-        services.record([statement(id=statement_id)])
+        services.record([statement(id=str(uuid.uuid4())),
+                         statement(id=statement_id, verb={"id": "http://adlnet.gov/expapi/verbs/failed"})])
     with pytest.raises(services.StatementConflict):
-        services.record([statement(id=str(uuid.uuid4()).upper()), statement(id=statement_id)])
+        services.record([statement(id=statement_id), statement(id=statement_id)])
     assert len(stored()) == 1
 
 

@@ -1,0 +1,353 @@
+"""The LRS over HTTP (xAPI 1.0.3): ``/xapi/about`` and ``/xapi/statements``.
+
+External apps authenticate with HTTP Basic credentials an admin issued; a signed-in
+learner's browser may read their own statements. Every statement written here goes
+through ``services.record``, the same door as the platform's own."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, g, request
+from flask_login import current_user
+
+from lms.extensions import db
+from lms.xapi import credentials, services
+from lms.xapi.models import Statement, StatementActivity, StatementAgent
+from lms.xapi.validation import IRI, is_uuid, parse_timestamp, validate_statement
+
+bp = Blueprint("lrs", __name__, url_prefix="/xapi")
+
+VERSION = "1.0.3"
+MAX_LIMIT = 500
+GET_PARAMETERS = {"statementId", "voidedStatementId", "agent", "verb", "activity", "registration",
+                  "related_activities", "related_agents", "since", "until", "limit", "format",
+                  "attachments", "ascending", "more"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, headers: dict | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError):
+    return _json({"error": error.message}, error.status, error.headers)
+
+
+def _json(body, status=200, headers=None) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+@bp.after_request
+def version_header(response: Response) -> Response:
+    response.headers["X-Experience-API-Version"] = VERSION
+    return response
+
+
+@bp.before_request
+def check_version():
+    if request.endpoint == "lrs.about" or request.method == "OPTIONS":
+        return None
+    version = request.headers.get("X-Experience-API-Version")
+    if not version:
+        raise ApiError(400, "The X-Experience-API-Version header is required.")
+    if not (version == "1.0" or (version.startswith("1.0.") and version[4:].isdigit())):
+        raise ApiError(400, f"X-Experience-API-Version {version!r} is not supported; this LRS speaks 1.0.x.")
+    return None
+
+
+def _authenticate(scope: str):
+    """Sets ``g.credential`` or ``g.learner_key``; 401 without valid credentials, 403
+    when they lack the scope."""
+    auth = request.authorization
+    g.credential, g.learner_key = None, None
+    if auth is not None and auth.type == "basic":
+        credential = credentials.authenticate(auth.username or "", auth.password or "")
+        if credential is None:
+            raise ApiError(401, "Unknown or revoked credentials.", {"WWW-Authenticate": 'Basic realm="LRS"'})
+        wanted = {"read": ("statements/read", "statements/read/mine"), "write": ("statements/write",)}[scope]
+        if not any(credential.allows(s) for s in wanted):
+            raise ApiError(403, f"These credentials may not {scope} statements.")
+        g.credential = credential
+        return
+    if current_user.is_authenticated and scope == "read":
+        g.learner_key = services.account_key(current_user.public_id)
+        return
+    raise ApiError(401, "Authentication required.", {"WWW-Authenticate": 'Basic realm="LRS"'})
+
+
+@bp.route("/about")
+def about():
+    return _json({"version": [VERSION]})
+
+
+# Writing -------------------------------------------------------------------------------
+
+def _body_statements():
+    if request.mimetype != "application/json":
+        raise ApiError(400, "Send statements as application/json.")
+    try:
+        body = json.loads(request.get_data(as_text=True))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, f"The body is not valid JSON: {error}") from None
+    return body
+
+
+def _store(statements_: list, status_ids=True):
+    authority = credentials.authority(g.credential)
+    try:
+        rows = services.record(statements_, authority=authority)
+    except services.StatementConflict as error:
+        db.session.rollback()
+        raise ApiError(409, "; ".join(error.problems)) from None
+    except services.StatementError as error:
+        db.session.rollback()
+        raise ApiError(400, "; ".join(error.problems)) from None
+    _check_voiding(rows)
+    db.session.commit()
+    return rows
+
+
+def _check_voiding(rows) -> None:
+    for row in rows:
+        if row.verb_id == services.VOIDED and row.data["object"].get("objectType") != "StatementRef":
+            db.session.rollback()
+            raise ApiError(400, "A voiding statement's object must be a StatementRef.")
+
+
+@bp.route("/statements", methods=["POST"])
+def post_statements():
+    _authenticate("write")
+    body = _body_statements()
+    batch = body if isinstance(body, list) else [body]
+    if not batch:
+        raise ApiError(400, "The batch is empty.")
+    rows = _store(batch)
+    return _json([str(row.statement_id) for row in rows])
+
+
+@bp.route("/statements", methods=["PUT"])
+def put_statement():
+    _authenticate("write")
+    statement_id = request.args.get("statementId")
+    if not is_uuid(statement_id or ""):
+        raise ApiError(400, "PUT needs a statementId parameter holding a UUID.")
+    unknown = set(request.args) - {"statementId"}
+    if unknown:
+        raise ApiError(400, f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
+    body = _body_statements()
+    if not isinstance(body, dict):
+        raise ApiError(400, "PUT takes one statement.")
+    if "id" in body and (not isinstance(body["id"], str) or body["id"].lower() != statement_id.lower()):
+        raise ApiError(400, "The statement's id differs from the statementId parameter.")
+    body = {**body, "id": statement_id}
+    _store([body])
+    return Response(status=204)
+
+
+# Reading -------------------------------------------------------------------------------
+
+def _parse_agent(text: str) -> str:
+    try:
+        agent = json.loads(text)
+    except ValueError:
+        raise ApiError(400, "agent: not valid JSON") from None
+    problems = validate_statement({"actor": agent, "verb": {"id": "http://x/v"}, "object": {"id": "http://x/o"}})
+    if problems:
+        raise ApiError(400, "agent: " + "; ".join(p.removeprefix("actor") for p in problems))
+    return services.actor_key(agent)
+
+
+def _bool_param(name: str) -> bool:
+    value = request.args.get(name, "false")
+    if value not in ("true", "false"):
+        raise ApiError(400, f"{name}: must be true or false")
+    return value == "true"
+
+
+def _time_param(name: str):
+    value = request.args.get(name)
+    if value is None:
+        return None
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        raise ApiError(400, f"{name}: must be an ISO 8601 timestamp")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _visible(query):
+    """Limit to what the caller may read: their own statements only, where that is the scope."""
+    if g.learner_key is not None:
+        return query.where(Statement.actor_key == g.learner_key)
+    if g.credential is not None and not g.credential.allows("statements/read"):
+        authority_key = services.actor_key(credentials.authority(g.credential))
+        return query.where(Statement.seq.in_(sa.select(StatementAgent.seq).where(
+            StatementAgent.agent_key == authority_key)))
+    return query
+
+
+def _formatted(data: dict, fmt: str) -> dict:
+    if fmt == "ids":
+        return _ids_format(data)
+    if fmt == "canonical":
+        return _canonical(data)
+    return data
+
+
+def _ids_only_agent(agent: dict) -> dict:
+    kept = {k: v for k, v in agent.items() if k in ("objectType", "mbox", "mbox_sha1sum", "openid", "account")}
+    if agent.get("objectType") == "Group" and not services.actor_key(agent).startswith("group:"):
+        return kept
+    if "member" in agent:
+        kept["member"] = [_ids_only_agent(member) for member in agent["member"]]
+    return kept
+
+
+def _ids_format(data: dict) -> dict:
+    out = dict(data)
+    out["actor"] = _ids_only_agent(data["actor"])
+    out["verb"] = {"id": data["verb"]["id"]}
+    target = data["object"]
+    kind = target.get("objectType", "Activity")
+    if kind == "Activity":
+        out["object"] = {"objectType": "Activity", "id": target["id"]} if "objectType" in target else {"id": target["id"]}
+    elif kind in ("Agent", "Group"):
+        out["object"] = _ids_only_agent(target)
+    if "authority" in data:
+        out["authority"] = _ids_only_agent(data["authority"])
+    return out
+
+
+def _pick_language(language_map: dict) -> dict:
+    if not isinstance(language_map, dict) or not language_map:
+        return language_map
+    best = request.accept_languages.best_match(list(language_map)) or next(iter(language_map))
+    return {best: language_map[best]}
+
+
+def _canonical(value):
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in ("display", "name", "description") and isinstance(item, dict) and all(
+                    isinstance(v, str) for v in item.values()):
+                out[key] = _pick_language(item)
+            else:
+                out[key] = _canonical(item)
+        return out
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    return value
+
+
+def _single(statement_id: str, voided: bool):
+    row = db.session.scalar(_visible(sa.select(Statement).where(Statement.statement_id == uuid.UUID(statement_id))))
+    if row is None or row.voided != voided:
+        raise ApiError(404, "No such statement." if not voided else "No voided statement has this id.")
+    fmt = request.args.get("format", "exact")
+    headers = {"Last-Modified": row.stored.replace(tzinfo=timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT"),
+               "X-Experience-API-Consistent-Through": services.iso_timestamp(datetime.now(timezone.utc))}
+    return _json(_formatted(row.data, fmt), headers=headers)
+
+
+@bp.route("/statements", methods=["GET", "HEAD"])
+def get_statements():
+    _authenticate("read")
+    args = request.args
+    unknown = set(args) - GET_PARAMETERS
+    if unknown:
+        raise ApiError(400, f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
+    fmt = args.get("format", "exact")
+    if fmt not in ("exact", "ids", "canonical"):
+        raise ApiError(400, "format: must be exact, ids or canonical")
+    _bool_param("attachments")
+    for key in ("statementId", "voidedStatementId"):
+        if key in args:
+            others = set(args) - {key, "format", "attachments"}
+            if others:
+                raise ApiError(400, f"{key} cannot be combined with {', '.join(sorted(others))}.")
+            if not is_uuid(args[key].lower()):
+                raise ApiError(400, f"{key}: must be a UUID")
+            return _single(args[key].lower(), voided=key == "voidedStatementId")
+
+    after = None
+    if "more" in args:
+        try:
+            cursor = json.loads(base64.urlsafe_b64decode(args["more"].encode()))
+            params, after = cursor["p"], int(cursor["after"])
+        except (ValueError, KeyError, TypeError):
+            raise ApiError(400, "more: not a link this LRS gave out") from None
+    else:
+        params = {k: v for k, v in args.items()}
+    get = params.get
+
+    query = _visible(sa.select(Statement).where(Statement.voided.is_(False)))
+    if get("agent"):
+        key = _parse_agent(get("agent"))
+        condition = StatementAgent.agent_key == key
+        if get("related_agents") != "true":
+            condition = condition & StatementAgent.direct.is_(True)
+        query = query.where(Statement.seq.in_(sa.select(StatementAgent.seq).where(condition)))
+    if get("verb"):
+        if not IRI.match(get("verb")):
+            raise ApiError(400, "verb: must be an IRI")
+        query = query.where(Statement.verb_id == get("verb"))
+    if get("activity"):
+        if not IRI.match(get("activity")):
+            raise ApiError(400, "activity: must be an IRI")
+        condition = StatementActivity.activity_id == get("activity")
+        if get("related_activities") != "true":
+            condition = condition & StatementActivity.direct.is_(True)
+        query = query.where(Statement.seq.in_(sa.select(StatementActivity.seq).where(condition)))
+    if get("registration"):
+        if not is_uuid(get("registration").lower()):
+            raise ApiError(400, "registration: must be a UUID")
+        query = query.where(Statement.registration == uuid.UUID(get("registration")))
+    for name in ("related_activities", "related_agents", "ascending"):
+        if get(name) not in (None, "true", "false"):
+            raise ApiError(400, f"{name}: must be true or false")
+    since = _time_param("since") if "more" not in args else (
+        datetime.fromisoformat(get("since")) if get("since") else None)
+    until = _time_param("until") if "more" not in args else (
+        datetime.fromisoformat(get("until")) if get("until") else None)
+    if since is not None:
+        query = query.where(Statement.stored > since)
+    if until is not None:
+        query = query.where(Statement.stored <= until)
+    try:
+        limit = int(get("limit", "0"))
+    except ValueError:
+        raise ApiError(400, "limit: must be a whole number") from None
+    if limit < 0:
+        raise ApiError(400, "limit: must not be negative")
+    limit = MAX_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
+    ascending = get("ascending") == "true"
+    if after is not None:
+        query = query.where(Statement.seq > after if ascending else Statement.seq < after)
+    query = query.order_by(Statement.seq.asc() if ascending else Statement.seq.desc()).limit(limit + 1)
+    rows = list(db.session.scalars(query))
+    more = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        cursor_params = dict(params)
+        if since is not None:
+            cursor_params["since"] = since.isoformat()
+        if until is not None:
+            cursor_params["until"] = until.isoformat()
+        token = base64.urlsafe_b64encode(json.dumps({"p": cursor_params, "after": rows[-1].seq}).encode()).decode()
+        more = f"{request.script_root}/xapi/statements?{urlencode({'more': token})}"
+    body = {"statements": [_formatted(row.data, fmt) for row in rows], "more": more}
+    headers = {"X-Experience-API-Consistent-Through": services.iso_timestamp(datetime.now(timezone.utc))}
+    return _json(body, headers=headers)

@@ -1,0 +1,68 @@
+"""LRS: credentials for external apps, and the agent and activity indexes behind the
+statement filters
+
+Revision ID: 0003_lrs
+Revises: 0002_learning
+Create Date: 2026-11-23 07:31:29.345034
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = '0003_lrs'
+down_revision = '0002_learning'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+
+    op.create_table('xapi_credential',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('secret_hash', sa.String(length=255), nullable=False),
+    sa.Column('scopes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_credential')),
+    sa.UniqueConstraint('key', name=op.f('uq_xapi_credential_key'))
+    )
+    op.create_table('xapi_statement_activity',
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('activity_id', sa.String(length=1024), nullable=False),
+    sa.Column('direct', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['seq'], ['xapi_statement.seq'], name=op.f('fk_xapi_statement_activity_seq_xapi_statement'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('seq', 'activity_id', 'direct', name=op.f('pk_xapi_statement_activity'))
+    )
+    with op.batch_alter_table('xapi_statement_activity', schema=None) as batch_op:
+        batch_op.create_index('ix_xapi_statement_activity_id_seq', ['activity_id', 'seq'], unique=False)
+
+    op.create_table('xapi_statement_agent',
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('agent_key', sa.String(length=512), nullable=False),
+    sa.Column('direct', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['seq'], ['xapi_statement.seq'], name=op.f('fk_xapi_statement_agent_seq_xapi_statement'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('seq', 'agent_key', 'direct', name=op.f('pk_xapi_statement_agent'))
+    )
+    with op.batch_alter_table('xapi_statement_agent', schema=None) as batch_op:
+        batch_op.create_index('ix_xapi_statement_agent_key_seq', ['agent_key', 'seq'], unique=False)
+
+
+
+
+def downgrade():
+
+    with op.batch_alter_table('xapi_statement_agent', schema=None) as batch_op:
+        batch_op.drop_index('ix_xapi_statement_agent_key_seq')
+
+    op.drop_table('xapi_statement_agent')
+    with op.batch_alter_table('xapi_statement_activity', schema=None) as batch_op:
+        batch_op.drop_index('ix_xapi_statement_activity_id_seq')
+
+    op.drop_table('xapi_statement_activity')
+    op.drop_table('xapi_credential')
+
