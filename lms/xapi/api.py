@@ -51,6 +51,9 @@ def _json(body, status=200, headers=None) -> Response:
 @bp.after_request
 def version_header(response: Response) -> Response:
     response.headers["X-Experience-API-Version"] = VERSION
+    if request.endpoint == "lrs.get_statements":
+        # Every write is visible to reads once committed, so reads are consistent to now.
+        response.headers["X-Experience-API-Consistent-Through"] = services.iso_timestamp(datetime.now(timezone.utc))
     return response
 
 
@@ -257,8 +260,7 @@ def _single(statement_id: str, voided: bool):
     if row is None or row.voided != voided:
         raise ApiError(404, "No such statement." if not voided else "No voided statement has this id.")
     fmt = request.args.get("format", "exact")
-    headers = {"Last-Modified": row.stored.replace(tzinfo=timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT"),
-               "X-Experience-API-Consistent-Through": services.iso_timestamp(datetime.now(timezone.utc))}
+    headers = {"Last-Modified": row.stored.replace(tzinfo=timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")}
     return _json(_formatted(row.data, fmt), headers=headers)
 
 
@@ -349,5 +351,4 @@ def get_statements():
         token = base64.urlsafe_b64encode(json.dumps({"p": cursor_params, "after": rows[-1].seq}).encode()).decode()
         more = f"{request.script_root}/xapi/statements?{urlencode({'more': token})}"
     body = {"statements": [_formatted(row.data, fmt) for row in rows], "more": more}
-    headers = {"X-Experience-API-Consistent-Through": services.iso_timestamp(datetime.now(timezone.utc))}
-    return _json(body, headers=headers)
+    return _json(body)

@@ -112,7 +112,10 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
             if not same_statement(existing[str(uuid.UUID(data["id"]))].data, data):
                 raise StatementConflict([f"statements[{index}].id: a different statement with this id is already stored"])
 
+    # Millisecond precision, as in the JSON, so "since"/"until" taken from a statement's
+    # "stored" compare exactly with the stored column.
     now = datetime.now(timezone.utc)
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
     result: list[Statement] = []
     rows: list[Statement] = []
     for data in batch:
@@ -120,6 +123,9 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
             result.append(existing[str(uuid.UUID(data["id"]))])
             continue
         data["id"] = str(uuid.UUID(data["id"])) if data.get("id") else str(uuid.uuid4())
+        _context_activities_as_arrays(data)
+        if data["object"].get("objectType") == "SubStatement":
+            _context_activities_as_arrays(data["object"])
         data["stored"] = iso_timestamp(now)
         data.setdefault("timestamp", data["stored"])
         data["authority"] = authority or platform_authority()
@@ -148,6 +154,15 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
         for listener in _listeners:
             listener(row)
     return result
+
+
+def _context_activities_as_arrays(data: dict) -> None:
+    """The LRS returns every context activity list as an array, even if sent as one object."""
+    activities = data.get("context", {}).get("contextActivities")
+    if isinstance(activities, dict):
+        for key, value in activities.items():
+            if isinstance(value, dict):
+                activities[key] = [value]
 
 
 IGNORED_IN_COMPARISON = {"id", "stored", "authority", "version", "timestamp"}

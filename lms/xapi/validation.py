@@ -9,10 +9,15 @@ from typing import Any
 
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+# ISO 8601 durations: weeks stand alone (P4W), or years to seconds (P1Y2M3DT4H5M6.7S).
 DURATION = re.compile(
-    r"^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
-    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
+    r"^P(\d+(\.\d+)?W|(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?"
+    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)$"
 )
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NEGATIVE_ZERO_OFFSET = re.compile(r"-00(:?00)?$")
+IRL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+$")
+INTERACTION_COMPONENT_KEYS = ("choices", "scale", "source", "target", "steps")
 SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 INTERACTION_TYPES = {"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance",
                      "sequencing", "likert", "numeric", "other"}
@@ -35,7 +40,7 @@ def is_uuid(value: Any) -> bool:
 
 
 def parse_timestamp(value: Any) -> datetime | None:
-    if not isinstance(value, str) or "T" not in value:
+    if not isinstance(value, str) or "T" not in value or NEGATIVE_ZERO_OFFSET.search(value):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -107,8 +112,9 @@ def _check_ifi(value, path, problems) -> None:
         return
     key = ifis[0]
     ifi = value[key]
-    if key == "mbox" and (not isinstance(ifi, str) or not ifi.startswith("mailto:")):
-        problems.add(f"{path}.mbox", "must be a mailto: IRI")
+    if key == "mbox" and (not isinstance(ifi, str) or not ifi.startswith("mailto:")
+                          or not EMAIL.match(ifi[len("mailto:"):])):
+        problems.add(f"{path}.mbox", "must be a mailto: IRI with an e-mail address")
     elif key == "mbox_sha1sum" and (not isinstance(ifi, str) or not SHA1.match(ifi)):
         problems.add(f"{path}.mbox_sha1sum", "must be a SHA-1 hex digest")
     elif key == "openid":
@@ -137,10 +143,77 @@ def _activity(value, path, problems) -> None:
         _iri(definition["type"], f"{dpath}.type", problems)
     if "moreInfo" in definition:
         _iri(definition["moreInfo"], f"{dpath}.moreInfo", problems)
-    if "interactionType" in definition and definition["interactionType"] not in INTERACTION_TYPES:
+    interaction = definition.get("interactionType")
+    if "interactionType" in definition and (not isinstance(interaction, str) or interaction not in INTERACTION_TYPES):
         problems.add(f"{dpath}.interactionType", "is not an xAPI interaction type")
+    used = [key for key in ("correctResponsesPattern", *INTERACTION_COMPONENT_KEYS) if key in definition]
+    if used and "interactionType" not in definition:
+        problems.add(f"{dpath}.interactionType", f"is required with {', '.join(used)}")
+    if "correctResponsesPattern" in definition:
+        pattern = definition["correctResponsesPattern"]
+        if not isinstance(pattern, list) or not all(isinstance(p, str) for p in pattern):
+            problems.add(f"{dpath}.correctResponsesPattern", "must be an array of strings")
+    for key in INTERACTION_COMPONENT_KEYS:
+        if key in definition:
+            components = definition[key]
+            if not isinstance(components, list):
+                problems.add(f"{dpath}.{key}", "must be an array of interaction components")
+                continue
+            seen = set()
+            for index, component in enumerate(components):
+                cpath = f"{dpath}.{key}[{index}]"
+                if not _object(component, cpath, problems):
+                    continue
+                if not isinstance(component.get("id"), str) or not component["id"]:
+                    problems.add(f"{cpath}.id", "must be a non-empty string")
+                elif component["id"] in seen:
+                    problems.add(f"{cpath}.id", "is used twice")
+                else:
+                    seen.add(component["id"])
+                if "description" in component:
+                    _language_map(component["description"], f"{cpath}.description", problems)
     if "extensions" in definition:
         _extensions(definition["extensions"], f"{dpath}.extensions", problems)
+
+
+def _attachments(value, path, problems) -> None:
+    if not isinstance(value, list):
+        problems.add(path, "must be an array of attachments")
+        return
+    for index, attachment in enumerate(value):
+        apath = f"{path}[{index}]"
+        if not _object(attachment, apath, problems):
+            continue
+        _iri(attachment.get("usageType"), f"{apath}.usageType", problems)
+        if "display" not in attachment:
+            problems.add(f"{apath}.display", "is required")
+        else:
+            _language_map(attachment["display"], f"{apath}.display", problems)
+        if "description" in attachment:
+            _language_map(attachment["description"], f"{apath}.description", problems)
+        content_type = attachment.get("contentType")
+        if not isinstance(content_type, str) or not re.match(r"^[\w.+-]+/[\w.+-]+", content_type):
+            problems.add(f"{apath}.contentType", "must be a media type such as text/plain")
+        length = attachment.get("length")
+        if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+            problems.add(f"{apath}.length", "must be a whole number of bytes")
+        if not isinstance(attachment.get("sha2"), str) or not re.match(r"^[0-9a-fA-F]{56,128}$", attachment["sha2"]):
+            problems.add(f"{apath}.sha2", "must be a SHA-2 hex digest")
+        if "fileUrl" in attachment and (not isinstance(attachment["fileUrl"], str) or not IRL.match(attachment["fileUrl"])):
+            problems.add(f"{apath}.fileUrl", "must be an IRL")
+
+
+def _authority(value, path, problems) -> None:
+    """An Agent, or an anonymous Group of exactly two Agents (OAuth consumer and user)."""
+    if isinstance(value, dict) and value.get("objectType") == "Group":
+        if _ifis(value):
+            problems.add(path, "must not be an identified group")
+            return
+        members = value.get("member")
+        if not isinstance(members, list) or len(members) != 2:
+            problems.add(f"{path}.member", "a group authority has exactly two agents")
+            return
+    _agent(value, path, problems)
 
 
 def _statement_object(value, path, problems, *, sub=False) -> None:
@@ -158,6 +231,8 @@ def _statement_object(value, path, problems, *, sub=False) -> None:
         for key in ("id", "stored", "version", "authority"):
             if key in value:
                 problems.add(f"{path}.{key}", "is not allowed in a SubStatement")
+        if "attachments" in value:
+            _attachments(value["attachments"], f"{path}.attachments", problems)
         _statement_body(value, path, problems, sub=True)
     else:
         problems.add(f"{path}.objectType", f"{kind!r} is not allowed here")
@@ -271,6 +346,8 @@ def validate_statement(statement: Any) -> list[str]:
                                    or not re.match(r"^1\.0(\.\d+)?$", statement["version"])):
         problems.add("version", "must be 1.0.x")
     if "authority" in statement:
-        _agent(statement["authority"], "authority", problems)
+        _authority(statement["authority"], "authority", problems)
+    if "attachments" in statement:
+        _attachments(statement["attachments"], "attachments", problems)
     _statement_body(statement, "", problems)
     return problems
