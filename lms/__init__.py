@@ -45,6 +45,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    from lms.xapi.alternate import AlternateRequestSyntax
+
+    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app)
     return app
 
 

@@ -4,4 +4,5 @@ whole schema."""
 from lms.accounts.models import User, UserRole  # noqa: F401
 from lms.catalog.models import Course, Item, Module  # noqa: F401
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt  # noqa: F401
-from lms.xapi.models import Credential, Statement, StatementActivity, StatementAgent  # noqa: F401
+from lms.xapi.models import (  # noqa: F401
+    ActivityDefinition, Attachment, Credential, Document, Statement, StatementActivity, StatementAgent)

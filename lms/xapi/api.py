@@ -17,7 +17,7 @@ from flask import Blueprint, Response, g, request
 from flask_login import current_user
 
 from lms.extensions import db
-from lms.xapi import credentials, services
+from lms.xapi import attachments, credentials, documents, services
 from lms.xapi.models import Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import IRI, is_uuid, parse_timestamp, validate_statement
 
@@ -97,10 +97,19 @@ def about():
 # Writing -------------------------------------------------------------------------------
 
 def _body_statements():
-    if request.mimetype != "application/json":
-        raise ApiError(400, "Send statements as application/json.")
+    """The statements sent, as application/json or multipart/mixed with attachments;
+    the attachment parts are kept in ``g.parts``."""
+    g.parts = {}
+    raw = request.get_data()
+    if request.mimetype == "multipart/mixed":
+        try:
+            raw, g.parts = attachments.parse_multipart(request.headers["Content-Type"], raw)
+        except attachments.AttachmentError as error:
+            raise ApiError(400, str(error)) from None
+    elif request.mimetype != "application/json":
+        raise ApiError(400, "Send statements as application/json, or multipart/mixed with attachments.")
     try:
-        body = json.loads(request.get_data(as_text=True))
+        body = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, f"The body is not valid JSON: {error}") from None
     return body
@@ -108,8 +117,15 @@ def _body_statements():
 
 def _store(statements_: list, status_ids=True):
     authority = credentials.authority(g.credential)
+    given = [s for s in statements_ if isinstance(s, dict)]
     try:
+        if not any(problem for s in given for problem in validate_statement(s)):
+            attachments.check(given, g.parts)
         rows = services.record(statements_, authority=authority)
+        attachments.store(g.parts)
+    except attachments.AttachmentError as error:
+        db.session.rollback()
+        raise ApiError(400, str(error)) from None
     except services.StatementConflict as error:
         db.session.rollback()
         raise ApiError(409, "; ".join(error.problems)) from None
@@ -211,25 +227,36 @@ def _formatted(data: dict, fmt: str) -> dict:
 
 def _ids_only_agent(agent: dict) -> dict:
     kept = {k: v for k, v in agent.items() if k in ("objectType", "mbox", "mbox_sha1sum", "openid", "account")}
-    if agent.get("objectType") == "Group" and not services.actor_key(agent).startswith("group:"):
-        return kept
-    if "member" in agent:
+    if "member" in agent and services.actor_key(agent).startswith("group:"):
         kept["member"] = [_ids_only_agent(member) for member in agent["member"]]
     return kept
 
 
 def _ids_format(data: dict) -> dict:
+    """``format=ids``: agents by their identifiers only, activities and verbs by id."""
     out = dict(data)
     out["actor"] = _ids_only_agent(data["actor"])
     out["verb"] = {"id": data["verb"]["id"]}
     target = data["object"]
     kind = target.get("objectType", "Activity")
     if kind == "Activity":
-        out["object"] = {"objectType": "Activity", "id": target["id"]} if "objectType" in target else {"id": target["id"]}
+        out["object"] = {"id": target["id"]}
     elif kind in ("Agent", "Group"):
         out["object"] = _ids_only_agent(target)
+    elif kind == "SubStatement":
+        out["object"] = {**_ids_format(target), "objectType": "SubStatement"}
     if "authority" in data:
         out["authority"] = _ids_only_agent(data["authority"])
+    if "context" in data:
+        context = dict(data["context"])
+        for key in ("instructor", "team"):
+            if key in context:
+                context[key] = _ids_only_agent(context[key])
+        if "contextActivities" in context:
+            context["contextActivities"] = {
+                key: [{"id": entry["id"]} for entry in entries]
+                for key, entries in context["contextActivities"].items()}
+        out["context"] = context
     return out
 
 
@@ -260,6 +287,10 @@ def _single(statement_id: str, voided: bool):
     if row is None or row.voided != voided:
         raise ApiError(404, "No such statement." if not voided else "No voided statement has this id.")
     fmt = request.args.get("format", "exact")
+    if request.args.get("attachments") == "true":
+        response = _multipart(_formatted(row.data, fmt), [row.data])
+        response.headers["Last-Modified"] = row.stored.replace(tzinfo=timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
+        return response
     headers = {"Last-Modified": row.stored.replace(tzinfo=timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")}
     return _json(_formatted(row.data, fmt), headers=headers)
 
@@ -295,28 +326,28 @@ def get_statements():
         params = {k: v for k, v in args.items()}
     get = params.get
 
-    query = _visible(sa.select(Statement).where(Statement.voided.is_(False)))
+    conditions = []
     if get("agent"):
         key = _parse_agent(get("agent"))
         condition = StatementAgent.agent_key == key
         if get("related_agents") != "true":
             condition = condition & StatementAgent.direct.is_(True)
-        query = query.where(Statement.seq.in_(sa.select(StatementAgent.seq).where(condition)))
+        conditions.append(Statement.seq.in_(sa.select(StatementAgent.seq).where(condition)))
     if get("verb"):
         if not IRI.match(get("verb")):
             raise ApiError(400, "verb: must be an IRI")
-        query = query.where(Statement.verb_id == get("verb"))
+        conditions.append(Statement.verb_id == get("verb"))
     if get("activity"):
         if not IRI.match(get("activity")):
             raise ApiError(400, "activity: must be an IRI")
         condition = StatementActivity.activity_id == get("activity")
         if get("related_activities") != "true":
             condition = condition & StatementActivity.direct.is_(True)
-        query = query.where(Statement.seq.in_(sa.select(StatementActivity.seq).where(condition)))
+        conditions.append(Statement.seq.in_(sa.select(StatementActivity.seq).where(condition)))
     if get("registration"):
         if not is_uuid(get("registration").lower()):
             raise ApiError(400, "registration: must be a UUID")
-        query = query.where(Statement.registration == uuid.UUID(get("registration")))
+        conditions.append(Statement.registration == uuid.UUID(get("registration")))
     for name in ("related_activities", "related_agents", "ascending"):
         if get(name) not in (None, "true", "false"):
             raise ApiError(400, f"{name}: must be true or false")
@@ -324,6 +355,11 @@ def get_statements():
         datetime.fromisoformat(get("since")) if get("since") else None)
     until = _time_param("until") if "more" not in args else (
         datetime.fromisoformat(get("until")) if get("until") else None)
+    query = _visible(sa.select(Statement).where(Statement.voided.is_(False)))
+    if conditions:
+        # Statements that target a matching statement (voiding ones, StatementRefs) match too.
+        matching = sa.select(Statement.statement_id).where(*conditions).correlate(None)
+        query = query.where(sa.or_(sa.and_(*conditions), Statement.ref_target.in_(matching)))
     if since is not None:
         query = query.where(Statement.stored > since)
     if until is not None:
@@ -351,4 +387,178 @@ def get_statements():
         token = base64.urlsafe_b64encode(json.dumps({"p": cursor_params, "after": rows[-1].seq}).encode()).decode()
         more = f"{request.script_root}/xapi/statements?{urlencode({'more': token})}"
     body = {"statements": [_formatted(row.data, fmt) for row in rows], "more": more}
+    if get("attachments") == "true":
+        return _multipart(body, [row.data for row in rows])
     return _json(body)
+
+
+def _multipart(body, statements_: list[dict]) -> Response:
+    boundary = uuid.uuid4().hex
+    content = attachments.multipart_response(body, attachments.for_statements(statements_), boundary)
+    return Response(content, content_type=f"multipart/mixed; boundary={boundary}")
+
+
+# Documents: State, Activity Profile, Agent Profile ---------------------------------------
+
+def _authenticate_documents(scope: str) -> None:
+    auth = request.authorization
+    if auth is None or auth.type != "basic":
+        raise ApiError(401, "Authentication required.", {"WWW-Authenticate": 'Basic realm="LRS"'})
+    credential = credentials.authenticate(auth.username or "", auth.password or "")
+    if credential is None:
+        raise ApiError(401, "Unknown or revoked credentials.", {"WWW-Authenticate": 'Basic realm="LRS"'})
+    if scope and not credential.allows(scope):
+        raise ApiError(403, f"These credentials may not use the {scope} resources.")
+    g.credential, g.learner_key = credential, None
+
+
+def _required(name: str) -> str:
+    value = request.args.get(name)
+    if value is None or value == "":
+        raise ApiError(400, f"The {name} parameter is required.")
+    return value
+
+
+def _only(*allowed: str) -> None:
+    unknown = set(request.args) - set(allowed)
+    if unknown:
+        raise ApiError(400, f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
+
+
+def _activity_param() -> str:
+    value = _required("activityId")
+    if not IRI.match(value):
+        raise ApiError(400, "activityId: must be an IRI")
+    return value
+
+
+def _agent_param() -> tuple[dict, str]:
+    text = _required("agent")
+    try:
+        agent = json.loads(text)
+    except ValueError:
+        raise ApiError(400, "agent: not valid JSON") from None
+    return agent, _parse_agent(text)
+
+
+def _document_response(document):
+    if document is None:
+        raise ApiError(404, "No such document.")
+    response = Response(document.content, mimetype=None, content_type=document.content_type)
+    response.headers["ETag"] = f'"{document.etag}"'
+    response.headers["Last-Modified"] = document.updated.replace(tzinfo=timezone.utc).strftime(
+        "%a, %d %b %Y %H:%M:%S GMT")
+    return response
+
+
+def _since_param():
+    return _time_param("since")
+
+
+def _document_body() -> tuple[bytes, str]:
+    content_type = request.headers.get("Content-Type", "application/octet-stream")
+    content = request.get_data()
+    if content_type.split(";")[0].strip() == "application/json":
+        try:
+            json.loads(content or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "The body says application/json but is not valid JSON.") from None
+    return content, content_type
+
+
+def _write_document(kind: str, document_id: str, concurrency: bool, **where):
+    content, content_type = _document_body()
+    try:
+        if request.method == "PUT":
+            documents.put(kind, document_id, content, content_type, concurrency=concurrency,
+                          if_match=request.headers.get("If-Match"), if_none_match=request.headers.get("If-None-Match"),
+                          **where)
+        else:
+            documents.post(kind, document_id, content, content_type, if_match=request.headers.get("If-Match"),
+                           if_none_match=request.headers.get("If-None-Match"), **where)
+    except documents.DocumentError as error:
+        db.session.rollback()
+        raise ApiError(error.status, error.message) from None
+    db.session.commit()
+    return Response(status=204)
+
+
+def _delete_document(kind: str, document_id: str | None, **where):
+    try:
+        documents.delete(kind, document_id, if_match=request.headers.get("If-Match"), **where)
+    except documents.DocumentError as error:
+        db.session.rollback()
+        raise ApiError(error.status, error.message) from None
+    db.session.commit()
+    return Response(status=204)
+
+
+@bp.route("/activities/state", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def state():
+    _authenticate_documents("state")
+    _only("activityId", "agent", "registration", "stateId", "since")
+    activity_id = _activity_param()
+    _, agent_key = _agent_param()
+    registration = request.args.get("registration", "")
+    if registration:
+        if not is_uuid(registration.lower()):
+            raise ApiError(400, "registration: must be a UUID")
+        registration = registration.lower()
+    where = {"activity_id": activity_id, "agent_key": agent_key, "registration": registration}
+    state_id = request.args.get("stateId")
+    if request.method in ("PUT", "POST"):
+        if not state_id:
+            raise ApiError(400, "The stateId parameter is required.")
+        return _write_document("state", state_id, False, **where)
+    if request.method == "DELETE":
+        return _delete_document("state", state_id, **where)
+    if state_id:
+        return _document_response(documents.get("state", state_id, **where))
+    return _json(documents.list_ids("state", _since_param(), **where))
+
+
+@bp.route("/activities/profile", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def activity_profile():
+    _authenticate_documents("profile")
+    _only("activityId", "profileId", "since")
+    activity_id = _activity_param()
+    profile_id = request.args.get("profileId")
+    where = {"activity_id": activity_id}
+    if request.method in ("PUT", "POST"):
+        return _write_document("activity_profile", _required("profileId"), True, **where)
+    if request.method == "DELETE":
+        return _delete_document("activity_profile", _required("profileId"), **where)
+    if profile_id:
+        return _document_response(documents.get("activity_profile", profile_id, **where))
+    return _json(documents.list_ids("activity_profile", _since_param(), **where))
+
+
+@bp.route("/agents/profile", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
+def agent_profile():
+    _authenticate_documents("profile")
+    _only("agent", "profileId", "since")
+    _, agent_key = _agent_param()
+    profile_id = request.args.get("profileId")
+    where = {"agent_key": agent_key}
+    if request.method in ("PUT", "POST"):
+        return _write_document("agent_profile", _required("profileId"), True, **where)
+    if request.method == "DELETE":
+        return _delete_document("agent_profile", _required("profileId"), **where)
+    if profile_id:
+        return _document_response(documents.get("agent_profile", profile_id, **where))
+    return _json(documents.list_ids("agent_profile", _since_param(), **where))
+
+
+@bp.route("/activities", methods=["GET", "HEAD"])
+def activities():
+    _authenticate_documents("")
+    _only("activityId")
+    return _json(documents.activity(_activity_param()))
+
+
+@bp.route("/agents", methods=["GET", "HEAD"])
+def agents():
+    _authenticate_documents("")
+    _only("agent")
+    agent, key = _agent_param()
+    return _json(documents.person(agent, key))

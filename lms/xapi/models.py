@@ -30,6 +30,9 @@ class Statement(db.Model):
     verb_id: Mapped[str] = mapped_column(sa.String(512), index=True)
     activity_id: Mapped[str | None] = mapped_column(sa.String(1024))
     registration: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
+    # The statement a StatementRef object points to: filters also return statements that
+    # target a matching statement (a voiding statement, for one).
+    ref_target: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
     timestamp: Mapped[datetime]
     stored: Mapped[datetime] = mapped_column(index=True)
     voided: Mapped[bool] = mapped_column(default=False)
@@ -89,3 +92,43 @@ class Credential(db.Model):
 
     def allows(self, scope: str) -> bool:
         return "all" in self.scopes or scope in self.scopes
+
+
+class Document(db.Model):
+    """A document of the State, Activity Profile or Agent Profile resources. Parts of the
+    key that a kind does not use are empty strings, so the unique key works on every
+    database (NULLs are never equal)."""
+
+    __tablename__ = "xapi_document"
+    __table_args__ = (sa.UniqueConstraint("kind", "activity_id", "agent_key", "registration", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # state, activity_profile, agent_profile
+    activity_id: Mapped[str] = mapped_column(sa.String(1024), default="")
+    agent_key: Mapped[str] = mapped_column(sa.String(512), default="")
+    registration: Mapped[str] = mapped_column(sa.String(36), default="")
+    document_id: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    etag: Mapped[str] = mapped_column(sa.String(64))
+    updated: Mapped[datetime]
+
+
+class ActivityDefinition(db.Model):
+    """The best-known definition of each activity, merged from the statements naming it,
+    for the Activities resource."""
+
+    __tablename__ = "xapi_activity"
+
+    activity_id: Mapped[str] = mapped_column(sa.String(1024), primary_key=True)
+    definition: Mapped[dict] = mapped_column(Json)
+
+
+class Attachment(db.Model):
+    """The raw data of a statement attachment sent in a multipart request, by its hash."""
+
+    __tablename__ = "xapi_attachment"
+
+    sha2: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
+    content_type: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)

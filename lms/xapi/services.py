@@ -14,6 +14,7 @@ import tincan
 from flask import current_app
 
 from lms.extensions import db
+from lms.xapi import documents
 from lms.xapi.models import Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
@@ -137,6 +138,7 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
             verb_id=data["verb"]["id"],
             activity_id=target["id"] if target.get("objectType", "Activity") == "Activity" else None,
             registration=uuid.UUID(data["context"]["registration"]) if data.get("context", {}).get("registration") else None,
+            ref_target=uuid.UUID(target["id"]) if target.get("objectType") == "StatementRef" else None,
             timestamp=_naive_utc(parse_timestamp(data["timestamp"])),
             stored=_naive_utc(now),
             data=data,
@@ -146,6 +148,7 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
     db.session.add_all(rows)
     db.session.flush()
     db.session.add_all([index for row in rows for index in _index_rows(row)])
+    documents.remember_definitions([row.data for row in rows])
     for row in rows:
         if row.verb_id == VOIDED:
             _void(row)

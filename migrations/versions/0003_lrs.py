@@ -1,9 +1,10 @@
-"""LRS: credentials for external apps, and the agent and activity indexes behind the
-statement filters
+"""LRS: credentials for external apps, the agent and activity indexes behind the
+statement filters, StatementRef targets, attachments, documents (state and profiles)
+and activity definitions
 
 Revision ID: 0003_lrs
 Revises: 0002_learning
-Create Date: 2026-11-23 07:31:29.345034
+Create Date: 2026-11-23 07:39:28.414062
 
 """
 from alembic import op
@@ -19,6 +20,17 @@ depends_on = None
 
 def upgrade():
 
+    op.create_table('xapi_activity',
+    sa.Column('activity_id', sa.String(length=1024), nullable=False),
+    sa.Column('definition', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.PrimaryKeyConstraint('activity_id', name=op.f('pk_xapi_activity'))
+    )
+    op.create_table('xapi_attachment',
+    sa.Column('sha2', sa.String(length=128), nullable=False),
+    sa.Column('content_type', sa.String(length=255), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('sha2', name=op.f('pk_xapi_attachment'))
+    )
     op.create_table('xapi_credential',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -30,6 +42,20 @@ def upgrade():
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_credential')),
     sa.UniqueConstraint('key', name=op.f('uq_xapi_credential_key'))
+    )
+    op.create_table('xapi_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('activity_id', sa.String(length=1024), nullable=False),
+    sa.Column('agent_key', sa.String(length=512), nullable=False),
+    sa.Column('registration', sa.String(length=36), nullable=False),
+    sa.Column('document_id', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=255), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('etag', sa.String(length=64), nullable=False),
+    sa.Column('updated', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_document')),
+    sa.UniqueConstraint('kind', 'activity_id', 'agent_key', 'registration', 'document_id', name=op.f('uq_xapi_document_kind'))
     )
     op.create_table('xapi_statement_activity',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -51,10 +77,18 @@ def upgrade():
     with op.batch_alter_table('xapi_statement_agent', schema=None) as batch_op:
         batch_op.create_index('ix_xapi_statement_agent_key_seq', ['agent_key', 'seq'], unique=False)
 
+    with op.batch_alter_table('xapi_statement', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ref_target', sa.Uuid(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_xapi_statement_ref_target'), ['ref_target'], unique=False)
+
 
 
 
 def downgrade():
+
+    with op.batch_alter_table('xapi_statement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_xapi_statement_ref_target'))
+        batch_op.drop_column('ref_target')
 
     with op.batch_alter_table('xapi_statement_agent', schema=None) as batch_op:
         batch_op.drop_index('ix_xapi_statement_agent_key_seq')
@@ -64,5 +98,8 @@ def downgrade():
         batch_op.drop_index('ix_xapi_statement_activity_id_seq')
 
     op.drop_table('xapi_statement_activity')
+    op.drop_table('xapi_document')
     op.drop_table('xapi_credential')
+    op.drop_table('xapi_attachment')
+    op.drop_table('xapi_activity')
 
