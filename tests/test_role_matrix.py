@@ -79,6 +79,15 @@ MATRIX = {
     ("lrs.get_statements", "GET"): (lambda s: "/xapi/statements", None, {**signed_in(200), ANON: 401}),
     ("lrs.post_statements", "POST"): (lambda s: "/xapi/statements", {}, everyone(401)),
     ("lrs.put_statement", "PUT"): (lambda s: "/xapi/statements", {}, everyone(401)),
+    # Documents, activities and agents: HTTP Basic credentials only, never a browser session.
+    **{("lrs.state", method): (lambda s: "/xapi/activities/state", {}, everyone(401))
+       for method in ("GET", "PUT", "POST", "DELETE")},
+    **{("lrs.activity_profile", method): (lambda s: "/xapi/activities/profile", {}, everyone(401))
+       for method in ("GET", "PUT", "POST", "DELETE")},
+    **{("lrs.agent_profile", method): (lambda s: "/xapi/agents/profile", {}, everyone(401))
+       for method in ("GET", "PUT", "POST", "DELETE")},
+    ("lrs.activities", "GET"): (lambda s: "/xapi/activities", None, everyone(401)),
+    ("lrs.agents", "GET"): (lambda s: "/xapi/agents", None, everyone(401)),
 }
 
 
