@@ -5,4 +5,4 @@ from lms.accounts.models import User, UserRole  # noqa: F401
 from lms.catalog.models import Course, Item, Module  # noqa: F401
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt  # noqa: F401
 from lms.xapi.models import (  # noqa: F401
-    ActivityDefinition, Attachment, Credential, Document, Statement, StatementActivity, StatementAgent)
+    ActivityDefinition, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity, StatementAgent)

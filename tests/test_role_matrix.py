@@ -74,6 +74,8 @@ MATRIX = {
     ("admin.list_credentials", "POST"): (lambda s: "/admin/lrs/credentials", {}, admin_only(400)),
     ("admin.revoke_credential", "POST"): (lambda s: f"/admin/lrs/credentials/{s['credential']}/revoke", {},
                                           admin_only(302)),
+    ("admin.show_forwarding", "GET"): (lambda s: "/admin/lrs/forwarding", None, admin_only(200)),
+    ("admin.retry_forwarding", "POST"): (lambda s: "/admin/lrs/forwarding/retry", {}, admin_only(302)),
     # The LRS: machine clients use HTTP Basic; a signed-in browser may only read its own.
     ("lrs.about", "GET"): (lambda s: "/xapi/about", None, everyone(200)),
     ("lrs.get_statements", "GET"): (lambda s: "/xapi/statements", None, {**signed_in(200), ANON: 401}),

@@ -10,6 +10,7 @@ from lms.core.auth import role_required
 from lms.core.forms import show_error
 from lms.extensions import db
 from lms.xapi import credentials as lrs_credentials
+from lms.xapi import forwarding
 
 bp = Blueprint("admin", __name__)
 
@@ -141,3 +142,21 @@ def revoke_credential(credential_id):
     flash(_("Credentials “%(name)s” are revoked; requests with them are refused from now on.",
             name=credential.name), "success")
     return redirect(url_for("admin.list_credentials"))
+
+
+@bp.route("/lrs/forwarding")
+@role_required("admin")
+def show_forwarding():
+    """The outbox toward the external LRS: what waits, what was delivered, what was refused."""
+    return render_template("admin/show_forwarding.html", state=forwarding.queue_state(),
+                           enabled=forwarding.enabled())
+
+
+@bp.route("/lrs/forwarding/retry", methods=["POST"])
+@role_required("admin")
+def retry_forwarding():
+    count = forwarding.retry_dead()
+    db.session.commit()
+    flash(ngettext("%(count)s refused statement is queued again.", "%(count)s refused statements are queued again.",
+                   count, count=format_decimal(count)), "success")
+    return redirect(url_for("admin.show_forwarding"))

@@ -22,3 +22,26 @@ def issue_credential(name, scopes):
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"key:    {credential.key}\nsecret: {secret}\nscopes: {', '.join(credential.scopes)}")
+
+
+@xapi_cli.command("forward")
+@click.option("--once", is_flag=True, help="Send what is due, then stop (for cron).")
+@click.option("--batch", "batch_size", default=100, show_default=True, help="Statements per request.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds to wait when the queue is empty.")
+def forward(once, batch_size, interval):
+    """Forward queued statements to the external LRS (LMS_XAPI_FORWARD_URL)."""
+    import time
+
+    from lms.xapi import forwarding
+
+    if not forwarding.enabled():
+        raise click.ClickException("LMS_XAPI_FORWARD_URL is not set: there is nowhere to forward to.")
+    while True:
+        report = forwarding.forward_once(batch_size=batch_size)
+        if report.delivered or report.dead or report.retried:
+            click.echo(f"delivered {report.delivered}, dead {report.dead}, to retry {report.retried}"
+                       + (f" (last error: {report.errors[-1]})" if report.errors else ""))
+        if once and not report.delivered:
+            break
+        if not report.delivered:
+            time.sleep(interval)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
 
@@ -132,3 +132,23 @@ class Attachment(db.Model):
     sha2: Mapped[str] = mapped_column(sa.String(128), primary_key=True)
     content_type: Mapped[str] = mapped_column(sa.String(255))
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class OutboxEntry(db.Model):
+    """A stored statement waiting to be forwarded to the external LRS. Queued in the same
+    transaction as the statement, so nothing stored is ever left out."""
+
+    __tablename__ = "xapi_outbox"
+    __table_args__ = (sa.Index("ix_xapi_outbox_state_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    statement_seq: Mapped[int] = mapped_column(BigId, sa.ForeignKey("xapi_statement.seq", ondelete="CASCADE"),
+                                               unique=True)
+    state: Mapped[str] = mapped_column(sa.String(16), default="pending")  # pending, delivered, dead
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+    statement: Mapped[Statement] = relationship()

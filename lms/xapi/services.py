@@ -14,7 +14,7 @@ import tincan
 from flask import current_app
 
 from lms.extensions import db
-from lms.xapi import documents
+from lms.xapi import documents, forwarding
 from lms.xapi.models import Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
@@ -149,6 +149,7 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
     db.session.flush()
     db.session.add_all([index for row in rows for index in _index_rows(row)])
     documents.remember_definitions([row.data for row in rows])
+    forwarding.enqueue(rows)
     for row in rows:
         if row.verb_id == VOIDED:
             _void(row)

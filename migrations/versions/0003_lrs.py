@@ -1,10 +1,10 @@
 """LRS: credentials for external apps, the agent and activity indexes behind the
-statement filters, StatementRef targets, attachments, documents (state and profiles)
-and activity definitions
+statement filters, StatementRef targets, attachments, documents (state and profiles),
+activity definitions and the forwarding outbox
 
 Revision ID: 0003_lrs
 Revises: 0002_learning
-Create Date: 2026-11-23 07:39:28.414062
+Create Date: 2026-11-23 07:43:42.970418
 
 """
 from alembic import op
@@ -57,6 +57,22 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_document')),
     sa.UniqueConstraint('kind', 'activity_id', 'agent_key', 'registration', 'document_id', name=op.f('uq_xapi_document_kind'))
     )
+    op.create_table('xapi_outbox',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('statement_seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('delivered_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['statement_seq'], ['xapi_statement.seq'], name=op.f('fk_xapi_outbox_statement_seq_xapi_statement'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_outbox')),
+    sa.UniqueConstraint('statement_seq', name=op.f('uq_xapi_outbox_statement_seq'))
+    )
+    with op.batch_alter_table('xapi_outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_xapi_outbox_state_due', ['state', 'next_attempt_at'], unique=False)
+
     op.create_table('xapi_statement_activity',
     sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('activity_id', sa.String(length=1024), nullable=False),
@@ -98,6 +114,10 @@ def downgrade():
         batch_op.drop_index('ix_xapi_statement_activity_id_seq')
 
     op.drop_table('xapi_statement_activity')
+    with op.batch_alter_table('xapi_outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_xapi_outbox_state_due')
+
+    op.drop_table('xapi_outbox')
     op.drop_table('xapi_document')
     op.drop_table('xapi_credential')
     op.drop_table('xapi_attachment')

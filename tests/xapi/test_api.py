@@ -153,3 +153,11 @@ def test_admin_issues_and_revokes_credentials(client, admin, login):
     response = client.post("/admin/lrs/credentials/1/revoke", follow_redirects=True)
     assert "are revoked" in response.get_data(as_text=True)
     assert client.post("/admin/lrs/credentials/999/revoke").status_code == 404
+
+
+def test_the_forwarding_page_shows_the_queue(client, admin, login):
+    login(admin)
+    page = client.get("/admin/lrs/forwarding").get_data(as_text=True)
+    assert "Forwarding is off" in page and "Waiting" in page
+    response = client.post("/admin/lrs/forwarding/retry", follow_redirects=True)
+    assert "0 refused statements are queued again." in response.get_data(as_text=True)
