@@ -115,21 +115,36 @@ def delete(kind: str, document_id: str | None, *, if_match=None, **where) -> Non
 # Activities and agents ------------------------------------------------------------------
 
 def remember_definitions(statements: list[dict]) -> None:
-    """Merge the activity definitions a batch carries into the Activities resource."""
+    """Merge the activity definitions a batch carries into the Activities resource: one
+    query for the known ones, writes only where something changed."""
+    incoming: dict[str, dict] = {}
     for data in statements:
         for activity in _activities_with_definitions(data):
-            row = db.session.get(ActivityDefinition, activity["id"][:1024])
-            definition = activity["definition"]
-            if row is None:
-                db.session.add(ActivityDefinition(activity_id=activity["id"][:1024], definition=definition))
-            else:
-                merged = dict(row.definition)
-                for key, value in definition.items():
-                    if key in ("name", "description") and isinstance(value, dict):
-                        merged[key] = {**merged.get(key, {}), **value}
-                    else:
-                        merged[key] = value
+            key = activity["id"][:1024]
+            incoming[key] = _merge(incoming.get(key, {}), activity["definition"])
+    if not incoming:
+        return
+    with db.session.no_autoflush:
+        known = {row.activity_id: row for row in db.session.scalars(
+            sa.select(ActivityDefinition).where(ActivityDefinition.activity_id.in_(list(incoming))))}
+    for key, definition in incoming.items():
+        row = known.get(key)
+        if row is None:
+            db.session.add(ActivityDefinition(activity_id=key, definition=definition))
+        else:
+            merged = _merge(row.definition, definition)
+            if merged != row.definition:
                 row.definition = merged
+
+
+def _merge(old: dict, new: dict) -> dict:
+    merged = dict(old)
+    for key, value in new.items():
+        if key in ("name", "description") and isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}
+        else:
+            merged[key] = value
+    return merged
 
 
 def _activities_with_definitions(data: dict):

@@ -147,7 +147,16 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
         result.append(row)
     db.session.add_all(rows)
     db.session.flush()
-    db.session.add_all([index for row in rows for index in _index_rows(row)])
+    agents, activities = [], []
+    for row in rows:
+        row_agents, row_activities = _index_rows(row)
+        agents += row_agents
+        activities += row_activities
+    # Plain multi-row inserts: these rows are never read back as objects in this request.
+    if agents:
+        db.session.execute(sa.insert(StatementAgent), agents)
+    if activities:
+        db.session.execute(sa.insert(StatementActivity), activities)
     documents.remember_definitions([row.data for row in rows])
     forwarding.enqueue(rows)
     for row in rows:
@@ -207,7 +216,7 @@ def _activities_in(data: dict, direct: bool):
             yield entry["id"], False
 
 
-def _index_rows(row: Statement) -> list:
+def _index_rows(row: Statement) -> tuple[list[dict], list[dict]]:
     """The agent and activity rows the ``agent``/``activity`` filters (and their
     ``related_*`` forms) search."""
     data = row.data
@@ -228,8 +237,8 @@ def _index_rows(row: Statement) -> list:
     activity_rows = {}
     for key, direct in activities:
         activity_rows[key] = activity_rows.get(key, False) or direct
-    return ([StatementAgent(seq=row.seq, agent_key=k[:512], direct=d) for k, d in agent_rows.items()]
-            + [StatementActivity(seq=row.seq, activity_id=k[:1024], direct=d) for k, d in activity_rows.items()])
+    return ([{"seq": row.seq, "agent_key": k[:512], "direct": d} for k, d in agent_rows.items()],
+            [{"seq": row.seq, "activity_id": k[:1024], "direct": d} for k, d in activity_rows.items()])
 
 
 def _void(voiding: Statement) -> None:
