@@ -357,9 +357,13 @@ def get_statements():
         datetime.fromisoformat(get("until")) if get("until") else None)
     query = _visible(sa.select(Statement).where(Statement.voided.is_(False)))
     if conditions:
-        # Statements that target a matching statement (voiding ones, StatementRefs) match too.
-        matching = sa.select(Statement.statement_id).where(*conditions).correlate(None)
-        query = query.where(sa.or_(sa.and_(*conditions), Statement.ref_target.in_(matching)))
+        # Statements that target a matching statement (voiding ones, StatementRefs) match
+        # too. The candidates are found first through the indexes, then fetched by key.
+        direct = sa.select(Statement.seq).where(*conditions)
+        targeting = sa.select(Statement.seq).where(
+            Statement.ref_target.in_(sa.select(Statement.statement_id).where(*conditions)))
+        candidates = sa.union(direct, targeting).cte("candidates").prefix_with("MATERIALIZED", dialect="postgresql")
+        query = query.where(Statement.seq.in_(sa.select(candidates.c.seq)))
     if since is not None:
         query = query.where(Statement.stored > since)
     if until is not None:
