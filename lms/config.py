@@ -48,6 +48,12 @@ def _locale(value: str) -> str:
     return value
 
 
+def _xapi_version(value: str) -> str:
+    if value not in ("1.0.3", "2.0.0"):
+        raise ValueError(f"expected 1.0.3 or 2.0.0, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     env: str
@@ -95,6 +101,9 @@ SETTINGS = (
     Setting("LMS_XAPI_FORWARD_PASSWORD", "LMS_XAPI_FORWARD_PASSWORD", "HTTP Basic password for the external LRS."),
     Setting("LMS_XAPI_FORWARD_VERSION", "LMS_XAPI_FORWARD_VERSION",
             "xAPI version header sent to the external LRS. Default: `1.0.3`."),
+    Setting("LMS_XAPI_DEFAULT_VERSION", "LMS_XAPI_DEFAULT_VERSION",
+            "The LRS serves xAPI 1.0.3 and 2.0.0, by each request's version header; this is the version it "
+            "answers in when a request names none: `1.0.3` or `2.0.0`. Default: `1.0.3`.", _xapi_version),
     Setting("LMS_PROXY_COUNT", "LMS_PROXY_COUNT",
             "How many reverse proxies stand in front of the app (trusts their X-Forwarded-* "
             "headers for the client address and scheme). Default: `0`.", _int),
@@ -120,6 +129,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_MAIL_USE_TLS": True,
         "LMS_MAIL_SENDER": "noreply@localhost",
         "LMS_PROXY_COUNT": 0,
+        "LMS_XAPI_DEFAULT_VERSION": "1.0.3",
         "LMS_XAPI_FORWARD_URL": None,
         "LMS_XAPI_FORWARD_USERNAME": None,
         "LMS_XAPI_FORWARD_PASSWORD": None,

@@ -32,6 +32,10 @@ class AlternateRequestSyntax:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length).decode("utf-8", "replace")
         fields = parse_qsl(body, keep_blank_values=True)
+        if any(key.lower() == "x-experience-api-version" and value.startswith("2.") for key, value in fields):
+            # xAPI 2.0 dropped the alternate syntax: let the resource refuse the request.
+            environ["wsgi.input"] = io.BytesIO(body.encode())
+            return None
         new = dict(environ)
         new["REQUEST_METHOD"] = methods[0].upper()
         params, content = [], b""

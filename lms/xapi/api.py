@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, current_app, g, request
 from flask_login import current_user
 
 from lms.extensions import db
@@ -24,6 +24,7 @@ from lms.xapi.validation import IRI, is_uuid, parse_timestamp, validate_statemen
 bp = Blueprint("lrs", __name__, url_prefix="/xapi")
 
 VERSION = "1.0.3"
+LATEST = "2.0.0"
 MAX_LIMIT = 500
 GET_PARAMETERS = {"statementId", "voidedStatementId", "agent", "verb", "activity", "registration",
                   "related_activities", "related_agents", "since", "until", "limit", "format",
@@ -50,7 +51,8 @@ def _json(body, status=200, headers=None) -> Response:
 
 @bp.after_request
 def version_header(response: Response) -> Response:
-    response.headers["X-Experience-API-Version"] = VERSION
+    # A request that names no version is answered in the deployment's default version.
+    response.headers["X-Experience-API-Version"] = g.get("xapi_version") or current_app.config["LMS_XAPI_DEFAULT_VERSION"]
     if request.endpoint == "lrs.get_statements":
         # Every write is visible to reads once committed, so reads are consistent to now.
         response.headers["X-Experience-API-Consistent-Through"] = services.iso_timestamp(datetime.now(timezone.utc))
@@ -64,8 +66,12 @@ def check_version():
     version = request.headers.get("X-Experience-API-Version")
     if not version:
         raise ApiError(400, "The X-Experience-API-Version header is required.")
+    if version == "2.0.0" or version == "2.0":
+        g.xapi_version = "2.0.0"
+        return None
     if not (version == "1.0" or (version.startswith("1.0.") and version[4:].isdigit())):
-        raise ApiError(400, f"X-Experience-API-Version {version!r} is not supported; this LRS speaks 1.0.x.")
+        raise ApiError(400, f"X-Experience-API-Version {version!r} is not supported; this LRS speaks 1.0.x and 2.0.0.")
+    g.xapi_version = VERSION
     return None
 
 
@@ -91,7 +97,7 @@ def _authenticate(scope: str):
 
 @bp.route("/about")
 def about():
-    return _json({"version": [VERSION]})
+    return _json({"version": [VERSION, "2.0.0"]})
 
 
 # Writing -------------------------------------------------------------------------------
@@ -121,7 +127,7 @@ def _store(statements_: list, status_ids=True):
     try:
         if not any(problem for s in given for problem in validate_statement(s)):
             attachments.check(given, g.parts)
-        rows = services.record(statements_, authority=authority)
+        rows = services.record(statements_, authority=authority, version=g.get("xapi_version", VERSION))
         attachments.store(g.parts)
     except attachments.AttachmentError as error:
         db.session.rollback()
@@ -470,11 +476,12 @@ def _document_body() -> tuple[bytes, str]:
     return content, content_type
 
 
-def _write_document(kind: str, document_id: str, concurrency: bool, **where):
+def _write_document(kind: str, document_id: str, concurrency: bool, lenient_create: bool = False, **where):
     content, content_type = _document_body()
     try:
         if request.method == "PUT":
             documents.put(kind, document_id, content, content_type, concurrency=concurrency,
+                          lenient_create=lenient_create,
                           if_match=request.headers.get("If-Match"), if_none_match=request.headers.get("If-None-Match"),
                           **where)
         else:
@@ -513,7 +520,8 @@ def state():
     if request.method in ("PUT", "POST"):
         if not state_id:
             raise ApiError(400, "The stateId parameter is required.")
-        return _write_document("state", state_id, False, **where)
+        # xAPI 2.0 puts the State resource under ETag concurrency too.
+        return _write_document("state", state_id, g.get("xapi_version") == LATEST, lenient_create=True, **where)
     if request.method == "DELETE":
         return _delete_document("state", state_id, **where)
     if state_id:

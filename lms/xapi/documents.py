@@ -46,7 +46,7 @@ def list_ids(kind: str, since: datetime | None = None, **where) -> list[str]:
 
 
 def _check_preconditions(existing: Document | None, if_match: str | None, if_none_match: str | None,
-                         concurrency: bool) -> None:
+                         concurrency: bool, lenient_create: bool = False) -> None:
     if if_match is not None:
         tags = [t.strip().strip('"') for t in if_match.split(",")]
         if existing is None or ("*" not in tags and existing.etag not in tags):
@@ -57,14 +57,16 @@ def _check_preconditions(existing: Document | None, if_match: str | None, if_non
     if concurrency and if_match is None and if_none_match is None:
         if existing is not None:
             raise DocumentError(409, "The document exists: send If-Match with its ETag.")
+        if lenient_create:
+            return
         raise DocumentError(400, "Send If-None-Match: * to create a profile, or If-Match with the ETag to replace one.")
 
 
 def put(kind: str, document_id: str, content: bytes, content_type: str, *, if_match=None, if_none_match=None,
-        concurrency=False, **where) -> Document:
+        concurrency=False, lenient_create=False, **where) -> Document:
     """Create or replace a document."""
     existing = get(kind, document_id, **where)
-    _check_preconditions(existing, if_match, if_none_match, concurrency)
+    _check_preconditions(existing, if_match, if_none_match, concurrency, lenient_create)
     document = existing or Document(kind=kind, document_id=document_id, **where)
     document.content, document.content_type = content, content_type or "application/octet-stream"
     document.etag, document.updated = etag_of(content), _now()

@@ -80,7 +80,8 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[Statement]:
+def record(statements: Iterable[Any], *, authority: dict | None = None,
+           version: str = XAPI_VERSION) -> list[Statement]:
     """Validate, stamp (id, stored, authority, version), store and announce statements.
 
     All or nothing: if any statement is wrong, ``StatementError`` lists every problem
@@ -102,7 +103,7 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
 
     ids = [str(uuid.UUID(data["id"])) for data in batch if data.get("id")]
     if len(set(ids)) != len(ids):
-        raise StatementConflict(["the same statement id appears twice in the batch"])
+        raise StatementError(["statements: the same statement id appears twice in the batch"])
     existing: dict[str, Statement] = {}
     if external_ids:
         for row in db.session.scalars(sa.select(Statement).where(
@@ -130,7 +131,7 @@ def record(statements: Iterable[Any], *, authority: dict | None = None) -> list[
         data["stored"] = iso_timestamp(now)
         data.setdefault("timestamp", data["stored"])
         data["authority"] = authority or platform_authority()
-        data["version"] = data.get("version", XAPI_VERSION)
+        data["version"] = data.get("version", version)
         target = data["object"]
         row = Statement(
             statement_id=uuid.UUID(data["id"]),

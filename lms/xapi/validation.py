@@ -298,6 +298,31 @@ def _context(value, path, problems, object_kind) -> None:
                 problems.add(f"{path}.{key}", "must be a string")
             if object_kind != "Activity":
                 problems.add(f"{path}.{key}", "is only allowed when the object is an Activity")
+    for key, kind, member in (("contextAgents", "contextAgent", "agent"), ("contextGroups", "contextGroup", "group")):
+        if key in value:
+            entries = value[key]
+            if not isinstance(entries, list):
+                problems.add(f"{path}.{key}", "must be an array")
+                continue
+            for index, entry in enumerate(entries):
+                epath = f"{path}.{key}[{index}]"
+                if not _object(entry, epath, problems):
+                    continue
+                if entry.get("objectType") != kind:
+                    problems.add(f"{epath}.objectType", f"must be {kind}")
+                if member not in entry:
+                    problems.add(f"{epath}.{member}", "is required")
+                elif member == "group" and (not isinstance(entry[member], dict) or entry[member].get("objectType") != "Group"):
+                    problems.add(f"{epath}.group", "must be a Group")
+                else:
+                    _agent(entry[member], f"{epath}.{member}", problems, group_allowed=member == "group")
+                if "relevantTypes" in entry:
+                    types = entry["relevantTypes"]
+                    if not isinstance(types, list) or not types:
+                        problems.add(f"{epath}.relevantTypes", "must be a non-empty array of IRIs")
+                    else:
+                        for t_index, item in enumerate(types):
+                            _iri(item, f"{epath}.relevantTypes[{t_index}]", problems)
     if "language" in value and (not isinstance(value["language"], str) or not LANGUAGE_TAG.match(value["language"])):
         problems.add(f"{path}.language", "is not a language tag (RFC 5646)")
     if "statement" in value:
@@ -343,8 +368,8 @@ def validate_statement(statement: Any) -> list[str]:
     if "id" in statement and not is_uuid(statement["id"]):
         problems.add("id", "must be a UUID")
     if "version" in statement and (not isinstance(statement["version"], str)
-                                   or not re.match(r"^1\.0(\.\d+)?$", statement["version"])):
-        problems.add("version", "must be 1.0.x")
+                                   or not re.match(r"^(1\.0|2\.0)(\.\d+)?$", statement["version"])):
+        problems.add("version", "must be 1.0.x or 2.0.x")
     if "authority" in statement:
         _authority(statement["authority"], "authority", problems)
     if "attachments" in statement:

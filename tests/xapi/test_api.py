@@ -36,7 +36,8 @@ def lab(issue):
 
 def test_about_needs_no_credentials(client):
     response = client.get("/xapi/about")
-    assert response.json == {"version": ["1.0.3"]} and response.headers["X-Experience-API-Version"] == "1.0.3"
+    assert response.json == {"version": ["1.0.3", "2.0.0"]}
+    assert response.headers["X-Experience-API-Version"] == "1.0.3"
 
 
 def test_post_then_get_by_id(client, lab):
@@ -161,3 +162,26 @@ def test_the_forwarding_page_shows_the_queue(client, admin, login):
     assert "Forwarding is off" in page and "Waiting" in page
     response = client.post("/admin/lrs/forwarding/retry", follow_redirects=True)
     assert "0 refused statements are queued again." in response.get_data(as_text=True)
+
+
+V2 = {"X-Experience-API-Version": "2.0.0"}
+
+
+def test_version_2_is_served_by_the_request_header(client, lab):
+    headers = {**lab, **V2}
+    ok = statement(context={"contextAgents": [{"objectType": "contextAgent",
+                                               "agent": {"mbox": "mailto:guide@example.org"},
+                                               "relevantTypes": ["https://vr-lab.example/types/guide"]}]})
+    posted = client.post("/xapi/statements", json=ok, headers=headers)
+    assert posted.status_code == 200 and posted.headers["X-Experience-API-Version"] == "2.0.0"
+    got = client.get("/xapi/statements", query_string={"statementId": posted.json[0]}, headers=headers)
+    assert got.json["version"] == "2.0.0"
+    bad = statement(context={"contextAgents": [{"objectType": "agent", "agent": {}, "relevantTypes": []}]})
+    response = client.post("/xapi/statements", json=bad, headers=headers)
+    assert response.status_code == 400 and "context.contextAgents[0].objectType" in response.json["error"]
+
+
+def test_version_2_refuses_the_alternate_request_syntax(client, lab):
+    form = {"Authorization": lab["Authorization"], "X-Experience-API-Version": "2.0.0",
+            "content": json.dumps(statement())}
+    assert client.post("/xapi/statements?method=POST", data=form).status_code == 400

@@ -51,7 +51,7 @@ def test_a_resend_is_harmless_and_a_different_statement_with_the_same_id_conflic
     with pytest.raises(services.StatementConflict):
         services.record([statement(id=str(uuid.uuid4())),
                          statement(id=statement_id, verb={"id": "http://adlnet.gov/expapi/verbs/failed"})])
-    with pytest.raises(services.StatementConflict):
+    with pytest.raises(services.StatementError, match="twice in the batch"):
         services.record([statement(id=statement_id), statement(id=statement_id)])
     assert len(stored()) == 1
 
