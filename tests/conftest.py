@@ -28,6 +28,17 @@ def pytest_configure(config):
         raise pytest.UsageError("LMS_REQUIRE_POSTGRES=1 but LMS_TEST_DATABASE_URL is not set")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests of PostgreSQL-only behaviour (row locks) belong to the PostgreSQL run; on
+    SQLite they are deselected, not skipped, and the header says how many."""
+    if POSTGRES_URL:
+        return
+    postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+    if postgres_only:
+        config.hook.pytest_deselected(items=postgres_only)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch, tmp_path):
     """Tests never read the developer's LMS_* settings or instance/ folder."""

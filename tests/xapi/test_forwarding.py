@@ -206,3 +206,24 @@ def test_a_refused_statement_goes_to_dead_letters_with_the_answer(make_app, tmp_
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.mark.postgres
+def test_two_workers_never_take_the_same_rows(make_app):
+    """While one worker holds a batch (FOR UPDATE), another skips those rows."""
+    app = make_app(LMS_XAPI_FORWARD_URL=f"http://127.0.0.1:{free_port()}/xapi")  # nobody listens
+    produce(app, 10, "shared")
+    with app.app_context():
+        first_worker = db.engine.connect()
+        transaction = first_worker.begin()
+        held = first_worker.execute(sa.text(
+            "SELECT id FROM xapi_outbox ORDER BY id LIMIT 4 FOR UPDATE SKIP LOCKED")).scalars().all()
+        try:
+            forwarding.forward_once(batch_size=100)  # the second worker
+            attempts = dict(db.session.execute(sa.select(OutboxEntry.id, OutboxEntry.attempts)).all())
+        finally:
+            transaction.rollback()
+            first_worker.close()
+    assert len(held) == 4
+    assert all(attempts[row_id] == 0 for row_id in held)
+    assert sum(1 for row_id, count in attempts.items() if row_id not in held and count == 1) == 6
