@@ -6,3 +6,5 @@ from lms.catalog.models import Course, Item, Module  # noqa: F401
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt  # noqa: F401
 from lms.xapi.models import (  # noqa: F401
     ActivityDefinition, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity, StatementAgent)
+from lms.competence.models import (  # noqa: F401
+    ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence)

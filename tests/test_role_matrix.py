@@ -74,6 +74,9 @@ MATRIX = {
     ("admin.list_credentials", "POST"): (lambda s: "/admin/lrs/credentials", {}, admin_only(400)),
     ("admin.revoke_credential", "POST"): (lambda s: f"/admin/lrs/credentials/{s['credential']}/revoke", {},
                                           admin_only(302)),
+    ("competence.my_competences", "GET"): (lambda s: "/my/competences", None, signed_in(200)),
+    ("competence.download_competences", "GET"): (lambda s: "/my/competences.json", None, signed_in(200)),
+    ("competence.show_evidence", "GET"): (lambda s: "/my/competences/evidence/1", None, signed_in(404)),
     ("admin.show_forwarding", "GET"): (lambda s: "/admin/lrs/forwarding", None, admin_only(200)),
     ("admin.retry_forwarding", "POST"): (lambda s: "/admin/lrs/forwarding/retry", {}, admin_only(302)),
     # The LRS: machine clients use HTTP Basic; a signed-in browser may only read its own.

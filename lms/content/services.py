@@ -10,10 +10,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from lms.catalog.models import Course, Item, Module
+from lms.competence import services as competence
 from lms.config import REPO_ROOT
 from lms.content.loader import CourseSpec, Problem, load
 from lms.core import markdown
 from lms.extensions import db
+from lms.xapi import vocabulary
 
 COURSES_DIR = REPO_ROOT / "courses"
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
@@ -31,6 +33,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     items_archived: int = 0
     modules_archived: int = 0
+    unknown_competences: list[str] = field(default_factory=list)
 
 
 def validate(path: Path = COURSES_DIR) -> tuple[list[CourseSpec], list[Problem]]:
@@ -44,6 +47,8 @@ def import_courses(path: Path = COURSES_DIR) -> ImportReport:
     if problems:
         raise ImportRefused(problems)
     report = ImportReport()
+    frameworks = Path(path) / "_frameworks"
+    competence.import_frameworks(frameworks if frameworks.is_dir() else competence.FRAMEWORKS_DIR)
     for spec in specs:
         _import_course(spec, report)
     db.session.flush()
@@ -114,6 +119,12 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                 item.questions = _quiz_questions(quiz.questions)
             seen_items.add(ref.slug)
             position += 1
+    mappings = []
+    for lesson in spec.lessons.values():
+        mappings += [(vocabulary.activity_id("lesson", spec.slug, lesson.slug), ref) for ref in lesson.competences]
+    for quiz in spec.quizzes.values():
+        mappings += [(vocabulary.activity_id("quiz", spec.slug, quiz.slug), ref) for ref in quiz.competences]
+    report.unknown_competences += competence.map_activities(f"course:{spec.slug}", mappings)
     for slug, module in modules.items():
         if slug not in seen_modules and not module.archived:
             module.archived = True

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.xapi.models import BigId, Json
+
+
+class Framework(db.Model):
+    __tablename__ = "competence_framework"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    title_lv: Mapped[str | None] = mapped_column(sa.String(200))
+    source: Mapped[str | None] = mapped_column(sa.String(300))
+    levels: Mapped[list] = mapped_column(Json)  # [{code, title, title_lv}], lowest first
+
+    competences: Mapped[list[Competence]] = relationship(back_populates="framework", order_by="Competence.position")
+
+    def rank(self, level: str) -> int:
+        """1 for the lowest level, 0 for an unknown one."""
+        codes = [entry["code"] for entry in self.levels]
+        return codes.index(level) + 1 if level in codes else 0
+
+
+class Competence(db.Model):
+    __tablename__ = "competence"
+    __table_args__ = (sa.UniqueConstraint("framework_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(sa.ForeignKey("competence_framework.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(sa.String(64))
+    area_code: Mapped[str] = mapped_column(sa.String(64))
+    area_title: Mapped[str] = mapped_column(sa.String(200))
+    area_title_lv: Mapped[str | None] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    title_lv: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    position: Mapped[int]
+
+    framework: Mapped[Framework] = relationship(back_populates="competences")
+
+    @property
+    def reference(self) -> str:
+        return f"{self.framework.slug}:{self.code}"
+
+
+class ActivityCompetence(db.Model):
+    """An activity whose passing or completion evidences a competence at a level. Course
+    items map themselves at import; admins map external activities."""
+
+    __tablename__ = "activity_competence"
+    __table_args__ = (sa.UniqueConstraint("activity_id", "competence_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[str] = mapped_column(sa.String(1024), index=True)
+    competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competence.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(sa.String(8))
+    min_score: Mapped[float | None]   # scaled score needed, where the mapping asks for one
+    source: Mapped[str] = mapped_column(sa.String(120))  # "course:<slug>" or "admin"
+
+    competence: Mapped[Competence] = relationship()
+
+
+class Evidence(db.Model):
+    """One statement evidencing one competence at one level. Withdrawn when the statement
+    is voided; never deleted, so a profile's history can be audited."""
+
+    __tablename__ = "competence_evidence"
+    __table_args__ = (sa.Index("ix_competence_evidence_actor_competence", "actor_key", "competence_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    actor_key: Mapped[str] = mapped_column(sa.String(512))
+    competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competence.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(sa.String(8))
+    rank: Mapped[int]
+    statement_seq: Mapped[int] = mapped_column(BigId, sa.ForeignKey("xapi_statement.seq", ondelete="CASCADE"),
+                                               index=True)
+    activity_id: Mapped[str] = mapped_column(sa.String(1024))
+    score: Mapped[float | None]
+    at: Mapped[datetime]
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+
+    competence: Mapped[Competence] = relationship()
+
+
+class LearnerCompetence(db.Model):
+    """The per-learner aggregate the profile reads: the highest level evidenced for each
+    competence, kept up to date as statements arrive, never recomputed from statements."""
+
+    __tablename__ = "learner_competence"
+
+    actor_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
+    competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competence.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    level: Mapped[str] = mapped_column(sa.String(8))
+    rank: Mapped[int]
+    evidence_count: Mapped[int]
+    updated_at: Mapped[datetime]
+
+    competence: Mapped[Competence] = relationship()

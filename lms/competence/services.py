@@ -1,0 +1,240 @@
+"""Frameworks from data files, activity mappings, evidence from statements, profiles."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.orm import selectinload
+
+from lms.config import REPO_ROOT
+from lms.content import competences as references
+from lms.extensions import db
+from lms.competence.models import ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence
+from lms.xapi import services as xapi
+from lms.xapi.models import Statement
+
+FRAMEWORKS_DIR = REPO_ROOT / "courses" / "_frameworks"
+EVIDENCE_VERBS = {"http://adlnet.gov/expapi/verbs/passed", "http://adlnet.gov/expapi/verbs/completed"}
+
+
+class FrameworkError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# Frameworks ---------------------------------------------------------------------------------
+
+def read_framework(path: Path) -> tuple[dict, list[str]]:
+    problems: list[str] = []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        return {}, [f"{path.name}: not valid YAML: {error}"]
+    if not isinstance(data, dict):
+        return {}, [f"{path.name}: must be a mapping"]
+    for key in ("slug", "title", "levels", "areas"):
+        if not data.get(key):
+            problems.append(f"{path.name}: {key}: is required")
+    codes = set()
+    for a_index, area in enumerate(data.get("areas") or []):
+        for c_index, competence in enumerate(area.get("competences") or []):
+            code = str(competence.get("code", ""))
+            where = f"{path.name}: areas[{a_index}].competences[{c_index}]"
+            if not code or not competence.get("title"):
+                problems.append(f"{where}: code and title are required")
+            if code in codes:
+                problems.append(f"{where}.code: {code!r} is used twice")
+            codes.add(code)
+    return data, problems
+
+
+def import_frameworks(folder: Path = FRAMEWORKS_DIR) -> list[str]:
+    """Load every framework file (and roles.yaml) under ``folder``; idempotent: codes are
+    identities. Raises ``FrameworkError`` with every problem and changes nothing."""
+    files = sorted(p for p in folder.glob("*.yaml") if p.name != "roles.yaml")
+    parsed, problems = [], []
+    for path in files:
+        data, found = read_framework(path)
+        parsed.append(data)
+        problems += found
+    if problems:
+        raise FrameworkError(problems)
+    slugs = []
+    for data in parsed:
+        framework = db.session.scalar(sa.select(Framework).where(Framework.slug == data["slug"]))
+        if framework is None:
+            framework = Framework(slug=data["slug"])
+            db.session.add(framework)
+        framework.title, framework.title_lv = data["title"], data.get("title_lv")
+        framework.source = data.get("source")
+        framework.levels = [{"code": str(level["code"]), "title": level.get("title", str(level["code"])),
+                             "title_lv": level.get("title_lv")} for level in data["levels"]]
+        db.session.flush()
+        existing = {c.code: c for c in db.session.scalars(sa.select(Competence).where(Competence.framework_id == framework.id))}
+        position = 0
+        for area in data["areas"]:
+            for item in area["competences"]:
+                code = str(item["code"])
+                competence = existing.get(code) or Competence(framework_id=framework.id, code=code)
+                competence.area_code, competence.area_title = str(area["code"]), area["title"]
+                competence.area_title_lv = area.get("title_lv")
+                competence.title, competence.title_lv = item["title"], item.get("title_lv")
+                competence.description, competence.position = item.get("description"), position
+                db.session.add(competence)
+                position += 1
+        slugs.append(framework.slug)
+    db.session.flush()
+    return slugs
+
+
+def competence_for(framework_slug: str, code: str) -> Competence | None:
+    return db.session.scalar(sa.select(Competence).join(Framework).where(
+        Framework.slug == framework_slug, Competence.code == code))
+
+
+# Mappings -----------------------------------------------------------------------------------
+
+def map_activities(source: str, mappings: list[tuple[str, str]]) -> list[str]:
+    """Replace the mappings that ``source`` owns with ``(activity id, framework:code@level)``
+    pairs; returns references no framework knows (left out)."""
+    db.session.execute(sa.delete(ActivityCompetence).where(ActivityCompetence.source == source))
+    unknown = []
+    seen = set()
+    for activity_id, reference in mappings:
+        ref = references.parse(reference)
+        competence = competence_for(ref.framework, ref.code)
+        if competence is None:
+            unknown.append(reference)
+            continue
+        if (activity_id, competence.id) in seen:
+            continue
+        seen.add((activity_id, competence.id))
+        db.session.add(ActivityCompetence(activity_id=activity_id, competence_id=competence.id,
+                                          level=ref.level, source=source))
+    db.session.flush()
+    return unknown
+
+
+# Evidence -----------------------------------------------------------------------------------
+
+def on_statement(row: Statement) -> None:
+    """The one door's listener: derive evidence from a stored statement, or withdraw the
+    evidence of the statement a voiding statement targets."""
+    if row.verb_id == xapi.VOIDED:
+        _withdraw(row)
+        return
+    if row.verb_id not in EVIDENCE_VERBS or row.activity_id is None:
+        return
+    result = row.data.get("result", {})
+    if result.get("success") is False:
+        return
+    mappings = list(db.session.scalars(sa.select(ActivityCompetence).where(
+        ActivityCompetence.activity_id == row.activity_id).options(
+        selectinload(ActivityCompetence.competence).selectinload(Competence.framework))))
+    if not mappings:
+        return
+    score = result.get("score", {}).get("scaled")
+    for mapping in mappings:
+        if mapping.min_score is not None and (score is None or score < mapping.min_score):
+            continue
+        rank = mapping.competence.framework.rank(mapping.level)
+        db.session.add(Evidence(actor_key=row.actor_key, competence_id=mapping.competence_id, level=mapping.level,
+                                rank=rank, statement_seq=row.seq, activity_id=row.activity_id, score=score,
+                                at=row.timestamp))
+        _raise_level(row.actor_key, mapping.competence_id, mapping.level, rank)
+    db.session.flush()
+
+
+def _raise_level(actor_key: str, competence_id: int, level: str, rank: int) -> None:
+    current = db.session.get(LearnerCompetence, (actor_key, competence_id))
+    if current is None:
+        db.session.add(LearnerCompetence(actor_key=actor_key, competence_id=competence_id, level=level,
+                                         rank=rank, evidence_count=1, updated_at=_now()))
+        return
+    current.evidence_count += 1
+    current.updated_at = _now()
+    if rank > current.rank:
+        current.level, current.rank = level, rank
+
+
+def _withdraw(voiding: Statement) -> None:
+    target = voiding.ref_target
+    if target is None:
+        return
+    seq = db.session.scalar(sa.select(Statement.seq).where(Statement.statement_id == target))
+    if seq is None:
+        return
+    withdrawn = list(db.session.scalars(sa.select(Evidence).where(Evidence.statement_seq == seq,
+                                                                  Evidence.withdrawn.is_(False))))
+    for evidence in withdrawn:
+        evidence.withdrawn = True
+    db.session.flush()
+    for actor_key, competence_id in {(e.actor_key, e.competence_id) for e in withdrawn}:
+        _recompute(actor_key, competence_id)
+
+
+def _recompute(actor_key: str, competence_id: int) -> None:
+    """From the evidence rows of one learner and competence (never from statements)."""
+    rows = list(db.session.scalars(sa.select(Evidence).where(
+        Evidence.actor_key == actor_key, Evidence.competence_id == competence_id, Evidence.withdrawn.is_(False))))
+    current = db.session.get(LearnerCompetence, (actor_key, competence_id))
+    if not rows:
+        if current is not None:
+            db.session.delete(current)
+        return
+    best = max(rows, key=lambda e: e.rank)
+    current.level, current.rank, current.evidence_count, current.updated_at = best.level, best.rank, len(rows), _now()
+
+
+# Profiles -----------------------------------------------------------------------------------
+
+@dataclass
+class CompetenceLevel:
+    competence: Competence
+    level: str | None
+    rank: int
+    evidence: list[Evidence]
+
+
+@dataclass
+class FrameworkProfile:
+    framework: Framework
+    entries: list[CompetenceLevel]
+
+    @property
+    def evidenced(self) -> int:
+        return sum(1 for entry in self.entries if entry.rank)
+
+
+def profile(actor_key: str) -> list[FrameworkProfile]:
+    """A learner's levels per framework, with the evidence behind each, read from the
+    aggregate and the evidence rows: a fixed number of queries at any store size."""
+    levels = {row.competence_id: row for row in db.session.scalars(
+        sa.select(LearnerCompetence).where(LearnerCompetence.actor_key == actor_key))}
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for row in db.session.scalars(sa.select(Evidence).where(
+            Evidence.actor_key == actor_key, Evidence.withdrawn.is_(False)).order_by(Evidence.at.desc())):
+        evidence[row.competence_id].append(row)
+    frameworks = list(db.session.scalars(sa.select(Framework).order_by(Framework.id).options(
+        selectinload(Framework.competences))))
+    result = []
+    for framework in frameworks:
+        entries = [CompetenceLevel(c, levels[c.id].level if c.id in levels else None,
+                                   levels[c.id].rank if c.id in levels else 0, evidence.get(c.id, []))
+                   for c in framework.competences]
+        result.append(FrameworkProfile(framework, entries))
+    return result
+
+
+def statement_for(actor_key: str, seq: int) -> Statement | None:
+    return db.session.scalar(sa.select(Statement).where(Statement.seq == seq, Statement.actor_key == actor_key))

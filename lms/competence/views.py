@@ -1,0 +1,46 @@
+import json
+
+from flask import Blueprint, Response, abort, render_template
+from flask_login import current_user
+
+from lms.competence import services
+from lms.core.auth import login_required
+from lms.xapi import services as xapi
+
+bp = Blueprint("competence", __name__)
+
+
+def _me() -> str:
+    return xapi.account_key(current_user.public_id)
+
+
+@bp.route("/my/competences")
+@login_required
+def my_competences():
+    return render_template("competence/my_competences.html", profiles=services.profile(_me()))
+
+
+@bp.route("/my/competences.json")
+@login_required
+def download_competences():
+    body = [{
+        "framework": item.framework.slug, "title": item.framework.title,
+        "competences": [{
+            "code": entry.competence.code, "title": entry.competence.title, "level": entry.level,
+            "evidence": [{"statement": str(e.statement_seq), "activity": e.activity_id, "level": e.level,
+                          "score": e.score, "at": e.at.isoformat() + "Z"} for e in entry.evidence],
+        } for entry in item.entries if entry.level],
+    } for item in services.profile(_me())]
+    return Response(json.dumps(body, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-competences.json"'})
+
+
+@bp.route("/my/competences/evidence/<int:seq>")
+@login_required
+def show_evidence(seq):
+    """The statement behind a level, as stored: the learner's own only."""
+    row = services.statement_for(_me(), seq)
+    if row is None:
+        abort(404)
+    return render_template("competence/show_evidence.html", statement=row,
+                           pretty=json.dumps(row.data, ensure_ascii=False, indent=2))
