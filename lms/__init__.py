@@ -93,10 +93,12 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(courses_cli)
     app.cli.add_command(xapi_cli)
     from lms.competence import services as competence
+    from lms.competence.cli import competence_cli
     from lms.competence.views import bp as competence_bp
     from lms.xapi import services as xapi
 
     app.register_blueprint(competence_bp)
+    app.cli.add_command(competence_cli)
     xapi.add_listener(competence.on_statement)  # evidence is derived inside the one door
     i18n.init_app(app)
     errors.init_app(app)

@@ -77,6 +77,9 @@ MATRIX = {
     ("competence.my_competences", "GET"): (lambda s: "/my/competences", None, signed_in(200)),
     ("competence.download_competences", "GET"): (lambda s: "/my/competences.json", None, signed_in(200)),
     ("competence.show_evidence", "GET"): (lambda s: "/my/competences/evidence/1", None, signed_in(404)),
+    ("admin.list_mappings", "GET"): (lambda s: "/admin/competences/mappings", None, admin_only(200)),
+    ("admin.list_mappings", "POST"): (lambda s: "/admin/competences/mappings", {}, admin_only(400)),
+    ("admin.delete_mapping", "POST"): (lambda s: "/admin/competences/mappings/999999/delete", {}, admin_only(404)),
     ("admin.show_forwarding", "GET"): (lambda s: "/admin/lrs/forwarding", None, admin_only(200)),
     ("admin.retry_forwarding", "POST"): (lambda s: "/admin/lrs/forwarding/retry", {}, admin_only(302)),
     # The LRS: machine clients use HTTP Basic; a signed-in browser may only read its own.

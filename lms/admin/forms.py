@@ -72,3 +72,12 @@ class CredentialForm(FlaskForm):
                        description=_l("The app or device that will use it, e.g. “VR lab, Ventspils”."))
     scopes = CheckboxesField(_l("Allowed to"), choices=choices(SCOPE_NAMES), default=["statements/write"],
                              validators=[DataRequired(message=_l("Choose at least one scope."))])
+
+
+class MappingForm(FlaskForm):
+    activity_id = StringField(_l("Activity id (IRI)"), validators=[DataRequired(), Length(max=1024)],
+                              description=_l("As the external app sends it, e.g. https://vr-lab.example/activities/solar-system"))
+    competence = StringField(_l("Competence and level"), validators=[DataRequired(), Length(max=80)],
+                             description=_l("framework:code@level, e.g. digcomp:1.1@3 or digcompedu:3.1@B1"))
+    min_score = StringField(_l("Minimum score (optional)"), validators=[Optional(), Length(max=10)],
+                            description=_l("A scaled score from 0 to 1 the statement must reach, e.g. 0.8"))

@@ -1,11 +1,12 @@
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.admin import forms
+from lms.competence import services as competence
 from lms.core.auth import role_required
 from lms.core.forms import show_error
 from lms.extensions import db
@@ -160,3 +161,43 @@ def retry_forwarding():
     flash(ngettext("%(count)s refused statement is queued again.", "%(count)s refused statements are queued again.",
                    count, count=format_decimal(count)), "success")
     return redirect(url_for("admin.show_forwarding"))
+
+
+@bp.route("/competences/mappings", methods=["GET", "POST"])
+@role_required("admin")
+def list_mappings():
+    """Map external activities (a VR lab's, an exhibit's) to competences; see which
+    activities arrive unmapped and how often."""
+    form = forms.MappingForm(activity_id=request.args.get("activity_id"))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            min_score = float(form.min_score.data.replace(",", ".")) if form.min_score.data else None
+        except ValueError:
+            show_error(form, _("Enter the minimum score as a number from 0 to 1."), "min_score")
+        else:
+            try:
+                competence.add_mapping(form.activity_id.data, form.competence.data, min_score)
+            except ValueError as error:
+                field = str(error).split(":", 1)[0]
+                show_error(form, str(error), {"competence": "competence", "activity_id": "activity_id",
+                                              "min_score": "min_score"}.get(field))
+            else:
+                db.session.commit()
+                flash(_("Mapping saved. New statements for this activity count as evidence."), "success")
+                return redirect(url_for("admin.list_mappings"))
+    if form.errors or form.form_errors:
+        status = 400
+    base = current_app.config["LMS_BASE_URL"].rstrip("/") + "/xapi/activities/"
+    return render_template("admin/list_mappings.html", form=form, mappings=competence.admin_mappings(),
+                           unmapped=competence.unmapped_activities(base)), status
+
+
+@bp.route("/competences/mappings/<int:mapping_id>/delete", methods=["POST"])
+@role_required("admin")
+def delete_mapping(mapping_id):
+    if not competence.remove_mapping(mapping_id):
+        abort(404)
+    db.session.commit()
+    flash(_("Mapping removed. Evidence already recorded stays."), "success")
+    return redirect(url_for("admin.list_mappings"))

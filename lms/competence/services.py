@@ -238,3 +238,54 @@ def profile(actor_key: str) -> list[FrameworkProfile]:
 
 def statement_for(actor_key: str, seq: int) -> Statement | None:
     return db.session.scalar(sa.select(Statement).where(Statement.seq == seq, Statement.actor_key == actor_key))
+
+
+# Administration -----------------------------------------------------------------------------
+
+def admin_mappings() -> list[ActivityCompetence]:
+    return list(db.session.scalars(sa.select(ActivityCompetence).where(ActivityCompetence.source == "admin")
+                                   .order_by(ActivityCompetence.activity_id).options(
+        selectinload(ActivityCompetence.competence).selectinload(Competence.framework))))
+
+
+def add_mapping(activity_id: str, reference: str, min_score: float | None = None) -> ActivityCompetence:
+    """Map an external activity; ``ValueError`` names what is wrong."""
+    from lms.xapi.validation import IRI
+
+    activity_id = (activity_id or "").strip()
+    if not IRI.match(activity_id):
+        raise ValueError("activity_id: must be an absolute IRI, such as https://vr-lab.example/activities/1")
+    ref = references.parse((reference or "").strip())
+    competence = competence_for(ref.framework, ref.code)
+    if competence is None:
+        raise ValueError(f"competence: no framework has {ref.framework}:{ref.code}")
+    if min_score is not None and not 0 <= min_score <= 1:
+        raise ValueError("min_score: must be between 0 and 1")
+    mapping = db.session.scalar(sa.select(ActivityCompetence).where(
+        ActivityCompetence.activity_id == activity_id, ActivityCompetence.competence_id == competence.id))
+    if mapping is None:
+        mapping = ActivityCompetence(activity_id=activity_id, competence_id=competence.id, source="admin")
+        db.session.add(mapping)
+    mapping.level, mapping.min_score, mapping.source = ref.level, min_score, "admin"
+    db.session.flush()
+    return mapping
+
+
+def remove_mapping(mapping_id: int) -> bool:
+    mapping = db.session.get(ActivityCompetence, mapping_id)
+    if mapping is None or mapping.source != "admin":
+        return False
+    db.session.delete(mapping)
+    db.session.flush()
+    return True
+
+
+def unmapped_activities(platform_prefix: str, limit: int = 100) -> list[tuple[str, int]]:
+    """External activities seen in statements that no mapping covers, most seen first."""
+    mapped = sa.select(ActivityCompetence.activity_id)
+    rows = db.session.execute(
+        sa.select(Statement.activity_id, sa.func.count()).where(
+            Statement.activity_id.is_not(None), ~Statement.activity_id.startswith(platform_prefix),
+            Statement.activity_id.not_in(mapped), Statement.voided.is_(False))
+        .group_by(Statement.activity_id).order_by(sa.func.count().desc(), Statement.activity_id).limit(limit))
+    return [(activity, count) for activity, count in rows]

@@ -104,3 +104,13 @@ def test_a_broken_framework_file_is_refused_naming_it(ctx, tmp_path):
     with pytest.raises(services.FrameworkError) as error:
         services.import_frameworks(tmp_path)
     assert "broken.yaml: areas[0].competences[1].code: 'x' is used twice" in error.value.problems
+
+
+def test_the_import_command(app, runner, tmp_path):
+    from tests.conftest import FIXTURE_COURSES
+
+    result = runner.invoke(args=["competence", "import", str(FIXTURE_COURSES / "_frameworks")])
+    assert result.exit_code == 0 and "digcomp" in result.output
+    (tmp_path / "bad.yaml").write_text("slug: bad\n")
+    failed = runner.invoke(args=["competence", "import", str(tmp_path)])
+    assert failed.exit_code == 1 and "bad.yaml: title: is required" in failed.output

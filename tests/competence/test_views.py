@@ -19,3 +19,53 @@ def test_another_learners_evidence_is_404(app, client, enrolled, make_user, logi
     make_user("other")
     login(type("U", (), {"username": "other"}))
     assert client.get(f"/my/competences/evidence/{link}").status_code == 404
+
+
+def test_an_admin_maps_an_external_activity_and_a_posted_statement_counts(app, client, admin, login, courses, make_user):
+    """Post an external statement for a mapped activity over HTTP: the learner's level
+    changes; void it: the level is withdrawn."""
+    import base64
+    import uuid
+
+    from lms.xapi import credentials
+    from lms.extensions import db
+
+    learner = make_user("visitor")
+    login(admin)
+    unmapped_before = client.get("/admin/competences/mappings").get_data(as_text=True)
+    assert "Every external activity seen so far is mapped." in unmapped_before
+    bad = client.post("/admin/competences/mappings", data={"activity_id": "not an iri", "competence": "digcomp:4.2@5"})
+    assert bad.status_code == 400 and "must be an absolute IRI" in bad.get_data(as_text=True)
+    unknown = client.post("/admin/competences/mappings", data={"activity_id": "https://lab.example/x",
+                                                                "competence": "digcomp:9.9@5"})
+    assert unknown.status_code == 400 and "no competence" in unknown.get_data(as_text=True)
+    saved = client.post("/admin/competences/mappings", data={
+        "activity_id": "https://vr-lab.example/escape-room", "competence": "digcomp:4.2@5", "min_score": "0,8"})
+    assert saved.status_code == 302
+    with app.app_context():
+        credential, secret = credentials.issue("VR lab", ["all"])
+        db.session.commit()
+        auth = {"Authorization": "Basic " + base64.b64encode(f"{credential.key}:{secret}".encode()).decode(),
+                "X-Experience-API-Version": "1.0.3"}
+    actor = {"objectType": "Agent", "account": {"homePage": "http://127.0.0.1:5000", "name": str(learner.public_id)}}
+    low, high = str(uuid.uuid4()), str(uuid.uuid4())
+    for statement_id, score in ((low, 0.5), (high, 0.9)):
+        client.post("/xapi/statements", headers=auth, json={
+            "id": statement_id, "actor": actor, "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+            "object": {"id": "https://vr-lab.example/escape-room"},
+            "result": {"score": {"scaled": score}, "success": True}})
+    client.post("/xapi/statements", headers=auth, json={
+        "actor": {"mbox": "mailto:x@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"id": "https://science-centre.example/exhibit/7"}})
+    listing = client.get("/admin/competences/mappings").get_data(as_text=True)
+    assert "https://science-centre.example/exhibit/7" in listing
+    client.post("/logout")
+    login(learner)
+    page = client.get("/my/competences").get_data(as_text=True)
+    assert "Protecting personal data and privacy" in page and "90%" in page and "50%" not in page
+    client.post("/logout")
+    client.post("/xapi/statements", headers=auth, json={
+        "actor": actor, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+        "object": {"objectType": "StatementRef", "id": high}})
+    login(learner)
+    assert "Protecting personal data and privacy" not in client.get("/my/competences").get_data(as_text=True)
