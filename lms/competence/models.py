@@ -103,3 +103,17 @@ class LearnerCompetence(db.Model):
     updated_at: Mapped[datetime]
 
     competence: Mapped[Competence] = relationship()
+
+
+class RoleProfile(db.Model):
+    """A job or role (junior front-end developer, digitally confident teacher) as the
+    competences and levels it requires."""
+
+    __tablename__ = "role_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    title_lv: Mapped[str | None] = mapped_column(sa.String(200))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    requires: Mapped[list] = mapped_column(Json)  # ["framework:code@level", ...]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from lms.config import REPO_ROOT
 from lms.content import competences as references
 from lms.extensions import db
-from lms.competence.models import ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence
+from lms.competence.models import ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile
 from lms.xapi import services as xapi
 from lms.xapi.models import Statement
 
@@ -94,7 +94,40 @@ def import_frameworks(folder: Path = FRAMEWORKS_DIR) -> list[str]:
                 position += 1
         slugs.append(framework.slug)
     db.session.flush()
+    roles_file = folder / "roles.yaml"
+    if roles_file.exists():
+        _import_roles(roles_file)
     return slugs
+
+
+def _import_roles(path: Path) -> None:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise FrameworkError([f"{path.name}: not valid YAML: {error}"]) from None
+    problems, roles = [], data.get("roles") or []
+    for index, role in enumerate(roles):
+        if not role.get("slug") or not role.get("title"):
+            problems.append(f"{path.name}: roles[{index}]: slug and title are required")
+        for r_index, reference in enumerate(role.get("requires") or []):
+            where = f"{path.name}: roles[{index}].requires[{r_index}]"
+            try:
+                ref = references.parse(reference)
+            except ValueError as error:
+                problems.append(f"{where}: {error}")
+                continue
+            if competence_for(ref.framework, ref.code) is None:
+                problems.append(f"{where}: unknown competence {ref.framework}:{ref.code}")
+    if problems:
+        raise FrameworkError(problems)
+    for role in roles:
+        row = db.session.scalar(sa.select(RoleProfile).where(RoleProfile.slug == role["slug"]))
+        if row is None:
+            row = RoleProfile(slug=role["slug"])
+            db.session.add(row)
+        row.title, row.title_lv, row.description = role["title"], role.get("title_lv"), role.get("description")
+        row.requires = [str(references.parse(r)) for r in role.get("requires") or []]
+    db.session.flush()
 
 
 def competence_for(framework_slug: str, code: str) -> Competence | None:
@@ -289,3 +322,58 @@ def unmapped_activities(platform_prefix: str, limit: int = 100) -> list[tuple[st
             Statement.activity_id.not_in(mapped), Statement.voided.is_(False))
         .group_by(Statement.activity_id).order_by(sa.func.count().desc(), Statement.activity_id).limit(limit))
     return [(activity, count) for activity, count in rows]
+
+
+# Role readiness -----------------------------------------------------------------------------
+
+@dataclass
+class Gap:
+    competence: Competence
+    required: str
+    current: str | None
+    next_activities: list[str]
+
+
+@dataclass
+class Readiness:
+    role: RoleProfile
+    met: int
+    total: int
+    gaps: list[Gap]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.met / self.total) if self.total else 100
+
+
+def readiness(actor_key: str) -> list[Readiness]:
+    """For every role profile: how many required competences the learner has at the
+    level needed, and for each gap the activities that would evidence it."""
+    roles = list(db.session.scalars(sa.select(RoleProfile).order_by(RoleProfile.title)))
+    if not roles:
+        return []
+    levels = {row.competence_id: row for row in db.session.scalars(
+        sa.select(LearnerCompetence).where(LearnerCompetence.actor_key == actor_key))}
+    competences = {(c.framework.slug, c.code): c for c in db.session.scalars(
+        sa.select(Competence).options(selectinload(Competence.framework)))}
+    mappings: dict[int, list[ActivityCompetence]] = defaultdict(list)
+    for mapping in db.session.scalars(sa.select(ActivityCompetence)):
+        mappings[mapping.competence_id].append(mapping)
+    result = []
+    for role in roles:
+        met, gaps = 0, []
+        for reference in role.requires:
+            ref = references.parse(reference)
+            competence = competences.get((ref.framework, ref.code))
+            if competence is None:
+                continue
+            needed = competence.framework.rank(ref.level)
+            have = levels.get(competence.id)
+            if have is not None and have.rank >= needed:
+                met += 1
+                continue
+            closing = sorted({m.activity_id for m in mappings[competence.id]
+                              if competence.framework.rank(m.level) >= needed})
+            gaps.append(Gap(competence, ref.level, have.level if have else None, closing[:5]))
+        result.append(Readiness(role, met, len(role.requires), gaps))
+    return result

@@ -1,6 +1,6 @@
 import json
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 from flask_login import current_user
 
 from lms.competence import services
@@ -17,7 +17,25 @@ def _me() -> str:
 @bp.route("/my/competences")
 @login_required
 def my_competences():
-    return render_template("competence/my_competences.html", profiles=services.profile(_me()))
+    return render_template("competence/my_competences.html", profiles=services.profile(_me()),
+                           readiness=services.readiness(_me()), activity_link=_activity_link)
+
+
+def _activity_link(activity_id: str):
+    """(title, url) of a platform lesson or quiz behind an activity id, else None."""
+    from lms.catalog import services as catalog
+
+    marker = "/xapi/activities/"
+    if marker not in activity_id:
+        return None
+    parts = activity_id.split(marker, 1)[1].split("/")
+    if len(parts) != 3 or parts[0] not in ("lesson", "quiz"):
+        return None
+    course = catalog.get_course(parts[1])
+    item = catalog.find_item(course, parts[2]) if course else None
+    if item is None:
+        return None
+    return f"{course.title}: {item.title}", url_for("learning.show_item", slug=course.slug, item_slug=item.slug)
 
 
 @bp.route("/my/competences.json")

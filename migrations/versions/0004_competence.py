@@ -1,9 +1,9 @@
-"""competence: frameworks, competences, activity mappings, evidence and the per-learner
-aggregate
+"""competence: frameworks, competences, activity mappings, evidence, the per-learner
+aggregate and role profiles
 
 Revision ID: 0004_competence
 Revises: 0003_lrs
-Create Date: 2026-11-23 08:05:14.532317
+Create Date: 2026-11-23 08:07:49.469726
 
 """
 from alembic import op
@@ -28,6 +28,16 @@ def upgrade():
     sa.Column('levels', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_competence_framework')),
     sa.UniqueConstraint('slug', name=op.f('uq_competence_framework_slug'))
+    )
+    op.create_table('role_profile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=64), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('title_lv', sa.String(length=200), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('requires', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_role_profile')),
+    sa.UniqueConstraint('slug', name=op.f('uq_role_profile_slug'))
     )
     op.create_table('competence',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -103,5 +113,6 @@ def downgrade():
 
     op.drop_table('activity_competence')
     op.drop_table('competence')
+    op.drop_table('role_profile')
     op.drop_table('competence_framework')
 

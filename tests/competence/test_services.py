@@ -114,3 +114,28 @@ def test_the_import_command(app, runner, tmp_path):
     (tmp_path / "bad.yaml").write_text("slug: bad\n")
     failed = runner.invoke(args=["competence", "import", str(tmp_path)])
     assert failed.exit_code == 1 and "bad.yaml: title: is required" in failed.output
+
+
+def test_role_readiness_counts_met_competences_and_names_what_closes_each_gap(course, make_user):
+    user = make_user("ann")
+    enrollment = learning.enrol(user, course)
+    learning.mark_done(enrollment, catalog.find_item(course, "welcome"))
+    key = xapi.account_key(user.public_id)
+    services.map_activities("admin", [("https://lab.example/privacy", "digcomp:4.2@3")])
+    (role,) = services.readiness(key)
+    assert (role.met, role.total, role.percent) == (1, 2, 50)
+    (gap,) = role.gaps
+    assert (gap.competence.code, gap.required, gap.current) == ("4.2", "3", None)
+    assert gap.next_activities == ["https://lab.example/privacy"]
+
+
+def test_a_role_with_an_unknown_competence_is_refused(ctx, tmp_path):
+    import shutil
+
+    from tests.conftest import FIXTURE_COURSES
+
+    shutil.copy(FIXTURE_COURSES / "_frameworks" / "digcomp.yaml", tmp_path)
+    (tmp_path / "roles.yaml").write_text("roles:\n  - slug: r\n    title: R\n    requires: [digcomp:1.1@2]\n")
+    with pytest.raises(services.FrameworkError) as error:
+        services.import_frameworks(tmp_path)
+    assert error.value.problems == ["roles.yaml: roles[0].requires[0]: unknown competence digcomp:1.1"]

@@ -62,10 +62,18 @@ def test_an_admin_maps_an_external_activity_and_a_posted_statement_counts(app, c
     client.post("/logout")
     login(learner)
     page = client.get("/my/competences").get_data(as_text=True)
-    assert "Protecting personal data and privacy" in page and "90%" in page and "50%" not in page
+    assert "Protecting personal data and privacy" in page and "· 90%" in page and "· 50%" not in page
     client.post("/logout")
     client.post("/xapi/statements", headers=auth, json={
         "actor": actor, "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
         "object": {"objectType": "StatementRef", "id": high}})
     login(learner)
     assert "Protecting personal data and privacy" not in client.get("/my/competences").get_data(as_text=True)
+
+
+def test_the_page_shows_role_readiness_with_links_to_what_closes_a_gap(client, enrolled):
+    client.post("/courses/first-steps/learn/welcome/done")
+    page = client.get("/my/competences").get_data(as_text=True)
+    assert "How ready you are for a role" in page and "Safe online citizen" in page
+    assert "1 of 2 required competences" in page
+    assert "needed 3, you have —" in page  # 4.2: the quiz evidences level 2 only
