@@ -106,8 +106,9 @@ def app(make_app):
 
 @pytest.fixture
 def ctx(app):
-    """An app context for tests that call services directly."""
-    with app.app_context():
+    """An app context for tests that call services directly; messages in English (the
+    site's default is Latvian)."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         yield app
 
 
