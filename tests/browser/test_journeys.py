@@ -62,7 +62,7 @@ def test_sign_in_switch_language_and_sign_out(page, accessible, live_user):
     accessible(page)
 
     page.get_by_role("button", name="Iziet").click()
-    expect(page.get_by_role("link", name="Pieteikties")).to_be_visible()
+    expect(page.get_by_role("navigation").get_by_role("link", name="Pieteikties")).to_be_visible()
     page.goto("/account")
     expect(page).to_have_url("/login?next=%2Faccount", ignore_case=True)
 
