@@ -58,7 +58,7 @@ def main() -> None:
         page.goto(base + "/courses")
         shot("catalogue")
         page.goto(base + "/courses/digital-essentials-for-work")
-        page.get_by_role("button", name="Pieteikties kursam").click()
+        page.get_by_role("button", name="Pieteikties šim kursam").click()
         shot("lesson")
         page.get_by_role("button", name="Atzīmēt kā paveiktu").click()
         page.goto(base + "/my")
