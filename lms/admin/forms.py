@@ -68,7 +68,7 @@ SCOPE_NAMES = {
 
 
 class CredentialForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
+    name = StringField(_l("Credential name"), validators=[DataRequired(), Length(max=120)],
                        description=_l("The app or device that will use it, e.g. “VR lab, Ventspils”."))
     scopes = CheckboxesField(_l("Allowed to"), choices=choices(SCOPE_NAMES), default=["statements/write"],
                              validators=[DataRequired(message=_l("Choose at least one scope."))])

@@ -26,11 +26,12 @@ def item_activity(course: Course, item: Item):
     return v.activity(item.kind, (course.slug, item.slug), item.title, course.language)
 
 
-def _context(enrollment: Enrollment, parent=None):
+def _context(enrollment: Enrollment, parent=None, competences: list[str] | None = None):
     course = enrollment.course
     grouping = [track_activity(course)] if parent is None else [course_activity(course), track_activity(course)]
     return v.context(registration=enrollment.registration, language=course.language,
-                     parent=[parent] if parent is not None else None, grouping=grouping)
+                     parent=[parent] if parent is not None else None, grouping=grouping,
+                     extensions=v.competence_evidence(competences or []) or None)
 
 
 def registered(enrollment: Enrollment):
@@ -47,7 +48,7 @@ def experienced(enrollment: Enrollment, item: Item):
 def completed_item(enrollment: Enrollment, item: Item):
     course = enrollment.course
     return v.statement(v.actor(enrollment.user.public_id), "completed", item_activity(course, item),
-                       context_=_context(enrollment, module_activity(course, item.module)),
+                       context_=_context(enrollment, module_activity(course, item.module), item.competences),
                        result_=v.result(completion=True))
 
 
@@ -100,7 +101,8 @@ def assessed(enrollment: Enrollment, quiz: Item, *, passed: bool, score: float, 
     course = enrollment.course
     return v.statement(v.actor(enrollment.user.public_id), "passed" if passed else "failed",
                        item_activity(course, quiz),
-                       context_=_context(enrollment, module_activity(course, quiz.module)),
+                       context_=_context(enrollment, module_activity(course, quiz.module),
+                                         quiz.competences if passed else None),
                        result_=v.result(scaled=score, raw=points, max_points=max_points, success=passed,
                                         completion=passed))
 

@@ -53,6 +53,26 @@ def profile_iri() -> str:
     return f"{base_url()}/xapi/profile"
 
 
+def competences_extension() -> str:
+    """The platform profile's context extension listing the competences a statement
+    evidences, so an external LRS receives competence evidence too."""
+    return f"{base_url()}/xapi/extensions/competences"
+
+
+def competence_iri(framework: str, code: str) -> str:
+    return f"{base_url()}/xapi/competences/{framework}/{code}"
+
+
+def competence_evidence(references: list[str]) -> dict:
+    """``{extension: [{"id": competence IRI, "level": level}, ...]}`` for context extensions."""
+    entries = []
+    for reference in references:
+        framework, rest = reference.split(":", 1)
+        code, level = rest.rsplit("@", 1)
+        entries.append({"id": competence_iri(framework, code), "framework": framework, "code": code, "level": level})
+    return {competences_extension(): entries} if entries else {}
+
+
 def actor(public_id: uuid.UUID | str) -> Agent:
     """A learner by their public id only: no name, no e-mail address."""
     return Agent(account=AgentAccount(home_page=base_url(), name=str(public_id)))

@@ -70,6 +70,13 @@ def test_the_whole_journey_records_exactly_these_statements_in_order(app, client
     assert answer["result"] == {"success": True, "response": "o1[,]o2"}
     passed = data[12]
     assert passed["result"]["score"] == {"scaled": 1.0, "raw": 5.0, "min": 0.0, "max": 5.0}
+    # Statements on mapped activities carry the competences they evidence.
+    extension = "http://127.0.0.1:5000/xapi/extensions/competences"
+    assert passed["context"]["extensions"][extension] == [{
+        "id": "http://127.0.0.1:5000/xapi/competences/digcomp/4.2", "framework": "digcomp", "code": "4.2",
+        "level": "2"}]
+    assert data[2]["context"]["extensions"][extension][0]["code"] == "2.1"  # the completed lesson
+    assert "extensions" not in data[1]["context"]  # opening a lesson evidences nothing
     assert passed["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
 
 
