@@ -127,9 +127,11 @@ def list_credentials():
             issued = (credential, secret)
             form = forms.CredentialForm(formdata=None)
     status = 400 if form.errors else 200
-    return render_template("admin/list_credentials.html", form=form, issued=issued,
+    page = render_template("admin/list_credentials.html", form=form, issued=issued,
                            credentials=lrs_credentials.all_credentials(), scope_names=forms.SCOPE_NAMES,
-                           endpoint=url_for("lrs.about", _external=False).removesuffix("about")), status
+                           endpoint=url_for("lrs.about", _external=False).removesuffix("about"))
+    # The page may show a secret once: never keep it in a cache.
+    return page, status, {"Cache-Control": "no-store"}
 
 
 @bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["POST"])

@@ -148,6 +148,7 @@ def test_admin_issues_and_revokes_credentials(client, admin, login):
     page = client.post("/admin/lrs/credentials", data={"name": "VR lab", "scopes": ["statements/write"]})
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Copy the secret now" in text
+    assert page.headers["Cache-Control"] == "no-store"
     assert client.post("/admin/lrs/credentials", data={"name": "", "scopes": []}).status_code == 400
     listing = client.get("/admin/lrs/credentials").get_data(as_text=True)
     assert "VR lab" in listing and "Copy the secret now" not in listing
