@@ -98,6 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.xapi import services as xapi
 
     app.register_blueprint(competence_bp)
+    from lms.teaching.views import bp as teaching_bp
+
+    app.register_blueprint(teaching_bp)
     app.cli.add_command(competence_cli)
     xapi.add_listener(competence.on_statement)  # evidence is derived inside the one door
     i18n.init_app(app)

@@ -8,3 +8,4 @@ from lms.xapi.models import (  # noqa: F401
     ActivityDefinition, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity, StatementAgent)
 from lms.competence.models import (  # noqa: F401
     ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile)
+from lms.teaching.models import ClassCourse, ClassMember, SchoolClass  # noqa: F401

@@ -80,6 +80,23 @@ MATRIX = {
     ("admin.list_mappings", "GET"): (lambda s: "/admin/competences/mappings", None, admin_only(200)),
     ("admin.list_mappings", "POST"): (lambda s: "/admin/competences/mappings", {}, admin_only(400)),
     ("admin.delete_mapping", "POST"): (lambda s: "/admin/competences/mappings/999999/delete", {}, admin_only(404)),
+    ("teaching.list_classes", "GET"): (lambda s: "/classes", None, {**admin_only(403), TEACHER: 200}),
+    ("teaching.list_classes", "POST"): (lambda s: "/classes", {}, {**admin_only(403), TEACHER: 400}),
+    ("teaching.show_class", "GET"): (lambda s: f"/classes/{s['class']}", None, {**admin_only(403), TEACHER: 404}),
+    ("teaching.join_sheet", "GET"): (lambda s: f"/classes/{s['class']}/join-sheet", None,
+                                     {**admin_only(403), TEACHER: 404}),
+    ("teaching.assign_course", "POST"): (lambda s: f"/classes/{s['class']}/courses", {},
+                                         {**admin_only(403), TEACHER: 404}),
+    ("teaching.unassign_course", "POST"): (lambda s: f"/classes/{s['class']}/courses/1/remove", {},
+                                           {**admin_only(403), TEACHER: 404}),
+    ("teaching.set_joining", "POST"): (lambda s: f"/classes/{s['class']}/joining", {},
+                                       {**admin_only(403), TEACHER: 404}),
+    ("teaching.reset_pupil_password", "POST"): (
+        lambda s: f"/classes/{s['class']}/pupils/{s['subject']}/password", {}, {**admin_only(403), TEACHER: 404}),
+    ("teaching.remove_pupil", "POST"): (
+        lambda s: f"/classes/{s['class']}/pupils/{s['subject']}/remove", {}, {**admin_only(403), TEACHER: 404}),
+    ("teaching.join", "GET"): (lambda s: "/join", None, {**everyone(302), ANON: 200}),
+    ("teaching.join", "POST"): (lambda s: "/join", {}, {**everyone(302), ANON: 400}),
     ("admin.show_forwarding", "GET"): (lambda s: "/admin/lrs/forwarding", None, admin_only(200)),
     ("admin.retry_forwarding", "POST"): (lambda s: "/admin/lrs/forwarding/retry", {}, admin_only(302)),
     # The LRS: machine clients use HTTP Basic; a signed-in browser may only read its own.
@@ -117,6 +134,20 @@ def complete_course(app, username):
         learning.submit_attempt(enrollment, attempt, MultiDict(ALL_CORRECT).to_dict(flat=False))
         db.session.commit()
         return learning.certificate_for(enrollment).code
+
+
+def someone_elses_class(app) -> int:
+    """A class run by a teacher who is not the visitor: every teacher's own-class checks
+    make it a 404 for the visiting teacher."""
+    from lms.extensions import db
+    from lms.teaching import services as teaching
+    from tests.factories import make_user
+
+    with app.app_context():
+        owner = make_user("class-owner", audience="teacher", roles=("learner", "teacher"))
+        school_class = teaching.create_class(owner, "Someone else's class")
+        db.session.commit()
+        return school_class.id
 
 
 def issue_credential(app) -> int:
@@ -167,7 +198,7 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
         audience = {PUPIL: "pupil", ADULT: "adult", TEACHER: "teacher", ADMIN: "adult"}[visitor]
         user = make_user(f"{visitor}-user", audience=audience, roles=roles)
     values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject"),
-              "credential": issue_credential(app)}
+              "credential": issue_credential(app), "class": someone_elses_class(app)}
     if visitor != ANON:
         complete_course(app, user.username)
 

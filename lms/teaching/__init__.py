@@ -1,0 +1,1 @@
+"""Teachers' classes: join codes for pupils, assigned courses and the class's progress."""

@@ -1,0 +1,140 @@
+"""Classes: creating them, joining with a code, assigning courses, looking after pupils."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from lms.accounts import services as accounts
+from lms.accounts.models import User
+from lms.catalog import services as catalog
+from lms.catalog.models import Course
+from lms.extensions import db
+from lms.learning import services as learning
+from lms.learning.models import Enrollment
+from lms.teaching.models import ClassCourse, ClassMember, SchoolClass
+
+# No 0/O, 1/I/L: codes are read aloud and copied from a board.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class ClassError(ValueError):
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message, self.field = message, field
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if db.session.scalar(sa.select(SchoolClass.id).where(SchoolClass.join_code == code)) is None:
+            return code
+
+
+def create_class(teacher: User, name: str, group: str | None = None, ends_on: date | None = None) -> SchoolClass:
+    name = (name or "").strip()
+    if not name:
+        raise ClassError(_l("Give the class a name."), "name")
+    school_class = SchoolClass(teacher_id=teacher.id, name=name[:120], group=(group or "").strip()[:60] or None,
+                               ends_on=ends_on, join_code=_new_code())
+    db.session.add(school_class)
+    db.session.flush()
+    return school_class
+
+
+def classes_of(teacher: User) -> list[SchoolClass]:
+    return list(db.session.scalars(sa.select(SchoolClass).where(SchoolClass.teacher_id == teacher.id)
+                                   .order_by(SchoolClass.created_at.desc())
+                                   .options(selectinload(SchoolClass.members))))
+
+
+def class_for_teacher(class_id: int, teacher: User) -> SchoolClass | None:
+    """The class if this teacher runs it; another teacher's class is None (404)."""
+    school_class = db.session.get(SchoolClass, class_id)
+    if school_class is None or school_class.teacher_id != teacher.id:
+        return None
+    return school_class
+
+
+def find_open_class(code: str, today: date | None = None) -> SchoolClass:
+    """The class a join code opens; ``ClassError`` says why not."""
+    code = "".join((code or "").split()).upper()
+    school_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.join_code == code)) if code else None
+    if school_class is None:
+        raise ClassError(_l("No class has this code. Check it with your teacher."), "code")
+    if not school_class.joining_open:
+        raise ClassError(_l("This class is closed for joining. Ask your teacher."), "code")
+    if school_class.ends_on is not None and school_class.ends_on < (today or date.today()):
+        raise ClassError(_l("This class has ended, so its code no longer works."), "code")
+    return school_class
+
+
+def join(school_class: SchoolClass, *, username: str, display_name: str, password: str) -> User:
+    """A pupil joins: an account with no e-mail, membership, and the assigned courses."""
+    pupil = accounts.create_user(username=username, password=password, display_name=display_name,
+                                 audience="pupil", email=None)
+    db.session.add(ClassMember(class_id=school_class.id, user_id=pupil.id))
+    db.session.flush()
+    for assignment in school_class.assignments:
+        if assignment.course.is_published:
+            learning.enrol(pupil, assignment.course)
+    return pupil
+
+
+def assign_course(school_class: SchoolClass, course: Course) -> None:
+    if any(a.course_id == course.id for a in school_class.assignments):
+        return
+    school_class.assignments.append(ClassCourse(course_id=course.id))
+    db.session.flush()
+    for member in school_class.members:
+        learning.enrol(member.user, course)
+
+
+def unassign_course(school_class: SchoolClass, course_id: int) -> None:
+    school_class.assignments[:] = [a for a in school_class.assignments if a.course_id != course_id]
+    db.session.flush()
+
+
+def set_joining(school_class: SchoolClass, open_: bool) -> None:
+    school_class.joining_open = open_
+    db.session.flush()
+
+
+def member(school_class: SchoolClass, public_id) -> ClassMember | None:
+    return next((m for m in school_class.members if str(m.user.public_id) == str(public_id)), None)
+
+
+def remove_member(school_class: SchoolClass, membership: ClassMember) -> None:
+    school_class.members.remove(membership)
+    db.session.flush()
+
+
+def reset_password(membership: ClassMember, new_password: str) -> None:
+    accounts.set_password(membership.user, new_password)
+
+
+@dataclass
+class ProgressRow:
+    pupil: User
+    progress: dict[int, int | None]  # course id -> percent, None when not enrolled
+
+
+def class_progress(school_class: SchoolClass) -> list[ProgressRow]:
+    """Each pupil's progress on each assigned course, in two queries."""
+    pupils = sorted((m.user for m in school_class.members), key=lambda u: u.display_name.lower())
+    course_ids = [a.course_id for a in school_class.assignments]
+    enrollments = {}
+    if pupils and course_ids:
+        for enrollment in db.session.scalars(sa.select(Enrollment).where(
+                Enrollment.user_id.in_([p.id for p in pupils]), Enrollment.course_id.in_(course_ids))):
+            enrollments[(enrollment.user_id, enrollment.course_id)] = enrollment.progress
+    return [ProgressRow(p, {c: enrollments.get((p.id, c)) for c in course_ids}) for p in pupils]
+
+
+def assignable_courses() -> list[Course]:
+    return catalog.list_courses(catalog.CourseFilter())

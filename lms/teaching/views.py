@@ -1,0 +1,144 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from wtforms import SelectChoice
+
+from lms.accounts import services as accounts
+from lms.core.auth import role_required
+from lms.core.forms import show_error
+from lms.extensions import db, limiter
+from lms.teaching import forms, services
+
+bp = Blueprint("teaching", __name__)
+
+
+def _class_or_404(class_id):
+    school_class = services.class_for_teacher(class_id, current_user)
+    if school_class is None:
+        abort(404)
+    return school_class
+
+
+@bp.route("/classes", methods=["GET", "POST"])
+@role_required("teacher")
+def list_classes():
+    form = forms.ClassForm()
+    if form.validate_on_submit():
+        try:
+            school_class = services.create_class(current_user, form.name.data, form.group.data, form.ends_on.data)
+        except services.ClassError as error:
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            flash(_("Class created. Share the code %(code)s with your pupils.", code=school_class.join_code), "success")
+            return redirect(url_for("teaching.show_class", class_id=school_class.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("teaching/list_classes.html", form=form, classes=services.classes_of(current_user)), status
+
+
+@bp.route("/classes/<int:class_id>")
+@role_required("teacher")
+def show_class(class_id):
+    school_class = _class_or_404(class_id)
+    form = forms.AssignForm()
+    assigned = {a.course_id for a in school_class.assignments}
+    form.course.choices = [SelectChoice(str(c.id), c.title) for c in services.assignable_courses() if c.id not in assigned]
+    return render_template("teaching/show_class.html", school_class=school_class, assign_form=form,
+                           password_form=forms.PupilPasswordForm(), rows=services.class_progress(school_class))
+
+
+@bp.route("/classes/<int:class_id>/join-sheet")
+@role_required("teacher")
+def join_sheet(class_id):
+    return render_template("teaching/join_sheet.html", school_class=_class_or_404(class_id))
+
+
+@bp.route("/classes/<int:class_id>/courses", methods=["POST"])
+@role_required("teacher")
+def assign_course(class_id):
+    school_class = _class_or_404(class_id)
+    course = next((c for c in services.assignable_courses() if str(c.id) == request.form.get("course")), None)
+    if course is None:
+        flash(_("Choose a published course to assign."), "error")
+    else:
+        services.assign_course(school_class, course)
+        db.session.commit()
+        flash(_("%(title)s is assigned; every pupil in the class is enrolled.", title=course.title), "success")
+    return redirect(url_for("teaching.show_class", class_id=class_id))
+
+
+@bp.route("/classes/<int:class_id>/courses/<int:course_id>/remove", methods=["POST"])
+@role_required("teacher")
+def unassign_course(class_id, course_id):
+    school_class = _class_or_404(class_id)
+    services.unassign_course(school_class, course_id)
+    db.session.commit()
+    flash(_("The course is no longer assigned. Pupils keep their progress."), "success")
+    return redirect(url_for("teaching.show_class", class_id=class_id))
+
+
+@bp.route("/classes/<int:class_id>/joining", methods=["POST"])
+@role_required("teacher")
+def set_joining(class_id):
+    school_class = _class_or_404(class_id)
+    services.set_joining(school_class, request.form.get("open") == "1")
+    db.session.commit()
+    flash(_("Joining is open.") if school_class.joining_open else _("Joining is closed: the code no longer works."),
+          "success")
+    return redirect(url_for("teaching.show_class", class_id=class_id))
+
+
+@bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/password", methods=["POST"])
+@role_required("teacher")
+def reset_pupil_password(class_id, public_id):
+    school_class = _class_or_404(class_id)
+    membership = services.member(school_class, public_id)
+    if membership is None:
+        abort(404)
+    form = forms.PupilPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(membership, form.password.data)
+        db.session.commit()
+        flash(_("New password set for %(name)s. Give it to them in person.", name=membership.user.display_name),
+              "success")
+    else:
+        flash(" ".join(str(e) for e in form.password.errors) or _("Enter a new password."), "error")
+    return redirect(url_for("teaching.show_class", class_id=class_id))
+
+
+@bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/remove", methods=["POST"])
+@role_required("teacher")
+def remove_pupil(class_id, public_id):
+    school_class = _class_or_404(class_id)
+    membership = services.member(school_class, public_id)
+    if membership is None:
+        abort(404)
+    name = membership.user.display_name
+    services.remove_member(school_class, membership)
+    db.session.commit()
+    flash(_("%(name)s is no longer in this class; their learning record is kept.", name=name), "success")
+    return redirect(url_for("teaching.show_class", class_id=class_id))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(lambda: "30 per hour", methods=["POST"])
+def join():
+    """Pupils join a class with its code: a username, a name and a password, no e-mail."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.dashboard"))
+    form = forms.JoinForm(code=request.args.get("code"))
+    if form.validate_on_submit():
+        try:
+            school_class = services.find_open_class(form.code.data)
+            pupil = services.join(school_class, username=form.username.data, display_name=form.display_name.data,
+                                  password=form.password.data)
+        except (services.ClassError, accounts.AccountError) as error:
+            db.session.rollback()
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            login_user(pupil)
+            flash(_("Welcome to %(name)s!", name=school_class.name), "success")
+            return redirect(url_for("learning.dashboard"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("teaching/join.html", form=form), status

@@ -1,0 +1,115 @@
+"""A teacher's class: create, share a code, pupils join, assign courses, look after pupils."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from lms.accounts import services as accounts
+from lms.extensions import db
+from lms.teaching import services
+from lms.teaching.models import SchoolClass
+
+
+def create_class(client, name="Robotics club"):
+    response = client.post("/classes", data={"name": name, "group": "5. klase"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'class="join-code">([A-Z0-9]{8})<', page).group(1)
+    return response.headers["Location"], code
+
+
+@pytest.fixture
+def teacher_class(client, teacher, login, courses):
+    login(teacher)
+    url, code = create_class(client)
+    return url, code
+
+
+def join(client, code, username="kid1", name="Anna", password="pupil password"):
+    return client.post("/join", data={"code": code, "display_name": name, "username": username,
+                                      "password": password, "confirm": password})
+
+
+def test_a_pupil_joins_with_the_code_and_gets_the_assigned_courses(app, client, teacher_class):
+    url, code = teacher_class
+    class_id = int(url.rsplit("/", 1)[1])
+    with app.app_context():
+        course_id = next(c.id for c in services.assignable_courses() if c.slug == "first-steps")
+    client.post(f"/classes/{class_id}/courses", data={"course": str(course_id)})
+    client.post("/logout")
+    response = join(client, code.lower())
+    assert response.status_code == 302
+    dashboard = client.get("/my").get_data(as_text=True)
+    assert "First steps online" in dashboard
+    with app.app_context():
+        pupil = accounts.find_by_login("kid1")
+        assert pupil.audience == "pupil" and pupil.email is None and pupil.roles == {"learner"}
+
+
+def test_wrong_closed_and_ended_codes_say_so(app, client, teacher_class):
+    url, code = teacher_class
+    class_id = int(url.rsplit("/", 1)[1])
+    client.post("/logout")
+    assert "No class has this code" in join(client, "WRONGCOD").get_data(as_text=True)
+    with app.app_context():
+        school_class = db.session.get(SchoolClass, class_id)
+        school_class.joining_open = False
+        db.session.commit()
+    closed = join(client, code)
+    assert closed.status_code == 400 and "closed for joining" in closed.get_data(as_text=True)
+    with app.app_context():
+        school_class = db.session.get(SchoolClass, class_id)
+        school_class.joining_open, school_class.ends_on = True, date.today() - timedelta(days=1)
+        db.session.commit()
+    assert "has ended" in join(client, code).get_data(as_text=True)
+    with app.app_context():
+        assert accounts.find_by_login("kid1") is None
+
+
+def test_a_taken_username_says_so_and_keeps_what_was_typed(client, teacher_class, make_user):
+    _, code = teacher_class
+    client.post("/logout")
+    make_user("kid1", audience="pupil")
+    page = join(client, code, name="Zane").get_data(as_text=True)
+    assert "This username is taken" in page and 'value="Zane"' in page and "pupil password" not in page
+
+
+def test_the_teacher_sees_progress_resets_a_password_and_removes_a_pupil(app, client, teacher, login, teacher_class):
+    url, code = teacher_class
+    client.post("/logout")
+    join(client, code)
+    client.post("/logout")
+    login(teacher)
+    page = client.get(url).get_data(as_text=True)
+    assert "Anna" in page and "(kid1)" in page
+    with app.app_context():
+        public_id = accounts.find_by_login("kid1").public_id
+    client.post(f"{url}/pupils/{public_id}/password", data={"password": "a new pupil pass"})
+    client.post("/logout")
+    assert client.post("/login", data={"login": "kid1", "password": "a new pupil pass"}).status_code == 302
+    client.post("/logout")
+    login(teacher)
+    client.post(f"{url}/pupils/{public_id}/remove")
+    assert "No pupil has joined yet." in client.get(url).get_data(as_text=True)
+
+
+def test_a_teacher_cannot_open_another_teachers_class(client, teacher_class, make_user, login):
+    url, _ = teacher_class
+    client.post("/logout")
+    other = make_user("other-teacher", audience="teacher", roles=("learner", "teacher"))
+    login(other)
+    assert client.get(url).status_code == 404
+    assert client.post(f"{url}/joining", data={"open": "0"}).status_code == 404
+
+
+def test_the_join_sheet_is_printable(client, teacher_class):
+    url, code = teacher_class
+    page = client.get(f"{url}/join-sheet").get_data(as_text=True)
+    assert code in page and "/join" in page and "window.print()" in page
+
+
+def test_a_class_needs_a_name(client, teacher, login, courses):
+    login(teacher)
+    response = client.post("/classes", data={"name": ""})
+    assert response.status_code == 400
