@@ -95,6 +95,10 @@ MATRIX = {
         lambda s: f"/classes/{s['class']}/pupils/{s['subject']}/password", {}, {**admin_only(403), TEACHER: 404}),
     ("teaching.remove_pupil", "POST"): (
         lambda s: f"/classes/{s['class']}/pupils/{s['subject']}/remove", {}, {**admin_only(403), TEACHER: 404}),
+    ("teaching.export_class", "GET"): (lambda s: f"/classes/{s['class']}/export.csv", None,
+                                       {**admin_only(403), TEACHER: 404}),
+    ("teaching.pupil_evidence", "GET"): (
+        lambda s: f"/classes/{s['class']}/pupils/{s['subject']}/competences/1", None, {**admin_only(403), TEACHER: 404}),
     ("teaching.join", "GET"): (lambda s: "/join", None, {**everyone(302), ANON: 200}),
     ("teaching.join", "POST"): (lambda s: "/join", {}, {**everyone(302), ANON: 400}),
     ("admin.show_forwarding", "GET"): (lambda s: "/admin/lrs/forwarding", None, admin_only(200)),

@@ -377,3 +377,31 @@ def readiness(actor_key: str) -> list[Readiness]:
             gaps.append(Gap(competence, ref.level, have.level if have else None, closing[:5]))
         result.append(Readiness(role, met, len(role.requires), gaps))
     return result
+
+
+# Classes ------------------------------------------------------------------------------------
+
+def levels_for(actor_keys: list[str]) -> dict[str, dict[int, LearnerCompetence]]:
+    """Several learners' levels in one query (a class heat map)."""
+    result: dict[str, dict[int, LearnerCompetence]] = {key: {} for key in actor_keys}
+    if actor_keys:
+        for row in db.session.scalars(sa.select(LearnerCompetence).where(LearnerCompetence.actor_key.in_(actor_keys))):
+            result[row.actor_key][row.competence_id] = row
+    return result
+
+
+def competences_of_sources(sources: list[str]) -> list[Competence]:
+    """The competences that activities of these sources (``course:<slug>``) evidence, in
+    framework order."""
+    if not sources:
+        return []
+    return list(db.session.scalars(
+        sa.select(Competence).where(Competence.id.in_(
+            sa.select(ActivityCompetence.competence_id).where(ActivityCompetence.source.in_(sources))))
+        .order_by(Competence.framework_id, Competence.position).options(selectinload(Competence.framework))))
+
+
+def evidence_of(actor_key: str, competence_id: int) -> list[Evidence]:
+    return list(db.session.scalars(sa.select(Evidence).where(
+        Evidence.actor_key == actor_key, Evidence.competence_id == competence_id, Evidence.withdrawn.is_(False))
+        .order_by(Evidence.at.desc())))

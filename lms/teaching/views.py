@@ -1,4 +1,7 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms import SelectChoice
@@ -44,7 +47,8 @@ def show_class(class_id):
     assigned = {a.course_id for a in school_class.assignments}
     form.course.choices = [SelectChoice(str(c.id), c.title) for c in services.assignable_courses() if c.id not in assigned]
     return render_template("teaching/show_class.html", school_class=school_class, assign_form=form,
-                           password_form=forms.PupilPasswordForm(), rows=services.class_progress(school_class))
+                           password_form=forms.PupilPasswordForm(), rows=services.class_progress(school_class),
+                           heat=services.heat_map(school_class))
 
 
 @bp.route("/classes/<int:class_id>/join-sheet")
@@ -142,3 +146,33 @@ def join():
             return redirect(url_for("learning.dashboard"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("teaching/join.html", form=form), status
+
+
+@bp.route("/classes/<int:class_id>/export.csv")
+@role_required("teacher")
+def export_class(class_id):
+    school_class = _class_or_404(class_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in services.csv_rows(school_class):
+        # Spreadsheets run cells that start with = + - @ as formulas: defuse them.
+        writer.writerow(["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in row])
+    filename = f"class-{school_class.join_code}.csv"
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/competences/<int:competence_id>")
+@role_required("teacher")
+def pupil_evidence(class_id, public_id, competence_id):
+    """A heat-map cell: the evidence behind one pupil's level in one competence."""
+    from lms.competence import services as competence
+    from lms.xapi import services as xapi
+
+    school_class = _class_or_404(class_id)
+    membership = services.member(school_class, public_id)
+    if membership is None:
+        abort(404)
+    evidence = competence.evidence_of(xapi.account_key(membership.user.public_id), competence_id)
+    return render_template("teaching/pupil_evidence.html", school_class=school_class, pupil=membership.user,
+                           evidence=evidence)

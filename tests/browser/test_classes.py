@@ -48,6 +48,10 @@ def test_a_teacher_opens_a_class_and_a_pupil_joins_with_the_code(page, accessibl
     sign_in(page, teacher, password)
     page.get_by_role("link", name="My classes").click()
     page.get_by_role("link", name="Robotics club").click()
-    row = page.get_by_role("row", name=re.compile("Anna"))
+    row = page.get_by_role("row", name=re.compile("Anna")).first
     expect(row).to_contain_text("33%")
+    accessible(page)
+    # The heat map shows the level the lesson evidenced, and the cell opens its evidence.
+    page.get_by_role("link", name="Anna, Interacting through digital technologies: level 1").click()
+    expect(page.get_by_text("first-steps / welcome")).to_be_visible()
     accessible(page)

@@ -113,3 +113,26 @@ def test_a_class_needs_a_name(client, teacher, login, courses):
     login(teacher)
     response = client.post("/classes", data={"name": ""})
     assert response.status_code == 400
+
+
+def test_the_heat_map_and_csv_show_a_pupils_new_level_with_its_evidence(app, client, teacher, login, teacher_class):
+    url, code = teacher_class
+    class_id = int(url.rsplit("/", 1)[1])
+    with app.app_context():
+        course_id = next(c.id for c in services.assignable_courses() if c.slug == "first-steps")
+    client.post(f"/classes/{class_id}/courses", data={"course": str(course_id)})
+    before = client.get(url).get_data(as_text=True)
+    assert "Competence heat map" not in before  # nobody has joined yet
+    client.post("/logout")
+    join(client, code, name="=Anna")  # a name a spreadsheet would run as a formula
+    client.post("/courses/first-steps/learn/welcome/done")
+    client.post("/logout")
+    login(teacher)
+    page = client.get(url).get_data(as_text=True)
+    assert "Competence heat map" in page and "digcomp 2.1" in page
+    cell = re.search(r'href="(/classes/\d+/pupils/[^"]+/competences/\d+)"', page).group(1)
+    evidence = client.get(cell).get_data(as_text=True)
+    assert "Interacting through digital technologies" in evidence and "first-steps / welcome" in evidence
+    exported = client.get(f"{url}/export.csv").get_data(as_text=True).splitlines()
+    assert exported[0].startswith("username,name,progress: first-steps,digcomp:2.1")
+    assert exported[1] == "kid1,'=Anna,33,1,"
