@@ -47,3 +47,6 @@ def import_(path):
     click.echo(f"Imported: {len(report.created)} new, {len(report.updated)} updated course(s); "
                f"archived {report.items_archived} item(s) and {report.modules_archived} module(s) "
                "no longer in the files.")
+    if report.unknown_competences:
+        click.echo("Competence references no framework knows (not mapped): "
+                   + ", ".join(sorted(set(report.unknown_competences))), err=True)

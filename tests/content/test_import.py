@@ -117,3 +117,8 @@ def test_the_shipped_courses_are_valid_and_substantial():
             assert module.items[-1].kind == "quiz", (spec.slug, module.slug)
         for lesson in spec.lessons.values():
             assert len(lesson.body.split()) >= 300, (spec.slug, lesson.slug, len(lesson.body.split()))
+
+
+def test_every_competence_the_shipped_courses_name_exists_in_the_shipped_frameworks(ctx):
+    report = services.import_courses(services.COURSES_DIR)
+    assert report.unknown_competences == []
