@@ -115,7 +115,6 @@ def test_grading_each_question_type(course, learner):
 
 
 def test_a_decimal_comma_is_understood(course, learner):
-    enrollment = services.enrol(learner, course)
     answers = services.parse_answers(item(course, "basics-check"), form({**ALL_CORRECT, "q-bits": "8,0"}))
     assert answers["bits"] == 8.0
 

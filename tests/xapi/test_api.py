@@ -1,6 +1,5 @@
 """The LRS over HTTP, as an external app and a learner's browser use it."""
 
-import base64
 import json
 import uuid
 
@@ -16,22 +15,6 @@ def statement(**changes):
     return {"actor": {"objectType": "Agent", "mbox": "mailto:visitor@example.org"},
             "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
             "object": {"id": "https://vr-lab.example/solar-system"}, **changes}
-
-
-@pytest.fixture
-def issue(app):
-    def make(*scopes, name="VR lab"):
-        with app.app_context():
-            credential, secret = credentials.issue(name, list(scopes) or ["all"])
-            db.session.commit()
-            token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
-            return {"Authorization": f"Basic {token}", **VERSION}, credential.id
-    return make
-
-
-@pytest.fixture
-def lab(issue):
-    return issue("all")[0]
 
 
 def test_about_needs_no_credentials(client):

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from tests.xapi.test_api import VERSION, issue, lab, statement  # noqa: F401  (fixtures)
+from tests.xapi.test_api import statement
 
 AGENT = json.dumps({"mbox": "mailto:visitor@example.org"})
 ACTIVITY = "https://vr-lab.example/solar-system"

@@ -5,7 +5,7 @@ import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.xapi.test_api import VERSION, issue, lab, statement  # noqa: F401  (fixtures)
+from tests.xapi.test_api import statement
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
