@@ -1,11 +1,14 @@
+import csv
+import io
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from lms.accounts import services as accounts
 from lms.admin import forms
+from lms.admin import services as admin_services
 from lms.competence import services as competence
 from lms.core.auth import role_required
 from lms.core.forms import show_error
@@ -203,3 +206,34 @@ def delete_mapping(mapping_id):
     db.session.commit()
     flash(_("Mapping removed. Evidence already recorded stays."), "success")
     return redirect(url_for("admin.list_mappings"))
+
+
+def _date_arg(name):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/programme")
+@role_required("admin")
+def programme():
+    """The programme's figures for a date range, with charts, tables and a CSV export.
+    Counts of fewer than five people are shown as "<5"."""
+    start, end = _date_arg("from"), _date_arg("to")
+    tables = admin_services.figures(start, end)
+    if request.args.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for table in tables:
+            writer.writerow([str(table.title)])
+            writer.writerow([str(column) for column in table.columns])
+            for row in table.rows:
+                writer.writerow([cell.shown if isinstance(cell, admin_services.Figure) else str(cell) for cell in row])
+            writer.writerow([])
+        return Response(buffer.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="programme-figures.csv"'})
+    return render_template("admin/programme.html", tables=tables, start=start, end=end,
+                           min_group=admin_services.MIN_GROUP)

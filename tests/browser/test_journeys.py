@@ -88,6 +88,9 @@ def test_an_admin_finds_a_user_and_deactivates_them(page, accessible, live_user)
     page.get_by_role("button", name="Deactivate").click()
     expect(page.get_by_text("leaver is deactivated and can no longer sign in.")).to_be_visible()
     accessible(page)
+    page.get_by_role("link", name="Programme").click()
+    expect(page.get_by_role("heading", name="Learners by audience")).to_be_visible()
+    accessible(page)
 
 
 def test_a_forgotten_password_is_reset_through_the_emailed_link(page, accessible, live_user, caplog):
