@@ -22,6 +22,14 @@ def _class_or_404(class_id):
     return school_class
 
 
+def _membership_or_404(class_id, public_id):
+    school_class = _class_or_404(class_id)
+    membership = services.member(school_class, public_id)
+    if membership is None:
+        abort(404)
+    return school_class, membership
+
+
 @bp.route("/classes", methods=["GET", "POST"])
 @role_required("teacher")
 def list_classes():
@@ -95,10 +103,7 @@ def set_joining(class_id):
 @bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/password", methods=["POST"])
 @role_required("teacher")
 def reset_pupil_password(class_id, public_id):
-    school_class = _class_or_404(class_id)
-    membership = services.member(school_class, public_id)
-    if membership is None:
-        abort(404)
+    _, membership = _membership_or_404(class_id, public_id)
     form = forms.PupilPasswordForm()
     if form.validate_on_submit():
         services.reset_password(membership, form.password.data)
@@ -113,10 +118,7 @@ def reset_pupil_password(class_id, public_id):
 @bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/remove", methods=["POST"])
 @role_required("teacher")
 def remove_pupil(class_id, public_id):
-    school_class = _class_or_404(class_id)
-    membership = services.member(school_class, public_id)
-    if membership is None:
-        abort(404)
+    school_class, membership = _membership_or_404(class_id, public_id)
     name = membership.user.display_name
     services.remove_member(school_class, membership)
     db.session.commit()
@@ -169,10 +171,7 @@ def pupil_evidence(class_id, public_id, competence_id):
     from lms.competence import services as competence
     from lms.xapi import services as xapi
 
-    school_class = _class_or_404(class_id)
-    membership = services.member(school_class, public_id)
-    if membership is None:
-        abort(404)
+    school_class, membership = _membership_or_404(class_id, public_id)
     evidence = competence.evidence_of(xapi.account_key(membership.user.public_id), competence_id)
     return render_template("teaching/pupil_evidence.html", school_class=school_class, pupil=membership.user,
                            evidence=evidence)
