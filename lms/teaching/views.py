@@ -103,7 +103,7 @@ def set_joining(class_id):
 @bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/password", methods=["POST"])
 @role_required("teacher")
 def reset_pupil_password(class_id, public_id):
-    _, membership = _membership_or_404(class_id, public_id)
+    membership = _membership_or_404(class_id, public_id)[1]
     form = forms.PupilPasswordForm()
     if form.validate_on_submit():
         services.reset_password(membership, form.password.data)
