@@ -102,6 +102,8 @@ MATRIX = {
     ("teaching.join", "GET"): (lambda s: "/join", None, {**everyone(302), ANON: 200}),
     ("teaching.join", "POST"): (lambda s: "/join", {}, {**everyone(302), ANON: 400}),
     ("admin.programme", "GET"): (lambda s: "/admin/programme", None, admin_only(200)),
+    ("admin.programme_records", "GET"): (lambda s: "/admin/programme/records?course=first-steps", None,
+                                         admin_only(200)),
     ("admin.show_forwarding", "GET"): (lambda s: "/admin/lrs/forwarding", None, admin_only(200)),
     ("admin.retry_forwarding", "POST"): (lambda s: "/admin/lrs/forwarding/retry", {}, admin_only(302)),
     # The LRS: machine clients use HTTP Basic; a signed-in browser may only read its own.

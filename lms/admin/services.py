@@ -30,7 +30,7 @@ class Figure:
     label: str
     value: int
     people: bool = True
-    link: str | None = None
+    link: tuple[str, dict] | None = None  # (kind of records, their filters)
 
     @property
     def shown(self) -> str:
@@ -63,7 +63,8 @@ def figures(start: date | None = None, end: date | None = None) -> list[Table]:
     audiences = Counter(dict(db.session.execute(
         sa.select(User.audience, sa.func.count()).where(User.active.is_(True)).group_by(User.audience)).all()))
     tables.append(Table(_l("Learners by audience"), [_l("Audience"), _l("People")],
-                        [[AUDIENCE_NAMES[audience], Figure(audience, audiences.get(audience, 0))]
+                        [[AUDIENCE_NAMES[audience], Figure(audience, audiences.get(audience, 0),
+                                                           link=("users", {"audience": audience, "status": "active"}))]
                          for audience in ("adult", "teacher", "pupil")]))
 
     base = xapi.account_key("")  # the platform's own accounts: "account:<base>|"
@@ -86,7 +87,10 @@ def figures(start: date | None = None, end: date | None = None) -> list[Table]:
             Enrollment.course_id == course.id, Enrollment.enrolled_at.between(since, until)))
         completed = db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment).where(
             Enrollment.course_id == course.id, Enrollment.completed_at.between(since, until)))
-        per_course.rows.append([course.title, Figure("enrolled", enrolled), Figure("completed", completed)])
+        per_course.rows.append([course.title,
+                                Figure("enrolled", enrolled, link=("enrolments", {"course": course.slug})),
+                                Figure("completed", completed,
+                                       link=("enrolments", {"course": course.slug, "completed": "1"}))])
     tables.append(per_course)
 
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -120,7 +124,28 @@ def figures(start: date | None = None, end: date | None = None) -> list[Table]:
             Statement.timestamp.between(since, until))):
         name = (authority or {}).get("account", {}).get("name", "") if isinstance(authority, dict) else ""
         if name.startswith("credential/"):
-            providers[(authority.get("name") or name)] += 1
+            providers[(authority.get("name") or name, name.removeprefix("credential/"))] += 1
     tables.append(Table(_l("External statements by provider"), [_l("Provider"), _l("Statements")],
-                        [[name, Figure(name, count, people=False)] for name, count in providers.most_common()]))
+                        [[name, Figure(name, count, people=False, link=("statements", {"provider": key}))]
+                         for (name, key), count in providers.most_common()]))
     return tables
+
+
+def enrolment_records(course_slug: str, completed: bool, start: date | None, end: date | None) -> list[Enrollment]:
+    """The enrolments a per-course figure counts."""
+    since, until = _range(start, end)
+    column = Enrollment.completed_at if completed else Enrollment.enrolled_at
+    return list(db.session.scalars(sa.select(Enrollment).join(Course).where(
+        Course.slug == course_slug, column.between(since, until)).order_by(column.desc())
+        .options(sa.orm.selectinload(Enrollment.user), sa.orm.selectinload(Enrollment.course))))
+
+
+def provider_statements(credential_key: str, start: date | None, end: date | None, limit: int = 200) -> list[Statement]:
+    """The newest statements a provider's credential sent in the range."""
+    since, until = _range(start, end)
+    authority_key = f"account:{xapi.account_key('').removeprefix('account:').rstrip('|')}|credential/{credential_key}"
+    from lms.xapi.models import StatementAgent
+
+    return list(db.session.scalars(sa.select(Statement).where(
+        Statement.seq.in_(sa.select(StatementAgent.seq).where(StatementAgent.agent_key == authority_key)),
+        Statement.timestamp.between(since, until)).order_by(Statement.seq.desc()).limit(limit)))

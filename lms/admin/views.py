@@ -235,5 +235,31 @@ def programme():
             writer.writerow([])
         return Response(buffer.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="programme-figures.csv"'})
+    dates = {key: request.args[key] for key in ("from", "to") if request.args.get(key)}
+
+    def figure_url(figure):
+        """Where a figure's records are listed; none for suppressed or empty figures."""
+        if not figure.link or figure.suppressed or not figure.value:
+            return None
+        kind, filters = figure.link
+        if kind == "users":
+            return url_for("admin.list_users", **filters)
+        return url_for("admin.programme_records", **{**filters, **dates})
+
     return render_template("admin/programme.html", tables=tables, start=start, end=end,
-                           min_group=admin_services.MIN_GROUP)
+                           figure_url=figure_url, min_group=admin_services.MIN_GROUP)
+
+
+@bp.route("/programme/records")
+@role_required("admin")
+def programme_records():
+    """The records behind a programme figure: enrolments of a course, or what a provider sent."""
+    start, end = _date_arg("from"), _date_arg("to")
+    course, provider = request.args.get("course"), request.args.get("provider")
+    if course:
+        records = admin_services.enrolment_records(course, request.args.get("completed") == "1", start, end)
+        return render_template("admin/programme_records.html", enrolments=records, statements=None)
+    if provider:
+        records = admin_services.provider_statements(provider, start, end)
+        return render_template("admin/programme_records.html", enrolments=None, statements=records)
+    abort(404)

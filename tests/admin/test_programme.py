@@ -31,3 +31,22 @@ def test_the_page_and_its_csv(client, admin, login, courses, make_user):
     exported = client.get("/admin/programme", query_string={"format": "csv"})
     assert exported.mimetype == "text/csv" and "Learners by audience" in exported.get_data(as_text=True)
     assert "Teacher,<5" in exported.get_data(as_text=True)  # one teacher: suppressed
+
+
+def test_figures_link_down_to_the_records_they_count(app, client, admin, login, courses, make_user):
+    for number in range(5):
+        make_user(f"adult{number}")
+    login(admin)
+    from lms.accounts import services as accounts
+    from lms.extensions import db
+
+    with app.app_context():
+        for number in range(5):
+            learning.enrol(accounts.find_by_login(f"adult{number}"), catalog.get_course("first-steps"))
+        db.session.commit()
+    page = client.get("/admin/programme").get_data(as_text=True)
+    assert 'href="/admin/users?audience=adult&amp;status=active"' in page
+    assert 'href="/admin/programme/records?course=first-steps"' in page
+    records = client.get("/admin/programme/records", query_string={"course": "first-steps"}).get_data(as_text=True)
+    assert all(f">adult{number}<" in records for number in range(5))
+    assert client.get("/admin/programme/records").status_code == 404
