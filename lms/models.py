@@ -7,5 +7,5 @@ from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCom
 from lms.xapi.models import (  # noqa: F401
     ActivityDefinition, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity, StatementAgent)
 from lms.competence.models import (  # noqa: F401
-    ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile)
+    ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment)
 from lms.teaching.models import ClassCourse, ClassMember, SchoolClass  # noqa: F401

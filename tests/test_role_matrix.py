@@ -76,6 +76,8 @@ MATRIX = {
                                           admin_only(302)),
     ("competence.my_competences", "GET"): (lambda s: "/my/competences", None, signed_in(200)),
     ("competence.download_competences", "GET"): (lambda s: "/my/competences.json", None, signed_in(200)),
+    ("competence.self_assessment", "GET"): (lambda s: "/my/self-assessment", None, signed_in(404)),
+    ("competence.self_assessment", "POST"): (lambda s: "/my/self-assessment", {}, signed_in(404)),
     ("competence.show_evidence", "GET"): (lambda s: "/my/competences/evidence/1", None, signed_in(404)),
     ("admin.list_mappings", "GET"): (lambda s: "/admin/competences/mappings", None, admin_only(200)),
     ("admin.list_mappings", "POST"): (lambda s: "/admin/competences/mappings", {}, admin_only(400)),

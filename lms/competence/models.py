@@ -117,3 +117,17 @@ class RoleProfile(db.Model):
     title_lv: Mapped[str | None] = mapped_column(sa.String(200))
     description: Mapped[str | None] = mapped_column(sa.Text)
     requires: Mapped[list] = mapped_column(Json)  # ["framework:code@level", ...]
+
+
+class SelfAssessment(db.Model):
+    """A teacher's own view of their level in a competence, kept apart from evidence."""
+
+    __tablename__ = "self_assessment"
+
+    actor_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
+    competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competence.id", ondelete="CASCADE"), primary_key=True)
+    level: Mapped[str] = mapped_column(sa.String(8))
+    rank: Mapped[int]
+    assessed_at: Mapped[datetime]
+
+    competence: Mapped[Competence] = relationship()

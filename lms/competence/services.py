@@ -14,7 +14,8 @@ from sqlalchemy.orm import selectinload
 from lms.config import REPO_ROOT
 from lms.content import competences as references
 from lms.extensions import db
-from lms.competence.models import ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile
+from lms.competence.models import (
+    ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment)
 from lms.xapi import services as xapi
 from lms.xapi.models import Statement
 
@@ -405,3 +406,61 @@ def evidence_of(actor_key: str, competence_id: int) -> list[Evidence]:
     return list(db.session.scalars(sa.select(Evidence).where(
         Evidence.actor_key == actor_key, Evidence.competence_id == competence_id, Evidence.withdrawn.is_(False))
         .order_by(Evidence.at.desc())))
+
+
+# Self-assessment ----------------------------------------------------------------------------
+
+SELF_ASSESSMENT_FRAMEWORK = "digcompedu"
+
+
+def self_assessment_framework() -> Framework | None:
+    return db.session.scalar(sa.select(Framework).where(Framework.slug == SELF_ASSESSMENT_FRAMEWORK).options(
+        selectinload(Framework.competences)))
+
+
+def self_assessed(actor_key: str) -> dict[int, SelfAssessment]:
+    return {row.competence_id: row for row in db.session.scalars(
+        sa.select(SelfAssessment).where(SelfAssessment.actor_key == actor_key))}
+
+
+def save_self_assessment(actor_key: str, answers: dict[int, str]) -> int:
+    """Store the chosen level per competence (an empty answer clears it); ``ValueError``
+    names a level the framework does not have. Returns how many are set."""
+    framework = self_assessment_framework()
+    if framework is None:
+        raise ValueError("the DigCompEdu framework is not imported")
+    known = {c.id: c for c in framework.competences}
+    current = self_assessed(actor_key)
+    for competence_id, level in answers.items():
+        if competence_id not in known:
+            raise ValueError(f"competence {competence_id} is not part of {framework.slug}")
+        if not level:
+            if competence_id in current:
+                db.session.delete(current[competence_id])
+            continue
+        rank = framework.rank(level)
+        if not rank:
+            raise ValueError(f"{level!r} is not a level of {framework.slug}")
+        row = current.get(competence_id) or SelfAssessment(actor_key=actor_key, competence_id=competence_id)
+        row.level, row.rank, row.assessed_at = level, rank, _now()
+        db.session.add(row)
+    db.session.flush()
+    return sum(1 for level in answers.values() if level)
+
+
+def learning_plan(actor_key: str, target: str = "B1") -> list[tuple[Competence, str, list[str]]]:
+    """For each self-assessed DigCompEdu competence below ``target``: the competence, the
+    level given, and the activities (course items) that develop it."""
+    framework = self_assessment_framework()
+    if framework is None:
+        return []
+    needed = framework.rank(target)
+    mappings: dict[int, list[str]] = defaultdict(list)
+    for mapping in db.session.scalars(sa.select(ActivityCompetence).where(
+            ActivityCompetence.source.startswith("course:"))):
+        mappings[mapping.competence_id].append(mapping.activity_id)
+    plan = []
+    for row in sorted(self_assessed(actor_key).values(), key=lambda r: r.competence.position):
+        if row.rank < needed:
+            plan.append((row.competence, row.level, sorted(mappings.get(row.competence_id, []))[:4]))
+    return plan

@@ -1,10 +1,12 @@
 import json
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.competence import services
 from lms.core.auth import login_required
+from lms.extensions import db
 from lms.xapi import services as xapi
 
 bp = Blueprint("competence", __name__)
@@ -62,3 +64,30 @@ def show_evidence(seq):
         abort(404)
     return render_template("competence/show_evidence.html", statement=row,
                            pretty=json.dumps(row.data, ensure_ascii=False, indent=2))
+
+
+@bp.route("/my/self-assessment", methods=["GET", "POST"])
+@login_required
+def self_assessment():
+    """Teachers' self-reflection along DigCompEdu: a starting level per competence, kept
+    apart from evidenced levels, and a learning plan from the courses that develop them."""
+    framework = services.self_assessment_framework()
+    if framework is None:
+        abort(404)
+    problems = []
+    if request.method == "POST":  # CSRFProtect has checked the token
+        answers = {}
+        for competence in framework.competences:
+            answers[competence.id] = request.form.get(f"c-{competence.id}", "")
+        try:
+            count = services.save_self_assessment(_me(), answers)
+        except ValueError as error:
+            db.session.rollback()
+            problems.append(str(error))
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)d answer saved.", "%(num)d answers saved.", count), "success")
+            return redirect(url_for("competence.self_assessment"))
+    return render_template("competence/self_assessment.html", framework=framework,
+                           answers=services.self_assessed(_me()), plan=services.learning_plan(_me()),
+                           problems=problems, activity_link=_activity_link), 400 if problems else 200
