@@ -149,3 +149,14 @@ def provider_statements(credential_key: str, start: date | None, end: date | Non
     return list(db.session.scalars(sa.select(Statement).where(
         Statement.seq.in_(sa.select(StatementAgent.seq).where(StatementAgent.agent_key == authority_key)),
         Statement.timestamp.between(since, until)).order_by(Statement.seq.desc()).limit(limit)))
+
+
+def csv_rows(tables: list[Table]) -> list[list[str]]:
+    """The figures as CSV rows, suppressed counts shown as in the page."""
+    rows: list[list[str]] = []
+    for table in tables:
+        rows.append([str(table.title)])
+        rows.append([str(column) for column in table.columns])
+        rows += [[cell.shown if isinstance(cell, Figure) else str(cell) for cell in row] for row in table.rows]
+        rows.append([])
+    return rows

@@ -1,8 +1,6 @@
-import csv
-import io
 import uuid
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
@@ -11,6 +9,7 @@ from lms.admin import forms
 from lms.admin import services as admin_services
 from lms.competence import services as competence
 from lms.core.auth import role_required
+from lms.core.exports import csv_response
 from lms.core.forms import show_error
 from lms.extensions import db
 from lms.xapi import credentials as lrs_credentials
@@ -225,16 +224,7 @@ def programme():
     start, end = _date_arg("from"), _date_arg("to")
     tables = admin_services.figures(start, end)
     if request.args.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for table in tables:
-            writer.writerow([str(table.title)])
-            writer.writerow([str(column) for column in table.columns])
-            for row in table.rows:
-                writer.writerow([cell.shown if isinstance(cell, admin_services.Figure) else str(cell) for cell in row])
-            writer.writerow([])
-        return Response(buffer.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="programme-figures.csv"'})
+        return csv_response(admin_services.csv_rows(tables), "programme-figures.csv")
     dates = {key: request.args[key] for key in ("from", "to") if request.args.get(key)}
 
     def figure_url(figure):

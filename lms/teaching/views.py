@@ -1,13 +1,11 @@
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms import SelectChoice
 
 from lms.accounts import services as accounts
 from lms.core.auth import role_required
+from lms.core.exports import csv_response
 from lms.core.forms import show_error
 from lms.extensions import db, limiter
 from lms.teaching import forms, services
@@ -154,14 +152,7 @@ def join():
 @role_required("teacher")
 def export_class(class_id):
     school_class = _class_or_404(class_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in services.csv_rows(school_class):
-        # Spreadsheets run cells that start with = + - @ as formulas: defuse them.
-        writer.writerow(["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in row])
-    filename = f"class-{school_class.join_code}.csv"
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_response(services.csv_rows(school_class), f"class-{school_class.join_code}.csv")
 
 
 @bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/competences/<int:competence_id>")

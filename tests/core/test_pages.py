@@ -70,3 +70,10 @@ def test_forms_need_a_csrf_token(make_app, make_user):
 def test_the_language_switch_needs_a_csrf_token_too(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
     assert client.post("/language", data={"locale": "en"}).status_code == 400
+
+
+def test_csv_cells_that_look_like_formulas_stay_text():
+    from lms.core.exports import safe_cell
+
+    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert safe_cell("-1+1") == "'-1+1" and safe_cell("Anna") == "Anna" and safe_cell(None) == ""
