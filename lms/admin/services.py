@@ -81,20 +81,23 @@ def figures(start: date | None = None, end: date | None = None) -> list[Table]:
     tables.append(Table(_l("Active learners per week"), [_l("Week"), _l("People")],
                         [[week, Figure(week, len(actors))] for week, actors in sorted(weeks.items())]))
 
+    enrolled = dict(db.session.execute(sa.select(Enrollment.course_id, sa.func.count()).where(
+        Enrollment.enrolled_at.between(since, until)).group_by(Enrollment.course_id)).all())
+    completed = dict(db.session.execute(sa.select(Enrollment.course_id, sa.func.count()).where(
+        Enrollment.completed_at.between(since, until)).group_by(Enrollment.course_id)).all())
     per_course = Table(_l("Enrolments and completions per course"), [_l("Course"), _l("Enrolled"), _l("Completed")])
     for course in db.session.scalars(sa.select(Course).where(Course.archived.is_(False)).order_by(Course.title)):
-        enrolled = db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment).where(
-            Enrollment.course_id == course.id, Enrollment.enrolled_at.between(since, until)))
-        completed = db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment).where(
-            Enrollment.course_id == course.id, Enrollment.completed_at.between(since, until)))
         per_course.rows.append([course.title,
-                                Figure("enrolled", enrolled, link=("enrolments", {"course": course.slug})),
-                                Figure("completed", completed,
+                                Figure("enrolled", enrolled.get(course.id, 0),
+                                       link=("enrolments", {"course": course.slug})),
+                                Figure("completed", completed.get(course.id, 0),
                                        link=("enrolments", {"course": course.slug, "completed": "1"}))])
     tables.append(per_course)
 
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for enrolled_at, completed_at in db.session.execute(sa.select(Enrollment.enrolled_at, Enrollment.completed_at)):
+    for enrolled_at, completed_at in db.session.execute(
+            sa.select(Enrollment.enrolled_at, Enrollment.completed_at).where(sa.or_(
+                Enrollment.enrolled_at.between(since, until), Enrollment.completed_at.between(since, until)))):
         if since <= enrolled_at <= until:
             months[enrolled_at.strftime("%Y-%m")][0] += 1
         if completed_at is not None and since <= completed_at <= until:
