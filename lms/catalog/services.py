@@ -81,3 +81,15 @@ def required_items(course: Course) -> list[Item]:
 
 def find_item(course: Course, slug: str) -> Item | None:
     return next((item for item in live_items(course) if item.slug == slug), None)
+
+
+def items_by_slugs(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+    """Live items of published courses by (course slug, item slug), in one query."""
+    if not pairs:
+        return {}
+    rows = db.session.execute(
+        sa.select(Course.slug, Item).join(Item, Item.course_id == Course.id).join(Module, Item.module_id == Module.id)
+        .where(Course.slug.in_({c for c, _ in pairs}), Course.status == "published", Course.archived.is_(False),
+               Item.archived.is_(False), Module.archived.is_(False))
+        .options(selectinload(Item.course)))
+    return {(slug, item.slug): item for slug, item in rows if (slug, item.slug) in pairs}

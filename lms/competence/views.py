@@ -19,25 +19,31 @@ def _me() -> str:
 @bp.route("/my/competences")
 @login_required
 def my_competences():
+    readiness = services.readiness(_me())
+    links = _activity_links({a for role in readiness for gap in role.gaps for a in gap.next_activities})
     return render_template("competence/my_competences.html", profiles=services.profile(_me()),
-                           readiness=services.readiness(_me()), activity_link=_activity_link)
+                           readiness=readiness, activity_links=links)
 
 
-def _activity_link(activity_id: str):
-    """(title, url) of a platform lesson or quiz behind an activity id, else None."""
+def _activity_links(activity_ids) -> dict[str, tuple[str, str]]:
+    """{activity id: (title, url)} for the platform lessons and quizzes among the ids,
+    resolved in one query."""
     from lms.catalog import services as catalog
+    from lms.xapi import vocabulary
 
-    marker = "/xapi/activities/"
-    if marker not in activity_id:
-        return None
-    parts = activity_id.split(marker, 1)[1].split("/")
-    if len(parts) != 3 or parts[0] not in ("lesson", "quiz"):
-        return None
-    course = catalog.get_course(parts[1])
-    item = catalog.find_item(course, parts[2]) if course else None
-    if item is None:
-        return None
-    return f"{course.title}: {item.title}", url_for("learning.show_item", slug=course.slug, item_slug=item.slug)
+    wanted = {}
+    for activity_id in activity_ids:
+        parsed = vocabulary.parse_activity_id(activity_id)
+        if parsed and parsed[0] in ("lesson", "quiz") and len(parsed[1]) == 2:
+            wanted[activity_id] = parsed[1]
+    items = catalog.items_by_slugs(set(wanted.values()))
+    links = {}
+    for activity_id, pair in wanted.items():
+        item = items.get(pair)
+        if item is not None:
+            links[activity_id] = (f"{item.course.title}: {item.title}",
+                                  url_for("learning.show_item", slug=item.course.slug, item_slug=item.slug))
+    return links
 
 
 @bp.route("/my/competences.json")
@@ -88,6 +94,8 @@ def self_assessment():
             db.session.commit()
             flash(ngettext("%(num)d answer saved.", "%(num)d answers saved.", count), "success")
             return redirect(url_for("competence.self_assessment"))
+    plan = services.learning_plan(_me())
     return render_template("competence/self_assessment.html", framework=framework,
-                           answers=services.self_assessed(_me()), plan=services.learning_plan(_me()),
-                           problems=problems, activity_link=_activity_link), 400 if problems else 200
+                           answers=services.self_assessed(_me()), plan=plan, problems=problems,
+                           activity_links=_activity_links({a for _, _, ids in plan for a in ids})), \
+        400 if problems else 200

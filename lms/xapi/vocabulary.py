@@ -49,6 +49,16 @@ def activity_id(kind: str, *slugs: str) -> str:
     return f"{base_url()}/xapi/activities/{kind}/" + "/".join(slugs)
 
 
+def parse_activity_id(iri: str) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, slugs) of one of the platform's own activity ids, else None: the inverse of
+    ``activity_id``."""
+    prefix = f"{base_url()}/xapi/activities/"
+    if not iri.startswith(prefix):
+        return None
+    kind, *slugs = iri[len(prefix):].split("/")
+    return (kind, tuple(slugs)) if slugs else None
+
+
 def profile_iri() -> str:
     return f"{base_url()}/xapi/profile"
 
