@@ -34,6 +34,15 @@ def _item_or_404(course, item_slug):
     return item
 
 
+def _enrolled_item(slug, item_slug, kind):
+    """Course, enrolment and item for a step only a ``kind`` item takes (400 otherwise)."""
+    course, enrollment = _enrolled(slug)
+    item = _item_or_404(course, item_slug)
+    if item.kind != kind:
+        abort(400)
+    return course, enrollment, item
+
+
 @bp.route("/my")
 @login_required
 def dashboard():
@@ -88,10 +97,7 @@ def show_item(slug, item_slug):
 @bp.route("/courses/<slug>/learn/<item_slug>/done", methods=["POST"])
 @login_required
 def mark_done(slug, item_slug):
-    course, enrollment = _enrolled(slug)
-    item = _item_or_404(course, item_slug)
-    if item.kind != "lesson":
-        abort(400)
+    course, enrollment, item = _enrolled_item(slug, item_slug, "lesson")
     services.mark_done(enrollment, item)
     db.session.commit()
     if enrollment.completed_at and services.certificate_for(enrollment):
@@ -105,10 +111,7 @@ def mark_done(slug, item_slug):
 @bp.route("/courses/<slug>/learn/<item_slug>/attempts", methods=["POST"])
 @login_required
 def start_attempt(slug, item_slug):
-    course, enrollment = _enrolled(slug)
-    item = _item_or_404(course, item_slug)
-    if item.kind != "quiz":
-        abort(400)
+    course, enrollment, item = _enrolled_item(slug, item_slug, "quiz")
     try:
         attempt = services.start_attempt(enrollment, item)
     except services.LearningError as error:
