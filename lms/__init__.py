@@ -102,7 +102,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(teaching_bp)
     app.cli.add_command(competence_cli)
-    xapi.add_listener(competence.on_statement)  # evidence is derived inside the one door
+    xapi.add_listener(competence.on_statements)  # evidence is derived inside the one door
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -161,31 +161,33 @@ def map_activities(source: str, mappings: list[tuple[str, str]]) -> list[str]:
 
 # Evidence -----------------------------------------------------------------------------------
 
-def on_statement(row: Statement) -> None:
-    """The one door's listener: derive evidence from a stored statement, or withdraw the
-    evidence of the statement a voiding statement targets."""
-    if row.verb_id == xapi.VOIDED:
-        _withdraw(row)
+def on_statements(rows: list[Statement]) -> None:
+    """The one door's listener: derive evidence from a stored batch (one query for the
+    mappings of every activity in it), or withdraw the evidence of voided statements."""
+    candidates = []
+    for row in rows:
+        if row.verb_id == xapi.VOIDED:
+            _withdraw(row)
+        elif (row.verb_id in EVIDENCE_VERBS and row.activity_id is not None
+              and row.data.get("result", {}).get("success") is not False):
+            candidates.append(row)
+    if not candidates:
         return
-    if row.verb_id not in EVIDENCE_VERBS or row.activity_id is None:
-        return
-    result = row.data.get("result", {})
-    if result.get("success") is False:
-        return
-    mappings = list(db.session.scalars(sa.select(ActivityCompetence).where(
-        ActivityCompetence.activity_id == row.activity_id).options(
-        selectinload(ActivityCompetence.competence).selectinload(Competence.framework))))
-    if not mappings:
-        return
-    score = result.get("score", {}).get("scaled")
-    for mapping in mappings:
-        if mapping.min_score is not None and (score is None or score < mapping.min_score):
-            continue
-        rank = mapping.competence.framework.rank(mapping.level)
-        db.session.add(Evidence(actor_key=row.actor_key, competence_id=mapping.competence_id, level=mapping.level,
-                                rank=rank, statement_seq=row.seq, activity_id=row.activity_id, score=score,
-                                at=row.timestamp))
-        _raise_level(row.actor_key, mapping.competence_id, mapping.level, rank)
+    mappings: dict[str, list[ActivityCompetence]] = defaultdict(list)
+    for mapping in db.session.scalars(sa.select(ActivityCompetence).where(
+            ActivityCompetence.activity_id.in_({row.activity_id for row in candidates})).options(
+            selectinload(ActivityCompetence.competence).selectinload(Competence.framework))):
+        mappings[mapping.activity_id].append(mapping)
+    for row in candidates:
+        score = row.data.get("result", {}).get("score", {}).get("scaled")
+        for mapping in mappings.get(row.activity_id, []):
+            if mapping.min_score is not None and (score is None or score < mapping.min_score):
+                continue
+            rank = mapping.competence.framework.rank(mapping.level)
+            db.session.add(Evidence(actor_key=row.actor_key, competence_id=mapping.competence_id,
+                                    level=mapping.level, rank=rank, statement_seq=row.seq,
+                                    activity_id=row.activity_id, score=score, at=row.timestamp))
+            _raise_level(row.actor_key, mapping.competence_id, mapping.level, rank)
     db.session.flush()
 
 

@@ -21,7 +21,9 @@ from lms.xapi.validation import parse_timestamp, validate_statement
 XAPI_VERSION = "1.0.3"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
-Listener = Callable[[Statement], None]
+# A listener hears each batch of newly stored statements at once, so it can look up what
+# it needs for the whole batch in one query.
+Listener = Callable[[list[Statement]], None]
 _listeners: list[Listener] = []
 
 
@@ -38,7 +40,8 @@ class StatementConflict(StatementError):
 
 
 def add_listener(listener: Listener) -> None:
-    """Other domains call this once at start-up to hear about every stored statement."""
+    """Other domains call this once at start-up to hear about every stored statement
+    (a listener is called with each stored batch)."""
     if listener not in _listeners:
         _listeners.append(listener)
 
@@ -164,9 +167,9 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
         if row.verb_id == VOIDED:
             _void(row)
     db.session.flush()
-    for row in rows:
+    if rows:
         for listener in _listeners:
-            listener(row)
+            listener(rows)
     return result
 
 

@@ -67,13 +67,13 @@ def test_voiding_marks_the_target_and_hides_it_from_the_learners_record(ctx):
 def test_listeners_hear_every_stored_statement(ctx, monkeypatch):
     heard = []
     monkeypatch.setattr(services, "_listeners", [])
-    services.add_listener(heard.append)
+    services.add_listener(heard.extend)
     rows = services.record([statement(), statement()])
     assert heard == rows
 
 
 def test_a_listener_failure_stores_nothing(ctx, monkeypatch):
-    def broken(row):
+    def broken(rows):
         raise RuntimeError("listener broke")
 
     monkeypatch.setattr(services, "_listeners", [broken])
