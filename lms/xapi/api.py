@@ -123,11 +123,10 @@ def _body_statements():
 
 def _store(statements_: list, status_ids=True):
     authority = credentials.authority(g.credential)
-    given = [s for s in statements_ if isinstance(s, dict)]
     try:
-        if not any(problem for s in given for problem in validate_statement(s)):
-            attachments.check(given, g.parts)
         rows = services.record(statements_, authority=authority, version=g.get("xapi_version", VERSION))
+        # After validation, so a malformed statement is named before a missing part.
+        attachments.check(statements_, g.parts)
         attachments.store(g.parts)
     except attachments.AttachmentError as error:
         db.session.rollback()

@@ -119,6 +119,8 @@ def verify_signature(statement: dict, token: bytes) -> None:
 
 
 def store(parts: dict[str, tuple[str, bytes]]) -> None:
+    if not parts:
+        return
     for sha2, (content_type, payload) in parts.items():
         if db.session.get(Attachment, sha2) is None:
             db.session.add(Attachment(sha2=sha2, content_type=content_type, content=payload))

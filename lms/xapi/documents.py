@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
 from lms.xapi.models import ActivityDefinition, Document, Statement, StatementAgent
 
@@ -116,27 +117,42 @@ def delete(kind: str, document_id: str | None, *, if_match=None, **where) -> Non
 
 # Activities and agents ------------------------------------------------------------------
 
-def remember_definitions(statements: list[dict]) -> None:
-    """Merge the activity definitions a batch carries into the Activities resource: one
-    query for the known ones, writes only where something changed."""
+def definitions_in(statements: list[dict]) -> dict[str, dict]:
+    """{activity id: definition} of the activities a batch defines, merged in order."""
     incoming: dict[str, dict] = {}
     for data in statements:
         for activity in _activities_with_definitions(data):
             key = activity["id"][:1024]
             incoming[key] = _merge(incoming.get(key, {}), activity["definition"])
+    return incoming
+
+
+# The same merge as ``_merge``, in PostgreSQL's terms, for the one door's single statement.
+MERGE_SQL = ("({old} || {new}"
+             " || CASE WHEN {new} ? 'name' THEN jsonb_build_object('name', COALESCE({old}->'name', '{{}}') || ({new}->'name'))"
+             " ELSE '{{}}' END"
+             " || CASE WHEN {new} ? 'description' THEN jsonb_build_object('description',"
+             " COALESCE({old}->'description', '{{}}') || ({new}->'description')) ELSE '{{}}' END)")
+
+
+def remember_definitions(statements: list[dict]) -> None:
+    """Merge the activity definitions a batch carries into the Activities resource: one
+    query for the known ones, writes only where something changed."""
+    incoming = definitions_in(statements)
     if not incoming:
         return
-    with db.session.no_autoflush:
-        known = {row.activity_id: row for row in db.session.scalars(
-            sa.select(ActivityDefinition).where(ActivityDefinition.activity_id.in_(list(incoming))))}
+    table = ActivityDefinition.__table__
+    known = dict(db.session.execute(sa.select(table.c.activity_id, table.c.definition).where(
+        table.c.activity_id.in_(list(incoming)))).all())
+    new = [{"activity_id": key, "definition": definition} for key, definition in incoming.items() if key not in known]
+    if new:
+        # Two requests may bring the same new activity at once: the first one's definition stands.
+        db.session.execute(insert_skipping_duplicates(table, "activity_id"), new)
     for key, definition in incoming.items():
-        row = known.get(key)
-        if row is None:
-            db.session.add(ActivityDefinition(activity_id=key, definition=definition))
-        else:
-            merged = _merge(row.definition, definition)
-            if merged != row.definition:
-                row.definition = merged
+        if key in known:
+            merged = _merge(known[key], definition)
+            if merged != known[key]:
+                db.session.execute(sa.update(table).where(table.c.activity_id == key).values(definition=merged))
 
 
 def _merge(old: dict, new: dict) -> dict:

@@ -36,12 +36,15 @@ def enabled() -> bool:
     return bool(current_app.config.get("LMS_XAPI_FORWARD_URL"))
 
 
-def enqueue(rows: list[Statement]) -> None:
-    """Called by the one door for every newly stored statement."""
-    if not rows or not enabled():
+def enqueue(seqs: list[int]) -> None:
+    """Called by the one door with the seq of every newly stored statement (on
+    PostgreSQL the one door writes the same rows in its own statement)."""
+    if not seqs or not enabled():
         return
     now = _now()
-    db.session.add_all([OutboxEntry(statement_seq=row.seq, next_attempt_at=now, created_at=now) for row in rows])
+    db.session.execute(sa.insert(OutboxEntry.__table__), [
+        {"statement_seq": seq, "state": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+        for seq in seqs])
 
 
 @dataclass

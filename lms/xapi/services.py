@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import uuid
@@ -12,7 +13,9 @@ from typing import Any, Callable, Iterable
 import sqlalchemy as sa
 import tincan
 from flask import current_app
+from sqlalchemy.orm import make_transient_to_detached
 
+from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
 from lms.xapi import documents, forwarding
 from lms.xapi.models import Statement, StatementActivity, StatementAgent
@@ -95,82 +98,184 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
     per statement given, in order.
     """
     statements = list(statements)
-    # The platform's own statements get a fresh uuid4 each: only others' ids need checking.
-    external_ids = [s.get("id") for s in statements if isinstance(s, dict) and s.get("id")]
     batch = [_as_dict(statement) for statement in statements]
     problems = []
     for index, data in enumerate(batch):
         problems += [f"statements[{index}].{problem}" for problem in validate_statement(data)]
     if problems:
         raise StatementError(problems)
-
     ids = [str(uuid.UUID(data["id"])) for data in batch if data.get("id")]
     if len(set(ids)) != len(ids):
         raise StatementError(["statements: the same statement id appears twice in the batch"])
-    existing: dict[str, Statement] = {}
-    if external_ids:
-        for row in db.session.scalars(sa.select(Statement).where(
-                Statement.statement_id.in_([uuid.UUID(i) for i in external_ids]))):
-            existing[str(row.statement_id)] = row
-    for index, data in enumerate(batch):
-        if data.get("id") and str(uuid.UUID(data["id"])) in existing:
-            if not same_statement(existing[str(uuid.UUID(data["id"]))].data, data):
-                raise StatementConflict([f"statements[{index}].id: a different statement with this id is already stored"])
 
     # Millisecond precision, as in the JSON, so "since"/"until" taken from a statement's
     # "stored" compare exactly with the stored column.
     now = datetime.now(timezone.utc)
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-    result: list[Statement] = []
-    rows: list[Statement] = []
+    stored, naive_now = iso_timestamp(now), _naive_utc(now)
+    authority = authority or platform_authority()
+    timestamp_given = ["timestamp" in data for data in batch]
+    values = []
     for data in batch:
-        if data.get("id") and str(uuid.UUID(data["id"])) in existing:
-            result.append(existing[str(uuid.UUID(data["id"]))])
-            continue
         data["id"] = str(uuid.UUID(data["id"])) if data.get("id") else str(uuid.uuid4())
         _context_activities_as_arrays(data)
         if data["object"].get("objectType") == "SubStatement":
             _context_activities_as_arrays(data["object"])
-        data["stored"] = iso_timestamp(now)
-        data.setdefault("timestamp", data["stored"])
-        data["authority"] = authority or platform_authority()
+        data["stored"] = stored
+        data.setdefault("timestamp", stored)
+        data["authority"] = authority
         data["version"] = data.get("version", version)
         target = data["object"]
-        row = Statement(
-            statement_id=uuid.UUID(data["id"]),
-            actor_key=actor_key(data["actor"]),
-            verb_id=data["verb"]["id"],
-            activity_id=target["id"] if target.get("objectType", "Activity") == "Activity" else None,
-            registration=uuid.UUID(data["context"]["registration"]) if data.get("context", {}).get("registration") else None,
-            ref_target=uuid.UUID(target["id"]) if target.get("objectType") == "StatementRef" else None,
-            timestamp=_naive_utc(parse_timestamp(data["timestamp"])),
-            stored=_naive_utc(now),
-            data=data,
-        )
+        kind = target.get("objectType", "Activity")
+        registration = data.get("context", {}).get("registration")
+        values.append({
+            "statement_id": uuid.UUID(data["id"]), "actor_key": actor_key(data["actor"]),
+            "verb_id": data["verb"]["id"], "activity_id": target["id"] if kind == "Activity" else None,
+            "registration": uuid.UUID(registration) if registration else None,
+            "ref_target": uuid.UUID(target["id"]) if kind == "StatementRef" else None,
+            "timestamp": _naive_utc(parse_timestamp(data["timestamp"])), "stored": naive_now,
+            "voided": False, "data": data,
+        })
+
+    agents, activities = [], []
+    for value in values:
+        row_agents, row_activities = _index_keys(value["data"])
+        agents += [(value["statement_id"], key, direct) for key, direct in row_agents]
+        activities += [(value["statement_id"], key, direct) for key, direct in row_activities]
+    # A statement whose id is already stored is skipped by the database (no
+    # check-then-insert race) and settled below.
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        inserted = _store_postgresql(values, agents, activities, naive_now)
+    else:
+        inserted = _store(values, agents, activities, bool(ids))
+    rows: list[Statement] = []
+    result: list[Statement] = []
+    existing: dict[uuid.UUID, Statement] = {}
+    if len(inserted) < len(values):
+        existing = {row.statement_id: row for row in db.session.scalars(sa.select(Statement).where(
+            Statement.statement_id.in_([v["statement_id"] for v in values if v["statement_id"] not in inserted])))}
+        for index, value in enumerate(values):
+            stored_row = existing.get(value["statement_id"])
+            given = batch[index] if timestamp_given[index] else {
+                k: v for k, v in batch[index].items() if k != "timestamp"}
+            if value["statement_id"] not in inserted and (
+                    stored_row is None or not same_statement(stored_row.data, given)):
+                # Undo this batch's rows (their index and outbox rows go with them) so that
+                # nothing is stored, whatever the caller does next.
+                if inserted:
+                    db.session.execute(sa.delete(Statement).where(Statement.seq.in_(list(inserted.values()))))
+                raise StatementConflict([f"statements[{index}].id: a different statement with this id is already stored"])
+    for value in values:
+        if value["statement_id"] in existing:
+            result.append(existing[value["statement_id"]])
+            continue
+        row = Statement(seq=inserted[value["statement_id"]], **value)
+        # Known to the session as stored, as if just loaded: no second round trip.
+        make_transient_to_detached(row)
+        db.session.add(row)
         rows.append(row)
         result.append(row)
-    db.session.add_all(rows)
-    db.session.flush()
-    agents, activities = [], []
-    for row in rows:
-        row_agents, row_activities = _index_rows(row)
-        agents += row_agents
-        activities += row_activities
-    # Plain multi-row inserts: these rows are never read back as objects in this request.
-    if agents:
-        db.session.execute(sa.insert(StatementAgent), agents)
-    if activities:
-        db.session.execute(sa.insert(StatementActivity), activities)
-    documents.remember_definitions([row.data for row in rows])
-    forwarding.enqueue(rows)
+    if not rows:
+        return result
+    if not postgresql:
+        documents.remember_definitions([row.data for row in rows])
     for row in rows:
         if row.verb_id == VOIDED:
             _void(row)
     db.session.flush()
-    if rows:
-        for listener in _listeners:
-            listener(rows)
+    for listener in _listeners:
+        listener(rows)
     return result
+
+
+def _store(values: list[dict], agents: list[tuple], activities: list[tuple], ids_given: bool) -> dict[uuid.UUID, int]:
+    """Statements, then their index and outbox rows: {statement id: seq} of those stored."""
+    table = Statement.__table__
+    insert = insert_skipping_duplicates(table, "statement_id") if ids_given else sa.insert(table)
+    inserted = {row.statement_id: row.seq
+                for row in db.session.execute(insert.returning(table.c.seq, table.c.statement_id), values)}
+    agent_rows = [{"seq": inserted[i], "agent_key": k, "direct": d} for i, k, d in agents if i in inserted]
+    activity_rows = [{"seq": inserted[i], "activity_id": k, "direct": d} for i, k, d in activities if i in inserted]
+    if agent_rows:
+        db.session.execute(sa.insert(StatementAgent.__table__), agent_rows)
+    if activity_rows:
+        db.session.execute(sa.insert(StatementActivity.__table__), activity_rows)
+    forwarding.enqueue(list(inserted.values()))
+    return inserted
+
+
+# PostgreSQL: the statements, their index rows, the activity definitions they carry and
+# their outbox rows in one statement
+# (one round trip, whatever the batch size), with arrays as parameters so the SQL is the
+# same for every batch and is prepared once per connection.
+_STORE_POSTGRESQL = """
+WITH given AS (
+    SELECT * FROM unnest(CAST(:statement_id AS uuid[]), CAST(:actor_key AS varchar[]), CAST(:verb_id AS varchar[]),
+                         CAST(:activity_id AS varchar[]), CAST(:registration AS uuid[]), CAST(:ref_target AS uuid[]),
+                         CAST(:timestamp AS timestamp[]), CAST(:data AS jsonb[])) WITH ORDINALITY
+        AS g(statement_id, actor_key, verb_id, activity_id, registration, ref_target, timestamp, data, position)
+), stored AS (
+    INSERT INTO xapi_statement (statement_id, actor_key, verb_id, activity_id, registration, ref_target,
+                                timestamp, stored, voided, data)
+    SELECT statement_id, actor_key, verb_id, activity_id, registration, ref_target, timestamp,
+           CAST(:stored AS timestamp), false, data
+    FROM given ORDER BY position
+    ON CONFLICT (statement_id) DO NOTHING
+    RETURNING seq, statement_id
+), agents AS (
+    INSERT INTO xapi_statement_agent (seq, agent_key, direct)
+    SELECT stored.seq, a.agent_key, a.direct
+    FROM unnest(CAST(:agent_statement AS uuid[]), CAST(:agent_key AS varchar[]), CAST(:agent_direct AS boolean[]))
+        AS a(statement_id, agent_key, direct) JOIN stored USING (statement_id)
+), activities AS (
+    INSERT INTO xapi_statement_activity (seq, activity_id, direct)
+    SELECT stored.seq, a.activity_id, a.direct
+    FROM unnest(CAST(:activity_statement AS uuid[]), CAST(:activity_key AS varchar[]),
+                CAST(:activity_direct AS boolean[]))
+        AS a(statement_id, activity_id, direct) JOIN stored USING (statement_id)
+), definitions AS (
+    -- Merged into the Activities resource; a definition already known as sent is not
+    -- written again (so it takes no row lock).
+    INSERT INTO xapi_activity (activity_id, definition)
+    SELECT d.activity_id, d.definition
+    FROM unnest(CAST(:definition_id AS varchar[]), CAST(:definition AS jsonb[])) AS d(activity_id, definition)
+    LEFT JOIN xapi_activity known ON known.activity_id = d.activity_id
+    WHERE EXISTS (SELECT FROM stored)
+      AND (known.activity_id IS NULL OR known.definition IS DISTINCT FROM %(merge_known)s)
+    ON CONFLICT (activity_id) DO UPDATE SET definition = %(merge_excluded)s
+)%(outbox)s
+SELECT seq, statement_id FROM stored
+"""
+_OUTBOX_POSTGRESQL = """, outbox AS (
+    INSERT INTO xapi_outbox (statement_seq, state, attempts, next_attempt_at, created_at)
+    SELECT seq, 'pending', 0, CAST(:stored AS timestamp), CAST(:stored AS timestamp) FROM stored
+)"""
+
+
+def _store_postgresql(values: list[dict], agents: list[tuple], activities: list[tuple],
+                      now: datetime) -> dict[uuid.UUID, int]:
+    from psycopg.types.json import Jsonb
+
+    columns = ("statement_id", "actor_key", "verb_id", "activity_id", "registration", "ref_target", "timestamp")
+    params = {column: [value[column] for value in values] for column in columns}
+    params["data"] = [Jsonb(value["data"]) for value in values]
+    params["stored"] = now
+    params["agent_statement"], params["agent_key"], params["agent_direct"] = map(list, zip(*agents)) if agents else ([], [], [])
+    params["activity_statement"], params["activity_key"], params["activity_direct"] = (
+        map(list, zip(*activities)) if activities else ([], [], []))
+    definitions = documents.definitions_in([value["data"] for value in values])
+    params["definition_id"] = list(definitions)
+    params["definition"] = [Jsonb(definition) for definition in definitions.values()]
+    return {statement_id: seq for seq, statement_id in db.session.execute(_store_sql(forwarding.enabled()), params)}
+
+
+@functools.cache
+def _store_sql(forward: bool) -> sa.TextClause:
+    return sa.text(_STORE_POSTGRESQL % {
+        "merge_known": documents.MERGE_SQL.format(old="known.definition", new="d.definition"),
+        "merge_excluded": documents.MERGE_SQL.format(old="xapi_activity.definition", new="EXCLUDED.definition"),
+        "outbox": _OUTBOX_POSTGRESQL if forward else ""})
 
 
 def _context_activities_as_arrays(data: dict) -> None:
@@ -220,10 +325,9 @@ def _activities_in(data: dict, direct: bool):
             yield entry["id"], False
 
 
-def _index_rows(row: Statement) -> tuple[list[dict], list[dict]]:
-    """The agent and activity rows the ``agent``/``activity`` filters (and their
-    ``related_*`` forms) search."""
-    data = row.data
+def _index_keys(data: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """The agents and activities the ``agent``/``activity`` filters (and their
+    ``related_*`` forms) find a statement by, each with whether it is direct."""
     agents = set(_agents_in(data, True))
     activities = set(_activities_in(data, True))
     if "authority" in data:
@@ -235,14 +339,13 @@ def _index_rows(row: Statement) -> tuple[list[dict], list[dict]]:
         agents |= {(key, False) for key, _ in _agents_in(target, False)}
         activities |= {(key, False) for key, _ in _activities_in(target, False)}
     # One row per key: direct wins over related.
-    agent_rows = {}
+    agent_rows: dict[str, bool] = {}
     for key, direct in agents:
-        agent_rows[key] = agent_rows.get(key, False) or direct
-    activity_rows = {}
+        agent_rows[key[:512]] = agent_rows.get(key[:512], False) or direct
+    activity_rows: dict[str, bool] = {}
     for key, direct in activities:
-        activity_rows[key] = activity_rows.get(key, False) or direct
-    return ([{"seq": row.seq, "agent_key": k[:512], "direct": d} for k, d in agent_rows.items()],
-            [{"seq": row.seq, "activity_id": k[:1024], "direct": d} for k, d in activity_rows.items()])
+        activity_rows[key[:1024]] = activity_rows.get(key[:1024], False) or direct
+    return list(agent_rows.items()), list(activity_rows.items())
 
 
 def _void(voiding: Statement) -> None:

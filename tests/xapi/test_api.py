@@ -1,12 +1,16 @@
 """The LRS over HTTP, as an external app and a learner's browser use it."""
 
+import datetime
 import json
+import time
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.xapi import credentials
+from lms.xapi.models import Credential
 
 VERSION = {"X-Experience-API-Version": "1.0.3"}
 
@@ -82,6 +86,20 @@ def test_a_revoked_credential_is_refused(app, client, issue):
     with app.app_context():
         credentials.revoke(credentials.get(credential_id))
         db.session.commit()
+    assert client.get("/xapi/statements", headers=headers).status_code == 401
+
+
+def test_a_credential_revoked_by_another_server_is_refused_within_seconds(app, client, issue, monkeypatch):
+    """Each process remembers a credential briefly; a revocation made elsewhere (here
+    straight in the database) is refused once that memory has expired."""
+    headers, credential_id = issue("all")
+    assert client.get("/xapi/statements", headers=headers).status_code == 200
+    with app.app_context():
+        db.session.execute(sa.update(Credential).where(Credential.id == credential_id).values(
+            revoked_at=datetime.datetime(2026, 1, 1)))
+        db.session.commit()
+    later = time.monotonic() + credentials.CACHE_SECONDS
+    monkeypatch.setattr(credentials, "_clock", lambda: later)
     assert client.get("/xapi/statements", headers=headers).status_code == 401
 
 

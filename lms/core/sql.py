@@ -1,0 +1,15 @@
+"""SQL helpers that read the same on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.extensions import db
+
+
+def insert_skipping_duplicates(table: sa.Table, *key: str):
+    """``INSERT ... ON CONFLICT (key) DO NOTHING``: a row whose key is taken, even by a
+    transaction running at the same time, is skipped instead of failing the statement."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(key))
