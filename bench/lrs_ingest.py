@@ -4,6 +4,14 @@ for this platform (gunicorn, PostgreSQL) and Ralph 5.1.0 (file-system backend) o
 same machine in the same run.
 
     .venv/bin/python -m bench.lrs_ingest [--stored 50000] [--seconds 5] [--record]
+    .venv/bin/python -m bench.lrs_ingest --flatness [--sizes 10000,1000000] [--record]
+
+``--flatness`` measures this platform alone as its store grows (10 thousand, then 1
+million statements): the store is filled through ``lms.xapi.services.record`` itself, in
+batches of 1,000 in one process (so the rows, index rows and activity definitions are
+exactly what a POST stores, only without HTTP), then ingestion and reads are measured over
+HTTP as above. The store grows as a programme's would, by more learners: each filled
+learner has 100 statements over 100 of 200 activities.
 
 Ralph's 5.1.0 file-system backend refuses a second write to its one file unless it
 appends; it is started through tests/xapi/ralph_server.py, which sets APPEND as its write
@@ -150,8 +158,11 @@ def read_latency(make_client, rounds: int) -> tuple[float, float]:
     return statistics.median(latencies) * 1000, statistics.quantiles(latencies, n=20)[18] * 1000
 
 
-def start_platform(database_url: str) -> tuple[subprocess.Popen, int, str]:
-    instance = tempfile.mkdtemp(prefix="lms-bench-")
+WORKERS = 4  # gunicorn sync workers: 2 cores, and each request waits on its commit
+
+
+def start_platform(database_url: str, instance: str | None = None) -> tuple[subprocess.Popen, int, str]:
+    instance = instance or tempfile.mkdtemp(prefix="lms-bench-")
     env = {**os.environ, "LMS_INSTANCE_PATH": instance, "LMS_DATABASE_URL": database_url, "FLASK_APP": "wsgi"}
     flask = [sys.executable, "-m", "flask"]
     subprocess.run(flask + ["lms", "init"], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -160,7 +171,7 @@ def start_platform(database_url: str) -> tuple[subprocess.Popen, int, str]:
     key = issued.split("key:")[1].split()[0]
     secret = issued.split("secret:")[1].split()[0]
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT)
     wait_for(port, "/xapi/about")
     return process, port, base64.b64encode(f"{key}:{secret}".encode()).decode()
@@ -191,14 +202,122 @@ def reset_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def filled_statement(n: int) -> dict:
+    """The n-th statement of the flatness fill: learner n // 100, 100 statements each."""
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": {"objectType": "Agent", "mbox": f"mailto:visitor{n // 100}@example.org"},
+        "verb": {"id": VERBS[n % len(VERBS)], "display": {"en-US": "did"}},
+        "object": {"objectType": "Activity", "id": f"https://vr-lab.example/activities/{n % 200}",
+                   "definition": {"name": {"en-US": f"Activity {n % 200}"}}},
+        "timestamp": datetime.now(timezone.utc).isoformat(),
+    }
+
+
+def bulk_fill(app, key: str, start: int, end: int, batch: int = 1000) -> float:
+    """Statements start..end through the one door, a commit per batch; statements/s."""
+    from lms.extensions import db
+    from lms.xapi import credentials, services
+    from lms.xapi.models import Credential
+
+    import sqlalchemy as sa
+
+    began = time.perf_counter()
+    with app.app_context():
+        authority = credentials.authority(db.session.scalar(sa.select(Credential).where(Credential.key == key)))
+        for first in range(start, end, batch):
+            services.record([filled_statement(n) for n in range(first, min(first + batch, end))],
+                            authority=authority)
+            db.session.commit()
+    return (end - start) / (time.perf_counter() - began)
+
+
+def filled_read_latency(make_client, stored: int, rounds: int, agent_only: bool) -> tuple[float, float]:
+    client = make_client()
+    since = datetime(2020, 1, 1, tzinfo=timezone.utc).isoformat()
+    latencies = []
+    step = max(1, stored // rounds)
+    for r in range(rounds):
+        n = (r * step + 37) % stored
+        query = {"agent": json.dumps({"mbox": f"mailto:visitor{n // 100}@example.org"}), "limit": 100}
+        if not agent_only:
+            query.update(verb=VERBS[n % len(VERBS)], activity=f"https://vr-lab.example/activities/{n % 200}",
+                         since=since)
+        started = time.perf_counter()
+        status, answer = client.call("GET", f"/statements?{urllib.parse.urlencode(query)}")
+        latencies.append(time.perf_counter() - started)
+        if status != 200 or not json.loads(answer)["statements"]:
+            raise SystemExit(f"GET failed or found nothing: {status} {answer[:200]}")
+    return statistics.median(latencies) * 1000, statistics.quantiles(latencies, n=20)[18] * 1000
+
+
+def flatness(database_url: str, sizes: list[int], seconds: float, reads: int) -> tuple[str, str]:
+    import psycopg
+
+    reset_database(database_url)
+    instance = tempfile.mkdtemp(prefix="lms-bench-")
+    process, port, auth = start_platform(database_url, instance)
+    os.environ.update(LMS_INSTANCE_PATH=instance, LMS_DATABASE_URL=database_url)
+    from lms import create_app
+
+    app = create_app()
+    key = base64.b64decode(auth).decode().split(":")[0]
+    plain_url = database_url.replace("postgresql+psycopg://", "postgresql://")
+    rows, filled = {}, 0
+    try:
+        make_client = lambda: Client(port, "/xapi", auth)  # noqa: E731
+        for size in sizes:
+            rate = bulk_fill(app, key, filled, size)
+            filled = size
+            with psycopg.connect(plain_url, autocommit=True) as connection:
+                connection.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
+                total = connection.execute("SELECT count(*) FROM xapi_statement").fetchone()[0]
+            print(f"filled to {total:,} statements ({rate:,.0f}/s through record())", flush=True)
+            rows[size] = {
+                "single": post_rate(make_client, 1, 1, seconds),
+                "batch": post_rate(make_client, 100, 1, seconds),
+                "read": filled_read_latency(make_client, filled, reads, agent_only=False),
+                "agent": filled_read_latency(make_client, filled, reads, agent_only=True),
+                "total": total,
+            }
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    small, large = rows[sizes[0]], rows[sizes[-1]]
+    lines = [f"| measurement | at {small['total']:,} stored | at {large['total']:,} stored | ratio | target |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    for name, label in (("single", "POST single statements, 1 client: statements/s (p95 ms)"),
+                        ("batch", "POST batches of 100, 1 client: statements/s (p95 ms)")):
+        a, b = small[name], large[name]
+        lines.append(f"| {label} | {a[0]:,.0f} ({a[2]:.0f}) | {b[0]:,.0f} ({b[2]:.0f}) | {a[0] / b[0]:.2f}× slower | ≤ 1.5× |")
+    for name, label in (("read", "filtered read (agent, verb, activity, since; limit 100): p50 (p95) ms"),
+                        ("agent", "one learner's latest 100 (agent; limit 100): p50 (p95) ms")):
+        a, b = small[name], large[name]
+        lines.append(f"| {label} | {a[0]:.1f} ({a[1]:.1f}) | {b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.2f}× slower | ≤ 1.5× |")
+    setup = (f"This platform alone (gunicorn, {WORKERS} sync workers, PostgreSQL), {seconds:g} s per POST measurement, "
+             f"{reads} reads each. The store was filled through `services.record()` in batches of 1,000 "
+             "(the same rows a POST stores, without HTTP), then `VACUUM ANALYZE`; every filled learner has "
+             "100 statements, so the store grows by learners.")
+    return "\n".join(lines), setup
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--stored", type=int, default=50_000, help="store size for the read test")
     parser.add_argument("--reads", type=int, default=60)
     parser.add_argument("--record", action="store_true")
+    parser.add_argument("--flatness", action="store_true", help="this platform alone, as the store grows")
+    parser.add_argument("--sizes", default="10000,1000000")
     args = parser.parse_args()
     database_url = os.environ.get("LMS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/lms_bench")
+    if args.flatness:
+        table, setup = flatness(database_url, [int(n) for n in args.sizes.split(",")], args.seconds, args.reads)
+        print(table)
+        print(setup)
+        if args.record:
+            record("lrs-flatness", f"## LRS as the store grows (`bench/lrs_ingest.py --flatness`)\n\n{setup}\n\n{table}")
+        return
     reset_database(database_url)
 
     results = {}
@@ -229,7 +348,7 @@ def main() -> None:
     lines.append(f"| filtered read, limit 100, at ~{args.stored:,} stored: p50 (p95) ms | {a[0]:.1f} ({a[1]:.1f}) | "
                  f"{b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.1f}× faster | ≥ 20× |")
     setup = (f"Both on this machine, one after the other in one run; {args.seconds:g} s per POST measurement. "
-             "This platform: gunicorn, 3 sync workers, PostgreSQL. Ralph: `ralph-malph[cli,lrs]` 5.1.0, "
+             f"This platform: gunicorn, {WORKERS} sync workers, PostgreSQL. Ralph: `ralph-malph[cli,lrs]` 5.1.0, "
              "uvicorn, file-system backend with APPEND writes (its default CREATE refuses a second write). "
              "Reads filter by agent, verb, activity and since at once.")
     table = "\n".join(lines)

@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(teaching_bp)
     app.cli.add_command(competence_cli)
     xapi.add_listener(competence.on_statements)  # evidence is derived inside the one door
+    xapi.add_link_listener(competence.on_link)  # and again when an admin links an actor to a learner
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

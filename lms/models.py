@@ -5,7 +5,8 @@ from lms.accounts.models import User, UserRole  # noqa: F401
 from lms.catalog.models import Course, Item, Module  # noqa: F401
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt  # noqa: F401
 from lms.xapi.models import (  # noqa: F401
-    ActivityDefinition, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity, StatementAgent)
+    ActivityDefinition, ActorLink, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity,
+    StatementAgent)
 from lms.competence.models import (  # noqa: F401
     ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment)
 from lms.teaching.models import ClassCourse, ClassMember, SchoolClass  # noqa: F401

@@ -108,6 +108,9 @@ MATRIX = {
                                          admin_only(200)),
     ("admin.show_forwarding", "GET"): (lambda s: "/admin/lrs/forwarding", None, admin_only(200)),
     ("admin.retry_forwarding", "POST"): (lambda s: "/admin/lrs/forwarding/retry", {}, admin_only(302)),
+    ("admin.list_actors", "GET"): (lambda s: "/admin/lrs/actors", None, admin_only(200)),
+    ("admin.link_actor", "POST"): (lambda s: "/admin/lrs/actors/link", {}, admin_only(400)),
+    ("admin.unlink_actor", "POST"): (lambda s: "/admin/lrs/actors/unlink", {}, admin_only(400)),
     # The LRS: machine clients use HTTP Basic; a signed-in browser may only read its own.
     ("lrs.about", "GET"): (lambda s: "/xapi/about", None, everyone(200)),
     ("lrs.get_statements", "GET"): (lambda s: "/xapi/statements", None, {**signed_in(200), ANON: 401}),

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, HiddenField, SelectChoice, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -81,3 +81,21 @@ class MappingForm(FlaskForm):
                              description=_l("framework:code@level, e.g. digcomp:1.1@3 or digcompedu:3.1@B1"))
     min_score = StringField(_l("Minimum score (optional)"), validators=[Optional(), Length(max=10)],
                             description=_l("A scaled score from 0 to 1 the statement must reach, e.g. 0.8"))
+
+
+class ActorSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Search by e-mail address, OpenID or account"), validators=[Optional(), Length(max=200)])
+
+
+class LinkActorForm(FlaskForm):
+    actor_key = HiddenField(validators=[DataRequired(), Length(max=512)])
+    learner = StringField(_l("Learner’s username or e-mail address"),
+                          validators=[DataRequired(message=_l("Enter the learner’s username or e-mail address.")),
+                                      Length(max=254)])
+
+
+class UnlinkActorForm(FlaskForm):
+    actor_key = HiddenField(validators=[DataRequired(), Length(max=512)])

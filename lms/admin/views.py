@@ -14,6 +14,7 @@ from lms.core.forms import show_error
 from lms.extensions import db
 from lms.xapi import credentials as lrs_credentials
 from lms.xapi import forwarding
+from lms.xapi import services as xapi
 
 bp = Blueprint("admin", __name__)
 
@@ -165,6 +166,72 @@ def retry_forwarding():
     flash(ngettext("%(count)s refused statement is queued again.", "%(count)s refused statements are queued again.",
                    count, count=format_decimal(count)), "success")
     return redirect(url_for("admin.show_forwarding"))
+
+
+def _actors_page(search_form, link_form, status=200, error=None):
+    page = max(request.args.get("page", 1, type=int), 1)
+    actors, total = xapi.external_actors((search_form.q.data or "")[:200], page=page, per_page=ACTORS_PER_PAGE)
+    learners = {key: accounts.get_by_public_id(uuid.UUID(key.rsplit("|", 1)[1]))
+                for key in {actor.learner_key for actor in actors if actor.learner_key}}
+    pages = max(1, -(-total // ACTORS_PER_PAGE))
+    return render_template("admin/list_actors.html", form=search_form, link_form=link_form, actors=actors,
+                           learners=learners, total=total, page=page, pages=pages, error=error), status
+
+
+ACTORS_PER_PAGE = 50
+
+
+@bp.route("/lrs/actors")
+@role_required("admin")
+def list_actors():
+    """People external apps name by an e-mail address or their own account, not by a
+    platform account: an admin links each to the learner it is."""
+    form = forms.ActorSearchForm(request.args)
+    form.validate()
+    return _actors_page(form, forms.LinkActorForm(formdata=None))
+
+
+@bp.route("/lrs/actors/link", methods=["POST"])
+@role_required("admin")
+def link_actor():
+    form = forms.LinkActorForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_login(form.learner.data.strip())
+        if user is None:
+            show_error(form, _("No account has the username or e-mail address “%(name)s”.",
+                               name=form.learner.data.strip()), "learner")
+        else:
+            try:
+                count = xapi.link_actor(form.actor_key.data, xapi.account_key(user.public_id),
+                                        identified_by_email_allowed=user.audience != "pupil")
+            except xapi.LinkError as error:
+                show_error(form, error.message)
+            else:
+                db.session.commit()
+                flash(ngettext("%(count)s statement now counts as %(name)s’s.",
+                               "%(count)s statements now count as %(name)s’s.", count,
+                               count=format_decimal(count), name=user.display_name), "success")
+                return redirect(url_for("admin.list_actors"))
+    return _actors_page(forms.ActorSearchForm(formdata=None), form, 400)
+
+
+@bp.route("/lrs/actors/unlink", methods=["POST"])
+@role_required("admin")
+def unlink_actor():
+    form = forms.UnlinkActorForm()
+    error = _("Say which actor to unlink.")
+    if form.validate_on_submit():
+        try:
+            xapi.unlink_actor(form.actor_key.data)
+        except xapi.LinkError as refusal:
+            error = refusal.message
+        else:
+            error = None
+    if error:
+        return _actors_page(forms.ActorSearchForm(formdata=None), forms.LinkActorForm(formdata=None), 400, error)
+    db.session.commit()
+    flash(_("The link is undone: these statements no longer count as the learner’s."), "success")
+    return redirect(url_for("admin.list_actors"))
 
 
 @bp.route("/competences/mappings", methods=["GET", "POST"])

@@ -163,14 +163,39 @@ def map_activities(source: str, mappings: list[tuple[str, str]]) -> list[str]:
 
 def on_statements(rows: list[Statement]) -> None:
     """The one door's listener: derive evidence from a stored batch (one query for the
-    mappings of every activity in it), or withdraw the evidence of voided statements."""
+    mappings of every activity in it), or withdraw the evidence of voided statements.
+    The evidence is the actor's, and also the learner's an admin linked the actor to."""
     candidates = []
     for row in rows:
         if row.verb_id == xapi.VOIDED:
             _withdraw(row)
-        elif (row.verb_id in EVIDENCE_VERBS and row.activity_id is not None
-              and row.data.get("result", {}).get("success") is not False):
+        else:
             candidates.append(row)
+    _derive(candidates, linked=True)
+
+
+def on_link(learner_key: str, rows: list[Statement], linked: bool) -> None:
+    """The one door's link listener: an external actor's statements now count as the
+    learner's (evidence for the learner from each of them), or no longer do (that
+    evidence withdrawn and the learner's levels recomputed)."""
+    if linked:
+        _derive(rows, owner=learner_key)
+        return
+    withdrawn = list(db.session.scalars(sa.select(Evidence).where(
+        Evidence.actor_key == learner_key, Evidence.statement_seq.in_([row.seq for row in rows]),
+        Evidence.withdrawn.is_(False))))
+    for evidence in withdrawn:
+        evidence.withdrawn = True
+    db.session.flush()
+    for competence_id in {e.competence_id for e in withdrawn}:
+        _recompute(learner_key, competence_id)
+
+
+def _derive(rows: list[Statement], *, owner: str | None = None, linked: bool = False) -> None:
+    """Evidence from passed or completed statements on mapped activities, for ``owner``
+    (or each statement's actor, and with ``linked`` the learner it is linked to)."""
+    candidates = [row for row in rows if row.verb_id in EVIDENCE_VERBS and row.activity_id is not None
+                  and row.data.get("result", {}).get("success") is not False]
     if not candidates:
         return
     mappings: dict[str, list[ActivityCompetence]] = defaultdict(list)
@@ -178,16 +203,21 @@ def on_statements(rows: list[Statement]) -> None:
             ActivityCompetence.activity_id.in_({row.activity_id for row in candidates})).options(
             selectinload(ActivityCompetence.competence).selectinload(Competence.framework))):
         mappings[mapping.activity_id].append(mapping)
+    if not mappings:
+        return
+    learners = xapi.learners_of(row.actor_key for row in candidates if row.activity_id in mappings) if linked else {}
     for row in candidates:
         score = row.data.get("result", {}).get("score", {}).get("scaled")
+        keys = [owner] if owner else [row.actor_key, *([learners[row.actor_key]] if row.actor_key in learners else [])]
         for mapping in mappings.get(row.activity_id, []):
             if mapping.min_score is not None and (score is None or score < mapping.min_score):
                 continue
             rank = mapping.competence.framework.rank(mapping.level)
-            db.session.add(Evidence(actor_key=row.actor_key, competence_id=mapping.competence_id,
-                                    level=mapping.level, rank=rank, statement_seq=row.seq,
-                                    activity_id=row.activity_id, score=score, at=row.timestamp))
-            _raise_level(row.actor_key, mapping.competence_id, mapping.level, rank)
+            for key in keys:
+                db.session.add(Evidence(actor_key=key, competence_id=mapping.competence_id,
+                                        level=mapping.level, rank=rank, statement_seq=row.seq,
+                                        activity_id=row.activity_id, score=score, at=row.timestamp))
+                _raise_level(key, mapping.competence_id, mapping.level, rank)
     db.session.flush()
 
 
@@ -273,7 +303,9 @@ def profile(actor_key: str) -> list[FrameworkProfile]:
 
 
 def statement_for(actor_key: str, seq: int) -> Statement | None:
-    return db.session.scalar(sa.select(Statement).where(Statement.seq == seq, Statement.actor_key == actor_key))
+    """One of the learner's statements, or of an external actor linked to them."""
+    keys = [actor_key, *xapi.linked_actor_keys(actor_key)]
+    return db.session.scalar(sa.select(Statement).where(Statement.seq == seq, Statement.actor_key.in_(keys)))
 
 
 # Administration -----------------------------------------------------------------------------

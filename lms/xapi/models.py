@@ -152,3 +152,14 @@ class OutboxEntry(db.Model):
     delivered_at: Mapped[datetime | None]
 
     statement: Mapped[Statement] = relationship()
+
+
+class ActorLink(db.Model):
+    """An actor seen in external statements (an e-mail address, an app's own account)
+    that an admin has said is a platform learner: its statements count as theirs."""
+
+    __tablename__ = "xapi_actor_link"
+
+    actor_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
+    learner_key: Mapped[str] = mapped_column(sa.String(512), index=True)
+    linked_at: Mapped[datetime]

@@ -7,18 +7,20 @@ import functools
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
 import tincan
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
 from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
 from lms.xapi import documents, forwarding
-from lms.xapi.models import Statement, StatementActivity, StatementAgent
+from lms.xapi.models import ActorLink, Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
 XAPI_VERSION = "1.0.3"
@@ -358,8 +360,10 @@ def _void(voiding: Statement) -> None:
 
 
 def statements_for_actor(key: str, *, newest_first: bool = True, limit: int | None = None) -> list[Statement]:
-    """One actor's statements that are not voided (a learner's own record)."""
-    query = sa.select(Statement).where(Statement.actor_key == key, Statement.voided.is_(False))
+    """One actor's statements that are not voided (a learner's own record), with those
+    of the external actors an admin linked to them."""
+    keys = [key, *linked_actor_keys(key)]
+    query = sa.select(Statement).where(Statement.actor_key.in_(keys), Statement.voided.is_(False))
     query = query.order_by(Statement.seq.desc() if newest_first else Statement.seq)
     if limit:
         query = query.limit(limit)
@@ -370,3 +374,135 @@ def statements_for_registration(registration: uuid.UUID) -> list[Statement]:
     """Every statement of one enrolment, in the order stored."""
     return list(db.session.scalars(
         sa.select(Statement).where(Statement.registration == registration).order_by(Statement.seq)))
+
+
+# External actors linked to learners ------------------------------------------------------
+#
+# An external app may name a learner by an e-mail address or its own account rather than
+# the platform's account. An admin links such an actor to a learner; the link listeners
+# (competence evidence) hear the actor's statements once, then, and again when it is undone.
+
+LinkListener = Callable[[str, list[Statement], bool], None]  # (learner key, statements, linked?)
+_link_listeners: list[LinkListener] = []
+LINK_CHUNK = 1000
+
+
+class LinkError(ValueError):
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def add_link_listener(listener: LinkListener) -> None:
+    """Other domains call this once at start-up to hear when an actor's statements start
+    or stop counting as a learner's."""
+    if listener not in _link_listeners:
+        _link_listeners.append(listener)
+
+
+@dataclass
+class ExternalActor:
+    key: str
+    agent: dict          # the actor as its latest statement names it
+    statements: int
+    last_seen: datetime
+    provider: str | None  # the name of the credentials that sent the latest statement
+    learner_key: str | None
+
+
+def _platform_prefix() -> str:
+    return account_key("")
+
+
+def _external(column):
+    return sa.and_(~column.startswith(_platform_prefix(), autoescape=True), ~column.startswith("group:"))
+
+
+def external_actors(search: str = "", page: int = 1, per_page: int = 50) -> tuple[list[ExternalActor], int]:
+    """Actors of stored statements that are not platform accounts (nor groups), the most
+    recently seen first, with how many statements each sent; and how many there are."""
+    conditions = [_external(Statement.actor_key)]
+    if search.strip():
+        conditions.append(Statement.actor_key.icontains(search.strip(), autoescape=True))
+    grouped = (sa.select(Statement.actor_key, sa.func.count().label("statements"),
+                         sa.func.max(Statement.seq).label("last_seq"))
+               .where(*conditions).group_by(Statement.actor_key))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(grouped.subquery()))
+    found = db.session.execute(grouped.order_by(sa.desc("last_seq")).limit(per_page)
+                               .offset((max(page, 1) - 1) * per_page)).all()
+    latest = {row.seq: row for row in db.session.execute(sa.select(Statement.seq, Statement.data, Statement.stored)
+                                                          .where(Statement.seq.in_([f.last_seq for f in found])))}
+    links = dict(db.session.execute(sa.select(ActorLink.actor_key, ActorLink.learner_key).where(
+        ActorLink.actor_key.in_([f.actor_key for f in found]))).all())
+    actors = []
+    for row in found:
+        data = latest[row.last_seq].data
+        actors.append(ExternalActor(row.actor_key, data["actor"], row.statements, latest[row.last_seq].stored,
+                                    data.get("authority", {}).get("name"), links.get(row.actor_key)))
+    return actors, total
+
+
+def linked_actor_keys(learner_key: str) -> list[str]:
+    return list(db.session.scalars(sa.select(ActorLink.actor_key).where(ActorLink.learner_key == learner_key)
+                                   .order_by(ActorLink.actor_key)))
+
+
+def learners_of(actor_keys: Iterable[str]) -> dict[str, str]:
+    """{actor key: learner key} for those of these actors an admin linked to a learner."""
+    keys = [key for key in set(actor_keys) if not key.startswith(_platform_prefix())]
+    if not keys:
+        return {}
+    return dict(db.session.execute(sa.select(ActorLink.actor_key, ActorLink.learner_key).where(
+        ActorLink.actor_key.in_(keys))).all())
+
+
+def _announce(actor_key: str, learner_key: str, linked: bool) -> None:
+    """Tell the link listeners about the actor's statements, a chunk at a time (voided
+    and voiding statements evidence nothing, so they are left out)."""
+    after = 0
+    while True:
+        chunk = list(db.session.scalars(sa.select(Statement).where(
+            Statement.actor_key == actor_key, Statement.voided.is_(False), Statement.verb_id != VOIDED,
+            Statement.seq > after).order_by(Statement.seq).limit(LINK_CHUNK)))
+        if not chunk:
+            return
+        for listener in _link_listeners:
+            listener(learner_key, chunk, linked)
+        after = chunk[-1].seq
+
+
+def link_actor(actor_key: str, learner_key: str, *, identified_by_email_allowed: bool = True) -> int:
+    """Count an external actor's statements, past and future, as the learner's. Returns
+    how many statements the actor has. Flushes; the caller commits."""
+    if actor_key.startswith(_platform_prefix()):
+        raise LinkError(_l("This actor is a platform account already."))
+    if actor_key.startswith("group:"):
+        raise LinkError(_l("A group cannot be linked to one learner."))
+    count = db.session.scalar(sa.select(sa.func.count()).where(Statement.actor_key == actor_key))
+    if not count:
+        raise LinkError(_l("No stored statement comes from this actor."))
+    if not identified_by_email_allowed and actor_key.startswith(("mbox:", "mbox_sha1sum:")):
+        raise LinkError(_l("This actor is an e-mail address, and a pupil's record never holds one."))
+    current = db.session.get(ActorLink, actor_key)
+    if current is not None:
+        raise LinkError(_l("This actor is linked to a learner already: unlink it first."))
+    db.session.add(ActorLink(actor_key=actor_key, learner_key=learner_key,
+                             linked_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+    db.session.flush()
+    _announce(actor_key, learner_key, True)
+    db.session.flush()
+    return count
+
+
+def unlink_actor(actor_key: str) -> str:
+    """Undo a link: the actor's statements stop counting as the learner's. Returns the
+    learner's key. Flushes; the caller commits."""
+    link = db.session.get(ActorLink, actor_key)
+    if link is None:
+        raise LinkError(_l("This actor is not linked to any learner."))
+    learner_key = link.learner_key
+    db.session.delete(link)
+    db.session.flush()
+    _announce(actor_key, learner_key, False)
+    db.session.flush()
+    return learner_key
