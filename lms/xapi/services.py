@@ -79,7 +79,11 @@ def iso_timestamp(moment: datetime) -> str:
 def _as_dict(statement: Any) -> Any:
     if isinstance(statement, tincan.Statement):
         return json.loads(statement.to_json(XAPI_VERSION))
-    return copy.deepcopy(statement)
+    try:
+        # A statement is JSON: a round trip copies it several times faster than deepcopy.
+        return json.loads(json.dumps(statement))
+    except (TypeError, ValueError):
+        return copy.deepcopy(statement)
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -215,8 +219,9 @@ _STORE_POSTGRESQL = """
 WITH given AS (
     SELECT * FROM unnest(CAST(:statement_id AS uuid[]), CAST(:actor_key AS varchar[]), CAST(:verb_id AS varchar[]),
                          CAST(:activity_id AS varchar[]), CAST(:registration AS uuid[]), CAST(:ref_target AS uuid[]),
-                         CAST(:timestamp AS timestamp[]), CAST(:data AS jsonb[])) WITH ORDINALITY
-        AS g(statement_id, actor_key, verb_id, activity_id, registration, ref_target, timestamp, data, position)
+                         CAST(:timestamp AS timestamp[])) WITH ORDINALITY
+        AS g(statement_id, actor_key, verb_id, activity_id, registration, ref_target, timestamp, position)
+    JOIN jsonb_array_elements(CAST(:data AS jsonb)) WITH ORDINALITY AS j(data, position) USING (position)
 ), stored AS (
     INSERT INTO xapi_statement (statement_id, actor_key, verb_id, activity_id, registration, ref_target,
                                 timestamp, stored, voided, data)
@@ -241,7 +246,7 @@ WITH given AS (
     -- written again (so it takes no row lock).
     INSERT INTO xapi_activity (activity_id, definition)
     SELECT d.activity_id, d.definition
-    FROM unnest(CAST(:definition_id AS varchar[]), CAST(:definition AS jsonb[])) AS d(activity_id, definition)
+    FROM jsonb_each(CAST(:definitions AS jsonb)) AS d(activity_id, definition)
     LEFT JOIN xapi_activity known ON known.activity_id = d.activity_id
     WHERE EXISTS (SELECT FROM stored)
       AND (known.activity_id IS NULL OR known.definition IS DISTINCT FROM %(merge_known)s)
@@ -257,18 +262,17 @@ _OUTBOX_POSTGRESQL = """, outbox AS (
 
 def _store_postgresql(values: list[dict], agents: list[tuple], activities: list[tuple],
                       now: datetime) -> dict[uuid.UUID, int]:
-    from psycopg.types.json import Jsonb
-
     columns = ("statement_id", "actor_key", "verb_id", "activity_id", "registration", "ref_target", "timestamp")
     params = {column: [value[column] for value in values] for column in columns}
-    params["data"] = [Jsonb(value["data"]) for value in values]
+    # The JSON goes as one document, not as an array of documents: psycopg escapes every
+    # quote of every element of a text array, which cost more than the insert itself.
+    params["data"] = json.dumps([value["data"] for value in values], ensure_ascii=False)
     params["stored"] = now
     params["agent_statement"], params["agent_key"], params["agent_direct"] = map(list, zip(*agents)) if agents else ([], [], [])
     params["activity_statement"], params["activity_key"], params["activity_direct"] = (
         map(list, zip(*activities)) if activities else ([], [], []))
     definitions = documents.definitions_in([value["data"] for value in values])
-    params["definition_id"] = list(definitions)
-    params["definition"] = [Jsonb(definition) for definition in definitions.values()]
+    params["definitions"] = json.dumps(definitions, ensure_ascii=False)
     return {statement_id: seq for seq, statement_id in db.session.execute(_store_sql(forwarding.enabled()), params)}
 
 
