@@ -158,7 +158,10 @@ def read_latency(make_client, rounds: int) -> tuple[float, float]:
     return statistics.median(latencies) * 1000, statistics.quantiles(latencies, n=20)[18] * 1000
 
 
-WORKERS = 4  # gunicorn sync workers: 2 cores, and each request waits on its commit
+# gunicorn: 4 workers on 2 cores (each request waits on its commit's fsync), gthread so
+# that a client keeps its connection (sync workers close it after every request).
+WORKERS = 4
+GUNICORN = ["--workers", str(WORKERS), "--worker-class", "gthread", "--threads", "1"]
 
 
 def start_platform(database_url: str, instance: str | None = None) -> tuple[subprocess.Popen, int, str]:
@@ -171,7 +174,7 @@ def start_platform(database_url: str, instance: str | None = None) -> tuple[subp
     key = issued.split("key:")[1].split()[0]
     secret = issued.split("secret:")[1].split()[0]
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT)
     wait_for(port, "/xapi/about")
     return process, port, base64.b64encode(f"{key}:{secret}".encode()).decode()
@@ -294,7 +297,7 @@ def flatness(database_url: str, sizes: list[int], seconds: float, reads: int) ->
                         ("agent", "one learner's latest 100 (agent; limit 100): p50 (p95) ms")):
         a, b = small[name], large[name]
         lines.append(f"| {label} | {a[0]:.1f} ({a[1]:.1f}) | {b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.2f}× slower | ≤ 1.5× |")
-    setup = (f"This platform alone (gunicorn, {WORKERS} sync workers, PostgreSQL), {seconds:g} s per POST measurement, "
+    setup = (f"This platform alone (gunicorn, {WORKERS} gthread workers × 1 thread, PostgreSQL), {seconds:g} s per POST measurement, "
              f"{reads} reads each. The store was filled through `services.record()` in batches of 1,000 "
              "(the same rows a POST stores, without HTTP), then `VACUUM ANALYZE`; every filled learner has "
              "100 statements, so the store grows by learners.")
@@ -348,7 +351,7 @@ def main() -> None:
     lines.append(f"| filtered read, limit 100, at ~{args.stored:,} stored: p50 (p95) ms | {a[0]:.1f} ({a[1]:.1f}) | "
                  f"{b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.1f}× faster | ≥ 20× |")
     setup = (f"Both on this machine, one after the other in one run; {args.seconds:g} s per POST measurement. "
-             f"This platform: gunicorn, {WORKERS} sync workers, PostgreSQL. Ralph: `ralph-malph[cli,lrs]` 5.1.0, "
+             f"This platform: gunicorn, {WORKERS} gthread workers × 1 thread, PostgreSQL. Ralph: `ralph-malph[cli,lrs]` 5.1.0, "
              "uvicorn, file-system backend with APPEND writes (its default CREATE refuses a second write). "
              "Reads filter by agent, verb, activity and since at once.")
     table = "\n".join(lines)
