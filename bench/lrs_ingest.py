@@ -64,10 +64,10 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
     raise SystemExit(f"nothing answered on port {port}")
 
 
-def make_statement(n: int) -> dict:
+def make_statement(n: int, learner: str | None = None) -> dict:
     return {
         "id": str(uuid.uuid4()),
-        "actor": {"objectType": "Agent", "mbox": f"mailto:learner{n % 500}@example.org"},
+        "actor": {"objectType": "Agent", "mbox": f"mailto:{learner or f'learner{n % 500}'}@example.org"},
         "verb": {"id": VERBS[n % len(VERBS)], "display": {"en-US": "did"}},
         "object": {"objectType": "Activity", "id": f"https://vr-lab.example/activities/{n % 200}",
                    "definition": {"name": {"en-US": f"Activity {n % 200}"}}},
@@ -207,14 +207,7 @@ def reset_database(url: str) -> None:
 
 def filled_statement(n: int) -> dict:
     """The n-th statement of the flatness fill: learner n // 100, 100 statements each."""
-    return {
-        "id": str(uuid.uuid4()),
-        "actor": {"objectType": "Agent", "mbox": f"mailto:visitor{n // 100}@example.org"},
-        "verb": {"id": VERBS[n % len(VERBS)], "display": {"en-US": "did"}},
-        "object": {"objectType": "Activity", "id": f"https://vr-lab.example/activities/{n % 200}",
-                   "definition": {"name": {"en-US": f"Activity {n % 200}"}}},
-        "timestamp": datetime.now(timezone.utc).isoformat(),
-    }
+    return make_statement(n, learner=f"visitor{n // 100}")
 
 
 def bulk_fill(app, key: str, start: int, end: int, batch: int = 1000) -> float:
