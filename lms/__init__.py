@@ -103,6 +103,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(teaching_bp)
     app.cli.add_command(competence_cli)
     xapi.add_listener(competence.on_statements)  # evidence is derived inside the one door
+    from lms.admin import services as admin_services
+
+    xapi.add_listener(admin_services.on_statements)  # learners' active days, for the weekly figures
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -3,7 +3,6 @@ fewer than ``MIN_GROUP`` people are suppressed, so no pupil can be singled out."
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -12,16 +11,18 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+import sqlalchemy.dialects.postgresql
+import sqlalchemy.dialects.sqlite
+from sqlalchemy.sql.expression import ColumnElement
 
 from lms.accounts.models import User, UserRole
+from lms.admin.models import ActiveDay
 from lms.catalog.models import Course
 from lms.competence.models import Competence, Framework, LearnerCompetence
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.xapi import services as xapi
-from lms.xapi.models import Statement
+from lms.xapi.models import Credential, Statement, StatementAgent
 
 MIN_GROUP = 5
 AUDIENCE_NAMES = {"adult": _l("Adult learner"), "teacher": _l("Teacher"), "pupil": _l("Pupil")}
@@ -73,60 +74,48 @@ def _range(start: date | None, end: date | None) -> tuple[datetime, datetime]:
     """The stored (naive UTC) bounds ``[since, until)`` of the days ``start`` to ``end``
     in the page's time zone; by default the last 365 days up to today."""
     zone = page_zone()
-    end = end or datetime.now(zone).date()
-    start = start or end - timedelta(days=365)
+    start, end = _local_days(start, end)
     return (_utc(datetime.combine(start, time.min), zone),
             _utc(datetime.combine(end + timedelta(days=1), time.min), zone))
 
 
-class epoch_seconds(FunctionElement):
-    """Whole seconds since 1970 of a naive UTC timestamp column."""
+# Active days ---------------------------------------------------------------------------------
 
-    type = sa.BigInteger()
-    inherit_cache = True
-
-
-@compiles(epoch_seconds, "sqlite")
-def _epoch_sqlite(element, compiler, **kw):
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+def _learner_prefix() -> str:
+    return xapi.account_key("")  # the platform's own accounts: "account:<base>|"
 
 
-@compiles(epoch_seconds, "postgresql")
-def _epoch_postgresql(element, compiler, **kw):
-    return f"CAST(floor(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+def on_statements(rows: list[Statement]) -> None:
+    """The one door's listener: count each learner's statements per local day, and take
+    a voided statement off its day (one upsert per day touched)."""
+    prefix, zone = _learner_prefix(), page_zone()
+    changes: Counter = Counter()
+    for row in rows:
+        if row.verb_id == xapi.VOIDED:
+            if row.ref_target is not None:
+                target = db.session.scalar(sa.select(Statement).where(Statement.statement_id == row.ref_target))
+                if target is not None and target.voided and target.actor_key.startswith(prefix):
+                    changes[(target.actor_key, _local(target.timestamp, zone).date())] -= 1
+        elif row.actor_key.startswith(prefix) and len(row.actor_key) > len(prefix):
+            changes[(row.actor_key, _local(row.timestamp, zone).date())] += 1
+    changes = {key: count for key, count in changes.items() if count}
+    if not changes:
+        return
+    table = ActiveDay.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = (sa.dialects.postgresql.insert if dialect == "postgresql" else sa.dialects.sqlite.insert)(table)
+    db.session.execute(insert.values([
+        {"actor_key": actor, "day": day, "week": day - timedelta(days=day.weekday()), "statements": count}
+        for (actor, day), count in changes.items()]).on_conflict_do_update(
+        index_elements=["actor_key", "day"], set_={"statements": table.c.statements + insert.excluded.statements}))
+    if any(count < 0 for count in changes.values()):
+        db.session.execute(sa.delete(ActiveDay).where(ActiveDay.statements <= 0))
 
 
-def _offsets(since: datetime, until: datetime, zone: ZoneInfo) -> list[tuple[datetime, int]]:
-    """The zone's UTC offset (seconds) over ``[since, until)``: ``[(from, offset), ...]``,
-    the first entry from ``since``, one more at each change (summer time)."""
-    def offset(moment: datetime) -> int:
-        return int(moment.replace(tzinfo=timezone.utc).astimezone(zone).utcoffset().total_seconds())
-
-    periods = [(since, offset(since))]
-    moment = since
-    while moment < until:
-        step = min(moment + timedelta(days=1), until)
-        if offset(step) != periods[-1][1]:
-            low, high = moment, step  # the change is in (low, high]: find its minute
-            while high - low > timedelta(minutes=1):
-                middle = low + (high - low) / 2
-                low, high = (middle, high) if offset(middle) == periods[-1][1] else (low, middle)
-            periods.append((high.replace(second=0, microsecond=0), offset(high)))
-        moment = step
-    return periods
-
-
-def local_week_index(column, since: datetime, until: datetime, zone: ZoneInfo) -> tuple[ColumnElement, date]:
-    """An SQL expression numbering the ISO week (Monday to Sunday in ``zone``) that each
-    ``column`` time in ``[since, until)`` falls in, and the Monday of week 0. Portable:
-    whole seconds plus the zone's offset, so SQLite (no time zones) and PostgreSQL agree."""
-    periods = _offsets(since, until, zone)
-    offset = sa.case(*[(column < start, value) for (start, _), (_, value) in zip(periods[1:], periods)],
-                     else_=periods[-1][1]) if len(periods) > 1 else sa.literal(periods[0][1])
-    first_day = since.replace(tzinfo=timezone.utc).astimezone(zone).date()
-    monday = first_day - timedelta(days=first_day.weekday())
-    origin = calendar.timegm(monday.timetuple())
-    return (epoch_seconds(column) + offset - origin) // (7 * 86400), monday
+def _local_days(start: date | None, end: date | None) -> tuple[date, date]:
+    """The page's date range as local days, inclusive; by default the last 365 days."""
+    end = end or datetime.now(page_zone()).date()
+    return start or end - timedelta(days=365), end
 
 
 def _within(column, since: datetime, until: datetime) -> ColumnElement:
@@ -138,21 +127,22 @@ def iso_week(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _learner_statements(since: datetime, until: datetime):
-    """The conditions for the platform's accounts' statements (not voided) in the range."""
-    return (Statement.actor_key.startswith(xapi.account_key(""), autoescape=True), Statement.voided.is_(False),
-            Statement.timestamp >= since, Statement.timestamp < until)
-
-
 def active_per_week(start: date | None = None, end: date | None = None) -> list[tuple[str, int]]:
-    """How many different learners made a statement in each ISO week of the page's time
-    zone, ``[("2026-W05", 12), ...]`` oldest first, weeks with nobody left out: one
-    grouped query."""
-    since, until = _range(start, end)
-    index, monday = local_week_index(Statement.timestamp, since, until, page_zone())
-    rows = db.session.execute(sa.select(index, sa.func.count(sa.distinct(Statement.actor_key)))
-                              .where(*_learner_statements(since, until)).group_by(index).order_by(index))
-    return [(iso_week(monday + timedelta(weeks=number)), count) for number, count in rows]
+    """How many different learners made a statement in each ISO week (Monday to Sunday in
+    the page's time zone) of the range, ``[("2026-W05", 12), ...]`` oldest first, weeks
+    with nobody left out: one grouped query on the learners' active days."""
+    first, last = _local_days(start, end)
+    rows = db.session.execute(sa.select(ActiveDay.week, sa.func.count(sa.distinct(ActiveDay.actor_key)))
+                              .where(ActiveDay.day >= first, ActiveDay.day <= last)
+                              .group_by(ActiveDay.week).order_by(ActiveDay.week))
+    return [(iso_week(week), count) for week, count in rows]
+
+
+def active_learners(start: date | None = None, end: date | None = None) -> set[str]:
+    """The actor keys of the learners active in the range."""
+    first, last = _local_days(start, end)
+    return set(db.session.scalars(sa.select(ActiveDay.actor_key).where(
+        ActiveDay.day >= first, ActiveDay.day <= last).distinct()))
 
 
 def figures(start: date | None = None, end: date | None = None) -> list[Table]:
@@ -170,8 +160,7 @@ def figures(start: date | None = None, end: date | None = None) -> list[Table]:
                         [[week, Figure(week, count)] for week, count in active_per_week(start, end)]))
     pupil_keys = {xapi.account_key(pid) for pid in db.session.scalars(
         sa.select(User.public_id).where(User.audience == "pupil"))}
-    pupils_active = pupil_keys & set(db.session.scalars(
-        sa.select(Statement.actor_key).where(*_learner_statements(since, until)).distinct()))
+    pupils_active = pupil_keys & active_learners(start, end)
 
     enrolled = dict(db.session.execute(sa.select(Enrollment.course_id, sa.func.count()).where(
         _within(Enrollment.enrolled_at, since, until)).group_by(Enrollment.course_id)).all())
@@ -215,16 +204,32 @@ def figures(start: date | None = None, end: date | None = None) -> list[Table]:
         areas.rows.append([framework_title, area, Figure(area, count)])
     tables.append(areas)
 
-    providers: Counter = Counter()
-    for authority in db.session.scalars(sa.select(Statement.data["authority"]).where(
-            _within(Statement.timestamp, since, until))):
-        name = (authority or {}).get("account", {}).get("name", "") if isinstance(authority, dict) else ""
-        if name.startswith("credential/"):
-            providers[(authority.get("name") or name, name.removeprefix("credential/"))] += 1
     tables.append(Table(_l("External statements by provider"), [_l("Provider"), _l("Statements")],
                         [[name, Figure(name, count, people=False, link=("statements", {"provider": key}))]
-                         for (name, key), count in providers.most_common()]))
+                         for name, key, count in statements_by_provider(since, until)]))
     return tables
+
+
+def _credential_key(key: str) -> str:
+    """The agent key of a credential's statement authority (``lms.xapi.credentials.authority``)."""
+    return xapi.account_key(f"credential/{key}")
+
+
+def statements_by_provider(since: datetime, until: datetime) -> list[tuple[str, str, int]]:
+    """(credential name, credential key, statements) for every external app that sent
+    statements in the range, most first: one grouped query on the authority index rows."""
+    prefix = _credential_key("")
+    rows = db.session.execute(
+        sa.select(StatementAgent.agent_key, sa.func.count()).join(Statement, Statement.seq == StatementAgent.seq)
+        .where(StatementAgent.agent_key.startswith(prefix, autoescape=True), StatementAgent.direct.is_(False),
+               _within(Statement.timestamp, since, until))
+        .group_by(StatementAgent.agent_key)).all()
+    keys = [key.removeprefix(prefix) for key, _ in rows]
+    names = dict(db.session.execute(sa.select(Credential.key, Credential.name).where(
+        Credential.key.in_(keys))).tuples().all()) if keys else {}
+    found = [(names.get(key.removeprefix(prefix), key.removeprefix(prefix)), key.removeprefix(prefix), count)
+             for key, count in rows]
+    return sorted(found, key=lambda row: (-row[2], row[0]))
 
 
 def enrolment_records(course_slug: str, completed: bool, start: date | None, end: date | None) -> list[Enrollment]:
@@ -239,9 +244,7 @@ def enrolment_records(course_slug: str, completed: bool, start: date | None, end
 def provider_statements(credential_key: str, start: date | None, end: date | None, limit: int = 200) -> list[Statement]:
     """The newest statements a provider's credential sent in the range."""
     since, until = _range(start, end)
-    authority_key = f"account:{xapi.account_key('').removeprefix('account:').rstrip('|')}|credential/{credential_key}"
-    from lms.xapi.models import StatementAgent
-
+    authority_key = _credential_key(credential_key)
     return list(db.session.scalars(sa.select(Statement).where(
         Statement.seq.in_(sa.select(StatementAgent.seq).where(StatementAgent.agent_key == authority_key)),
         _within(Statement.timestamp, since, until)).order_by(Statement.seq.desc()).limit(limit)))
