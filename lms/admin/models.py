@@ -13,7 +13,8 @@ class ActiveDay(db.Model):
     by the one door's listener, so weekly figures never scan the statements."""
 
     __tablename__ = "learner_active_day"
-    __table_args__ = (sa.Index("ix_learner_active_day_week_actor", "week", "actor_key"),)
+    # Covers the weekly count: read in (week, learner) order, the day checked in the index.
+    __table_args__ = (sa.Index("ix_learner_active_day_week_actor_day", "week", "actor_key", "day"),)
 
     actor_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True, index=True)

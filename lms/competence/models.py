@@ -93,6 +93,8 @@ class LearnerCompetence(db.Model):
     competence, kept up to date as statements arrive, never recomputed from statements."""
 
     __tablename__ = "learner_competence"
+    # Programme figures count the learners of each competence from this index alone.
+    __table_args__ = (sa.Index("ix_learner_competence_competence_actor", "competence_id", "actor_key"),)
 
     actor_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
     competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competence.id", ondelete="CASCADE"),

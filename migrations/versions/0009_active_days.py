@@ -1,4 +1,5 @@
-"""admin: learners' active days for the weekly figures, filled from the stored statements
+"""admin: learners' active days for the weekly figures, filled from the stored statements;
+an index for the learners per competence
 
 Revision ID: 0009_active_days
 Revises: 0006_self_assessment
@@ -31,7 +32,9 @@ def upgrade():
     )
     with op.batch_alter_table('learner_active_day', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_learner_active_day_day'), ['day'], unique=False)
-        batch_op.create_index('ix_learner_active_day_week_actor', ['week', 'actor_key'], unique=False)
+        batch_op.create_index('ix_learner_active_day_week_actor_day', ['week', 'actor_key', 'day'], unique=False)
+    with op.batch_alter_table('learner_competence', schema=None) as batch_op:
+        batch_op.create_index('ix_learner_competence_competence_actor', ['competence_id', 'actor_key'], unique=False)
 
     # The days already recorded, as the one door's listener counts them from now on:
     # the platform's accounts' statements that are not voided, per day in the pages' zone.
@@ -51,8 +54,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('learner_competence', schema=None) as batch_op:
+        batch_op.drop_index('ix_learner_competence_competence_actor')
     with op.batch_alter_table('learner_active_day', schema=None) as batch_op:
-        batch_op.drop_index('ix_learner_active_day_week_actor')
+        batch_op.drop_index('ix_learner_active_day_week_actor_day')
         batch_op.drop_index(batch_op.f('ix_learner_active_day_day'))
 
     op.drop_table('learner_active_day')
