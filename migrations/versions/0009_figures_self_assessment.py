@@ -1,7 +1,8 @@
 """admin: learners' active days for the weekly figures, filled from the stored statements;
-an index for the learners per competence
+an index for the learners per competence; competence: teachers' answers to the
+self-assessment questionnaire (levels chosen on the earlier form stay as they are)
 
-Revision ID: 0009_active_days
+Revision ID: 0009_figures_self_assessment
 Revises: 0006_self_assessment
 Create Date: 2026-12-01 20:11:02.201061
 
@@ -16,7 +17,7 @@ from flask import current_app
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_active_days'
+revision = '0009_figures_self_assessment'
 down_revision = '0006_self_assessment'
 branch_labels = None
 depends_on = None
@@ -36,6 +37,16 @@ def upgrade():
     with op.batch_alter_table('learner_competence', schema=None) as batch_op:
         batch_op.create_index('ix_learner_competence_competence_actor', ['competence_id', 'actor_key'], unique=False)
 
+    op.create_table('self_assessment_answer',
+    sa.Column('actor_key', sa.String(length=512), nullable=False),
+    sa.Column('statement_code', sa.String(length=32), nullable=False),
+    sa.Column('competence_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('answered_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['competence_id'], ['competence.id'], name=op.f('fk_self_assessment_answer_competence_id_competence'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('actor_key', 'statement_code', name=op.f('pk_self_assessment_answer'))
+    )
+
     # The days already recorded, as the one door's listener counts them from now on:
     # the platform's accounts' statements that are not voided, per day in the pages' zone.
     prefix = f"account:{current_app.config['LMS_BASE_URL'].rstrip('/')}|"
@@ -54,6 +65,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('self_assessment_answer')
     with op.batch_alter_table('learner_competence', schema=None) as batch_op:
         batch_op.drop_index('ix_learner_competence_competence_actor')
     with op.batch_alter_table('learner_active_day', schema=None) as batch_op:
