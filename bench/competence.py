@@ -37,24 +37,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from bench.lrs_ingest import reset_database
 from bench.record import record
 
 PASSWORD = "bench password"
 VR_LAB = "https://vr-lab.example/activities/"
 TARGETS = {"learner": ("≤ 1.5× empty", None), "heat map": ("< 100 ms", 100.0), "dashboard": ("< 500 ms", 500.0)}
-
-
-def reset_postgres(url: str) -> None:
-    import urllib.parse
-
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url.replace("postgresql+psycopg://", "postgresql://"))
-    name = parts.path.lstrip("/")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def make_app(database_url: str):
@@ -437,7 +425,7 @@ def measure(app, people: dict, rounds: int) -> dict[str, tuple[float, float]]:
 
 def run(database: str, url: str, learners: int, statements: int, rounds: int) -> dict:
     if database == "postgresql":
-        reset_postgres(url)
+        reset_database(url)
     app = make_app(url)
     from lms.extensions import db
 

@@ -96,7 +96,10 @@ def on_statements(rows: list[Statement]) -> None:
         if row.verb_id == xapi.VOIDED:
             if row.ref_target is not None:
                 target = db.session.scalar(sa.select(Statement).where(Statement.statement_id == row.ref_target))
-                if target is not None and target.voided and target.actor_key.startswith(prefix):
+                voided_before = db.session.scalar(sa.select(sa.func.count()).where(
+                    Statement.ref_target == row.ref_target, Statement.verb_id == xapi.VOIDED, Statement.seq < row.seq))
+                if (target is not None and target.voided and not voided_before
+                        and target.actor_key.startswith(prefix)):
                     changes[(target.actor_key, _local(target.timestamp, zone).date())] -= 1
         elif row.actor_key.startswith(prefix) and len(row.actor_key) > len(prefix):
             changes[(row.actor_key, _local(row.timestamp, zone).date())] += 1
@@ -359,7 +362,7 @@ def _learners(counts: dict[str, int]) -> list[Learner]:
     users = {user.public_id: user for user in db.session.scalars(
         sa.select(User).where(User.public_id.in_(wanted)))} if wanted else {}
     learners = [Learner(key, users.get(ids[key]), count) for key, count in counts.items()]
-    return sorted(learners, key=lambda l: (l.user.username if l.user else l.actor_key))
+    return sorted(learners, key=lambda learner: learner.user.username if learner.user else learner.actor_key)
 
 
 def week_records(week: str, start: date | None, end: date | None) -> list[Learner]:

@@ -142,6 +142,13 @@ def test_a_voided_statement_does_not_make_anyone_active(ctx, make_user):
     xapi.record([{"actor": {"mbox": "mailto:admin@example.org"}, "verb": {"id": xapi.VOIDED},
                   "object": {"objectType": "StatementRef", "id": statement_id}}])
     assert services.active_per_week(date(2026, 5, 1), date(2026, 5, 31)) == []
+    # Voiding it once more changes nothing, even when she was active again that day.
+    xapi.record([{"actor": {"account": {"homePage": "http://127.0.0.1:5000", "name": str(user.public_id)}},
+                  "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": "https://example.org/b"},
+                  "timestamp": "2026-05-06T11:00:00Z"}])
+    xapi.record([{"actor": {"mbox": "mailto:admin@example.org"}, "verb": {"id": xapi.VOIDED},
+                  "object": {"objectType": "StatementRef", "id": statement_id}}])
+    assert services.active_per_week(date(2026, 5, 1), date(2026, 5, 31)) == [("2026-W19", 1)]
 
 
 def _finish_first_steps(user):
