@@ -10,14 +10,14 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql  # noqa: F401  (sa.dialects.postgresql.insert)
+import sqlalchemy.dialects.sqlite  # noqa: F401  (sa.dialects.sqlite.insert)
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-import sqlalchemy.dialects.postgresql
-import sqlalchemy.dialects.sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from lms.accounts.models import User, UserRole
+from lms.accounts.models import User
 from lms.admin.models import ActiveDay
 from lms.catalog.models import Course
 from lms.competence.models import Competence, Framework, LearnerCompetence
