@@ -104,6 +104,9 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(competence_cli)
     xapi.add_listener(competence.on_statements)  # evidence is derived inside the one door
     xapi.add_link_listener(competence.on_link)  # and again when an admin links an actor to a learner
+    from lms.admin import services as admin_services
+
+    xapi.add_listener(admin_services.on_statements)  # learners' active days, for the weekly figures
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

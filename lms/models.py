@@ -8,5 +8,7 @@ from lms.xapi.models import (  # noqa: F401
     ActivityDefinition, ActorLink, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity,
     StatementAgent)
 from lms.competence.models import (  # noqa: F401
-    ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment)
+    ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment,
+    SelfAssessmentAnswer)
 from lms.teaching.models import ClassCourse, ClassMember, SchoolClass  # noqa: F401
+from lms.admin.models import ActiveDay  # noqa: F401

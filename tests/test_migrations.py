@@ -41,3 +41,28 @@ def test_flask_lms_init_is_idempotent(make_app):
         result = runner.invoke(args=["lms", "init"])
         assert result.exit_code == 0, result.output
         assert "Database is up to date." in result.output
+
+
+def test_the_active_days_are_filled_from_the_statements_already_stored(make_app):
+    """After upgrading, the weekly figures count what learners did before the upgrade (in Riga
+    days: 22:30 UTC on a Sunday in winter is already Monday), and voided or external statements not."""
+    import uuid
+    from datetime import date, datetime
+
+    from lms.admin.models import ActiveDay
+
+    app = make_app(schema=False)
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0006_self_assessment")
+        learner = f"account:{app.config['LMS_BASE_URL'].rstrip('/')}|{uuid.uuid4()}"
+        rows = [(learner, datetime(2026, 1, 4, 22, 30), False), (learner, datetime(2026, 1, 5, 8, 0), False),
+                (learner, datetime(2026, 1, 3, 12, 0), True), ("mbox:mailto:visitor@example.org", datetime(2026, 1, 5), False)]
+        with db.engine.begin() as connection:
+            connection.execute(db.metadata.tables["xapi_statement"].insert(), [
+                {"statement_id": uuid.uuid4(), "actor_key": actor, "verb_id": "http://adlnet.gov/expapi/verbs/experienced",
+                 "activity_id": "https://example.org/a", "timestamp": moment, "stored": moment, "voided": voided,
+                 "data": {}} for actor, moment, voided in rows])
+        upgrade()
+        days = {(row.actor_key, row.day, row.week, row.statements) for row in db.session.scalars(sa.select(ActiveDay))}
+        assert days == {(learner, date(2026, 1, 5), date(2026, 1, 5), 2)}

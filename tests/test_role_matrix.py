@@ -104,7 +104,7 @@ MATRIX = {
     ("teaching.join", "GET"): (lambda s: "/join", None, {**everyone(302), ANON: 200}),
     ("teaching.join", "POST"): (lambda s: "/join", {}, {**everyone(302), ANON: 400}),
     ("admin.programme", "GET"): (lambda s: "/admin/programme", None, admin_only(200)),
-    ("admin.programme_records", "GET"): (lambda s: "/admin/programme/records?course=first-steps", None,
+    ("admin.programme_records", "GET"): (lambda s: "/admin/programme/records?figure=statements&provider=none", None,
                                          admin_only(200)),
     ("admin.show_forwarding", "GET"): (lambda s: "/admin/lrs/forwarding", None, admin_only(200)),
     ("admin.retry_forwarding", "POST"): (lambda s: "/admin/lrs/forwarding/retry", {}, admin_only(302)),

@@ -301,7 +301,7 @@ def programme():
         kind, filters = figure.link
         if kind == "users":
             return url_for("admin.list_users", **filters)
-        return url_for("admin.programme_records", **{**filters, **dates})
+        return url_for("admin.programme_records", figure=kind, **filters, **dates)
 
     return render_template("admin/programme.html", tables=tables, start=start, end=end,
                            figure_url=figure_url, min_group=admin_services.MIN_GROUP)
@@ -310,13 +310,13 @@ def programme():
 @bp.route("/programme/records")
 @role_required("admin")
 def programme_records():
-    """The records behind a programme figure: enrolments of a course, or what a provider sent."""
+    """The records behind a programme figure (its link names the figure); a figure about
+    fewer than five people has none to show."""
     start, end = _date_arg("from"), _date_arg("to")
-    course, provider = request.args.get("course"), request.args.get("provider")
-    if course:
-        records = admin_services.enrolment_records(course, request.args.get("completed") == "1", start, end)
-        return render_template("admin/programme_records.html", enrolments=records, statements=None)
-    if provider:
-        records = admin_services.provider_statements(provider, start, end)
-        return render_template("admin/programme_records.html", enrolments=None, statements=records)
-    abort(404)
+    back = url_for("admin.programme", **{key: request.args[key] for key in ("from", "to") if request.args.get(key)})
+    try:
+        records = admin_services.figure_records(request.args.get("figure", ""), request.args, start, end)
+    except admin_services.RecordsError as error:
+        return render_template("admin/programme_records.html", records=None, problem=error.message,
+                               back=back), error.status
+    return render_template("admin/programme_records.html", records=records, problem=None, back=back)

@@ -93,6 +93,8 @@ class LearnerCompetence(db.Model):
     competence, kept up to date as statements arrive, never recomputed from statements."""
 
     __tablename__ = "learner_competence"
+    # Programme figures count the learners of each competence from this index alone.
+    __table_args__ = (sa.Index("ix_learner_competence_competence_actor", "competence_id", "actor_key"),)
 
     actor_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
     competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competence.id", ondelete="CASCADE"),
@@ -131,3 +133,16 @@ class SelfAssessment(db.Model):
     assessed_at: Mapped[datetime]
 
     competence: Mapped[Competence] = relationship()
+
+
+class SelfAssessmentAnswer(db.Model):
+    """A teacher's answer to one statement of the self-assessment questionnaire (a value
+    on its scale); a competence's answers together give its starting level."""
+
+    __tablename__ = "self_assessment_answer"
+
+    actor_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
+    statement_code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competence.id", ondelete="CASCADE"))
+    value: Mapped[int]
+    answered_at: Mapped[datetime]

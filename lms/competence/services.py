@@ -15,11 +15,13 @@ from lms.config import REPO_ROOT
 from lms.content import competences as references
 from lms.extensions import db
 from lms.competence.models import (
-    ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment)
+    ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment,
+    SelfAssessmentAnswer)
 from lms.xapi import services as xapi
 from lms.xapi.models import Statement
 
 FRAMEWORKS_DIR = REPO_ROOT / "courses" / "_frameworks"
+QUESTIONNAIRE_FILE = "digcompedu-self-assessment.yaml"
 EVIDENCE_VERBS = {"http://adlnet.gov/expapi/verbs/passed", "http://adlnet.gov/expapi/verbs/completed"}
 
 
@@ -62,7 +64,7 @@ def read_framework(path: Path) -> tuple[dict, list[str]]:
 def import_frameworks(folder: Path = FRAMEWORKS_DIR) -> list[str]:
     """Load every framework file (and roles.yaml) under ``folder``; idempotent: codes are
     identities. Raises ``FrameworkError`` with every problem and changes nothing."""
-    files = sorted(p for p in folder.glob("*.yaml") if p.name != "roles.yaml")
+    files = sorted(p for p in folder.glob("*.yaml") if p.name not in ("roles.yaml", QUESTIONNAIRE_FILE))
     parsed, problems = [], []
     for path in files:
         data, found = read_framework(path)
@@ -98,6 +100,9 @@ def import_frameworks(folder: Path = FRAMEWORKS_DIR) -> list[str]:
     roles_file = folder / "roles.yaml"
     if roles_file.exists():
         _import_roles(roles_file)
+    questionnaire = folder / QUESTIONNAIRE_FILE
+    if questionnaire.exists():
+        read_questionnaire(questionnaire)  # refused with every problem named, before anything is committed
     return slugs
 
 
@@ -447,39 +452,212 @@ def evidence_of(actor_key: str, competence_id: int) -> list[Evidence]:
 SELF_ASSESSMENT_FRAMEWORK = "digcompedu"
 
 
+@dataclass(frozen=True)
+class PracticeStatement:
+    code: str
+    text: str
+    text_lv: str
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """Statements about a teacher's practice, 2-3 per competence, each answered on one
+    scale; the mean of a competence's answers maps to a starting level."""
+
+    scale: tuple[dict, ...]                                 # {value, title, title_lv}, lowest first
+    levels: tuple[tuple[float, str], ...]                   # (mean from, level), lowest first
+    competences: dict[str, tuple[PracticeStatement, ...]]   # competence code -> statements
+
+    @property
+    def values(self) -> set[int]:
+        return {entry["value"] for entry in self.scale}
+
+    def level_for(self, answers: list[int]) -> str:
+        mean = sum(answers) / len(answers)
+        return [level for start, level in self.levels if mean >= start - 1e-9][-1]
+
+
+def read_questionnaire(path: Path | None = None) -> Questionnaire:
+    """The self-assessment questionnaire, checked against the imported DigCompEdu
+    framework; ``FrameworkError`` names every problem (file and path)."""
+    path = path or FRAMEWORKS_DIR / QUESTIONNAIRE_FILE
+    name = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
+        raise FrameworkError([f"{name}: cannot be read: {error}"]) from None
+    if not isinstance(data, dict):
+        raise FrameworkError([f"{name}: must be a mapping with framework, scale, levels and competences"])
+    problems = []
+    framework = db.session.scalar(sa.select(Framework).where(Framework.slug == SELF_ASSESSMENT_FRAMEWORK).options(
+        selectinload(Framework.competences)))
+    if data.get("framework") != SELF_ASSESSMENT_FRAMEWORK:
+        problems.append(f"{name}: framework: must be {SELF_ASSESSMENT_FRAMEWORK}")
+    if framework is None:
+        raise FrameworkError(problems + [f"{name}: the {SELF_ASSESSMENT_FRAMEWORK} framework is not imported"])
+    scale = data.get("scale")
+    if not isinstance(scale, list) or len(scale) < 2:
+        problems.append(f"{name}: scale: needs at least two answers")
+        scale = []
+    values = []
+    for index, entry in enumerate(scale):
+        where = f"{name}: scale[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("value"), int) or isinstance(entry.get("value"), bool):
+            problems.append(f"{where}.value: must be a whole number")
+            continue
+        if not entry.get("title") or not entry.get("title_lv"):
+            problems.append(f"{where}: title and title_lv are required")
+        if values and entry["value"] <= values[-1]:
+            problems.append(f"{where}.value: must be greater than the one before")
+        values.append(entry["value"])
+    levels = data.get("levels")
+    if not isinstance(levels, list) or not levels:
+        problems.append(f"{name}: levels: give the mean answer from which each level starts")
+        levels = []
+    parsed_levels = []
+    for index, entry in enumerate(levels):
+        where = f"{name}: levels[{index}]"
+        if not isinstance(entry, dict) or not framework.rank(str(entry.get("level"))):
+            problems.append(f"{where}.level: must be a level of {SELF_ASSESSMENT_FRAMEWORK} "
+                            f"({', '.join(level['code'] for level in framework.levels)})")
+            continue
+        start = entry.get("from")
+        if not isinstance(start, (int, float)) or isinstance(start, bool):
+            problems.append(f"{where}.from: must be a number")
+            continue
+        if parsed_levels and start <= parsed_levels[-1][0]:
+            problems.append(f"{where}.from: must be greater than the one before")
+        parsed_levels.append((float(start), str(entry["level"])))
+    if parsed_levels and values and parsed_levels[0][0] > values[0]:
+        problems.append(f"{name}: levels[0].from: must be at most the lowest answer ({values[0]}), "
+                        "so every answer gives a level")
+    competences = data.get("competences")
+    if not isinstance(competences, dict):
+        problems.append(f"{name}: competences: must map each competence code to its statements")
+        competences = {}
+    known = {c.code for c in framework.competences}
+    parsed: dict[str, tuple[PracticeStatement, ...]] = {}
+    seen_codes = set()
+    for code, statements in competences.items():
+        code = str(code)
+        where = f"{name}: competences.{code}"
+        if code not in known:
+            problems.append(f"{where}: unknown competence {SELF_ASSESSMENT_FRAMEWORK}:{code}")
+            continue
+        if not isinstance(statements, list) or not 2 <= len(statements) <= 3:
+            problems.append(f"{where}: needs 2 or 3 statements")
+            continue
+        items = []
+        for index, statement in enumerate(statements):
+            if not isinstance(statement, dict) or not all(statement.get(k) for k in ("code", "text", "text_lv")):
+                problems.append(f"{where}[{index}]: code, text and text_lv are required")
+                continue
+            if str(statement["code"]) in seen_codes:
+                problems.append(f"{where}[{index}].code: {statement['code']!r} is used twice")
+            seen_codes.add(str(statement["code"]))
+            items.append(PracticeStatement(str(statement["code"]), statement["text"], statement["text_lv"]))
+        parsed[code] = tuple(items)
+    for code in sorted(known - set(map(str, competences))):
+        problems.append(f"{name}: competences: {SELF_ASSESSMENT_FRAMEWORK}:{code} has no statements")
+    if problems:
+        raise FrameworkError(problems)
+    return Questionnaire(tuple(scale), tuple(parsed_levels), parsed)
+
+
+_questionnaire_cache: dict[tuple, Questionnaire] = {}
+
+
+def questionnaire() -> Questionnaire:
+    """The shipped questionnaire, read once per file version and framework import."""
+    path = FRAMEWORKS_DIR / QUESTIONNAIRE_FILE
+    framework = self_assessment_framework()
+    key = (path.stat().st_mtime_ns, framework.id if framework else None,
+           tuple(c.code for c in framework.competences) if framework else ())
+    if key not in _questionnaire_cache:
+        _questionnaire_cache.clear()
+        _questionnaire_cache[key] = read_questionnaire(path)
+    return _questionnaire_cache[key]
+
+
 def self_assessment_framework() -> Framework | None:
     return db.session.scalar(sa.select(Framework).where(Framework.slug == SELF_ASSESSMENT_FRAMEWORK).options(
         selectinload(Framework.competences)))
 
 
 def self_assessed(actor_key: str) -> dict[int, SelfAssessment]:
+    """The starting level per competence (from the questionnaire, or chosen directly on
+    the earlier one-question form)."""
     return {row.competence_id: row for row in db.session.scalars(
         sa.select(SelfAssessment).where(SelfAssessment.actor_key == actor_key))}
 
 
-def save_self_assessment(actor_key: str, answers: dict[int, str]) -> int:
-    """Store the chosen level per competence (an empty answer clears it); ``ValueError``
-    names a level the framework does not have. Returns how many are set."""
+def self_assessment_answers(actor_key: str) -> dict[str, int]:
+    return {row.statement_code: row.value for row in db.session.scalars(
+        sa.select(SelfAssessmentAnswer).where(SelfAssessmentAnswer.actor_key == actor_key))}
+
+
+def save_self_assessment(actor_key: str, answers: dict[str, str]) -> int:
+    """Store the answers (statement code -> a value of the scale, empty for no answer) and
+    set each competence's starting level from them: a competence whose statements are all
+    answered gets the level their mean maps to; one answered in part has none until it is
+    complete. A level chosen on the earlier one-question form stays while none of its
+    competence's statements is answered. ``ValueError`` names a statement or value that
+    is not in the questionnaire, and nothing is stored. Returns how many competences
+    have a level from the answers."""
     framework = self_assessment_framework()
     if framework is None:
         raise ValueError("the DigCompEdu framework is not imported")
-    known = {c.id: c for c in framework.competences}
-    current = self_assessed(actor_key)
-    for competence_id, level in answers.items():
-        if competence_id not in known:
-            raise ValueError(f"competence {competence_id} is not part of {framework.slug}")
-        if not level:
-            if competence_id in current:
-                db.session.delete(current[competence_id])
+    form = questionnaire()
+    by_code = {c.code: c for c in framework.competences}
+    statement_competence = {s.code: code for code, items in form.competences.items() for s in items}
+    given: dict[str, int | None] = {}
+    for code, raw in answers.items():
+        if code not in statement_competence:
+            raise ValueError(f"{code}: no statement of the questionnaire has this code")
+        raw = (raw or "").strip()
+        if not raw:
+            given[code] = None
             continue
-        rank = framework.rank(level)
-        if not rank:
-            raise ValueError(f"{level!r} is not a level of {framework.slug}")
-        row = current.get(competence_id) or SelfAssessment(actor_key=actor_key, competence_id=competence_id)
-        row.level, row.rank, row.assessed_at = level, rank, _now()
-        db.session.add(row)
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value not in form.values:
+            raise ValueError(f"{code}: {raw!r} is not an answer of the scale "
+                             f"({', '.join(str(v) for v in sorted(form.values))})")
+        given[code] = value
+    stored = {row.statement_code: row for row in db.session.scalars(
+        sa.select(SelfAssessmentAnswer).where(SelfAssessmentAnswer.actor_key == actor_key))}
+    had_answers = {statement_competence[code] for code in stored if code in statement_competence}
+    now = _now()
+    for code, value in given.items():
+        row = stored.get(code)
+        if value is None:
+            if row is not None:
+                db.session.delete(row)
+                del stored[code]
+            continue
+        if row is None:
+            row = stored[code] = SelfAssessmentAnswer(actor_key=actor_key, statement_code=code,
+                                                      competence_id=by_code[statement_competence[code]].id)
+            db.session.add(row)
+        row.value, row.answered_at = value, now
+    levels = self_assessed(actor_key)
+    with_level = 0
+    for code, items in form.competences.items():
+        competence = by_code[code]
+        values = [stored[s.code].value for s in items if s.code in stored]
+        current = levels.get(competence.id)
+        if len(values) == len(items):
+            level = form.level_for(values)
+            row = current or SelfAssessment(actor_key=actor_key, competence_id=competence.id)
+            row.level, row.rank, row.assessed_at = level, framework.rank(level), now
+            db.session.add(row)
+            with_level += 1
+        elif current is not None and (values or code in had_answers):
+            db.session.delete(current)  # answered in part: no level until it is complete
     db.session.flush()
-    return sum(1 for level in answers.values() if level)
+    return with_level
 
 
 def learning_plan(actor_key: str, target: str = "B1") -> list[tuple[Competence, str, list[str]]]:

@@ -75,27 +75,31 @@ def show_evidence(seq):
 @bp.route("/my/self-assessment", methods=["GET", "POST"])
 @login_required
 def self_assessment():
-    """Teachers' self-reflection along DigCompEdu: a starting level per competence, kept
-    apart from evidenced levels, and a learning plan from the courses that develop them."""
+    """Teachers' self-reflection along DigCompEdu: statements about their practice, 2-3 per
+    competence, whose answers give a starting level per competence, kept apart from
+    evidenced levels, and a learning plan from the courses that develop them."""
     framework = services.self_assessment_framework()
     if framework is None:
         abort(404)
+    questionnaire = services.questionnaire()
     problems = []
+    answers = services.self_assessment_answers(_me())
     if request.method == "POST":  # CSRFProtect has checked the token
-        answers = {}
-        for competence in framework.competences:
-            answers[competence.id] = request.form.get(f"c-{competence.id}", "")
+        given = {s.code: request.form.get(f"a-{s.code}", "")
+                 for items in questionnaire.competences.values() for s in items}
         try:
-            count = services.save_self_assessment(_me(), answers)
+            count = services.save_self_assessment(_me(), given)
         except ValueError as error:
             db.session.rollback()
             problems.append(str(error))
+            answers = {code: value for code, value in given.items() if value}
         else:
             db.session.commit()
-            flash(ngettext("%(num)d answer saved.", "%(num)d answers saved.", count), "success")
+            flash(ngettext("%(num)d competence has a starting level.", "%(num)d competences have a starting level.",
+                           count), "success")
             return redirect(url_for("competence.self_assessment"))
     plan = services.learning_plan(_me())
-    return render_template("competence/self_assessment.html", framework=framework,
-                           answers=services.self_assessed(_me()), plan=plan, problems=problems,
+    return render_template("competence/self_assessment.html", framework=framework, questionnaire=questionnaire,
+                           answers=answers, levels=services.self_assessed(_me()), plan=plan, problems=problems,
                            activity_links=_activity_links({a for _, _, ids in plan for a in ids})), \
         400 if problems else 200

@@ -54,8 +54,11 @@ def classes_of(teacher: User) -> list[SchoolClass]:
 
 
 def class_for_teacher(class_id: int, teacher: User) -> SchoolClass | None:
-    """The class if this teacher runs it; another teacher's class is None (404)."""
-    school_class = db.session.get(SchoolClass, class_id)
+    """The class if this teacher runs it; another teacher's class is None (404). Its pupils
+    and courses come in the same few queries, however large the class."""
+    school_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.id == class_id).options(
+        selectinload(SchoolClass.members).selectinload(ClassMember.user),
+        selectinload(SchoolClass.assignments).selectinload(ClassCourse.course)))
     if school_class is None or school_class.teacher_id != teacher.id:
         return None
     return school_class
