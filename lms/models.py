@@ -9,3 +9,4 @@ from lms.xapi.models import (  # noqa: F401
 from lms.competence.models import (  # noqa: F401
     ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment)
 from lms.teaching.models import ClassCourse, ClassMember, SchoolClass  # noqa: F401
+from lms.exercises.models import ExerciseDraft, ExerciseSubmission  # noqa: F401
