@@ -1,0 +1,5 @@
+// A small DOM for `environment: dom` exercises: linkedom, with an empty <body>.
+import { parseHTML } from "linkedom";
+
+const dom = parseHTML("<!doctype html><html><head></head><body></body></html>");
+globalThis.__lmsDom = dom;
