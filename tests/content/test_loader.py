@@ -26,7 +26,7 @@ def messages(path):
 def test_the_fixture_courses_are_valid():
     specs, problems = load(FIXTURE_COURSES)
     assert problems == []
-    assert [spec.slug for spec in specs] == ["first-steps", "hidden-draft"]
+    assert [spec.slug for spec in specs] == ["code-practice", "first-steps", "hidden-draft"]
 
 
 def test_every_problem_is_reported_at_once_with_file_line_and_field(course_copy):
