@@ -17,6 +17,7 @@ function create(textarea, options = {}) {
         keymap.of([indentWithTab]),
         javascript({ jsx: Boolean(options.jsx) }),
         lintGutter(),
+        EditorView.lineWrapping,  // no sideways scrolling: the whole editor stays reachable by keyboard
         EditorView.contentAttributes.of({
           "aria-label": options.label || "Code",
           ...(options.describedBy ? { "aria-describedby": options.describedBy } : {}),
