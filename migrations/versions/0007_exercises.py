@@ -63,7 +63,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_exercise_submission_enrollment_id'), ['enrollment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_exercise_submission_item_id'), ['item_id'], unique=False)
 
-    with op.batch_alter_table('course_item', schema=None, recreate='always') as batch_op:
+    with op.batch_alter_table('course_item', schema=None) as batch_op:
         batch_op.add_column(sa.Column('exercise', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True))
         batch_op.drop_constraint(op.f('ck_course_item_kind'), type_='check')
         batch_op.create_check_constraint(op.f('ck_course_item_kind'), "kind IN ('lesson', 'quiz', 'exercise')")
@@ -72,7 +72,7 @@ def upgrade():
 
 def downgrade():
     op.execute("DELETE FROM course_item WHERE kind = 'exercise'")
-    with op.batch_alter_table('course_item', schema=None, recreate='always') as batch_op:
+    with op.batch_alter_table('course_item', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_course_item_kind'), type_='check')
         batch_op.create_check_constraint(op.f('ck_course_item_kind'), "kind IN ('lesson', 'quiz')")
         batch_op.drop_column('exercise')
