@@ -101,10 +101,12 @@ def _check_exercise(exercise: ExerciseSpec) -> list[Problem]:
 
 
 def _outcome(result) -> str:
+    error = " ".join(result.error.split())  # one problem, one line
+    error = error if len(error) <= 300 else error[:299] + "…"
     if result.status in ("syntax_error", "error"):
         where = f" at line {result.line}" if result.line else ""
-        return f"{result.status.replace('_', ' ')}{where}: {result.error}"
-    return f"{result.status}: {result.error}" if result.error else result.status
+        return f"{result.status.replace('_', ' ')}{where}: {error}"
+    return f"{result.status}: {error}" if error else result.status
 
 
 def import_courses(path: Path = COURSES_DIR) -> ImportReport:
