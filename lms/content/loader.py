@@ -366,6 +366,17 @@ def _read(path: Path, rel, problems) -> str:
         return ""
 
 
+def _open_yaml(path: Path, rel, problems: list[Problem]) -> tuple[_Source, dict] | None:
+    """A YAML item file's source and its top-level mapping; None when it is empty or not YAML."""
+    before = len(problems)
+    src = _Source(rel(path), _read(path, rel, problems), problems)
+    if src.data is None:
+        if len(problems) == before:
+            src.problem((), "is empty")
+        return None
+    return src, _mapping(src, src.data, ())
+
+
 # Lessons ---------------------------------------------------------------------------------
 
 def load_lesson(path: Path, slug: str, rel, problems: list[Problem]):
@@ -403,12 +414,10 @@ def load_quiz(path: Path, slug: str, rel, problems: list[Problem]):
     if not path.is_file():
         return None
     before = len(problems)
-    src = _Source(rel(path), _read(path, rel, problems), problems)
-    if src.data is None:
-        if len(problems) == before:
-            src.problem((), "is empty")
+    opened = _open_yaml(path, rel, problems)
+    if opened is None:
         return False
-    data = _mapping(src, src.data, ())
+    src, data = opened
     _unknown_keys(src, data, {"title", "intro", "pass_mark", "max_attempts", "competences", "questions"})
     quiz = QuizSpec(
         slug=slug, title=_text(src, data, "title", default=""),
@@ -550,12 +559,10 @@ def load_exercise(path: Path, slug: str, rel, problems: list[Problem]):
     if not path.is_file():
         return None
     before = len(problems)
-    src = _Source(rel(path), _read(path, rel, problems), problems)
-    if src.data is None:
-        if len(problems) == before:
-            src.problem((), "is empty")
+    opened = _open_yaml(path, rel, problems)
+    if opened is None:
         return False
-    data = _mapping(src, src.data, ())
+    src, data = opened
     _unknown_keys(src, data, EXERCISE_KEYS)
     low, high, default = TIME_LIMIT_MS
     if not data.get("competences"):

@@ -48,6 +48,8 @@ def _enrolled_exercise(slug, item_slug):
 def _answer(enrollment, item, outcome=None, *, code, error=None, status=200):
     """The results as JSON (for fetch) or the whole page (for a plain form post)."""
     page = services.page(enrollment, item, code=code, outcome=outcome)
+    if error:
+        page["outcome"] = None  # the message alone, not an older submission's results
     if wants_json():
         results = render_template("exercises/_results.html", outcome=page["outcome"], item=item, error=error)
         row = learning.progress_by_item(enrollment).get(item.id)
