@@ -1,7 +1,7 @@
 """Grading learners' code in a supervised pool of worker processes.
 
 The web process never runs learner code itself. ``grade`` hands each job to one of a pool
-of grader workers (``python -m lms.exercises.worker``, started with ``subprocess`` so a
+of grader workers (``python -I lms/exercises/worker.py``, started with ``subprocess`` so a
 threaded web process is never forked), which runs it in a fresh V8 context through
 ``lms.exercises.runner.run_tests``. The supervisor here
 
@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass
 
 from lms.config import REPO_ROOT
+from lms.exercises import worker as worker_module
 from lms.exercises.worker import memory_kb
 
 STATUSES = ("ok", "syntax_error", "error", "timeout", "memory", "crashed", "too_large")
@@ -50,7 +51,7 @@ BACKSTOP_MARGIN_MS = 1500     # beyond the time limit before the supervisor kill
 START_TIMEOUT_S = 60          # importing the runner and warming V8 up, on a busy machine
 MAX_ANSWER_BYTES = 16 << 20   # an answer larger than this is a memory bomb through the logs
 MAX_JOBS_PER_WORKER = 500     # a worker is replaced after this many jobs, so nothing accumulates
-MAX_LOG_LINES = 200
+MAX_LOG_LINES = 500
 MAX_TEXT = 2000
 WATCH_INTERVAL_S = 0.05
 OUT_OF_MEMORY_SIGNS = ("out of memory", "allocation failed", "oom", "memoryerror", "cannot allocate")
@@ -103,6 +104,10 @@ class _Lost(Exception):
     def __init__(self, status: str, error: str):
         super().__init__(error)
         self.status, self.error = status, error
+
+
+class _NotStarted(Exception):
+    """The worker was gone before it read the job: another worker can take it."""
 
 
 def _text(value, limit: int = MAX_TEXT) -> str:
@@ -186,13 +191,16 @@ class _Worker:
         self.jobs += 1
         self.stderr.seek(0)
         self.stderr.truncate()
+        deadline = time.monotonic() + timeout_s
         try:
             self.process.stdin.write(json.dumps(job).encode() + b"\n")
             self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise self._death() from None
-        answer = json.loads(self._read_line(time.monotonic() + timeout_s, watch=True))
-        if answer.get("id") != job["id"]:
+            started = json.loads(self._read_line(deadline, watch=True))
+        except (BrokenPipeError, OSError, _Lost):
+            self.stop()
+            raise _NotStarted() from None
+        answer = json.loads(self._read_line(deadline, watch=True))
+        if started.get("id") != job["id"] or answer.get("id") != job["id"]:
             self.stop()
             raise _Lost("crashed", "The grader worker answered another job.")
         return answer
@@ -273,7 +281,7 @@ class Pool:
     def __init__(self, workers: int = 2, memory_mb: int = 512, max_code_bytes: int = 65536,
                  command: list[str] | None = None):
         self.size, self.memory_mb, self.max_code_bytes = workers, memory_mb, max_code_bytes
-        self.command = command or [sys.executable, "-m", "lms.exercises.worker"]
+        self.command = command or [sys.executable, "-I", worker_module.__file__]
         self.pid = os.getpid()
         self.closed = False
         self._changed = threading.Condition()
@@ -307,17 +315,26 @@ class Pool:
         if size > self.max_code_bytes:
             return _failed(tests, "too_large",
                            f"The code is {size} bytes; at most {self.max_code_bytes} bytes are accepted.", started)
-        try:
-            worker = self._acquire()
-        except _Lost as lost:
-            return _failed(tests, lost.status, lost.error, started)
         with self._changed:
             self._next_id += 1
             job = {"id": self._next_id, "source": source, "tests": tests, "language": language,
                    "environment": environment, "time_limit_ms": time_limit_ms}
+        for attempt in (1, 2):
+            try:
+                worker = self._acquire()
+            except _Lost as lost:
+                return _failed(tests, lost.status, lost.error, started)
+            try:
+                return self._run(worker, job, tests, started)
+            except _NotStarted:
+                if attempt == 2:
+                    return _failed(tests, "crashed", "The grader could not start running the code.", started)
+        raise AssertionError("unreachable")
+
+    def _run(self, worker: _Worker, job: dict, tests: list[dict], started: float) -> GradeResult:
         healthy = False
         try:
-            answer = worker.run(job, (time_limit_ms + BACKSTOP_MARGIN_MS) / 1000)
+            answer = worker.run(job, (job["time_limit_ms"] + BACKSTOP_MARGIN_MS) / 1000)
             if "result" in answer:
                 result = _from_runner(answer["result"], tests, started)
             elif answer.get("memory"):
@@ -335,14 +352,24 @@ class Pool:
             self._release(worker, healthy)
 
     def _acquire(self) -> _Worker:
+        dead: list[_Worker] = []
+        try:
+            return self._take_or_start(dead)
+        finally:
+            for worker in dead:
+                worker.close()
+
+    def _take_or_start(self, dead: list[_Worker]) -> _Worker:
         with self._changed:
             while True:
                 if self.closed:
                     raise _Lost("crashed", "The grader is shutting down.")
-                if self._idle:
+                while self._idle:
                     worker = self._idle.pop()
-                    self._busy.add(worker)
-                    return worker
+                    if worker.process.poll() is None:
+                        self._busy.add(worker)
+                        return worker
+                    dead.append(worker)  # died while idle: not this learner's fault
                 if len(self._busy) + self._starting < self.size:
                     self._starting += 1
                     break

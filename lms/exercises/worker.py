@@ -1,14 +1,21 @@
 """A grader worker process: runs learners' code in V8, one job at a time, for the
 supervisor in ``lms.exercises.sandbox``.
 
+    python -I lms/exercises/worker.py --memory-mb 512     (how the supervisor starts it)
     python -m lms.exercises.worker --memory-mb 512
+
+Run as a file in isolated mode it loads ``runner.py`` beside it without importing the
+``lms`` package (Flask and the rest): a worker starts in about half a second, and holds
+nothing of the web application.
 
 The protocol is JSON lines over the process's standard input and output. The worker
 first answers ``{"ready": true, "pid": ..., "rss_kb": ..., "data_kb": ...}`` once V8 is
 warm and its memory cap is set; then each job line
 ``{"id", "source", "tests", "language", "environment", "time_limit_ms"}`` gets one answer
-line ``{"id", "result": <runner.run_tests dict>}`` (or ``{"id", "failure": "..."}`` when the
-grader itself raised). End of input ends the worker.
+line ``{"id", "started": true}`` as soon as it is read (so the supervisor knows a worker that
+dies afterwards died running it) and then one answer line ``{"id", "result": <runner.run_tests
+dict>}`` (or ``{"id", "failure": "..."}`` when the grader itself raised). End of input ends
+the worker.
 
 The memory cap is ``RLIMIT_DATA``, not ``RLIMIT_AS``: V8 reserves about 1.4 TB of address
 space at start-up (its pointer-compression cage and sandbox), so any ``RLIMIT_AS`` a
@@ -20,10 +27,14 @@ worker measures that after warming up and allows ``--memory-mb`` on top of it.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
 import sys
+from pathlib import Path
+
+RUNNER = Path(__file__).resolve().with_name("runner.py")
 
 WARM_UP = [
     ("javascript", "export const two = 1 + 1;", [{"name": "warm-up", "code": "expect(two).toBe(2);"}]),
@@ -50,6 +61,15 @@ def cap_memory(extra_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+def load_runner():
+    """``runner.run_tests``, from the file next to this one."""
+    spec = importlib.util.spec_from_file_location("lms_exercises_runner", RUNNER)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.run_tests
+
+
 def warm_up(run_tests) -> None:
     """Load V8 and the bundles once, so the cap is measured after them."""
     for language, source, tests in WARM_UP:
@@ -66,6 +86,8 @@ def serve(run_tests, requests, answers) -> None:
             job_id = job["id"]
         except (ValueError, KeyError, TypeError):
             continue
+        answers.write(json.dumps({"id": job_id, "started": True}).encode() + b"\n")
+        answers.flush()
         try:
             result = run_tests(job["source"], job["tests"], job["language"], job.get("environment"),
                                job["time_limit_ms"])
@@ -92,7 +114,7 @@ def main(argv: list[str] | None = None, run_tests=None) -> None:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     if run_tests is None:
-        from lms.exercises.runner import run_tests
+        run_tests = load_runner()
     warm_up(run_tests)
     cap_memory(args.memory_mb)
     hello = {"ready": True, "pid": os.getpid(), "rss_kb": memory_kb("VmRSS"), "data_kb": memory_kb("VmData")}

@@ -148,17 +148,18 @@ def test_a_hung_worker_is_killed_at_the_backstop_and_reported_as_a_timeout(pool)
     """Even if V8's own timeout never fires (the process is frozen), the learner gets a
     timeout a little after the time limit and the grader goes on."""
     outcome = []
-    busy_for_a_while = [{"name": "counts", "code": "let x = 0; for (let i = 0; i < 3e8; i++) x += i;"}]
-    thread = threading.Thread(target=lambda: outcome.append(pool.grade(SUM, busy_for_a_while, time_limit_ms=1000)))
+    busy_for_a_while = [{"name": "counts", "code": "let x = 0; for (let i = 0; i < 1e9; i++) x += i;"}]
+    thread = threading.Thread(target=lambda: outcome.append(pool.grade(SUM, busy_for_a_while, time_limit_ms=2000)))
     thread.start()
     assert wait_until(lambda: pool._busy)
     frozen = next(iter(pool._busy)).pid
+    time.sleep(0.2)  # it has the job and is running it
     os.kill(frozen, signal.SIGSTOP)
     started = time.monotonic()
     thread.join(timeout=20)
     waited = time.monotonic() - started
     assert outcome and outcome[0].status == "timeout"
-    assert waited < (1000 + sandbox.BACKSTOP_MARGIN_MS) / 1000 + 2
+    assert waited < (2000 + sandbox.BACKSTOP_MARGIN_MS) / 1000 + 2
     assert wait_until(lambda: not alive(frozen), timeout=5)
     assert pool.grade(SUM, TESTS).all_passed
 
