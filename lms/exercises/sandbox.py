@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import os
 import select
 import signal
@@ -35,6 +36,9 @@ from lms.config import REPO_ROOT
 from lms.exercises import worker as worker_module
 from lms.exercises.worker import memory_kb
 
+log = logging.getLogger("lms.exercises.sandbox")
+LANGUAGES = ("javascript", "react")
+ENVIRONMENTS = (None, "dom")
 STATUSES = ("ok", "syntax_error", "error", "timeout", "memory", "crashed", "too_large")
 RUNNER_STATUSES = ("ok", "syntax_error", "error", "timeout", "memory")
 # Why every test failed when the code could not be tested (the product shows the status
@@ -181,9 +185,9 @@ class _Worker:
                 raise _Lost("crashed", "The grader worker did not start.")
         except (_Lost, ValueError, AttributeError) as problem:
             self.stop()
-            tail = self.stderr_tail()
+            log.error("a grader worker did not start: %s", self.stderr_tail() or problem)
             self.stderr.close()
-            raise _Lost("crashed", f"The grader worker did not start: {tail or problem}") from None
+            raise _Lost("crashed", "The grader could not start; this is not a fault of the code.") from None
         self.rss_limit_kb = hello.get("rss_kb", 0) + memory_mb * 1024
 
     def run(self, job: dict, timeout_s: float) -> dict:
@@ -240,7 +244,9 @@ class _Worker:
         except subprocess.TimeoutExpired:
             self.stop()
             code = self.process.returncode
-        tail = self.stderr_tail().lower()
+        tail = self.stderr_tail()
+        log.warning("grader worker %s exited with status %s: %s", self.pid, code, tail[-1000:])
+        tail = tail.lower()
         if code == -signal.SIGKILL or any(sign in tail for sign in OUT_OF_MEMORY_SIGNS):
             return _Lost("memory", "The code used more memory than allowed; the grader was restarted.")
         return _Lost("crashed", f"The grader stopped while running the code (exit status {code}); it was restarted.")
@@ -310,6 +316,8 @@ class Pool:
               environment: str | None = None, time_limit_ms: int = 2000) -> GradeResult:
         """Grade ``source`` against ``tests`` in a worker; see the module docstring."""
         started = time.perf_counter()
+        if language not in LANGUAGES or environment not in ENVIRONMENTS:
+            raise ValueError(f"cannot grade language {language!r} in environment {environment!r}")
         tests = [{"name": test["name"], "code": test["code"]} for test in tests]
         size = len(source.encode("utf-8", "surrogatepass"))
         if size > self.max_code_bytes:
@@ -340,7 +348,9 @@ class Pool:
             elif answer.get("memory"):
                 result = _failed(tests, "memory", "The code used more memory than allowed.", started)
             else:
-                result = _failed(tests, "crashed", f"The grader failed: {answer.get('failure', '')}", started)
+                # A bug of the grader, not the learner's: the details are for the operators.
+                log.error("grader worker %s failed: %s", worker.pid, answer.get("failure", ""))
+                result = _failed(tests, "crashed", "The grader failed; this is not a fault of the code.", started)
             # A worker whose V8 hit a limit is replaced rather than trusted with the next learner.
             healthy = result.status not in ("timeout", "memory", "crashed") and worker.jobs < MAX_JOBS_PER_WORKER
             return result
