@@ -1,7 +1,13 @@
 """Hostile learner code, graded through ``sandbox.grade`` in real worker processes and V8.
 
 Each case pairs a wrong answer with an attack that would make its failing test pass (or
-leak something, or take the grader down) if the protection it checks were missing.
+leak something, or take the grader down) if the protection it checks were missing. Twelve
+of the tampering attacks were run against an unprotected harness (built-ins looked up at
+call time, results gathered in a global array, no freezing) and made the wrong answer pass
+there; the others (lying ``toString``s, silenced ``call``/``apply``, ``Error`` and
+``Object.prototype`` poisoning, lying ``String`` methods, a frozen global object, exported
+helper names) check that the grader neither passes nor breaks on them. The lying values
+would pass a matcher that used ``==``.
 """
 
 from __future__ import annotations
@@ -53,10 +59,16 @@ def test_the_reference_answer_passes_all_the_tests_used_below():
 TAMPERING = {
     "Object.is always true": "Object.is = () => true;",
     "Object.is through defineProperty": "Object.defineProperty(Object, 'is', { value: () => true });",
-    "Array methods lie": (
-        "for (const m of ['every', 'some', 'includes', 'indexOf', 'map', 'forEach', 'filter', 'reduce', "
-        "'join', 'push', 'keys', 'entries']) { try { Array.prototype[m] = function () { return true; }; } catch {} }"),
-    "JSON.stringify makes everything equal": "JSON.stringify = () => '\"same\"'; JSON.parse = () => ({});",
+    "Array methods lie and push rewrites results": (
+        "for (const m of ['every', 'some', 'includes']) { Array.prototype[m] = function () { return true; }; }"
+        "const push = Array.prototype.push;"
+        "Array.prototype.push = function (...items) { return push.apply(this, items.map((item) => "
+        "  (item && typeof item === 'object' && 'passed' in item ? { ...item, passed: true } : item))); };"),
+    "JSON.stringify makes everything equal and every result passed": (
+        "const stringify = JSON.stringify;"
+        "JSON.stringify = function (value) { return Array.isArray(value) && value.length && value[0] && "
+        "  typeof value[0] === 'object' && 'passed' in value[0] ? stringify(value.map(() => ({ passed: true }))) "
+        "  : '\"same\"'; };"),
     "then turns rejections into success": (
         "const then = Promise.prototype.then;"
         "Promise.prototype.then = function (ok, bad) { return then.call(this, ok, ok); };"),
@@ -67,7 +79,7 @@ TAMPERING = {
         "Function.prototype.call = function () {}; Function.prototype.apply = function () {};"
         "Reflect.apply = () => undefined;"),
     "expect replaced on the global object": (
-        "const pass = new Proxy(function () {}, { get: () => pass, apply: () => pass });"
+        "const pass = new Proxy(function () {}, { get: (t, k) => (k === 'then' ? undefined : pass), apply: () => pass });"
         "globalThis.expect = () => pass;"),
     "errors are no longer errors": (
         "Object.defineProperty(Error, Symbol.hasInstance, { value: () => false });"
@@ -76,24 +88,22 @@ TAMPERING = {
         "Object.defineProperty(Object.prototype, 'passed', { get() { return true; }, set() {}, configurable: true });"
         "Object.defineProperty(Object.prototype, 'status', { get() { return 'ok'; }, set() {}, configurable: true });"),
     "toJSON rewrites every result": (
-        "Object.prototype.toJSON = function () { return { passed: true, status: 'ok', message: '' }; };"),
+        "Object.prototype.toJSON = function () { return Array.isArray(this) "
+        "  ? this.map(() => ({ passed: true, message: '' })) : { ...this, passed: true, status: 'ok' }; };"),
     "String methods lie": (
         "String.prototype.includes = () => true; String.prototype.indexOf = () => 0;"
         "RegExp.prototype.test = () => true; String.prototype.match = () => ['x'];"),
     "the global object is frozen shut": "Object.freeze(globalThis); Object.freeze(Object.prototype);",
     "tamper later from a timer and a microtask": (
-        "setTimeout(() => { Object.is = () => true; globalThis.expect = () => ({ toBe() {}, toEqual() {} }); }, 0);"
-        "queueMicrotask(() => { Object.is = () => true; });"
-        "Promise.resolve().then(() => { JSON.stringify = () => '1'; });"),
-    "smash every non-standard global": (
+        "Promise.resolve().then(() => { Object.is = () => true; });"
+        "setTimeout(() => { Object.is = () => true; globalThis.expect = () => ({ toBe() {}, toEqual() {} }); }, 1);"
+        "if (typeof queueMicrotask === 'function') queueMicrotask(() => { Object.is = () => true; });"),
+    "every global function made to pass": (
+        "const pass = new Proxy(function () {}, { get: (t, k) => (k === 'then' ? undefined : pass), apply: () => pass });"
         "for (const key of Reflect.ownKeys(globalThis)) {"
-        "  const value = globalThis[key];"
-        "  if (typeof value === 'function' && !/^[A-Z]/.test(String(key))) {"
-        "    try { globalThis[key] = () => ({ passed: true, status: 'ok', tests: [] }); } catch {}"
-        "  } else if (value && typeof value === 'object' && key !== 'globalThis') {"
-        "    for (const inner of Reflect.ownKeys(value)) {"
-        "      try { if (typeof value[inner] === 'function') value[inner] = () => true; } catch {}"
-        "    }"
+        "  if (typeof globalThis[key] === 'function' && !/^[A-Z]/.test(String(key))) {"
+        "    try { globalThis[key] = pass; } catch {}"
+        "    try { Object.defineProperty(globalThis, key, { value: pass }); } catch {}"
         "  }"
         "}"),
 }
@@ -111,7 +121,7 @@ def test_tampering_with_built_ins_or_the_harness_never_makes_a_wrong_answer_pass
 
 SHADOWING = {
     "an exported expect": (
-        "const pass = new Proxy(function () {}, { get: () => pass, apply: () => pass });\n"
+        "const pass = new Proxy(function () {}, { get: (t, k) => (k === 'then' ? undefined : pass), apply: () => pass });\n"
         "export const expect = () => pass;\n"),
     "exported helpers of the harness": (
         "export const logs = () => []; export const render = () => ({}); export const flush = () => {};\n"
