@@ -58,7 +58,7 @@ MAX_JOBS_PER_WORKER = 500     # a worker is replaced after this many jobs, so no
 MAX_LOG_LINES = 500
 MAX_TEXT = 2000
 WATCH_INTERVAL_S = 0.05
-OUT_OF_MEMORY_SIGNS = ("out of memory", "allocation failed", "oom", "memoryerror", "cannot allocate")
+OUT_OF_MEMORY_SIGNS = ("out of memory", "allocation failed", "invalid size error", "memoryerror", "cannot allocate")
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,7 @@ class _Worker:
             stderr=self.stderr, env=_worker_environment(), cwd=REPO_ROOT)
         self.pid = self.process.pid
         self.jobs = 0
+        self.ready_rss_kb = self.peak_rss_kb = 0
         self._buffer = bytearray()
         try:
             hello = json.loads(self._read_line(time.monotonic() + START_TIMEOUT_S, watch=False))
@@ -185,14 +186,16 @@ class _Worker:
                 raise _Lost("crashed", "The grader worker did not start.")
         except (_Lost, ValueError, AttributeError) as problem:
             self.stop()
-            log.error("a grader worker did not start: %s", self.stderr_tail() or problem)
+            log.error("a grader worker did not start: %s", self.stderr_text()[-2000:] or problem)
             self.stderr.close()
             raise _Lost("crashed", "The grader could not start; this is not a fault of the code.") from None
-        self.rss_limit_kb = hello.get("rss_kb", 0) + memory_mb * 1024
+        self.ready_rss_kb = hello.get("rss_kb", 0)
+        self.rss_limit_kb = self.ready_rss_kb + memory_mb * 1024
 
     def run(self, job: dict, timeout_s: float) -> dict:
         """Send one job and wait for its answer (or raise ``_Lost``)."""
         self.jobs += 1
+        self.peak_rss_kb = 0
         self.stderr.seek(0)
         self.stderr.truncate()
         deadline = time.monotonic() + timeout_s
@@ -230,9 +233,12 @@ class _Worker:
                 if len(self._buffer) > MAX_ANSWER_BYTES:
                     self.stop()
                     raise _Lost("memory", "The code wrote more output than allowed.")
-            elif watch and self.rss_kb() > self.rss_limit_kb:
-                self.stop()
-                raise _Lost("memory", f"The code used more than {self.memory_mb} MB of memory.")
+            elif watch:
+                rss = self.rss_kb()
+                self.peak_rss_kb = max(self.peak_rss_kb, rss)
+                if rss > self.rss_limit_kb:
+                    self.stop()
+                    raise _Lost("memory", f"The code used more than {self.memory_mb} MB of memory.")
 
     def rss_kb(self) -> int:
         return memory_kb("VmRSS", self.pid)
@@ -244,18 +250,22 @@ class _Worker:
         except subprocess.TimeoutExpired:
             self.stop()
             code = self.process.returncode
-        tail = self.stderr_tail()
-        log.warning("grader worker %s exited with status %s: %s", self.pid, code, tail[-1000:])
-        tail = tail.lower()
-        if code == -signal.SIGKILL or any(sign in tail for sign in OUT_OF_MEMORY_SIGNS):
+        said = self.stderr_text()
+        log.warning("grader worker %s exited with status %s: %s", self.pid, code, said[:2000])
+        # V8 says "Fatal process out of memory" (or "Fatal JavaScript invalid size error")
+        # first and then prints a long stack trace; SIGKILL is the kernel's OOM killer; a
+        # worker that dies holding over half its allowance most likely hit the data limit
+        # somewhere V8 could not report it.
+        grown = self.peak_rss_kb - self.ready_rss_kb > self.memory_mb * 512
+        if code == -signal.SIGKILL or grown or any(sign in said.lower() for sign in OUT_OF_MEMORY_SIGNS):
             return _Lost("memory", "The code used more memory than allowed; the grader was restarted.")
-        return _Lost("crashed", f"The grader stopped while running the code (exit status {code}); it was restarted.")
+        return _Lost("crashed", "The grader stopped while running the code; it was restarted.")
 
-    def stderr_tail(self, size: int = 4096) -> str:
+    def stderr_text(self, size: int = 256 << 10) -> str:
+        """What the worker wrote to stderr since its job started (the first ``size`` bytes)."""
         try:
-            self.stderr.seek(0, os.SEEK_END)
-            self.stderr.seek(max(0, self.stderr.tell() - size))
-            return self.stderr.read().decode("utf-8", "replace").strip()
+            self.stderr.seek(0)
+            return self.stderr.read(size).decode("utf-8", "replace").strip()
         except (OSError, ValueError):
             return ""
 

@@ -317,6 +317,10 @@ MEMORY_BOMBS = {
     "one huge ArrayBuffer": "export const big = new Uint8Array(new ArrayBuffer(2 ** 31)).fill(1);",
     "deep recursion": "const down = (n) => down(n + 1) + 1; down(0);",
     "a huge Map": "const m = new Map(); for (let i = 0; ; i++) m.set(i, { i });",
+    "SharedArrayBuffers kept": ("const a = []; for (;;) { const b = new SharedArrayBuffer(1 << 24); "
+                                "new Uint8Array(b).fill(1); a.push(b); }"),
+    "WebAssembly memory grown": ("const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 });"
+                                 "for (;;) { m.grow(256); new Uint8Array(m.buffer).fill(1); }"),
 }
 
 

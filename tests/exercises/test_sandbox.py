@@ -125,6 +125,7 @@ def test_a_worker_killed_mid_grading_is_reported_and_replaced(pool):
     thread.start()
     assert wait_until(lambda: any(w.pid for w in pool._busy))
     victim = next(iter(pool._busy)).pid
+    time.sleep(0.2)  # it has the job and is running it
     os.kill(victim, signal.SIGKILL)
     thread.join(timeout=10)
     assert outcome[0].status in ("crashed", "memory")
@@ -162,6 +163,24 @@ def test_a_hung_worker_is_killed_at_the_backstop_and_reported_as_a_timeout(pool)
     assert waited < (2000 + sandbox.BACKSTOP_MARGIN_MS) / 1000 + 2
     assert wait_until(lambda: not alive(frozen), timeout=5)
     assert pool.grade(SUM, TESTS).all_passed
+
+
+def test_a_worker_over_its_memory_allowance_is_stopped_and_replaced():
+    """Memory a learner's code takes beyond the worker's allowance (64 MB here, far below
+    V8's own heap limit) ends the grading with a memory error: the supervisor's watchdog on
+    resident memory or V8 dying at the worker's data limit, whichever comes first. The next
+    learner is graded normally."""
+    by_the_supervisor = ("more than 64 MB", "the grader was restarted")
+    with Pool(workers=1, memory_mb=64) as small:
+        assert small.grade(SUM, TESTS).all_passed
+        first = small.pids()
+        for bomb in ("const keep = []; for (let i = 0; ; i++) keep.push('x'.repeat(1e5) + i);",
+                     "const a = []; for (;;) a.push([a.length, {}]);"):
+            result = small.grade(bomb, TESTS, time_limit_ms=5000)
+            assert result.status == "memory" and any(s in result.error for s in by_the_supervisor), result.error
+            assert [t.passed for t in result.tests] == [False, False]
+        assert small.grade(SUM, TESTS).all_passed
+        assert small.pids() != first
 
 
 def test_workers_do_not_inherit_the_web_process_secrets(monkeypatch):
