@@ -10,6 +10,7 @@ gradings through ``runner.run_tests`` in this process (what the worker process a
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import threading
 import time
@@ -131,6 +132,8 @@ def main() -> None:
     args = parser.parse_args()
     from lms.exercises.sandbox import Pool
 
+    load_before = os.getloadavg()[0]
+
     cases = [("empty program (floor)", EMPTY), ("plain JavaScript, 6 tests", PLAIN),
              ("React: JSX + render + mount + click, 4 tests", REACT)]
     rows = []
@@ -158,6 +161,7 @@ def main() -> None:
                "| --- | ---: | ---: | ---: |"]
     scaling += [f"| {name} | {single[name]:.0f} | {double[name]:.0f} | {double[name] / single[name]:.2f}× |"
                 for name in single]
+    load = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores"
     plain_p95, react_p95 = rows[1][2], rows[2][2]
     verdict = (f"plain JS p95 {plain_p95:.1f} ms (target < 50 ms: {'met' if plain_p95 < 50 else 'NOT met'}); "
                f"React p95 {react_p95:.1f} ms (target < 100 ms: {'met' if react_p95 < 100 else 'NOT met'}); "
@@ -167,10 +171,11 @@ def main() -> None:
              f"on one worker (one core). Scaling: {args.seconds:.0f} s of back-to-back gradings, one client thread "
              f"per worker. \"Worker process adds\": the median minus that of `runner.run_tests` called in the "
              f"benchmark's own process (pipes, JSON, the supervisor). Targets: plain JS p95 < 50 ms, "
-             f"React p95 < 100 ms, gradings/s growing with workers.")
+             f"React p95 < 100 ms, gradings/s growing with workers. Machine: {load}.")
     print("\n".join(table))
     print("\n".join(scaling))
     print(verdict)
+    print(load)
     if args.record:
         record("grading", f"## Grading code exercises (`bench/grading.py`)\n\n{setup}\n\n" + "\n".join(table)
                + "\n\n" + "\n".join(scaling) + f"\n\n{verdict[0].upper() + verdict[1:]}.")
