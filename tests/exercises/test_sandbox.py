@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -207,6 +209,25 @@ def test_closing_the_pool_stops_every_worker_process():
     one.close()
     assert all(not alive(pid) for pid in pids)
     assert one.grade(SUM, TESTS).status == "crashed"  # a closed pool runs nothing
+
+
+def test_workers_exit_when_the_web_process_is_killed():
+    """A web process killed outright (no clean shutdown) leaves no grader processes behind:
+    each worker sees its input close and exits."""
+    script = ("import sys, time\nfrom lms.exercises.sandbox import Pool\n"
+              "pool = Pool(workers=2, memory_mb=256)\n"
+              f"import threading\nthreads = [threading.Thread(target=pool.grade, args=({SUM!r}, {TESTS!r})) for _ in range(2)]\n"
+              "[t.start() for t in threads]; [t.join() for t in threads]\n"
+              "print(*pool.pids(), flush=True)\ntime.sleep(60)\n")
+    web = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(pid) for pid in web.stdout.readline().split()]
+        assert pids and all(alive(pid) for pid in pids)
+    finally:
+        web.kill()
+        web.wait()
+        web.stdout.close()
+    assert wait_until(lambda: not any(alive(pid) for pid in pids), timeout=10)
 
 
 def test_the_default_pool_follows_the_app_settings(make_app):
