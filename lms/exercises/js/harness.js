@@ -768,7 +768,7 @@
   }
 
   function render(element) {
-    if (!lib) fail("render() is for React exercises");
+    if (!lib || !renderToStaticMarkup) fail("render() is for React exercises");
     if (!isReactElement(element)) fail("render() needs a React element, e.g. render(<App />), but got " + show(element));
     const html = renderToStaticMarkup(element);
     return freeze({ html, text: htmlText(html) });
@@ -925,7 +925,7 @@
   }
 
   function mount(element) {
-    if (!lib) fail("mount() is for React exercises");
+    if (!lib || !TestRenderer) fail("mount() is for React exercises");
     if (!isReactElement(element)) fail("mount() needs a React element, e.g. mount(<App />), but got " + show(element));
     let root;
     act(() => { root = TestRenderer.create(element); });
@@ -994,7 +994,7 @@
   const globalKeys = ROwnKeys(G);
   for (let i = 0; i < globalKeys.length; i++) {
     const k = globalKeys[i];
-    if (typeof k === "string" && (k === "__lmsReactLibs" || k === "__lmsDom" || k === "__timer_manager")) continue;
+    if (typeof k === "string" && (k === "__lmsReactLibs" || k === "__lmsDom" || k === "__lmsDomNames" || k === "__timer_manager")) continue;
     arrayPush(standardNames, k);
   }
 
@@ -1084,7 +1084,7 @@
     delete G.__lmsDom;
     const domNames = G.__lmsDomNames;
     delete G.__lmsDomNames;
-    defineFixed("window", G);
+    defineFixed("window", win);
     defineFixed("document", document);
     for (let i = 0; i < domNames.length; i++) {
       const name = domNames[i];
