@@ -1133,12 +1133,13 @@
     const pending = run.pending;
     if (pending.length === 0) { finish(run, true, null); return; }
     let left = pending.length;
-    let firstError = null;
+    let failed = false;
+    let firstError;
     for (let i = 0; i < pending.length; i++) {
       promiseThen(pending[i], () => {
-        if (--left === 0) finish(run, firstError === null, firstError);
+        if (--left === 0) finish(run, !failed, firstError);
       }, (e) => {
-        if (firstError === null) firstError = e;
+        if (!failed) { failed = true; firstError = e; }
         if (--left === 0) finish(run, false, firstError);
       });
     }
@@ -1147,7 +1148,7 @@
   function finish(run, ok, error) {
     if (run.done) return;
     run.done = true;
-    run.ok = ok;
+    run.ok = ok === true; // `throw null` and `throw undefined` fail too: ok says, not error
     run.error = error;
   }
 
@@ -1174,19 +1175,17 @@
     let column = null;
     if (!run.done) {
       message = stuckReason;
-    } else if (run.error !== null) {
+    } else if (!run.ok && run.failures.length === 0) {
       message = describeThrown(run.error);
       const loc = safe(() => errorLocation(run.error, "learner.js"), null);
       if (loc !== null) { line = loc[0]; column = loc[1]; }
     } else if (run.failures.length > 0) {
+      // A failed expectation counts even if the code under test caught what it threw.
       message = run.failures[0];
     } else if (run.uncaught.length > 0 && run.kind === "test") {
       message = "an error was thrown in a timer or callback: " + run.uncaught[0];
     } else {
       passed = true;
-    }
-    if (!passed && run.failures.length > 0 && run.error !== null && !(run.error instanceof AssertionError)) {
-      message = run.failures[0];
     }
     out.passed = passed;
     out.message = passed ? "" : message;
