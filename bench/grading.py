@@ -74,33 +74,26 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def latencies(pool, case, rounds: int) -> list[float]:
-    source, tests, language = case
-    result = pool.grade(source, tests, language=language)  # warm, and check it really passes
-    assert result.all_passed, result
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        result = pool.grade(source, tests, language=language)
-        times.append((time.perf_counter() - started) * 1000)
-        assert result.all_passed, result
-    return times
-
-
-def in_process(case, rounds: int) -> list[float]:
-    """``runner.run_tests`` called directly, without the pool: what the worker process adds."""
+def latencies(pool, case, rounds: int) -> tuple[list[float], list[float]]:
+    """Milliseconds per grading through the pool, and through ``runner.run_tests`` called in
+    this process (what the worker process adds), alternating so both see the same load."""
     from lms.exercises.runner import run_tests
 
     source, tests, language = case
-    for _ in range(5):  # the warm transformer context and the JIT, as in a worker
+    for _ in range(5):  # warm: V8's JIT, the transformer context, the bundles
+        assert pool.grade(source, tests, language=language).all_passed
         run_tests(source, tests, language, None, 2000)
-    times = []
+    through_pool, direct = [], []
     for _ in range(rounds):
         started = time.perf_counter()
-        result = run_tests(source, tests, language, None, 2000)
-        times.append((time.perf_counter() - started) * 1000)
-        assert result["status"] == "ok" and all(t["passed"] for t in result["tests"]), result
-    return times
+        result = pool.grade(source, tests, language=language)
+        through_pool.append((time.perf_counter() - started) * 1000)
+        assert result.all_passed, result
+        started = time.perf_counter()
+        raw = run_tests(source, tests, language, None, 2000)
+        direct.append((time.perf_counter() - started) * 1000)
+        assert raw["status"] == "ok" and all(t["passed"] for t in raw["tests"]), raw
+    return through_pool, direct
 
 
 def throughput(pool, case, clients: int, seconds: float) -> float:
@@ -138,20 +131,22 @@ def main() -> None:
              ("React: JSX + render + mount + click, 4 tests", REACT)]
     rows = []
     with Pool(workers=1) as one:
-        # Warm each worker up before the clock starts (V8, bundles, the JIT).
-        for _, case in cases:
-            latencies(one, case, 20)
         floor = None
         for name, case in cases:
-            times = latencies(one, case, args.rounds)
+            times, direct = latencies(one, case, args.rounds)
             median, p95 = statistics.median(times), percentile(times, 0.95)
             floor = floor or median
-            direct = statistics.median(in_process(case, max(20, args.rounds // 4)))
+            direct = statistics.median(direct)
             rows.append((name, median, p95, 1000 / statistics.mean(times), median / floor, median - direct))
             print(f"{name}: median {median:.1f} ms, p95 {p95:.1f} ms, in-process median {direct:.1f} ms", flush=True)
-        single = {name: throughput(one, case, 1, args.seconds) for name, case in cases[1:]}
-    with Pool(workers=2) as two:
-        double = {name: throughput(two, case, 2, args.seconds) for name, case in cases[1:]}
+        with Pool(workers=2) as two:
+            # Alternating short slices, so both pool sizes see the same load on the machine.
+            single, double = {}, {}
+            for name, case in cases[1:]:
+                slices = [(throughput(one, case, 1, args.seconds / 4), throughput(two, case, 2, args.seconds / 4))
+                          for _ in range(4)]
+                single[name] = statistics.mean(a for a, _ in slices)
+                double[name] = statistics.mean(b for _, b in slices)
 
     table = ["| grading | median | p95 | gradings/s, 1 worker | median vs floor | worker process adds (median) |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -166,11 +161,11 @@ def main() -> None:
     verdict = (f"plain JS p95 {plain_p95:.1f} ms (target < 50 ms: {'met' if plain_p95 < 50 else 'NOT met'}); "
                f"React p95 {react_p95:.1f} ms (target < 100 ms: {'met' if react_p95 < 100 else 'NOT met'}); "
                f"2 workers / 1 worker: {min(double[n] / single[n] for n in single):.2f}× or better")
-    setup = (f"Through `sandbox.Pool`: a grader worker process per job, a fresh V8 context with the frozen "
-             f"harness per grading, results back over the pipe. Latency: {args.rounds} gradings one after another "
-             f"on one worker (one core). Scaling: {args.seconds:.0f} s of back-to-back gradings, one client thread "
-             f"per worker. \"Worker process adds\": the median minus that of `runner.run_tests` called in the "
-             f"benchmark's own process (pipes, JSON, the supervisor). Targets: plain JS p95 < 50 ms, "
+    setup = (f"Through `sandbox.Pool`: each grading goes over a pipe to a grader worker process and runs "
+             f"in a fresh V8 context with the frozen harness. Latency: {args.rounds} gradings one after another "
+             f"on one worker (one core). Scaling: {args.seconds:.0f} s of back-to-back gradings per pool size, one "
+             f"client thread per worker, in four alternating slices. \"Worker process adds\": the median minus that of `runner.run_tests` called in the "
+             f"benchmark's own process, alternating with the pooled gradings (pipes, JSON, the supervisor). Targets: plain JS p95 < 50 ms, "
              f"React p95 < 100 ms, gradings/s growing with workers. Machine: {load}.")
     print("\n".join(table))
     print("\n".join(scaling))
