@@ -136,6 +136,43 @@ def test_exports_named_like_the_harness_do_not_replace_it(exports):
     assert [t.passed for t in result.tests] == [False] * len(SUM_TESTS), everything_said(result)
 
 
+RESULT_CHANNEL = """
+const tries = [];
+const attempt = (what, fn) => { try { fn(); tries.push(what + ': done'); } catch (error) { tries.push(what + ': ' + error); } };
+const fake = JSON.stringify({ passed: true, message: '', logs: [], line: null, column: null });
+attempt('replace', () => { globalThis.__lms = { step: () => fake }; });
+attempt('define', () => Object.defineProperty(globalThis, '__lms', { value: { step: () => fake } }));
+const channel = globalThis.__lms;
+for (const name of channel ? Reflect.ownKeys(channel) : []) {
+  attempt('wrap ' + String(name), () => { channel[name] = () => fake; });
+  for (const nonce of ['', 'x', undefined, null, 0, { toString: () => '' }]) {
+    attempt('call ' + String(name), () => channel[name](nonce, 0, () => fake));
+  }
+}
+export function sum(numbers) {
+  const stack = String(new Error().stack);
+  const found = /[0-9a-f]{32}/.exec(stack + String(channel && channel.step));
+  if (found) {
+    for (let i = 0; i < 5; i++) attempt('step with a found nonce', () => channel.step(found[0]));
+  }
+  return 0;
+}
+export const report = tries;
+"""
+
+
+def test_learner_code_cannot_reach_the_result_channel():
+    """The one way the harness reports results cannot be replaced, called or forged."""
+    result = sandbox.grade(RESULT_CHANNEL, SUM_TESTS)
+    assert result.status in ("ok", "error"), everything_said(result)
+    assert [t.passed for t in result.tests] == [False] * len(SUM_TESTS), everything_said(result)
+    refused = sandbox.grade(RESULT_CHANNEL, [{"name": "every attempt was refused", "code": (
+        "expect(report.length).toBeGreaterThan(10);\n"
+        "expect(report.filter((line) => line.endsWith(': done'))).toEqual([]);")}])
+    assert refused.all_passed, everything_said(refused)
+    assert sandbox.grade(GOOD_SUM, SUM_TESTS).all_passed
+
+
 THROWN = {
     "an object with a message": "throw { message: 'passed', name: 'AssertionError' };",
     "null": "throw null;",
