@@ -23,6 +23,7 @@ def replace_code(page, code):
 
 
 def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, accessible, live_user):
+    """In the editor: a failing run, a syntax error marked, a passing submit, progress moves, work kept."""
     username, password = live_user("ilze-coder", display_name="Ilze Kalniņa")
     sign_in(page, username, password)
     page.goto("/courses/code-practice")
@@ -80,3 +81,31 @@ def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, ac
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("link", name="Reset to the starter code").click()
     expect(page.locator(".cm-content")).to_contain_text("// your code here")
+
+
+def test_without_javascript_the_exercise_is_a_plain_form_that_still_works(browser, base_url, live_user, accessible):
+    """The same page with JavaScript off: the textarea form runs, submits and resets on the server."""
+    context = browser.new_context(java_script_enabled=False, locale="en-GB", base_url=base_url)
+    page = context.new_page()
+    username, password = live_user("no-script-learner")
+    sign_in(page, username, password)
+    page.goto("/courses/code-practice")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.goto("/courses/code-practice/learn/sum-numbers")
+    code = page.get_by_label("Your code")
+    expect(code).to_be_visible()                                   # the textarea itself, no editor
+    expect(page.locator(".cm-editor")).to_have_count(0)
+    code.fill(WRONG_SUM)
+    page.get_by_role("button", name="Run the example tests").click()
+    expect(page.get_by_text("1 of 2 tests passed.")).to_be_visible()
+    expect(page.get_by_text("expected 3 to be 6")).to_be_visible()
+    expect(page.get_by_label("Your code")).to_have_value(WRONG_SUM)
+    accessible(page)
+    page.get_by_label("Your code").fill(RIGHT_SUM)
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(page.get_by_text("Every test passed. This exercise is done.")).to_be_visible()
+    expect(page.get_by_text("33% done")).to_be_visible()
+    page.get_by_role("link", name="Reset to the starter code").click()
+    page.get_by_role("button", name="Yes, reset my code").click()
+    expect(page.get_by_label("Your code")).to_have_value(re.compile(r"// your code here"))
+    context.close()

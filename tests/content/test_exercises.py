@@ -174,3 +174,16 @@ def test_import_refuses_an_exercise_whose_solution_fails_and_changes_nothing(ctx
         'expected [] to contain "quiet"']
     db.session.rollback()
     assert db.session.query(Course).count() == 0
+
+
+def test_a_test_without_code_or_not_a_mapping_and_an_empty_file_are_named(course_copy):
+    """Each malformed test entry, and an empty exercise file, get their own message."""
+    write(course_copy / "exercises" / "sum-numbers.yaml", (FIXTURE_COURSES / "code-practice" / "exercises"
+                                                            / "sum-numbers.yaml").read_text()
+          .replace("tests:\n  - name: adds three numbers", "tests:\n  - just a string\n  - name: no code here\n"
+                   "  - name: adds three numbers"))
+    (course_copy / "exercises" / "shout.yaml").write_text("")
+    found = messages(course_copy)
+    assert_reported([f"{FILE}:21: tests[0]: must be a mapping of fields",
+                     f"{FILE}:22: tests[1].code: is required",
+                     "code-practice/exercises/shout.yaml: is empty"], found)
