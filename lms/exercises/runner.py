@@ -23,6 +23,8 @@ and the wrappers add none.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import re
 import secrets
@@ -184,18 +186,18 @@ def _without_module_syntax(source: str) -> str:
     return _EXPORT_DECL.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def _syntax_error_in_v8(source: str) -> tuple[str, int | None, int | None] | None:
+async def _syntax_error_in_v8(source: str) -> tuple[str, int | None, int | None] | None:
     """Ask V8 where the syntax error in plain JavaScript source is (a throwaway context)."""
-    mr = MiniRacer()
+    ev = _Evaluator(MiniRacer(), _Clock(1000))
     try:
-        mr.eval("(async function () {\n" + _without_module_syntax(source) + "\n});", timeout_sec=1.0)
+        await ev("(async function () {\n" + _without_module_syntax(source) + "\n});")
     except JSParseException as exc:
         message, line, column = _v8_syntax(exc)
         return message, (line - 1 if line else None), column
-    except JSEvalException:
+    except (JSEvalException, TimeoutError):
         return None
     finally:
-        mr.close()
+        await ev.close()
     return None
 
 
@@ -228,6 +230,45 @@ class _Clock:
         return left
 
 
+class _Evaluator:
+    """Evaluations in one context, on this thread's event loop, within the time limit.
+
+    The context is made inside a coroutine, so mini-racer answers on the running loop (one
+    thread hop per evaluation instead of two, and no thread of its own per context).
+    """
+
+    def __init__(self, mr: MiniRacer, clock: _Clock):
+        self.mr, self.clock, self.stopped = mr, clock, False
+
+    async def __call__(self, code: str):
+        try:
+            return await asyncio.wait_for(self.mr.eval_cancelable(code), timeout=self.clock.left())
+        except TimeoutError:
+            self.stopped = True
+            raise JSTimeoutException() from None
+
+    async def close(self) -> None:
+        if self.stopped:
+            # The stopped evaluation still reports back to the loop: wait for that (one more
+            # evaluation queues behind it) before the context goes.
+            try:
+                await asyncio.wait_for(self.mr.eval_cancelable("0"), timeout=2.0)
+            except (JSEvalException, TimeoutError):
+                pass
+        self.mr.close()
+
+
+_local = threading.local()
+
+
+def _run(coroutine):
+    """Run a coroutine on this thread's own event loop (kept for the next grading)."""
+    loop = getattr(_local, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _local.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coroutine)
+
+
 def run_tests(source: str, tests: list[dict], language: str = "javascript", environment: str | None = None,
               time_limit_ms: int = 2000, *, heap_limit_bytes: int = HEAP_LIMIT_BYTES) -> dict:
     """Grade ``source`` with ``tests`` in a fresh V8 context; see EXERCISES.md for the dict.
@@ -249,33 +290,47 @@ def run_tests(source: str, tests: list[dict], language: str = "javascript", envi
 
     try:
         code = transform(source, ["imports", "jsx"] if react else ["imports"])
+        bodies = [_test_body(t["code"], react) for t in tests]
     except _SyntaxProblem as problem:
-        found = None if react else _syntax_error_in_v8(source)
+        found = None if react else _run(_syntax_error_in_v8(source))
         message, line, column = found or (problem.message, problem.line, problem.column)
         return _result("syntax_error", tests, error=message, line=line, column=column)
     except JSTimeoutException:
         return _result("timeout", tests, error="the code took too long to even read")
+    return _run(_grade_in_fresh_context(source, code, tests, bodies, react, environment == "dom", clock,
+                                        time_limit_ms, heap_limit_bytes))
 
-    nonce = secrets.token_hex(16)
-    mr = MiniRacer()
-    timed_out = False
+
+def _test_body(code: str, react: bool):
+    """A test's code as an async function expression (JSX transformed), or a _SyntaxProblem."""
+    inner = "(async function () {\n" + code + "\n})"
+    if not react:
+        return inner
     try:
-        mr.set_hard_memory_limit(heap_limit_bytes)
-        return _grade(mr, nonce, source, code, tests, react, environment == "dom", clock)
+        return _transform_test(inner)
+    except _SyntaxProblem as problem:
+        return problem
+
+
+@functools.lru_cache(maxsize=512)
+def _transform_test(inner: str) -> str:
+    # Tests are the author's and the same in every grading of an exercise: transform once.
+    return transform(inner, ["jsx"]).rstrip().rstrip(";")
+
+
+async def _grade_in_fresh_context(source, code, tests, bodies, react, dom, clock, time_limit_ms, heap_limit_bytes):
+    nonce = secrets.token_hex(16)
+    ev = _Evaluator(MiniRacer(), clock)
+    try:
+        ev.mr.set_hard_memory_limit(heap_limit_bytes)
+        return await _grade(ev, nonce, source, code, tests, bodies, react, dom)
     except JSTimeoutException:
-        timed_out = True
+        ev.stopped = True
         return _result("timeout", tests, error=f"the code ran longer than the time limit ({time_limit_ms} ms)")
     except JSOOMException:
         return _result("memory", tests, error="the code used more memory than allowed")
     finally:
-        if timed_out:
-            # The stopped evaluation still reports back to mini-racer's event loop: wait for
-            # that (one more evaluation queues behind it) before the loop is closed.
-            try:
-                mr.eval("0", timeout_sec=2.0)
-            except JSEvalException:
-                pass
-        mr.close()
+        await ev.close()
 
 
 _USES_RENDER = re.compile(r"\brender\b")
@@ -283,37 +338,37 @@ _USES_MOUNT = re.compile(r"\bmount\b")
 _PREFIX = '__lms.load("{nonce}", async function (exports, require, module, React) {{"use strict";'
 
 
-def _grade(mr: MiniRacer, nonce, source, code, tests, react, dom, clock) -> dict:
-    mr.eval("globalThis.self = globalThis;", timeout_sec=clock.left())  # what browser bundles expect
+async def _grade(ev, nonce, source, code, tests, bodies, react, dom) -> dict:
+    await ev("globalThis.self = globalThis;")  # what browser bundles expect
     if dom:
-        mr.eval(_library("dom.js"), timeout_sec=clock.left())
-        mr.eval(_DOM_NAMES_JS, timeout_sec=clock.left())
+        await ev(_library("dom.js"))
+        await ev(_DOM_NAMES_JS)
     if react:
         # React itself, then only the renderers the tests name (each costs milliseconds).
-        mr.eval(_library("react.js"), timeout_sec=clock.left())
+        await ev(_library("react.js"))
         codes = [t["code"] for t in tests]
         if any(_USES_RENDER.search(c) for c in codes):
-            mr.eval(_library("react-server.js"), timeout_sec=clock.left())
+            await ev(_library("react-server.js"))
         if any(_USES_MOUNT.search(c) for c in codes):
-            mr.eval(_library("react-test-renderer.js"), timeout_sec=clock.left())
+            await ev(_library("react-test-renderer.js"))
     options = {"nonce": nonce, "react": react, "dom": dom, "clockStart": int(time.time() * 1000)}
-    mr.eval("(" + _HARNESS + ")(" + json.dumps(options) + ");", timeout_sec=clock.left())
+    await ev("(" + _HARNESS + ")(" + json.dumps(options) + ");")
 
     prefix = _PREFIX.format(nonce=nonce)
     script = prefix + code + "\n});\n//# sourceURL=learner.js"
     try:
-        mr.eval(script, timeout_sec=clock.left())
+        await ev(script)
     except JSParseException as exc:
         message, line, column = _v8_syntax(exc)
         if not react:
-            found = _syntax_error_in_v8(source)
+            found = await _syntax_error_in_v8(source)
             if found:
                 message, line, column = found
         elif line is not None:
             column = _original_column(source, code, line, column - (len(prefix) if line == 1 else 0))
         return _result("syntax_error", tests, error=message, line=line, column=column)
 
-    loaded = _drive(mr, nonce, clock)
+    loaded = await _drive(ev, nonce)
     if not loaded["passed"]:
         line = loaded.get("line")
         column = _original_column(source, code, line, loaded.get("column"), prefix_len=len(prefix)) if line else None
@@ -323,33 +378,28 @@ def _grade(mr: MiniRacer, nonce, source, code, tests, react, dom, clock) -> dict
              and n not in RESERVED_WORDS]
     helpers = "expect, logs, mockFetch, fetchCalls" + (", React, render, mount, flush" if react else "")
     results = []
-    for index, test in enumerate(tests):
-        results.append(_run_one(mr, nonce, index, test, helpers, names, react, clock))
+    for index, (test, body) in enumerate(zip(tests, bodies)):
+        results.append(await _run_one(ev, nonce, index, test, body, helpers, names))
     return _result("ok", tests, logs=loaded["logs"], results=results)
 
 
-def _run_one(mr, nonce, index, test, helpers, names, react, clock) -> dict:
-    body = test["code"]
-    inner = "(async function () {\n" + body + "\n})"
-    if react:
-        try:
-            inner = transform(inner, ["jsx"]).rstrip().rstrip(";")
-        except _SyntaxProblem as problem:
-            where = f" (line {problem.line - 1} of the test)" if problem.line and problem.line > 1 else ""
-            return _failed(test, f"this test's code has a syntax error: {problem.message}{where}")
+async def _run_one(ev, nonce, index, test, body, helpers, names) -> dict:
+    if isinstance(body, _SyntaxProblem):
+        where = f" (line {body.line - 1} of the test)" if body.line and body.line > 1 else ""
+        return _failed(test, f"this test's code has a syntax error: {body.message}{where}")
     exports = f"const {{ {', '.join(names)} }} = __h.exports; " if names else ""
     script = (
         f'__lms.define("{nonce}", {index}, (function () {{ "use strict"; const __h = __lms.helpers("{nonce}"); '
         f"const {{ {helpers} }} = __h.helpers; const solution = __h.exports; {exports}"
-        f'return {inner}; }})());\n__lms.start("{nonce}", {index});\n//# sourceURL=test.js'
+        f'return {body}; }})());\n__lms.start("{nonce}", {index});\n//# sourceURL=test.js'
     )
     try:
-        mr.eval(script, timeout_sec=clock.left())
+        await ev(script)
     except JSParseException as exc:
         message, line, _ = _v8_syntax(exc)
         where = f" (line {line - 1} of the test)" if line and line > 1 else ""
         return _failed(test, f"this test's code has a syntax error: {message}{where}")
-    outcome = _drive(mr, nonce, clock)
+    outcome = await _drive(ev, nonce)
     message = outcome["message"]
     if not outcome["passed"] and outcome.get("line"):
         message += f" (line {outcome['line']} of your code)"
@@ -360,11 +410,11 @@ def _failed(test, message) -> dict:
     return {"name": test["name"], "passed": False, "message": message, "logs": []}
 
 
-def _drive(mr, nonce, clock) -> dict:
+async def _drive(ev, nonce) -> dict:
     """Run the event loop of the virtual clock until the module or the test settles."""
     call = f'__lms.step("{nonce}")'
     while True:
-        answer = mr.eval(call, timeout_sec=clock.left())
+        answer = await ev(call)
         if answer:
             return json.loads(answer)
 
