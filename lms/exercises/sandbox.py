@@ -1,8 +1,8 @@
 """Grading learners' code in a supervised pool of worker processes.
 
 The web process never runs learner code itself. ``grade`` hands each job to one of a pool
-of grader workers (``python -I lms/exercises/worker.py``, started with ``subprocess`` so a
-threaded web process is never forked), which runs it in a fresh V8 context through
+of grader workers (``python -I lms/exercises/worker.py``, a fresh interpreter started with
+``subprocess``: nothing of the threaded web process is forked and kept running), which runs it in a fresh V8 context through
 ``lms.exercises.runner.run_tests``. The supervisor here
 
 - starts the workers lazily (at most ``LMS_GRADER_WORKERS``), one job per worker at a time,
