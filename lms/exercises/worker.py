@@ -18,9 +18,10 @@ dict>}`` (or ``{"id", "failure": "..."}`` when the grader itself raised). End of
 the worker.
 
 The memory cap is ``RLIMIT_DATA``, not ``RLIMIT_AS``: V8 reserves about 1.4 TB of address
-space at start-up (its pointer-compression cage and sandbox), so ``RLIMIT_AS`` makes V8
-abort before it runs anything (measured with limits of 512 MB up to 8 GB: "Check failed"
-in partition_address_space, or "Failed to reserve virtual memory for CodeRange"). ``RLIMIT_DATA`` counts only
+space at start-up (its pointer-compression cage, sandbox and Oilpan cage), so
+``RLIMIT_AS`` makes V8 abort before it runs anything (measured: 512 MB and 8 GB fail in
+partition_address_space, 64 GB in "Oilpan: CagedHeap reservation"; V8 starts only from
+about 1 TB, which caps nothing). ``RLIMIT_DATA`` counts only
 private writable memory (about 560 MB right after V8 starts, mostly reservations), so the
 worker measures that after warming up and allows ``--memory-mb`` on top of it.
 """
