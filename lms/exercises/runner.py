@@ -122,7 +122,13 @@ _TRANSFORM_JS = """
 def _get_transformer() -> MiniRacer:
     global _transformer
     if _transformer is None:
-        mr = MiniRacer()
+        # Made in a thread without an event loop, so that mini-racer gives it a loop (and a
+        # thread) of its own and any thread can call it with a timeout.
+        made = []
+        maker = threading.Thread(target=lambda: made.append(MiniRacer()))
+        maker.start()
+        maker.join()
+        mr = made[0]
         mr.eval(_library("sucrase.js"))
         mr.eval(_TRANSFORM_JS)
         _transformer = mr
@@ -258,15 +264,22 @@ class _Evaluator:
         self.mr.close()
 
 
-_local = threading.local()
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
 
 
 def _run(coroutine):
-    """Run a coroutine on this thread's own event loop (kept for the next grading)."""
-    loop = getattr(_local, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = _local.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(coroutine)
+    """Run a coroutine on the runner's own event loop, in a thread of its own.
+
+    Its own thread, because the caller's thread may already run a loop of its own (a test
+    process with Playwright does), and mini-racer would then answer on that one.
+    """
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            _loop = asyncio.new_event_loop()
+            threading.Thread(target=_loop.run_forever, name="lms-exercise-runner", daemon=True).start()
+    return asyncio.run_coroutine_threadsafe(coroutine, _loop).result()
 
 
 def run_tests(source: str, tests: list[dict], language: str = "javascript", environment: str | None = None,
