@@ -37,4 +37,4 @@ test: $(VENV)/.installed-test translations-compile
 ## After changing user-facing strings: extract them and merge into the Latvian catalogue
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o lms/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i lms/translations/messages.pot -d lms/translations

@@ -48,6 +48,15 @@ def _locale(value: str) -> str:
     return value
 
 
+def _at_least(minimum: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        number = _int(value)
+        if number < minimum:
+            raise ValueError(f"expected a whole number of at least {minimum}, got {value!r}")
+        return number
+    return parse
+
+
 def _xapi_version(value: str) -> str:
     if value not in ("1.0.3", "2.0.0"):
         raise ValueError(f"expected 1.0.3 or 2.0.0, got {value!r}")
@@ -83,6 +92,8 @@ SETTINGS = (
             "With several app servers use Redis, e.g. `redis://127.0.0.1:6379/0`."),
     Setting("LMS_LOGIN_RATE_LIMIT", "LMS_LOGIN_RATE_LIMIT",
             "Login attempts allowed per client address. Default: `10 per minute;50 per hour`."),
+    Setting("LMS_EXERCISE_RATE_LIMIT", "LMS_EXERCISE_RATE_LIMIT",
+            "Runs and submits of code exercises allowed per learner. Default: `20 per minute;300 per hour`."),
     Setting("LMS_PASSWORD_RESET_MAX_AGE", "LMS_PASSWORD_RESET_MAX_AGE",
             "Seconds a password-reset link stays valid. Default: `3600`.", _int),
     Setting("LMS_MAIL_SERVER", "LMS_MAIL_SERVER",
@@ -107,6 +118,16 @@ SETTINGS = (
     Setting("LMS_PROXY_COUNT", "LMS_PROXY_COUNT",
             "How many reverse proxies stand in front of the app (trusts their X-Forwarded-* "
             "headers for the client address and scheme). Default: `0`.", _int),
+    Setting("LMS_GRADER_WORKERS", "LMS_GRADER_WORKERS",
+            "Grader worker processes (each runs one learner's code at a time in V8) per web "
+            "process, started at the first grading. Default: `2`.", _at_least(1)),
+    Setting("LMS_GRADER_MEMORY_MB", "LMS_GRADER_MEMORY_MB",
+            "Memory in MiB a grader worker may use for learner code beyond what V8 takes at start-up "
+            "(enforced with RLIMIT_DATA and a resident-memory watchdog; over it, the grading ends "
+            "with a memory error and the worker is restarted). Default: `512`.", _at_least(64)),
+    Setting("LMS_EXERCISE_MAX_CODE_BYTES", "LMS_EXERCISE_MAX_CODE_BYTES",
+            "Largest learner code (UTF-8 bytes) the grader accepts; larger code is refused "
+            "before anything runs. Default: `65536`.", _at_least(1)),
 )
 
 
@@ -121,6 +142,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LMS_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        "LMS_EXERCISE_RATE_LIMIT": "20 per minute;300 per hour",
         "LMS_PASSWORD_RESET_MAX_AGE": 3600,
         "LMS_MAIL_SERVER": None,
         "LMS_MAIL_PORT": 587,
@@ -129,6 +151,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_MAIL_USE_TLS": True,
         "LMS_MAIL_SENDER": "noreply@localhost",
         "LMS_PROXY_COUNT": 0,
+        "LMS_GRADER_WORKERS": 2,
+        "LMS_GRADER_MEMORY_MB": 512,
+        "LMS_EXERCISE_MAX_CODE_BYTES": 65536,
         "LMS_XAPI_DEFAULT_VERSION": "1.0.3",
         "LMS_XAPI_FORWARD_URL": None,
         "LMS_XAPI_FORWARD_USERNAME": None,

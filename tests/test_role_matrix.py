@@ -63,6 +63,14 @@ MATRIX = {
                                        signed_in(200)),
     ("learning.show_attempt", "POST"): (lambda s: "/courses/first-steps/learn/basics-check/attempts/1", {},
                                         signed_in(200)),
+    ("exercises.run_code", "POST"): (lambda s: "/courses/code-practice/learn/sum-numbers/run",
+                                     {"code": "export const sum = () => 0;"}, signed_in(200)),
+    ("exercises.submit_code", "POST"): (lambda s: "/courses/code-practice/learn/sum-numbers/submit",
+                                        {"code": "export const sum = () => 0;"}, everyone(302)),
+    ("exercises.reset_code", "GET"): (lambda s: "/courses/code-practice/learn/sum-numbers/reset", None,
+                                      signed_in(200)),
+    ("exercises.reset_code", "POST"): (lambda s: "/courses/code-practice/learn/sum-numbers/reset", {},
+                                       everyone(302)),
     ("learning.show_certificate", "GET"): (lambda s: "/courses/first-steps/certificate", None, signed_in(200)),
     ("learning.show_certificate", "POST"): (lambda s: "/courses/first-steps/certificate", {"show_name": "0"},
                                             everyone(302)),
@@ -178,14 +186,15 @@ def ensure_enrolled(app, username):
     from lms.learning import services as learning
 
     with app.app_context():
-        learning.enrol(services.find_by_login(username), catalog.get_course("first-steps"))
+        for slug in ("first-steps", "code-practice"):
+            learning.enrol(services.find_by_login(username), catalog.get_course(slug))
         db.session.commit()
 
 
 @pytest.fixture
 def app(make_app):
     # The walk signs in once per route; the login limit is tested in tests/accounts.
-    return make_app(LMS_LOGIN_RATE_LIMIT="1000 per minute")
+    return make_app(LMS_LOGIN_RATE_LIMIT="1000 per minute", LMS_EXERCISE_RATE_LIMIT="1000 per minute")
 
 
 def test_the_matrix_covers_every_route(app):

@@ -59,6 +59,23 @@ def test_latvian_has_three_plural_forms():
     assert latvian().num_plurals == 3
 
 
+def test_the_catalogue_keeps_its_header_so_it_compiles():
+    """Without its header pybabel calls the catalogue fuzzy and skips it: the site is English."""
+    assert not latvian().fuzzy
+    assert latvian().plural_expr.replace(" ", "") == "(n%10==1&&n%100!=11?0:n!=0?1:2)"
+
+
+def test_plural_forms_pick_the_right_latvian_form(app):
+    """1 and 21 take the singular, 2 and 11 the plural, 0 its own form (the order the translations use)."""
+    from flask_babel import ngettext
+
+    with app.test_request_context(headers={"Accept-Language": "lv"}):
+        found = [ngettext("%(count)s account found.", "%(count)s accounts found.", n, count=n)
+                 for n in (1, 21, 2, 11, 0)]
+    assert found == ["Atrasts 1 konts.", "Atrasts 21 konts.", "Atrasti 2 konti.", "Atrasti 11 konti.",
+                     "Atrasts 0 kontu."]
+
+
 def test_the_compiled_catalogue_is_served(client):
     page = client.get("/login", headers={"Accept-Language": "lv"}).get_data(as_text=True)
     assert "Pieteikties" in page and "Sign in" not in page

@@ -11,7 +11,7 @@ from lms.xapi.models import Json
 
 LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
-ITEM_KINDS = ("lesson", "quiz")
+ITEM_KINDS = ("lesson", "quiz", "exercise")
 LESSON_COMPLETION = ("mark_done", "on_open")
 
 
@@ -68,13 +68,15 @@ class Module(db.Model):
 
 
 class Item(db.Model):
-    """A lesson or a quiz. Lesson HTML is rendered and sanitised at import; a quiz keeps
-    its questions (with answers, never sent to the browser) as data."""
+    """A lesson, a quiz or a code exercise. Lesson HTML (and a quiz's intro, an exercise's
+    instructions) is rendered and sanitised at import; a quiz keeps its questions (with
+    answers, never sent to the browser) as data; an exercise keeps its starter code,
+    solution and tests (the hidden ones never sent to the browser) as data."""
 
     __tablename__ = "course_item"
     __table_args__ = (
         sa.UniqueConstraint("course_id", "slug"),
-        sa.CheckConstraint("kind IN ('lesson', 'quiz')", name="kind"),
+        sa.CheckConstraint("kind IN ('lesson', 'quiz', 'exercise')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +94,8 @@ class Item(db.Model):
     pass_mark: Mapped[int | None]                             # quizzes, percent
     max_attempts: Mapped[int | None]                          # quizzes; None: unlimited
     questions: Mapped[list | None] = mapped_column(Json)      # quizzes
+    # exercises: language, environment, time_limit_ms, starter, solution, tests, hidden_tests
+    exercise: Mapped[dict | None] = mapped_column(Json)
 
     course: Mapped[Course] = relationship(back_populates="items", overlaps="items")
     module: Mapped[Module] = relationship(back_populates="items", overlaps="items")

@@ -34,7 +34,7 @@ def _activity_links(activity_ids) -> dict[str, tuple[str, str]]:
     wanted = {}
     for activity_id in activity_ids:
         parsed = vocabulary.parse_activity_id(activity_id)
-        if parsed and parsed[0] in ("lesson", "quiz") and len(parsed[1]) == 2:
+        if parsed and parsed[0] in ("lesson", "quiz", "exercise") and len(parsed[1]) == 2:
             wanted[activity_id] = parsed[1]
     items = catalog.items_by_slugs(set(wanted.values()))
     links = {}

@@ -20,6 +20,10 @@ LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
 LESSON_COMPLETION = ("mark_done", "on_open")
 QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "text")
+ITEM_KINDS = ("lesson", "quiz", "exercise")
+EXERCISE_LANGUAGES = ("javascript", "react")
+EXERCISE_ENVIRONMENTS = ("dom",)
+TIME_LIMIT_MS = (100, 10000, 2000)  # minimum, maximum, default
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
 
 
@@ -56,6 +60,27 @@ class QuizSpec:
 
 
 @dataclass
+class ExerciseSpec:
+    """A code exercise. ``file`` and ``lines`` (field path -> line) let the grading check
+    that runs after loading name the file and line of a failing solution or test."""
+
+    slug: str
+    title: str
+    language: str
+    environment: str | None
+    minutes: int | None
+    time_limit_ms: int
+    competences: list[str]
+    instructions: str
+    starter: str
+    solution: str
+    tests: list[dict]          # visible: [{"name", "code"}]
+    hidden_tests: list[dict]
+    file: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class ItemRef:
     kind: str
     slug: str
@@ -88,6 +113,7 @@ class CourseSpec:
     modules: list[ModuleSpec] = field(default_factory=list)
     lessons: dict[str, LessonSpec] = field(default_factory=dict)
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
+    exercises: dict[str, ExerciseSpec] = field(default_factory=dict)
 
 
 class _Source:
@@ -291,15 +317,15 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
                           optional=_bool(src, module, "optional", path), items=[])
         items = module.get("items")
         if not isinstance(items, list) or not items:
-            src.problem(path + ("items",), "is required: a list of at least one lesson or quiz")
+            src.problem(path + ("items",), "is required: a list of at least one lesson, quiz or exercise")
             items = []
         for item_index, item in enumerate(items):
             ipath = path + ("items", item_index)
             item = _mapping(src, item, ipath)
-            kinds = [kind for kind in ("lesson", "quiz") if kind in item]
-            _unknown_keys(src, item, {"lesson", "quiz", "optional"}, ipath)
+            kinds = [kind for kind in ITEM_KINDS if kind in item]
+            _unknown_keys(src, item, {*ITEM_KINDS, "optional"}, ipath)
             if len(kinds) != 1:
-                src.problem(ipath, "must name exactly one of lesson: or quiz:")
+                src.problem(ipath, "must name exactly one of lesson:, quiz: or exercise:")
                 continue
             kind = kinds[0]
             item_slug = _slug(src, item[kind], ipath + (kind,))
@@ -316,12 +342,18 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
                     src.problem(ipath + (kind,), f"lessons/{item_slug}.md does not exist")
                 elif lesson:
                     course.lessons[item_slug] = lesson
-            else:
+            elif kind == "quiz":
                 quiz = load_quiz(folder / "quizzes" / f"{item_slug}.yaml", item_slug, rel, problems)
                 if quiz is None:
                     src.problem(ipath + (kind,), f"quizzes/{item_slug}.yaml does not exist")
                 elif quiz:
                     course.quizzes[item_slug] = quiz
+            else:
+                exercise = load_exercise(folder / "exercises" / f"{item_slug}.yaml", item_slug, rel, problems)
+                if exercise is None:
+                    src.problem(ipath + (kind,), f"exercises/{item_slug}.yaml does not exist")
+                elif exercise:
+                    course.exercises[item_slug] = exercise
         course.modules.append(spec)
     return course, problems
 
@@ -332,6 +364,17 @@ def _read(path: Path, rel, problems) -> str:
     except UnicodeDecodeError as error:
         problems.append(Problem(rel(path), None, "", f"is not UTF-8 text ({error.reason})"))
         return ""
+
+
+def _open_yaml(path: Path, rel, problems: list[Problem]) -> tuple[_Source, dict] | None:
+    """A YAML item file's source and its top-level mapping; None when it is empty or not YAML."""
+    before = len(problems)
+    src = _Source(rel(path), _read(path, rel, problems), problems)
+    if src.data is None:
+        if len(problems) == before:
+            src.problem((), "is empty")
+        return None
+    return src, _mapping(src, src.data, ())
 
 
 # Lessons ---------------------------------------------------------------------------------
@@ -371,12 +414,10 @@ def load_quiz(path: Path, slug: str, rel, problems: list[Problem]):
     if not path.is_file():
         return None
     before = len(problems)
-    src = _Source(rel(path), _read(path, rel, problems), problems)
-    if src.data is None:
-        if len(problems) == before:
-            src.problem((), "is empty")
+    opened = _open_yaml(path, rel, problems)
+    if opened is None:
         return False
-    data = _mapping(src, src.data, ())
+    src, data = opened
     _unknown_keys(src, data, {"title", "intro", "pass_mark", "max_attempts", "competences", "questions"})
     quiz = QuizSpec(
         slug=slug, title=_text(src, data, "title", default=""),
@@ -468,6 +509,84 @@ def _question(src, question: dict, path) -> dict | None:
         parsed["accepted"] = [str(a).strip() for a in accepted]
         parsed["case_sensitive"] = _bool(src, question, "case_sensitive", path)
     return parsed
+
+
+# Exercises -------------------------------------------------------------------------------
+
+EXERCISE_KEYS = {"title", "language", "environment", "minutes", "time_limit_ms", "competences",
+                 "instructions", "starter", "solution", "tests", "hidden_tests"}
+
+
+def _code(src, data, key, path=()) -> str:
+    """Code as written (indentation kept); required and not blank."""
+    value = data.get(key)
+    if value is None:
+        src.problem(path + (key,), "is required")
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        src.problem(path + (key,), "must be non-empty code (use a | block)")
+        return ""
+    return value
+
+
+def _exercise_tests(src, data, key, seen: dict[str, str], lines: dict[str, int]) -> list[dict]:
+    tests = data.get(key)
+    if not isinstance(tests, list) or not tests:
+        src.problem((key,), "is required: a list of at least one test with name: and code:")
+        return []
+    parsed = []
+    for index, test in enumerate(tests):
+        path = (key, index)
+        test = _mapping(src, test, path)
+        _unknown_keys(src, test, {"name", "code"}, path)
+        name = _text(src, test, "name", path, default=None)
+        code = _code(src, test, "code", path)
+        if name is None:
+            continue
+        if name in seen:
+            src.problem(path + ("name",), f"test name {name!r} is used twice (also in {seen[name]})")
+            continue
+        seen[name] = f"{key}[{index}]"
+        lines[f"{key}[{index}]"] = src.line(path + ("name",))
+        parsed.append({"name": name, "code": code})
+    return parsed
+
+
+def load_exercise(path: Path, slug: str, rel, problems: list[Problem]):
+    """An ``ExerciseSpec``; None when the file is missing; False when it has problems. Whether
+    the solution passes and the starter fails is checked afterwards, by grading
+    (``lms.content.services.check_exercises``)."""
+    if not path.is_file():
+        return None
+    before = len(problems)
+    opened = _open_yaml(path, rel, problems)
+    if opened is None:
+        return False
+    src, data = opened
+    _unknown_keys(src, data, EXERCISE_KEYS)
+    low, high, default = TIME_LIMIT_MS
+    if not data.get("competences"):
+        src.problem(("competences",), "is required: a list of at least one, like [jsreact:fundamentals.functions@2]")
+    refs = _competences(src, data)
+    instructions = _text(src, data, "instructions", default="")
+    lines: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    exercise = ExerciseSpec(
+        slug=slug, title=_text(src, data, "title", default=""),
+        language=_choice(src, data, "language", EXERCISE_LANGUAGES, default="javascript"),
+        environment=_choice(src, data, "environment", EXERCISE_ENVIRONMENTS, required=False),
+        minutes=_number(src, data, "minutes", required=False, minimum=1, whole=True),
+        time_limit_ms=_number(src, data, "time_limit_ms", required=False, default=default,
+                              minimum=low, maximum=high, whole=True),
+        competences=refs, instructions=instructions or "",
+        starter=_code(src, data, "starter"), solution=_code(src, data, "solution"),
+        tests=_exercise_tests(src, data, "tests", seen, lines),
+        hidden_tests=_exercise_tests(src, data, "hidden_tests", seen, lines),
+        file=src.file, lines=lines,
+    )
+    for key in ("starter", "solution"):
+        lines[key] = src.line((key,))
+    return exercise if len(problems) == before else False
 
 
 # Many courses ----------------------------------------------------------------------------

@@ -3,6 +3,8 @@ updates what changed, keeps every learner's progress, and archives what was remo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +14,7 @@ import sqlalchemy as sa
 from lms.catalog.models import Course, Item, Module
 from lms.competence import services as competence
 from lms.config import REPO_ROOT
-from lms.content.loader import CourseSpec, Problem, load
+from lms.content.loader import CourseSpec, ExerciseSpec, Problem, load
 from lms.core import markdown
 from lms.extensions import db
 from lms.xapi import vocabulary
@@ -37,13 +39,80 @@ class ImportReport:
 
 
 def validate(path: Path = COURSES_DIR) -> tuple[list[CourseSpec], list[Problem]]:
-    return load(path)
+    """Every problem in the files, then (when the files are right) every exercise whose
+    solution does not pass or whose starter code already passes."""
+    specs, problems = load(path)
+    if not problems:
+        problems = check_exercises(specs)
+    return specs, problems
+
+
+# Grading the same exercise text gives the same outcome, so a process checks each version
+# of an exercise once (re-imports, the test suite). Resource outcomes are not remembered.
+_checked: dict[str, list[Problem]] = {}
+DETERMINISTIC = ("ok", "syntax_error", "error", "too_large")
+
+
+def check_exercises(specs: list[CourseSpec]) -> list[Problem]:
+    """Grade each exercise's solution (visible and hidden tests must all pass) and its
+    starter code (it must fail at least one hidden test) in the sandbox."""
+    problems: list[Problem] = []
+    for spec in specs:
+        for exercise in spec.exercises.values():
+            problems += _check_exercise(exercise)
+    return problems
+
+
+def _check_exercise(exercise: ExerciseSpec) -> list[Problem]:
+    try:
+        from lms.exercises import sandbox  # the grader starts its worker processes on first use
+    except ImportError as error:
+        return [Problem(exercise.file, exercise.lines.get("solution"), "solution",
+                        f"cannot be graded: the grader is not installed ({error})")]
+    key = hashlib.sha256(json.dumps(
+        [exercise.language, exercise.environment, exercise.time_limit_ms, exercise.starter, exercise.solution,
+         exercise.tests, exercise.hidden_tests]).encode()).hexdigest()
+    if key in _checked:
+        return [Problem(exercise.file, p.line, p.field, p.message) for p in _checked[key]]
+    options = {"language": exercise.language, "environment": exercise.environment,
+               "time_limit_ms": exercise.time_limit_ms}
+    problems, remember = [], True
+    tests = exercise.tests + exercise.hidden_tests
+    keys = [f"tests[{i}]" for i in range(len(exercise.tests))]
+    keys += [f"hidden_tests[{i}]" for i in range(len(exercise.hidden_tests))]
+    solved = sandbox.grade(exercise.solution, tests, **options)
+    remember = remember and solved.status in DETERMINISTIC
+    if solved.status != "ok":
+        problems.append(Problem(exercise.file, exercise.lines.get("solution"), "solution",
+                                f"does not run ({_outcome(solved)})"))
+    else:
+        for field_name, result in zip(keys, solved.tests):
+            if not result.passed:
+                problems.append(Problem(exercise.file, exercise.lines.get(field_name), field_name,
+                                        f"the solution fails test {result.name!r}: {result.message}"))
+    started = sandbox.grade(exercise.starter, exercise.hidden_tests, **options)
+    remember = remember and started.status in DETERMINISTIC
+    if started.all_passed:
+        problems.append(Problem(exercise.file, exercise.lines.get("starter"), "starter",
+                                "passes every hidden test; it must fail at least one, or there is nothing to do"))
+    if remember:
+        _checked[key] = problems
+    return problems
+
+
+def _outcome(result) -> str:
+    error = " ".join(result.error.split())  # one problem, one line
+    error = error if len(error) <= 300 else error[:299] + "…"
+    if result.status in ("syntax_error", "error"):
+        where = f" at line {result.line}" if result.line else ""
+        return f"{result.status.replace('_', ' ')}{where}: {error}"
+    return f"{result.status}: {error}" if error else result.status
 
 
 def import_courses(path: Path = COURSES_DIR) -> ImportReport:
-    """Validate everything under ``path`` first; on any problem raise ``ImportRefused``
-    and change nothing. Flushes; the caller commits."""
-    specs, problems = load(path)
+    """Validate everything under ``path`` first (exercises are graded); on any problem
+    raise ``ImportRefused`` and change nothing. Flushes; the caller commits."""
+    specs, problems = validate(path)
     if problems:
         raise ImportRefused(problems)
     report = ImportReport()
@@ -111,12 +180,25 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                 item.title, item.minutes, item.competences = lesson.title, lesson.minutes, lesson.competences
                 item.html = _render_lesson(lesson.body)
                 item.pass_mark = item.max_attempts = item.questions = None
-            else:
+                item.exercise = None
+            elif ref.kind == "quiz":
                 quiz = spec.quizzes[ref.slug]
                 item.title, item.minutes, item.competences = quiz.title, None, quiz.competences
                 item.html = markdown.render(quiz.intro) if quiz.intro else None
                 item.pass_mark, item.max_attempts = quiz.pass_mark, quiz.max_attempts
                 item.questions = _quiz_questions(quiz.questions)
+                item.exercise = None
+            else:
+                exercise = spec.exercises[ref.slug]
+                item.title, item.minutes, item.competences = exercise.title, exercise.minutes, exercise.competences
+                item.html = markdown.render(exercise.instructions)
+                item.pass_mark = item.max_attempts = item.questions = None
+                item.exercise = {
+                    "language": exercise.language, "environment": exercise.environment,
+                    "time_limit_ms": exercise.time_limit_ms, "starter": exercise.starter,
+                    "solution": exercise.solution, "tests": exercise.tests,
+                    "hidden_tests": exercise.hidden_tests,
+                }
             seen_items.add(ref.slug)
             position += 1
     mappings = []
@@ -124,6 +206,9 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
         mappings += [(vocabulary.activity_id("lesson", spec.slug, lesson.slug), ref) for ref in lesson.competences]
     for quiz in spec.quizzes.values():
         mappings += [(vocabulary.activity_id("quiz", spec.slug, quiz.slug), ref) for ref in quiz.competences]
+    for exercise in spec.exercises.values():
+        mappings += [(vocabulary.activity_id("exercise", spec.slug, exercise.slug), ref)
+                     for ref in exercise.competences]
     report.unknown_competences += competence.map_activities(f"course:{spec.slug}", mappings)
     for slug, module in modules.items():
         if slug not in seen_modules and not module.archived:

@@ -17,7 +17,7 @@ MESSAGES = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
@@ -25,7 +25,7 @@ def _wants_json() -> bool:
 def render_error(code: int, message: str | None = None):
     title, default_message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     text = message or default_message
-    if _wants_json():
+    if wants_json():
         return jsonify(error=str(title), message=str(text)), code
     return render_template("errors/error.html", code=code, title=title, message=text), code
 

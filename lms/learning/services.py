@@ -91,7 +91,7 @@ def _progress_row(enrollment: Enrollment, item: Item) -> ItemProgress:
     row = db.session.scalar(sa.select(ItemProgress).where(ItemProgress.enrollment_id == enrollment.id,
                                                           ItemProgress.item_id == item.id))
     if row is None:
-        row = ItemProgress(enrollment_id=enrollment.id, item_id=item.id)
+        row = ItemProgress(enrollment_id=enrollment.id, item_id=item.id, attempts=0)
         db.session.add(row)
     return row
 
@@ -102,8 +102,8 @@ def _touch(enrollment: Enrollment, item: Item) -> None:
 
 
 def open_item(enrollment: Enrollment, item: Item) -> None:
-    """The learner opened a lesson or a quiz page: remember it for "continue", record
-    ``experienced`` for a lesson, and complete it where the course completes on opening."""
+    """The learner opened a lesson, quiz or exercise page: remember it for "continue",
+    record ``experienced`` for a lesson, and complete it where the course completes on opening."""
     row = _progress_row(enrollment, item)
     row.opened_at = row.opened_at or utcnow()
     _touch(enrollment, item)
@@ -117,7 +117,7 @@ def open_item(enrollment: Enrollment, item: Item) -> None:
 def mark_done(enrollment: Enrollment, item: Item) -> bool:
     """Mark a lesson done; False (and nothing recorded) if it already was."""
     if item.kind != "lesson":
-        raise LearningError(_l("A quiz is done by passing it."))
+        raise LearningError(_l("A quiz or an exercise is done by passing it."))
     row = _progress_row(enrollment, item)
     if row.completed_at is not None:
         return False
@@ -318,21 +318,43 @@ def submit_attempt(enrollment: Enrollment, attempt: QuizAttempt, form: Mapping[s
     attempt.results, attempt.points, attempt.max_points = results, points, max_points
     attempt.score, attempt.passed = score, passed
 
+    records.append(statements.assessed(enrollment, item, passed=passed, score=score, points=points,
+                                       max_points=max_points))
+    records += count_assessment(enrollment, item, score=score, passed=passed)
+    xapi.record(records)
+    return Submission(attempt, counted=True)
+
+
+def count_assessment(enrollment: Enrollment, item: Item, *, score: float, passed: bool) -> list:
+    """Count one graded quiz attempt or exercise submission in the learner's progress
+    (attempts, last and best score); the first pass completes the item, and with it
+    perhaps its module and the course. Returns the statements of those steps, for the
+    caller to record with its own."""
     row = _progress_row(enrollment, item)
     row.attempts += 1
     row.last_score = score
     row.best_score = max(score, row.best_score or 0.0)
     _touch(enrollment, item)
     db.session.flush()
-    records.append(statements.assessed(enrollment, item, passed=passed, score=score, points=points,
-                                       max_points=max_points))
-    first_pass = passed and row.completed_at is None
-    if first_pass:
-        row.completed_at = utcnow()
-        db.session.flush()
-        records += _after_completion(enrollment, item.module)
-    xapi.record(records)
-    return Submission(attempt, counted=True)
+    if not passed or row.completed_at is not None:
+        return []
+    row.completed_at = utcnow()
+    db.session.flush()
+    return _after_completion(enrollment, item.module)
+
+
+def item_context(enrollment: Enrollment, item: Item) -> dict:
+    """What every item page shows around the item: the course's contents with the
+    learner's progress, and the previous and next items."""
+    course = enrollment.course
+    items = catalog.live_items(course)
+    index = items.index(item)
+    return {
+        "course": course, "enrollment": enrollment, "item": item, "items": items,
+        "modules": catalog.live_modules(course), "progress": progress_by_item(enrollment),
+        "previous": items[index - 1] if index > 0 else None,
+        "next": items[index + 1] if index + 1 < len(items) else None,
+    }
 
 
 def get_attempt(enrollment: Enrollment, item: Item, number: int) -> QuizAttempt | None:

@@ -97,14 +97,23 @@ def answered(enrollment: Enrollment, quiz: Item, question: dict, response: str, 
                        result_=v.result(success=correct, response=response))
 
 
-def assessed(enrollment: Enrollment, quiz: Item, *, passed: bool, score: float, points: float, max_points: float):
+def assessed(enrollment: Enrollment, item: Item, *, passed: bool, score: float, points: float, max_points: float,
+             response: str | None = None):
+    """``passed`` or ``failed`` on a quiz or an exercise (``response``: the submitted code)."""
     course = enrollment.course
     return v.statement(v.actor(enrollment.user.public_id), "passed" if passed else "failed",
-                       item_activity(course, quiz),
-                       context_=_context(enrollment, module_activity(course, quiz.module),
-                                         quiz.competences if passed else None),
+                       item_activity(course, item),
+                       context_=_context(enrollment, module_activity(course, item.module),
+                                         item.competences if passed else None),
                        result_=v.result(scaled=score, raw=points, max_points=max_points, success=passed,
-                                        completion=passed))
+                                        completion=passed, response=response))
+
+
+def attempted(enrollment: Enrollment, item: Item):
+    """A code exercise was submitted for grading."""
+    course = enrollment.course
+    return v.statement(v.actor(enrollment.user.public_id), "attempted", item_activity(course, item),
+                       context_=_context(enrollment, module_activity(course, item.module)))
 
 
 def _plain(markdown_text: str) -> str:

@@ -5,6 +5,7 @@ from flask_login import current_user
 from lms.catalog import services as catalog
 from lms.core.auth import login_required
 from lms.extensions import db
+from lms.exercises import services as exercises
 from lms.learning import services
 
 bp = Blueprint("learning", __name__)
@@ -79,14 +80,9 @@ def show_item(slug, item_slug):
     item = _item_or_404(course, item_slug)
     services.open_item(enrollment, item)
     db.session.commit()
-    items = catalog.live_items(course)
-    index = items.index(item)
-    context = {
-        "course": course, "enrollment": enrollment, "item": item, "items": items,
-        "modules": catalog.live_modules(course), "progress": services.progress_by_item(enrollment),
-        "previous": items[index - 1] if index > 0 else None,
-        "next": items[index + 1] if index + 1 < len(items) else None,
-    }
+    context = services.item_context(enrollment, item)
+    if item.kind == "exercise":
+        return render_template("exercises/show_exercise.html", **exercises.page(enrollment, item), **context)
     if item.kind == "quiz":
         made = services.attempts(enrollment, item)
         return render_template("learning/show_quiz.html", attempts=made,

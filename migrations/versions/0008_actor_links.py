@@ -1,7 +1,7 @@
 """xapi: actors linked to learners
 
 Revision ID: 0008_actor_links
-Revises: 0006_self_assessment
+Revises: 0007_exercises
 Create Date: 2026-12-01 20:17:28.513129
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_actor_links'
-down_revision = '0006_self_assessment'
+down_revision = '0007_exercises'
 branch_labels = None
 depends_on = None
 

@@ -24,8 +24,8 @@ def counts():
 
 def test_import_creates_courses_modules_and_items(ctx):
     report = services.import_courses(FIXTURE_COURSES)
-    assert report.created == ["first-steps", "hidden-draft"]
-    assert counts() == (2, 3, 5)
+    assert report.created == ["code-practice", "first-steps", "hidden-draft"]
+    assert counts() == (3, 4, 8)
     course = db.session.scalar(sa.select(Course).where(Course.slug == "first-steps"))
     assert [item.slug for item in course.items] == ["welcome", "safe-passwords", "basics-check", "more-reading"]
     quiz = course.items[2]
@@ -47,7 +47,7 @@ def test_reimport_is_idempotent(ctx):
     db.session.commit()
     before = counts()
     report = services.import_courses(FIXTURE_COURSES)
-    assert report.updated == ["first-steps", "hidden-draft"] and report.created == []
+    assert report.updated == ["code-practice", "first-steps", "hidden-draft"] and report.created == []
     assert counts() == before
 
 
@@ -95,9 +95,9 @@ def test_a_broken_course_changes_nothing(ctx, course_copy):
 
 def test_cli_validate_and_import(app, runner, course_copy):
     ok = runner.invoke(args=["courses", "validate", str(course_copy)])
-    assert ok.exit_code == 0 and "2 course(s), 5 item(s): no problems." in ok.output
+    assert ok.exit_code == 0 and "3 course(s), 8 item(s): no problems." in ok.output
     imported = runner.invoke(args=["courses", "import", str(course_copy)])
-    assert imported.exit_code == 0 and "2 new" in imported.output
+    assert imported.exit_code == 0 and "3 new" in imported.output
     (course_copy / "first-steps" / "course.yaml").write_text("title: only a title\n")
     bad = runner.invoke(args=["courses", "validate", str(course_copy)])
     assert bad.exit_code == 1

@@ -1,0 +1,1306 @@
+// The test harness of the exercise grader (lms/exercises/runner.py evaluates it).
+//
+// It is evaluated in every fresh V8 context after the libraries (React, the DOM) and before
+// any learner code, as `(<this file>)(options)`. It keeps private references to every
+// built-in it uses, gives the tests their helpers (expect, logs, mockFetch, render, mount,
+// ...) as local variables, runs timers on a virtual clock, and then freezes the realm's
+// intrinsics so that learner code cannot change what the harness relies on. Python talks
+// to it through one global, `__lms`, whose methods need the context's secret nonce.
+(function lmsHarness(options) {
+  "use strict";
+
+  // ---- private references, taken before anything else can run ----
+  const G = globalThis;
+  const OObject = Object;
+  const { apply: RApply, ownKeys: ROwnKeys, getPrototypeOf: RGetProto, defineProperty: RDefine } = Reflect;
+  const {
+    freeze, isFrozen, keys: OKeys, getOwnPropertyDescriptor: OGetDesc,
+    getOwnPropertyDescriptors: OGetDescs, create: OCreate, is: OIs, entries: OEntries,
+  } = Object;
+  const uncurry = (fn) => (self, ...args) => RApply(fn, self, args);
+  const hasOwn = uncurry(Object.prototype.hasOwnProperty);
+  const objToString = uncurry(Object.prototype.toString);
+  const fnToString = uncurry(Function.prototype.toString);
+  const fnHasInstance = uncurry(Function.prototype[Symbol.hasInstance]);
+  const isArray = Array.isArray;
+  const arrayFrom = Array.from;
+  const arrayPush = uncurry(Array.prototype.push);
+  const arrayJoin = uncurry(Array.prototype.join);
+  const arraySlice = uncurry(Array.prototype.slice);
+  const arraySort = uncurry(Array.prototype.sort);
+  const arraySplice = uncurry(Array.prototype.splice);
+  const arrayIncludes = uncurry(Array.prototype.includes);
+  const arrayMap = uncurry(Array.prototype.map);
+  const strIncludes = uncurry(String.prototype.includes);
+  const strSlice = uncurry(String.prototype.slice);
+  const strReplace = uncurry(String.prototype.replace);
+  const strSplit = uncurry(String.prototype.split);
+  const strTrim = uncurry(String.prototype.trim);
+  const strIndexOf = uncurry(String.prototype.indexOf);
+  const strCharCodeAt = uncurry(String.prototype.charCodeAt);
+  const regexpExec = uncurry(RegExp.prototype.exec);
+  const regexpTest = uncurry(RegExp.prototype.test);
+  const regexpToString = uncurry(RegExp.prototype.toString);
+  const lastIndexDesc = (re) => OGetDesc(re, "lastIndex");
+  const dateGetTime = uncurry(Date.prototype.getTime);
+  const dateToISOString = uncurry(Date.prototype.toISOString);
+  const errorToString = uncurry(Error.prototype.toString);
+  const mapForEach = uncurry(Map.prototype.forEach);
+  const mapGet = uncurry(Map.prototype.get);
+  const mapHas = uncurry(Map.prototype.has);
+  const mapSet = uncurry(Map.prototype.set);
+  const mapDelete = uncurry(Map.prototype.delete);
+  const mapSize = uncurry(OGetDesc(Map.prototype, "size").get);
+  const setAdd = uncurry(Set.prototype.add);
+  const setHas = uncurry(Set.prototype.has);
+  const setForEach = uncurry(Set.prototype.forEach);
+  const setSize = uncurry(OGetDesc(Set.prototype, "size").get);
+  const weakMapGet = uncurry(WeakMap.prototype.get);
+  const weakMapSet = uncurry(WeakMap.prototype.set);
+  const weakMapHas = uncurry(WeakMap.prototype.has);
+  const NMap = Map;
+  const NSet = Set;
+  const NWeakMap = WeakMap;
+  const NPromise = Promise;
+  const promiseThen = uncurry(Promise.prototype.then);
+  const promiseResolve = (v) => RApply(Promise.resolve, NPromise, [v]);
+  const NError = Error;
+  const NTypeError = TypeError;
+  const NString = String;
+  const NNumber = Number;
+  const NSymbol = Symbol;
+  const symbolToString = uncurry(Symbol.prototype.toString);
+  const bigintToString = uncurry(BigInt.prototype.toString);
+  const numberIsNaN = Number.isNaN;
+  const mathAbs = Math.abs;
+  const mathPow = Math.pow;
+  const mathMax = Math.max;
+  const jsonStringify = JSON.stringify;
+  const NDate = Date;
+  const realNow = Date.now;
+  const dateParse = Date.parse;
+  const dateUTC = Date.UTC;
+
+  const NONCE = options.nonce;
+  const MAX_LOG_LINES = 500;
+  const MAX_LINE = 2000;
+  const TIMER_FIRINGS_PER_FLUSH = 10000;
+  const VIRTUAL_WAIT_LIMIT_MS = 60 * 60 * 1000;
+
+  // ---- formatting values for messages and console lines (never trusts the value) ----
+  const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+  function safe(fn, fallback) {
+    try { return fn(); } catch (e) { return fallback; }
+  }
+
+  function quote(s) {
+    return jsonStringify(s);
+  }
+
+  function isDomNode(v) {
+    return domNodeClass !== null && safe(() => fnHasInstance(domNodeClass, v), false);
+  }
+
+  function isReactElement(v) {
+    return reactElementType !== null && safe(() => v.$$typeof === reactElementType, false);
+  }
+
+  function typeName(v) {
+    return safe(() => {
+      const proto = RGetProto(v);
+      if (proto === null) return "";
+      if (proto === Object.prototype) return "Object";
+      const ctor = OGetDesc(proto, "constructor");
+      const fn = ctor === undefined ? undefined : hasOwn(ctor, "value") ? ctor.value : RApply(ctor.get, proto, []);
+      const name = typeof fn === "function" ? OGetDesc(fn, "name") : undefined;
+      return name && typeof name.value === "string" ? name.value : "";
+    }, "");
+  }
+
+  function inspect(v, depth, seen, inner) {
+    const t = typeof v;
+    if (v === null) return "null";
+    if (t === "undefined") return "undefined";
+    if (t === "string") return inner ? quote(strLimit(v, 200)) : quote(strLimit(v, 400));
+    if (t === "number") return OIs(v, -0) ? "-0" : NString(v);
+    if (t === "boolean") return v ? "true" : "false";
+    if (t === "bigint") return bigintToString(v) + "n";
+    if (t === "symbol") return symbolToString(v);
+    if (t === "function") {
+      const n = safe(() => { const d = OGetDesc(v, "name"); return d && typeof d.value === "string" ? d.value : ""; }, "");
+      const isClass = safe(() => strSlice(fnToString(v), 0, 6) === "class ", false);
+      return isClass ? "[class " + (n || "(anonymous)") + "]" : "[Function " + (n || "(anonymous)") + "]";
+    }
+    return safe(() => inspectObject(v, depth, seen), "[object]");
+  }
+
+  function strLimit(s, n) {
+    return s.length > n ? strSlice(s, 0, n) + "…" : s;
+  }
+
+  function inspectObject(v, depth, seen) {
+    if (setHas(seen, v)) return "[Circular]";
+    if (isDomNode(v)) {
+      const html = safe(() => v.outerHTML, undefined);
+      if (typeof html === "string") return strLimit(html, 200);
+      const text = safe(() => v.textContent, "");
+      return "#text " + quote(strLimit(NString(text), 200));
+    }
+    if (isReactElement(v)) {
+      const type = v.type;
+      const name = typeof type === "string" ? type : safe(() => type.displayName || type.name, "") || "Component";
+      return "<" + name + " />";
+    }
+    const tag = objToString(v);
+    if (tag === "[object Date]") {
+      const time = dateGetTime(v);
+      return numberIsNaN(time) ? "Invalid Date" : dateToISOString(v);
+    }
+    if (tag === "[object RegExp]") return regexpToString(v);
+    if (tag === "[object Error]") {
+      return safe(() => errorToString(v), "Error");
+    }
+    if (tag === "[object Promise]") return "Promise {}";
+    if (depth > 2) return isArray(v) ? "[Array]" : "[Object]";
+    setAdd(seen, v);
+    const parts = [];
+    let prefix = "";
+    if (isArray(v)) {
+      const n = v.length;
+      for (let i = 0; i < n && i < 30; i++) arrayPush(parts, inspect(v[i], depth + 1, seen, true));
+      if (n > 30) arrayPush(parts, "... " + (n - 30) + " more items");
+      return parts.length ? "[ " + arrayJoin(parts, ", ") + " ]" : "[]";
+    }
+    if (tag === "[object Map]") {
+      let i = 0;
+      mapForEach(v, (val, key) => {
+        if (i++ < 30) arrayPush(parts, inspect(key, depth + 1, seen, true) + " => " + inspect(val, depth + 1, seen, true));
+      });
+      return "Map(" + mapSize(v) + ") {" + (parts.length ? " " + arrayJoin(parts, ", ") + " " : "") + "}";
+    }
+    if (tag === "[object Set]") {
+      let i = 0;
+      setForEach(v, (val) => { if (i++ < 30) arrayPush(parts, inspect(val, depth + 1, seen, true)); });
+      return "Set(" + setSize(v) + ") {" + (parts.length ? " " + arrayJoin(parts, ", ") + " " : "") + "}";
+    }
+    const name = typeName(v);
+    if (name !== "Object") prefix = (name || "[Object: null prototype]") + " ";
+    const ks = OKeys(v);
+    for (let i = 0; i < ks.length && i < 30; i++) {
+      const k = ks[i];
+      const label = regexpTest(IDENT, k) ? k : quote(k);
+      const d = OGetDesc(v, k);
+      const shown = d && !hasOwn(d, "value") ? "[Getter]" : inspect(d ? d.value : undefined, depth + 1, seen, true);
+      arrayPush(parts, label + ": " + shown);
+    }
+    if (ks.length > 30) arrayPush(parts, "... " + (ks.length - 30) + " more properties");
+    return prefix + (parts.length ? "{ " + arrayJoin(parts, ", ") + " }" : "{}");
+  }
+
+  function show(v) {
+    return inspect(v, 0, new NSet(), false);
+  }
+
+  // console.log's way of writing its arguments: strings as they are, %s/%d/%i/%f/%o/%O/%j/%c.
+  function formatLogArgs(args) {
+    const out = [];
+    let start = 0;
+    if (typeof args[0] === "string" && strIncludes(args[0], "%")) {
+      const fmt = args[0];
+      let i = 1;
+      let s = "";
+      for (let p = 0; p < fmt.length; p++) {
+        const c = fmt[p];
+        if (c === "%" && p + 1 < fmt.length) {
+          const f = fmt[p + 1];
+          if (f === "%") { s += "%"; p++; continue; }
+          if (strIncludes("sdifoOjc", f)) {
+            p++;
+            if (f === "c") { i++; continue; }
+            if (i >= args.length) { s += "%" + f; continue; }
+            const a = args[i++];
+            if (f === "s") s += typeof a === "string" ? a : show(a);
+            else if (f === "d" || f === "i") s += typeof a === "object" ? "NaN" : NString(f === "i" ? safe(() => parseInt(a, 10), NaN) : safe(() => NNumber(a), NaN));
+            else if (f === "f") s += NString(safe(() => parseFloat(a), NaN));
+            else s += show(a);
+            continue;
+          }
+        }
+        s += c;
+      }
+      arrayPush(out, s);
+      start = i;
+    }
+    for (let j = start; j < args.length; j++) {
+      const a = args[j];
+      arrayPush(out, typeof a === "string" ? a : show(a));
+    }
+    return arrayJoin(out, " ");
+  }
+
+  // ---- console ----
+  const moduleLogs = [];
+  let currentLogs = moduleLogs;
+  let logsDropped = false;
+  let logCount = 0;
+
+  function writeLog(args) {
+    if (logCount >= MAX_LOG_LINES) {
+      if (!logsDropped) {
+        logsDropped = true;
+        arrayPush(currentLogs, "… (more output was cut: at most " + MAX_LOG_LINES + " lines are kept)");
+      }
+      return;
+    }
+    logCount++;
+    const line = safe(() => formatLogArgs(args), "[a value that cannot be shown]");
+    arrayPush(currentLogs, strLimit(line, MAX_LINE));
+  }
+
+  const logFn = function log(...args) { writeLog(args); };
+  // Not frozen: React's development build silences it (redefining its methods) while it
+  // works out component stacks. The harness itself never calls it.
+  const consoleObject = ({
+    log: logFn,
+    info: function info(...args) { writeLog(args); },
+    warn: function warn(...args) { writeLog(args); },
+    error: function error(...args) { writeLog(args); },
+    debug: function debug(...args) { writeLog(args); },
+    trace: function trace(...args) { writeLog(args); },
+  });
+
+  // ---- the virtual clock and timers ----
+  let clock = NNumber(options.clockStart);
+  let timerSeq = 0;
+  const timers = new NMap(); // id -> { due, seq, fn, args, interval, owner }
+  let timerOwner = "module";
+
+  function addTimer(fn, ms, args, interval) {
+    let delay = NNumber(ms);
+    if (!(delay > 0)) delay = 0;
+    if (interval && delay < 1) delay = 1;
+    const id = ++timerSeq;
+    mapSet(timers, id, { due: clock + delay, seq: id, fn, args, interval: interval ? delay : 0, owner: timerOwner });
+    return id;
+  }
+
+  function nextTimerId() {
+    let best = 0;
+    let bestT = null;
+    mapForEach(timers, (t, id) => {
+      if (bestT === null || t.due < bestT.due || (t.due === bestT.due && t.seq < bestT.seq)) { best = id; bestT = t; }
+    });
+    return best;
+  }
+
+  // Runs the earliest pending timer; returns false when there is none.
+  function fireNextTimer() {
+    const id = nextTimerId();
+    if (id === 0) return false;
+    const t = mapGet(timers, id);
+    if (t.due > clock) clock = t.due;
+    if (t.interval) {
+      t.due = clock + t.interval;
+      t.seq = ++timerSeq;
+    } else {
+      mapDelete(timers, id);
+    }
+    if (typeof t.fn === "function") {
+      // With React mounted, a timer's state updates happen inside act, as in a test with fake
+      // timers: the update and its effects are applied before the test goes on.
+      const fire = () => { try { RApply(t.fn, undefined, t.args); } catch (e) { reportUncaught(e); } };
+      if (act !== null && mounted > 0) act(fire); else fire();
+    }
+    return true;
+  }
+
+  function dropTimersOf(owner) {
+    const ids = [];
+    mapForEach(timers, (t, id) => { if (t.owner === owner) arrayPush(ids, id); });
+    for (let i = 0; i < ids.length; i++) mapDelete(timers, ids[i]);
+  }
+
+  const setTimeoutFn = function setTimeout(fn, ms, ...args) { return addTimer(fn, ms, args, false); };
+  const setIntervalFn = function setInterval(fn, ms, ...args) { return addTimer(fn, ms, args, true); };
+  const clearTimerFn = function clearTimeout(id) { mapDelete(timers, NNumber(id)); };
+  const clearIntervalFn = function clearInterval(id) { mapDelete(timers, NNumber(id)); };
+  const queueMicrotaskFn = function queueMicrotask(fn) {
+    if (typeof fn !== "function") throw new NTypeError("queueMicrotask needs a function");
+    promiseThen(promiseResolve(undefined), () => { try { fn(); } catch (e) { reportUncaught(e); } });
+  };
+
+  // Date follows the virtual clock: `new Date()` and `Date.now()` give its time.
+  const VirtualDate = function Date(...args) {
+    if (new.target === undefined) return NString(new NDate(clock));
+    return args.length === 0 ? Reflect.construct(NDate, [clock], new.target) : Reflect.construct(NDate, args, new.target);
+  };
+  RDefine(VirtualDate, "prototype", { value: NDate.prototype, writable: false, enumerable: false, configurable: false });
+  VirtualDate.now = function now() { return clock; };
+  VirtualDate.parse = dateParse;
+  VirtualDate.UTC = dateUTC;
+
+  const performanceObject = freeze({ now: function now() { return clock - NNumber(options.clockStart); } });
+
+  // A MessageChannel whose messages are delivered as virtual-clock tasks (React's act needs one).
+  function MessagePortImpl() { this.onmessage = null; this.other = null; }
+  MessagePortImpl.prototype.postMessage = function postMessage(data) {
+    const target = this.other;
+    addTimer(() => { if (typeof target.onmessage === "function") target.onmessage({ data }); }, 0, [], false);
+  };
+  MessagePortImpl.prototype.close = function close() {};
+  const MessageChannelFn = function MessageChannel() {
+    if (new.target === undefined) throw new NTypeError("MessageChannel must be called with new");
+    this.port1 = new MessagePortImpl();
+    this.port2 = new MessagePortImpl();
+    this.port1.other = this.port2;
+    this.port2.other = this.port1;
+  };
+
+  // ---- the test being run ----
+  let current = null; // { failures: [], pending: [], logs: [], fetchCalls: [], routes: null }
+  const uncaught = [];
+
+  function reportUncaught(e) {
+    if (current !== null) arrayPush(current.uncaught, describeThrown(e));
+    else arrayPush(uncaught, describeThrown(e));
+  }
+
+  function describeThrown(e) {
+    return safe(() => {
+      if (e !== null && (typeof e === "object" || typeof e === "function")) {
+        if (e instanceof AssertionError) return e.message;
+        const tag = objToString(e);
+        const md = safe(() => e.message, undefined);
+        if (tag === "[object Error]" || typeof md === "string") {
+          const name = safe(() => e.name, "Error");
+          const msg = typeof md === "string" ? md : "";
+          const n = typeof name === "string" && name ? name : "Error";
+          return msg ? n + ": " + strLimit(msg, 1000) : n;
+        }
+      }
+      return "the code threw " + show(e);
+    }, "the code threw a value that cannot be shown");
+  }
+
+  // ---- expect and its matchers ----
+  function AssertionError(message) {
+    this.message = message;
+  }
+  AssertionError.prototype = OCreate(NError.prototype, {
+    name: { value: "AssertionError" },
+    constructor: { value: AssertionError },
+  });
+
+  function fail(message) {
+    const err = new AssertionError(message);
+    if (current !== null) arrayPush(current.failures, message);
+    throw err;
+  }
+
+  function equals(a, b, seen) {
+    if (OIs(a, b)) return true;
+    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+    if (isReactElement(a) || isReactElement(b)) {
+      if (!isReactElement(a) || !isReactElement(b)) return false;
+      return a.type === b.type && equals(a.key, b.key, seen) && equals(a.props, b.props, seen);
+    }
+    for (let i = 0; i < seen.length; i++) {
+      if (seen[i][0] === a) return seen[i][1] === b;
+    }
+    const ta = objToString(a);
+    const tb = objToString(b);
+    if (ta !== tb) return false;
+    if (ta === "[object Date]") return OIs(dateGetTime(a), dateGetTime(b));
+    if (ta === "[object RegExp]") return regexpToString(a) === regexpToString(b);
+    if (ta === "[object Number]" || ta === "[object String]" || ta === "[object Boolean]") {
+      return OIs(a.valueOf(), b.valueOf());
+    }
+    if (ta === "[object Error]") {
+      if (a.message !== b.message || a.name !== b.name) return false;
+    }
+    if (isArray(a) !== isArray(b)) return false;
+    if (isDomNode(a) || isDomNode(b)) return false;
+    arrayPush(seen, [a, b]);
+    try {
+      if (ta === "[object Map]") {
+        if (mapSize(a) !== mapSize(b)) return false;
+        let ok = true;
+        mapForEach(a, (v, k) => { if (ok && (!mapHas(b, k) || !equals(v, mapGet(b, k), seen))) ok = false; });
+        return ok;
+      }
+      if (ta === "[object Set]") {
+        if (setSize(a) !== setSize(b)) return false;
+        let ok = true;
+        setForEach(a, (v) => {
+          if (!ok || setHas(b, v)) return;
+          let found = false;
+          setForEach(b, (w) => { if (!found && equals(v, w, seen)) found = true; });
+          if (!found) ok = false;
+        });
+        return ok;
+      }
+      if (isArray(a)) {
+        if (a.length !== b.length) return false;
+        for (let i = 0; i < a.length; i++) if (!equals(a[i], b[i], seen)) return false;
+        return true;
+      }
+      // Like Jest's toEqual: own enumerable keys; properties whose value is undefined are ignored.
+      const ka = definedKeys(a);
+      const kb = definedKeys(b);
+      if (ka.length !== kb.length) return false;
+      for (let i = 0; i < ka.length; i++) {
+        const k = ka[i];
+        if (!hasOwn(b, k) || !equals(a[k], b[k], seen)) return false;
+      }
+      return true;
+    } finally {
+      arraySplice(seen, seen.length - 1, 1);
+    }
+  }
+
+  function definedKeys(o) {
+    const out = [];
+    const ks = OKeys(o);
+    for (let i = 0; i < ks.length; i++) if (o[ks[i]] !== undefined) arrayPush(out, ks[i]);
+    return out;
+  }
+
+  function isNumeric(v) {
+    return typeof v === "number" || typeof v === "bigint";
+  }
+
+  function thrownMessage(e) {
+    return safe(() => {
+      if (e !== null && typeof e === "object") {
+        const m = e.message;
+        if (typeof m === "string") return m;
+      }
+      return typeof e === "string" ? e : NString(e);
+    }, "");
+  }
+
+  function parsePath(path) {
+    if (isArray(path)) return arraySlice(path);
+    const out = [];
+    const re = /[^.[\]]+|\[(\d+)\]/g;
+    let m;
+    while ((m = regexpExec(re, NString(path))) !== null) arrayPush(out, m[1] !== undefined ? m[1] : m[0]);
+    return out;
+  }
+
+  function regexpMatches(re, s) {
+    const d = lastIndexDesc(re);
+    if (d && d.writable) re.lastIndex = 0;
+    return regexpTest(re, s);
+  }
+
+  const matchers = {
+    toBe(received, expected) {
+      return { pass: OIs(received, expected), message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be " + show(expected) + (!not && equals(received, expected, []) && typeof received === "object" ? " (they are equal but not the same object: use toEqual)" : "") };
+    },
+    toEqual(received, expected) {
+      return { pass: equals(received, expected, []), message: (not) => "expected " + show(received) + (not ? " not" : "") + " to equal " + show(expected) };
+    },
+    toBeCloseTo(received, expected, digits) {
+      const d = digits === undefined ? 2 : NNumber(digits);
+      if (typeof received !== "number") return { pass: false, message: () => "expected a number, but got " + show(received) };
+      const pass = (received === Infinity && expected === Infinity) || (received === -Infinity && expected === -Infinity) ||
+        mathAbs(expected - received) < mathPow(10, -d) / 2;
+      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be close to " + show(expected) + " (" + d + " decimal places)" };
+    },
+    toBeTruthy(received) {
+      return { pass: !!received, message: (not) => "expected " + show(received) + " to be " + (not ? "falsy" : "truthy") };
+    },
+    toBeFalsy(received) {
+      return { pass: !received, message: (not) => "expected " + show(received) + " to be " + (not ? "truthy" : "falsy") };
+    },
+    toBeNull(received) {
+      return { pass: received === null, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be null" };
+    },
+    toBeUndefined(received) {
+      return { pass: received === undefined, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be undefined" };
+    },
+    toBeDefined(received) {
+      return { pass: received !== undefined, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be defined" };
+    },
+    toBeNaN(received) {
+      return { pass: typeof received === "number" && numberIsNaN(received), message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be NaN" };
+    },
+    toContain(received, item) {
+      let pass;
+      if (typeof received === "string") {
+        pass = typeof item === "string" && strIncludes(received, item);
+      } else if (received !== null && typeof received === "object") {
+        const items = safe(() => arrayFrom(received), null);
+        if (items === null) return { pass: false, message: () => "expected a string or an array, but got " + show(received) };
+        pass = arrayIncludes(items, item);
+      } else {
+        return { pass: false, message: () => "expected a string or an array, but got " + show(received) };
+      }
+      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to contain " + show(item) };
+    },
+    toHaveLength(received, length) {
+      const actual = safe(() => (received === null || received === undefined ? undefined : received.length), undefined);
+      if (typeof actual !== "number") return { pass: false, message: () => "expected " + show(received) + " to have a length" };
+      return { pass: actual === length, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to have length " + show(length) + (not ? "" : ", but its length is " + actual) };
+    },
+    toHaveProperty(received, path, ...value) {
+      const parts = parsePath(path);
+      let obj = received;
+      let found = parts.length > 0;
+      for (let i = 0; i < parts.length; i++) {
+        if (obj === null || obj === undefined || !(parts[i] in OObject(obj))) { found = false; break; }
+        obj = obj[parts[i]];
+      }
+      const label = isArray(path) ? show(path) : quote(NString(path));
+      if (value.length === 0) {
+        return { pass: found, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to have property " + label };
+      }
+      const pass = found && equals(obj, value[0], []);
+      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to have property " + label + " equal to " + show(value[0]) + (found && !not ? ", but it is " + show(obj) : "") };
+    },
+    toMatch(received, pattern) {
+      if (typeof received !== "string") return { pass: false, message: () => "expected a string, but got " + show(received) };
+      const isRe = objToString(pattern) === "[object RegExp]";
+      const pass = isRe ? regexpMatches(pattern, received) : strIncludes(received, NString(pattern));
+      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to match " + (isRe ? regexpToString(pattern) : show(pattern)) };
+    },
+    toBeGreaterThan(received, n) { return compare(received, n, "greater than", received > n); },
+    toBeGreaterThanOrEqual(received, n) { return compare(received, n, "greater than or equal to", received >= n); },
+    toBeLessThan(received, n) { return compare(received, n, "less than", received < n); },
+    toBeLessThanOrEqual(received, n) { return compare(received, n, "less than or equal to", received <= n); },
+    toBeInstanceOf(received, cls) {
+      if (typeof cls !== "function") return { pass: false, message: () => "toBeInstanceOf needs a class, but got " + show(cls) };
+      const pass = safe(() => fnHasInstance(cls, received), false);
+      const name = safe(() => OGetDesc(cls, "name").value, "") || "(anonymous)";
+      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be an instance of " + name };
+    },
+  };
+
+  function compare(received, n, words, result) {
+    if (!isNumeric(received)) return { pass: false, message: () => "expected a number, but got " + show(received) };
+    if (!isNumeric(n)) return { pass: false, message: () => "the test compares with " + show(n) + ", which is not a number" };
+    return { pass: result, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be " + words + " " + show(n) };
+  }
+
+  // toThrow on a function (or, after .rejects, on the rejection reason itself).
+  function toThrowCheck(thrown, didThrow, expected, hasExpected) {
+    const describe = () => {
+      if (!hasExpected) return "";
+      if (typeof expected === "string") return " an error containing " + quote(expected);
+      if (objToString(expected) === "[object RegExp]") return " an error matching " + regexpToString(expected);
+      if (typeof expected === "function") return " an instance of " + (safe(() => OGetDesc(expected, "name").value, "") || "(anonymous)");
+      return " an error with message " + show(thrownMessage(expected));
+    };
+    let pass = didThrow;
+    if (didThrow && hasExpected) {
+      const msg = thrownMessage(thrown);
+      if (typeof expected === "string") pass = strIncludes(msg, expected);
+      else if (objToString(expected) === "[object RegExp]") pass = regexpMatches(expected, msg);
+      else if (typeof expected === "function") pass = safe(() => fnHasInstance(expected, thrown), false);
+      else pass = msg === thrownMessage(expected);
+    }
+    return {
+      pass,
+      message: (not) => {
+        if (not) return "expected the code not to throw" + describe() + ", but it threw " + describeThrown(thrown);
+        if (!didThrow) return "expected the code to throw" + describe() + ", but it did not throw";
+        return "expected the code to throw" + describe() + ", but it threw " + describeThrown(thrown);
+      },
+    };
+  }
+
+  function runMatcher(name, received, args, not, viaRejects) {
+    let result;
+    if (name === "toThrow") {
+      const hasExpected = args.length > 0;
+      if (viaRejects) {
+        result = toThrowCheck(received, true, args[0], hasExpected);
+      } else {
+        if (typeof received !== "function") {
+          fail("expect(...).toThrow() needs a function, e.g. expect(() => f(1)).toThrow(), but got " + show(received));
+        }
+        let thrown;
+        let didThrow = false;
+        try { RApply(received, undefined, []); } catch (e) { didThrow = true; thrown = e; }
+        result = toThrowCheck(thrown, didThrow, args[0], hasExpected);
+      }
+    } else {
+      result = RApply(matchers[name], undefined, [received, ...args]);
+    }
+    const pass = result.pass === true;
+    if (pass === not) fail(safe(() => result.message(not), "the expectation failed"));
+  }
+
+  const matcherNames = [...OKeys(matchers), "toThrow"];
+
+  function makeMatchers(received, not, mode) {
+    const out = OCreate(null);
+    for (let i = 0; i < matcherNames.length; i++) {
+      const name = matcherNames[i];
+      out[name] = function (...args) {
+        if (mode === null) {
+          runMatcher(name, received, args, not, false);
+          return undefined;
+        }
+        const p = settle(received, mode, name, args, not);
+        if (current !== null) arrayPush(current.pending, p);
+        return p;
+      };
+    }
+    return out;
+  }
+
+  // .resolves / .rejects: wait for the promise, then apply the matcher to its value or reason.
+  function settle(received, mode, name, args, not) {
+    const isThenable = received !== null && (typeof received === "object" || typeof received === "function") &&
+      safe(() => typeof received.then === "function", false);
+    if (!isThenable) {
+      return new NPromise((resolve, reject) => {
+        try { fail("expected a promise after ." + mode + ", but got " + show(received)); } catch (e) { reject(e); }
+      });
+    }
+    return new NPromise((resolve, reject) => {
+      promiseThen(promiseResolve(received), (value) => {
+        try {
+          if (mode === "rejects") fail("expected the promise to reject, but it resolved to " + show(value));
+          runMatcher(name, value, args, not, false);
+          resolve(undefined);
+        } catch (e) { reject(e); }
+      }, (reason) => {
+        try {
+          if (mode === "resolves") fail("expected the promise to resolve, but it rejected with " + describeThrown(reason));
+          runMatcher(name, reason, args, not, true);
+          resolve(undefined);
+        } catch (e) { reject(e); }
+      });
+    });
+  }
+
+  function expect(received, ...extra) {
+    if (extra.length > 0) fail("expect takes one value; the expected value goes in the matcher, e.g. expect(a).toBe(b)");
+    const m = makeMatchers(received, false, null);
+    m.not = freeze(makeMatchers(received, true, null));
+    const resolves = makeMatchers(received, false, "resolves");
+    resolves.not = freeze(makeMatchers(received, true, "resolves"));
+    const rejects = makeMatchers(received, false, "rejects");
+    rejects.not = freeze(makeMatchers(received, true, "rejects"));
+    m.resolves = freeze(resolves);
+    m.rejects = freeze(rejects);
+    return freeze(m);
+  }
+  freeze(expect);
+
+  function logs() {
+    const out = arraySlice(moduleLogs);
+    if (current !== null) for (let i = 0; i < current.logs.length; i++) arrayPush(out, current.logs[i]);
+    return out;
+  }
+  freeze(logs);
+
+  // ---- fetch: only a fake one, installed by a test ----
+  function makeResponse(url, status, body, hasJson) {
+    const text = hasJson ? (body === undefined ? "" : jsonStringify(body)) : (body === undefined ? "" : NString(body));
+    return freeze({
+      ok: status >= 200 && status < 300,
+      status,
+      url,
+      headers: freeze({ get: (name) => (NString(name).toLowerCase() === "content-type" && hasJson ? "application/json" : null) }),
+      json: () => new NPromise((resolve, reject) => {
+        try { resolve(JSON.parse(text)); } catch (e) { reject(e); }
+      }),
+      text: () => promiseResolve(text),
+    });
+  }
+
+  function mockFetch(routes) {
+    if (routes === null || typeof routes !== "object") fail("mockFetch needs an object of routes, e.g. mockFetch({ '/api/users': { status: 200, json: [] } })");
+    const table = new NMap();
+    const ks = OKeys(routes);
+    for (let i = 0; i < ks.length; i++) mapSet(table, ks[i], routes[ks[i]]);
+    fetchState.routes = table;
+    fetchState.calls = [];
+    const fakeFetch = function fetch(input, init) {
+      const url = typeof input === "string" ? input : safe(() => NString(input.url !== undefined ? input.url : input), "");
+      const opts = init === undefined ? undefined : init;
+      arrayPush(fetchState.calls, freeze({ url, options: opts }));
+      return new NPromise((resolve, reject) => {
+        let route = mapHas(table, url) ? mapGet(table, url) : undefined;
+        if (route === undefined) {
+          const q = strIndexOf(url, "?");
+          const bare = q >= 0 ? strSlice(url, 0, q) : url;
+          if (mapHas(table, bare)) route = mapGet(table, bare);
+        }
+        if (route === undefined) { resolve(makeResponse(url, 404, { error: "not found" }, true)); return; }
+        try {
+          const spec = typeof route === "function" ? route(url, opts) : route;
+          const done = (s) => {
+            if (s !== null && typeof s === "object" && s.error !== undefined && s.status === undefined && s.json === undefined) {
+              reject(new NTypeError(NString(s.error)));
+              return;
+            }
+            const status = s && s.status !== undefined ? NNumber(s.status) : 200;
+            if (s && hasOwn(s, "json")) resolve(makeResponse(url, status, s.json, true));
+            else resolve(makeResponse(url, status, s ? s.text : undefined, false));
+          };
+          if (spec !== null && typeof spec === "object" && typeof spec.then === "function") promiseThen(promiseResolve(spec), done, reject);
+          else done(spec);
+        } catch (e) { reject(e); }
+      });
+    };
+    G.fetch = fakeFetch;
+    fetchState.installed = fakeFetch;
+    return fakeFetch;
+  }
+  freeze(mockFetch);
+  const fetchState = { routes: null, calls: [], installed: null };
+  function fetchCalls() { return arraySlice(fetchState.calls); }
+  freeze(fetchCalls);
+
+  // ---- React helpers ----
+  const lib = options.react ? G.__lmsReactLibs : null;
+  const React = lib ? lib.React : undefined;
+  const reactElementType = lib ? React.createElement("i").$$typeof : null;
+  const renderToStaticMarkup = lib ? lib.renderToStaticMarkup : null;
+  const TestRenderer = lib ? lib.TestRenderer : null;
+  const act = lib ? lib.act : null;
+  let flushWaiter = null;
+  let mounted = 0;
+
+  function htmlText(html) {
+    const noTags = strReplace(html, /<[^>]*>/g, "");
+    return strReplace(noTags, /&(amp|lt|gt|quot|#39|nbsp);/g, (m, e) => ({ amp: "&", lt: "<", gt: ">", quot: "\"", "#39": "'", nbsp: "\u00a0" })[e]);
+  }
+
+  function render(element) {
+    if (!lib || !renderToStaticMarkup) fail("render() is for React exercises");
+    if (!isReactElement(element)) fail("render() needs a React element, e.g. render(<App />), but got " + show(element));
+    const html = renderToStaticMarkup(element);
+    return freeze({ html, text: htmlText(html) });
+  }
+  freeze(render);
+
+  function nodeText(inst) {
+    if (typeof inst === "string" || typeof inst === "number") return NString(inst);
+    if (inst === null || inst === undefined) return "";
+    const kids = inst.children;
+    let s = "";
+    for (let i = 0; i < kids.length; i++) s += nodeText(kids[i]);
+    return s;
+  }
+
+  function rootText(root) {
+    const json = root.toJSON();
+    return jsonText(json);
+  }
+
+  function jsonText(json) {
+    if (json === null || json === undefined) return "";
+    if (typeof json === "string") return json;
+    if (isArray(json)) { let s = ""; for (let i = 0; i < json.length; i++) s += jsonText(json[i]); return s; }
+    let s = "";
+    const kids = json.children || [];
+    for (let i = 0; i < kids.length; i++) s += jsonText(kids[i]);
+    return s;
+  }
+
+  function hostNodes(instance) {
+    // Every node under an instance, depth-first, the instance itself first.
+    const out = [];
+    const walk = (inst) => {
+      if (inst === null || typeof inst !== "object") return;
+      arrayPush(out, inst);
+      const kids = inst.children;
+      for (let i = 0; i < kids.length; i++) walk(kids[i]);
+    };
+    walk(instance);
+    return out;
+  }
+
+  function queryPredicate(query) {
+    if (typeof query === "string") return (inst) => inst.type === query;
+    if (typeof query === "function") {
+      // A component (a function or class with a capital name) or a predicate on a node.
+      const name = safe(() => OGetDesc(query, "name").value, "");
+      const isComponent = (typeof name === "string" && name.length > 0 && name[0] >= "A" && name[0] <= "Z") ||
+        safe(() => query.prototype && query.prototype.isReactComponent, false);
+      if (isComponent) return (inst) => inst.type === query;
+      return (inst) => { const n = wrapNode(inst); return !!query(n); };
+    }
+    fail("find() needs a tag name ('button'), a component, or a function that tests a node, but got " + show(query));
+  }
+
+  const nodeCache = new NWeakMap();
+
+  function callHandler(inst, prop, arg) {
+    const handler = inst.props[prop];
+    if (typeof handler !== "function") {
+      fail("this <" + typeNameOf(inst) + "> has no " + prop + " handler");
+    }
+    let result;
+    act(() => { result = handler(arg); });
+    return result;
+  }
+
+  function typeNameOf(inst) {
+    const t = inst.type;
+    return typeof t === "string" ? t : safe(() => t.displayName || t.name, "") || "Component";
+  }
+
+  function makeEvent(extra) {
+    let prevented = false;
+    let stopped = false;
+    const ev = {
+      preventDefault() { prevented = true; },
+      stopPropagation() { stopped = true; },
+      get defaultPrevented() { return prevented; },
+      get propagationStopped() { return stopped; },
+      persist() {},
+    };
+    const ks = OKeys(extra);
+    for (let i = 0; i < ks.length; i++) ev[ks[i]] = extra[ks[i]];
+    return ev;
+  }
+
+  function wrapNode(inst) {
+    if (weakMapHas(nodeCache, inst)) return weakMapGet(nodeCache, inst);
+    const node = freeze({
+      type: inst.type,
+      get props() { return inst.props; },
+      text: () => nodeText(inst),
+      find: (query) => findIn([inst], query, true, "find"),
+      findAll: (query) => findIn([inst], query, false, "findAll"),
+      getByText: (text) => getByTextIn([inst], text),
+      click: () => { callHandler(inst, "onClick", makeEvent({ type: "click", target: inst.props })); },
+      change: (value) => {
+        const target = { value, checked: value, name: inst.props.name, type: inst.props.type };
+        callHandler(inst, "onChange", makeEvent({ type: "change", target, currentTarget: target }));
+      },
+      submit: () => {
+        const ev = makeEvent({ type: "submit", target: inst.props });
+        callHandler(inst, "onSubmit", ev);
+        return ev.defaultPrevented;
+      },
+    });
+    weakMapSet(nodeCache, inst, node);
+    return node;
+  }
+
+  function findIn(roots, query, single, what) {
+    const pred = queryPredicate(query);
+    const found = [];
+    const seenNodes = new NSet();
+    for (let r = 0; r < roots.length; r++) {
+      const all = hostNodes(roots[r]);
+      for (let i = 0; i < all.length; i++) {
+        if (setHas(seenNodes, all[i])) continue;
+        setAdd(seenNodes, all[i]);
+        if (pred(all[i])) arrayPush(found, all[i]);
+      }
+    }
+    if (single) {
+      if (found.length === 0) fail(what + "(" + describeQuery(query) + ") found nothing");
+      return wrapNode(found[0]);
+    }
+    return arrayMap(found, (inst) => wrapNode(inst));
+  }
+
+  function describeQuery(q) {
+    if (typeof q === "string") return quote(q);
+    const name = safe(() => OGetDesc(q, "name").value, "");
+    return name || "a function";
+  }
+
+  function getByTextIn(roots, text) {
+    const all = [];
+    for (let r = 0; r < roots.length; r++) {
+      const nodes = hostNodes(roots[r]);
+      for (let i = 0; i < nodes.length; i++) if (typeof nodes[i].type === "string") arrayPush(all, nodes[i]);
+    }
+    const isRe = objToString(text) === "[object RegExp]";
+    const matches = (inst) => {
+      const t = strTrim(nodeText(inst));
+      return isRe ? regexpMatches(text, t) : t === strTrim(NString(text));
+    };
+    // The deepest element whose text matches: none of its element children matches too.
+    for (let i = all.length - 1; i >= 0; i--) {
+      if (matches(all[i])) return wrapNode(all[i]);
+    }
+    fail("getByText(" + (isRe ? regexpToString(text) : quote(NString(text))) + ") found no element with that text");
+  }
+
+  function mount(element) {
+    if (!lib || !TestRenderer) fail("mount() is for React exercises");
+    if (!isReactElement(element)) fail("mount() needs a React element, e.g. mount(<App />), but got " + show(element));
+    let root;
+    act(() => { root = TestRenderer.create(element); });
+    mounted++;
+    const top = () => root.root;
+    return freeze({
+      text: () => rootText(root),
+      find: (query) => findIn([top()], query, true, "find"),
+      findAll: (query) => findIn([top()], query, false, "findAll"),
+      getByText: (text) => getByTextIn([top()], text),
+      toJSON: () => root.toJSON(),
+      unmount: () => { act(() => { root.unmount(); }); },
+    });
+  }
+  freeze(mount);
+
+  // flush(): let effects, promises and timers settle (the Python loop drives it).
+  function flush() {
+    const wait = () => new NPromise((resolve) => { flushWaiter = { resolve, firings: 0 }; });
+    if (act) return act(async () => { await wait(); });
+    return wait();
+  }
+  freeze(flush);
+
+  // ---- the DOM ----
+  let domNodeClass = null;
+  if (options.dom) {
+    const dom = G.__lmsDom;
+    const win = dom.window;
+    domNodeClass = win.Node;
+  }
+
+  // ---- install globals, then freeze the intrinsics ----
+  const helperList = {
+    expect, logs, mockFetch, fetchCalls,
+  };
+  if (lib) {
+    helperList.React = React;
+    helperList.render = render;
+    helperList.mount = mount;
+    helperList.flush = flush;
+  }
+  freeze(helperList);
+
+  function defineFixed(name, value) {
+    RDefine(G, name, { value, writable: false, enumerable: false, configurable: false });
+  }
+
+  // Intrinsics reachable only through syntax.
+  const hidden = [
+    RGetProto(function* () {}),
+    RGetProto(async function () {}),
+    RGetProto(async function* () {}),
+    RGetProto(Int8Array),
+    RGetProto([][Symbol.iterator]()),
+    RGetProto(""[Symbol.iterator]()),
+    RGetProto(new NMap()[Symbol.iterator]()),
+    RGetProto(new NSet()[Symbol.iterator]()),
+    RGetProto(/a/[Symbol.matchAll]("")),
+    RGetProto((function* () {})()),
+    RGetProto((async function* () {})()),
+    OGetDesc(function () { "use strict"; return arguments; }(), "callee").get,
+  ];
+
+  // The names of the standard globals present now (before our own are added).
+  const standardNames = [];
+  const globalKeys = ROwnKeys(G);
+  for (let i = 0; i < globalKeys.length; i++) {
+    const k = globalKeys[i];
+    if (typeof k === "string" && (k === "__lmsReactLibs" || k === "__lmsDom" || k === "__lmsDomNames" || k === "__timer_manager")) continue;
+    arrayPush(standardNames, k);
+  }
+
+  // Assigning to an inherited frozen property (the "override mistake") would throw in strict
+  // code (`this.name = ...` in an Error subclass, `Foo.prototype.toString = ...`): these
+  // become accessors that define an own property on the object assigned to, as ses does.
+  const overridable = ["toString", "toLocaleString", "valueOf", "name", "message", "toJSON", "cause"];
+
+  function enableOverride(proto, key) {
+    const d = OGetDesc(proto, key);
+    if (!d || !hasOwn(d, "value") || !d.configurable || !d.writable) return;
+    const value = d.value;
+    const getter = function () { return value; };
+    const setter = function (v) {
+      if (this === proto) throw new NTypeError("Cannot assign to read only property '" + NString(key) + "' of the built-in prototype");
+      RDefine(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+    };
+    RDefine(proto, key, { get: getter, set: setter, enumerable: d.enumerable, configurable: false });
+  }
+
+  function hardenIntrinsics(roots) {
+    const todo = arraySlice(roots);
+    const seenSet = new NSet();
+    setAdd(seenSet, G); // the global object stays extensible: learner code may add globals
+    while (todo.length > 0) {
+      const o = todo.pop();
+      if (o === null || (typeof o !== "object" && typeof o !== "function") || setHas(seenSet, o)) continue;
+      setAdd(seenSet, o);
+      const ks = ROwnKeys(o);
+      const isProto = hasOwn(o, "constructor") || o === Object.prototype;
+      for (let i = 0; i < ks.length; i++) {
+        const k = ks[i];
+        if (isProto && (o === Object.prototype || arrayIncludes(overridable, k))) enableOverride(o, k);
+        const d = OGetDesc(o, k);
+        if (!d) continue;
+        if (hasOwn(d, "value")) arrayPush(todo, d.value);
+        else { arrayPush(todo, d.get); arrayPush(todo, d.set); }
+      }
+      arrayPush(todo, RGetProto(o));
+      freeze(o);
+    }
+  }
+
+  // React sets Error.prepareStackTrace while it builds component stacks; on a frozen Error
+  // that would throw, so it is an accessor. A formatter set there changes only stack
+  // strings (line numbers in messages), never whether a test passed.
+  let prepareStackTraceSlot;
+  RDefine(NError, "prepareStackTrace", {
+    get: function () { return prepareStackTraceSlot; },
+    set: function (v) { prepareStackTraceSlot = v; },
+    enumerable: false,
+    configurable: false,
+  });
+
+  // The standard globals' values (not the global object itself, which stays extensible).
+  const roots = [...hidden];
+  for (let i = 0; i < standardNames.length; i++) {
+    const d = OGetDesc(G, standardNames[i]);
+    if (d && hasOwn(d, "value")) arrayPush(roots, d.value);
+  }
+
+  // Our own globals: timers and the clock, console, MessageChannel, performance.
+  const installs = {
+    console: consoleObject,
+    setTimeout: setTimeoutFn, clearTimeout: clearTimerFn,
+    setInterval: setIntervalFn, clearInterval: clearIntervalFn,
+    queueMicrotask: queueMicrotaskFn,
+    Date: VirtualDate,
+    performance: performanceObject,
+    MessageChannel: MessageChannelFn,
+  };
+  arrayPush(roots, VirtualDate, MessagePortImpl, MessageChannelFn, AssertionError);
+  const installed = OGetDescs(installs);
+  delete installed.console;
+  arrayPush(roots, installed);
+  hardenIntrinsics(roots);
+
+  const installKeys = OKeys(installs);
+  for (let i = 0; i < installKeys.length; i++) {
+    const d = OGetDesc(G, installKeys[i]);
+    if (d && !d.configurable) RDefine(G, installKeys[i], { value: installs[installKeys[i]], writable: false });
+    else defineFixed(installKeys[i], installs[installKeys[i]]);
+  }
+  G.__timer_manager = undefined;
+  // The standard globals cannot be replaced either (tests use Math, JSON, Object, ...).
+  for (let i = 0; i < standardNames.length; i++) {
+    const k = standardNames[i];
+    if (arrayIncludes(installKeys, k)) continue;
+    const d = OGetDesc(G, k);
+    if (d && d.configurable && hasOwn(d, "value")) {
+      RDefine(G, k, { value: d.value, writable: false, enumerable: d.enumerable, configurable: false });
+    } else if (d && hasOwn(d, "value") && d.writable && k !== "__timer_manager") {
+      RDefine(G, k, { writable: false });
+    }
+  }
+
+  if (options.dom) {
+    const win = G.__lmsDom.window;
+    const document = win.document;
+    delete G.__lmsDom;
+    const domNames = G.__lmsDomNames;
+    delete G.__lmsDomNames;
+    defineFixed("window", win);
+    defineFixed("document", document);
+    for (let i = 0; i < domNames.length; i++) {
+      const name = domNames[i];
+      if (!hasOwn(G, name)) defineFixed(name, win[name]);
+    }
+  }
+  if (lib) {
+    delete G.__lmsReactLibs;
+    G.IS_REACT_ACT_ENVIRONMENT = true;
+    freeze(React);
+  }
+
+  // ---- running: Python calls these through the one global ----
+  const state = { phase: "new", exports: null, tests: [], running: null };
+
+  function checkNonce(n) {
+    if (n !== NONCE) throw new NTypeError("not allowed");
+  }
+
+  function newRun(kind, index) {
+    return {
+      kind, index, done: false, ok: false, error: null, failures: [], pending: [], uncaught: [],
+      logs: [], startedAt: clock,
+    };
+  }
+
+  function runBody(run, body) {
+    current = run;
+    currentLogs = run.kind === "module" ? moduleLogs : run.logs;
+    timerOwner = run.kind === "module" ? "module" : "test" + run.index;
+    let p;
+    try {
+      p = body();
+    } catch (e) {
+      p = new NPromise((resolve, reject) => reject(e));
+    }
+    promiseThen(promiseResolve(p), () => afterBody(run, null), (e) => afterBody(run, { error: e }));
+  }
+
+  function afterBody(run, thrown) {
+    if (thrown !== null) {
+      finish(run, false, thrown.error);
+      return;
+    }
+    // Expectations started with .resolves/.rejects but not awaited still count.
+    const pending = run.pending;
+    if (pending.length === 0) { finish(run, true, null); return; }
+    let left = pending.length;
+    let failed = false;
+    let firstError;
+    for (let i = 0; i < pending.length; i++) {
+      promiseThen(pending[i], () => {
+        if (--left === 0) finish(run, !failed, firstError);
+      }, (e) => {
+        if (!failed) { failed = true; firstError = e; }
+        if (--left === 0) finish(run, false, firstError);
+      });
+    }
+  }
+
+  function finish(run, ok, error) {
+    if (run.done) return;
+    run.done = true;
+    run.ok = ok === true; // `throw null` and `throw undefined` fail too: ok says, not error
+    run.error = error;
+  }
+
+  function errorLocation(e, file) {
+    // The first stack frame in the given file gives the line and column.
+    const stack = safe(() => { const s = e.stack; return typeof s === "string" ? s : ""; }, "");
+    const lines = strSplit(stack, "\n");
+    for (let i = 0; i < lines.length; i++) {
+      const at = lines[i];
+      const idx = strIndexOf(at, file + ":");
+      if (idx >= 0) {
+        const m = regexpExec(/:(\d+):(\d+)\)?\s*$/, at);
+        if (m) return [NNumber(m[1]), NNumber(m[2])];
+      }
+    }
+    return null;
+  }
+
+  function result(run, stuckReason) {
+    const out = OCreate(null);
+    let message = "";
+    let passed = false;
+    let line = null;
+    let column = null;
+    if (!run.done) {
+      message = stuckReason;
+    } else if (!run.ok && run.failures.length === 0) {
+      message = describeThrown(run.error);
+      const loc = safe(() => errorLocation(run.error, "learner.js"), null);
+      if (loc !== null) { line = loc[0]; column = loc[1]; }
+    } else if (run.failures.length > 0) {
+      // A failed expectation counts even if the code under test caught what it threw.
+      message = run.failures[0];
+    } else if (run.uncaught.length > 0 && run.kind === "test") {
+      message = "an error was thrown in a timer or callback: " + run.uncaught[0];
+    } else {
+      passed = true;
+    }
+    out.passed = passed;
+    out.message = passed ? "" : message;
+    out.logs = arraySlice(run.kind === "module" ? moduleLogs : run.logs);
+    out.line = line;
+    out.column = column;
+    if (run.kind === "module" && passed) {
+      const names = [];
+      const mod = state.moduleObject;
+      if (safe(() => mod.exports !== state.exports, false)) state.exports = mod.exports;
+      const ks = safe(() => OKeys(state.exports), []);
+      for (let i = 0; i < ks.length; i++) arrayPush(names, ks[i]);
+      out.exports = names;
+    }
+    return jsonStringify(out);
+  }
+
+  function step(run) {
+    // Called by Python when the microtask queue is empty: finished, or run the next timer.
+    if (run.done) {
+      current = null;
+      if (run.kind === "test") dropTimersOf("test" + run.index);
+      return result(run, "");
+    }
+    if (flushWaiter !== null) {
+      const w = flushWaiter;
+      if (w.firings < TIMER_FIRINGS_PER_FLUSH && mapSize(timers) > 0 && clock - run.startedAt < VIRTUAL_WAIT_LIMIT_MS) {
+        w.firings++;
+        fireNextTimer();
+        return "";
+      }
+      flushWaiter = null;
+      w.resolve(undefined);
+      return "";
+    }
+    if (clock - run.startedAt >= VIRTUAL_WAIT_LIMIT_MS) {
+      current = null;
+      return result(run, "the " + (run.kind === "module" ? "code" : "test") + " did not finish: it was still waiting after an hour of (simulated) time");
+    }
+    if (fireNextTimer()) return "";
+    current = null;
+    if (run.kind === "test") dropTimersOf("test" + run.index);
+    return result(run, run.kind === "module"
+      ? "the code did not finish loading: it waits for something that never happens"
+      : "the test did not finish: it waits for something that never happens (a promise that never settles?)");
+  }
+
+  function makeRequire() {
+    return function require(name) {
+      if (lib && (name === "react" || name === "React")) return React;
+      if (lib) throw new NError("Cannot import '" + NString(name) + "': only 'react' can be imported here");
+      throw new NError("Cannot import '" + NString(name) + "': this exercise's code cannot import modules");
+    };
+  }
+
+  const api = freeze({
+    load(nonce, moduleFn) {
+      checkNonce(nonce);
+      if (state.phase !== "new") throw new NTypeError("already loaded");
+      state.phase = "loading";
+      const exportsObject = {};
+      const moduleObject = { exports: exportsObject };
+      state.exports = exportsObject;
+      state.moduleObject = moduleObject;
+      const run = newRun("module", 0);
+      state.running = run;
+      runBody(run, () => moduleFn(exportsObject, makeRequire(), moduleObject, React));
+    },
+    helpers(nonce) {
+      checkNonce(nonce);
+      const h = OCreate(null);
+      h.helpers = helperList;
+      h.exports = state.exports;
+      return freeze(h);
+    },
+    define(nonce, index, factory) {
+      checkNonce(nonce);
+      state.tests[index] = factory;
+    },
+    start(nonce, index) {
+      checkNonce(nonce);
+      if (state.running !== null && !state.running.done) throw new NTypeError("busy");
+      const factory = state.tests[index];
+      const run = newRun("test", index);
+      state.running = run;
+      fetchState.routes = null;
+      fetchState.calls = [];
+      if (fetchState.installed !== null && G.fetch === fetchState.installed) delete G.fetch;
+      fetchState.installed = null;
+      runBody(run, factory);
+    },
+    step(nonce) {
+      checkNonce(nonce);
+      return step(state.running);
+    },
+  });
+  defineFixed("__lms", api);
+})

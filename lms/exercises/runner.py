@@ -1,0 +1,467 @@
+"""Runs a learner's code and an exercise's tests in one fresh V8 context.
+
+``run_tests`` is what a grader worker process calls (``lms.exercises.sandbox`` supervises
+those processes; never call it in the web process). For each grading it
+
+1. transforms the learner's ES module (and JSX, for React) to a plain script with sucrase,
+   in a transformer context kept warm in this process: the source is only data there;
+2. makes a fresh V8 context with a heap limit, loads the libraries the exercise needs
+   (React, a DOM), then ``js/harness.js``, which keeps private references to what it uses,
+   installs the console, the virtual clock and the test helpers, and freezes the realm's
+   intrinsics before any learner code runs;
+3. loads the learner's module, then runs each test as the body of an async function, with
+   the module's named exports and the helpers as local variables. Python drives the event
+   loop: after each call V8 drains its microtasks, then the harness fires the next timer of
+   the virtual clock, until the test settles;
+4. closes the context, always.
+
+The harness is reached through one non-writable global whose methods need a secret nonce
+that only this module knows, so learner code cannot call them or report a result.
+Lines in messages are lines of the learner's own code: sucrase keeps lines where they were,
+and the wrappers add none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import re
+import secrets
+import threading
+import time
+from pathlib import Path
+
+from py_mini_racer import JSEvalException, JSOOMException, JSParseException, JSTimeoutException, MiniRacer
+
+JS_DIR = Path(__file__).parent / "js"
+DIST_DIR = JS_DIR / "dist"
+LANGUAGES = ("javascript", "react")
+ENVIRONMENTS = (None, "dom")
+HEAP_LIMIT_BYTES = 256 << 20      # V8 stops the code with a catchable error past this
+TRANSFORM_TIMEOUT_S = 2.0
+# Names a test always sees as the harness's, even if the learner exports the same name.
+HELPER_NAMES = frozenset({"expect", "logs", "mockFetch", "fetchCalls", "React", "render", "mount", "flush",
+                          "solution", "__h", "__lms"})
+RESERVED_WORDS = frozenset("""
+    await break case catch class const continue debugger default delete do else enum export extends
+    false finally for function if implements import in instanceof interface let new null package
+    private protected public return static super switch this throw true try typeof var void while
+    with yield arguments eval undefined NaN Infinity
+""".split())
+IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+
+NOT_RUN = {
+    "syntax_error": "Not run: the code has a syntax error.",
+    "error": "Not run: the code threw an error while it loaded.",
+    "timeout": "Not run: the code ran longer than the time limit.",
+    "memory": "Not run: the code used more memory than allowed.",
+}
+
+
+def _read(name: str) -> str:
+    return (DIST_DIR / name).read_text(encoding="utf-8")
+
+
+_HARNESS = (JS_DIR / "harness.js").read_text(encoding="utf-8")
+_LIBRARIES: dict[str, str] = {}
+_transformer: MiniRacer | None = None
+_transformer_lock = threading.Lock()
+
+
+def _library(name: str) -> str:
+    if name not in _LIBRARIES:
+        _LIBRARIES[name] = _read(name)
+    return _LIBRARIES[name]
+
+
+class _SyntaxProblem(Exception):
+    def __init__(self, message: str, line: int | None, column: int | None):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+# ---- the transformer ----
+
+_TRANSFORM_JS = """
+(function () {
+  "use strict";
+  const transform = globalThis.sucraseTransform;
+  const stringify = JSON.stringify;
+  const freezeAll = (o, seen) => {
+    if (o === null || (typeof o !== "object" && typeof o !== "function") || seen.has(o)) return;
+    seen.add(o);
+    for (const k of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if ("value" in d) freezeAll(d.value, seen); else { freezeAll(d.get, seen); freezeAll(d.set, seen); }
+    }
+    freezeAll(Object.getPrototypeOf(o), seen);
+    Object.freeze(o);
+  };
+  const run = function (source, transforms) {
+    try {
+      return stringify({ code: transform(source, { transforms, production: true, disableESTransforms: true }).code });
+    } catch (e) {
+      const loc = e && e.loc ? { line: e.loc.line, column: e.loc.column } : null;
+      return stringify({ error: String(e && e.message), loc });
+    }
+  };
+  // Learner source is only data here, but nothing it does inside sucrase can leave a trace
+  // for the next learner either: every object of this context is frozen.
+  const seen = new Set();
+  for (const k of Reflect.ownKeys(globalThis)) {
+    const d = Object.getOwnPropertyDescriptor(globalThis, k);
+    if ("value" in d && d.value !== globalThis) freezeAll(d.value, seen);
+  }
+  freezeAll(run, seen);
+  Object.defineProperty(globalThis, "lmsTransform", { value: run, writable: false, configurable: false });
+})();
+"""
+
+
+def _get_transformer() -> MiniRacer:
+    global _transformer
+    if _transformer is None:
+        # Made in a thread without an event loop, so that mini-racer gives it a loop (and a
+        # thread) of its own and any thread can call it with a timeout.
+        made = []
+        maker = threading.Thread(target=lambda: made.append(MiniRacer()))
+        maker.start()
+        maker.join()
+        mr = made[0]
+        mr.eval(_library("sucrase.js"))
+        mr.eval(_TRANSFORM_JS)
+        _transformer = mr
+    return _transformer
+
+
+def _reset_transformer() -> None:
+    global _transformer
+    if _transformer is not None:
+        _transformer.close()
+        _transformer = None
+
+
+def transform(source: str, transforms: list[str]) -> str:
+    """Transform source with sucrase; a parse error raises ``_SyntaxProblem``."""
+    with _transformer_lock:
+        mr = _get_transformer()
+        try:
+            raw = mr.call("lmsTransform", source, transforms, timeout_sec=TRANSFORM_TIMEOUT_S)
+        except JSEvalException:
+            # A timeout or a broken transformer: start a new one next time.
+            _reset_transformer()
+            raise
+    answer = json.loads(raw)
+    if "code" in answer:
+        return answer["code"]
+    loc = answer.get("loc") or {}
+    message = re.sub(r"\s*\(\d+:\d+\)$", "", answer["error"])
+    raise _SyntaxProblem(message, loc.get("line"), loc.get("column"))
+
+
+# ---- syntax errors with V8's own message, at the learner's line and column ----
+
+_V8_SYNTAX = re.compile(r"^[^\n]*?:(\d+): SyntaxError: ([^\n]*)\n([^\n]*)\n( *)\^", re.S)
+
+
+def _v8_syntax(exc: JSParseException) -> tuple[str, int | None, int | None]:
+    text = str(exc)
+    m = _V8_SYNTAX.match(text)
+    if m:
+        return m.group(2), int(m.group(1)), len(m.group(4)) + 1
+    first = re.search(r"SyntaxError: ([^\n]*)", text)
+    return (first.group(1) if first else text.strip().splitlines()[0]), None, None
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+_IMPORT = re.compile(r"^[ \t]*import\b(?:[^;'\"]|\n)*?(?:\bfrom\b\s*)?(['\"])[^'\"\n]*\1[ \t]*;?", re.M)
+_EXPORT_LIST = re.compile(r"^[ \t]*export\s*(?:\*|\{[^}]*\})(?:\s*from\s*(['\"])[^'\"\n]*\1)?[ \t]*;?", re.M)
+_EXPORT_DEFAULT = re.compile(r"\bexport\s+default\b")
+_EXPORT_DECL = re.compile(r"\bexport(?=\s+(?:const|let|var|function|class|async)\b)")
+
+
+def _without_module_syntax(source: str) -> str:
+    """The source with import/export statements blanked, positions kept (for V8 to parse)."""
+    text = _IMPORT.sub(_blank, source)
+    text = _EXPORT_LIST.sub(_blank, text)
+    text = _EXPORT_DEFAULT.sub(lambda m: "0," + " " * (len(m.group(0)) - 2), text)
+    return _EXPORT_DECL.sub(lambda m: " " * len(m.group(0)), text)
+
+
+async def _syntax_error_in_v8(source: str) -> tuple[str, int | None, int | None] | None:
+    """Ask V8 where the syntax error in plain JavaScript source is (a throwaway context)."""
+    ev = _Evaluator(MiniRacer(), _Clock(1000))
+    try:
+        await ev("(async function () {\n" + _without_module_syntax(source) + "\n});")
+    except JSParseException as exc:
+        message, line, column = _v8_syntax(exc)
+        return message, (line - 1 if line else None), column
+    except (JSEvalException, TimeoutError):
+        return None
+    finally:
+        await ev.close()
+    return None
+
+
+# ---- running ----
+
+def _not_run(tests, status: str, message: str | None = None) -> list[dict]:
+    why = message or NOT_RUN[status]
+    return [{"name": t["name"], "passed": False, "message": why, "logs": []} for t in tests]
+
+
+def _result(status, tests, *, logs=None, error="", line=None, column=None, results=None) -> dict:
+    return {
+        "status": status,
+        "tests": results if results is not None else _not_run(tests, status),
+        "logs": logs or [],
+        "error": error,
+        "line": line,
+        "column": column,
+    }
+
+
+class _Clock:
+    def __init__(self, time_limit_ms: int):
+        self.deadline = time.perf_counter() + time_limit_ms / 1000
+
+    def left(self) -> float:
+        left = self.deadline - time.perf_counter()
+        if left <= 0:
+            raise JSTimeoutException()
+        return left
+
+
+class _Evaluator:
+    """Evaluations in one context, on this thread's event loop, within the time limit.
+
+    The context is made inside a coroutine, so mini-racer answers on the running loop (one
+    thread hop per evaluation instead of two, and no thread of its own per context).
+    """
+
+    def __init__(self, mr: MiniRacer, clock: _Clock):
+        self.mr, self.clock, self.stopped = mr, clock, False
+
+    async def __call__(self, code: str):
+        try:
+            return await asyncio.wait_for(self.mr.eval_cancelable(code), timeout=self.clock.left())
+        except TimeoutError:
+            self.stopped = True
+            raise JSTimeoutException() from None
+
+    async def close(self) -> None:
+        if self.stopped:
+            # The stopped evaluation still reports back to the loop: wait for that (one more
+            # evaluation queues behind it) before the context goes.
+            try:
+                await asyncio.wait_for(self.mr.eval_cancelable("0"), timeout=2.0)
+            except (JSEvalException, TimeoutError):
+                pass
+        self.mr.close()
+
+
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
+
+
+def _run(coroutine):
+    """Run a coroutine on the runner's own event loop, in a thread of its own.
+
+    Its own thread, because the caller's thread may already run a loop of its own (a test
+    process with Playwright does), and mini-racer would then answer on that one.
+    """
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            _loop = asyncio.new_event_loop()
+            threading.Thread(target=_loop.run_forever, name="lms-exercise-runner", daemon=True).start()
+    return asyncio.run_coroutine_threadsafe(coroutine, _loop).result()
+
+
+def run_tests(source: str, tests: list[dict], language: str = "javascript", environment: str | None = None,
+              time_limit_ms: int = 2000, *, heap_limit_bytes: int = HEAP_LIMIT_BYTES) -> dict:
+    """Grade ``source`` with ``tests`` in a fresh V8 context; see EXERCISES.md for the dict.
+
+    Never raises for anything the learner's code does; raises ``ValueError`` for arguments
+    no exercise can have (an unknown language or environment, a test without a name).
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    if environment not in ENVIRONMENTS:
+        raise ValueError(f"unknown environment {environment!r}: expected none or 'dom'")
+    for test in tests:
+        if not isinstance(test, dict) or not isinstance(test.get("name"), str) or not isinstance(test.get("code"), str):
+            raise ValueError("each test needs a string 'name' and a string 'code'")
+    if not isinstance(source, str):
+        raise ValueError("source must be a string")
+    react = language == "react"
+    clock = _Clock(time_limit_ms)
+
+    try:
+        code = transform(source, ["imports", "jsx"] if react else ["imports"])
+        bodies = [_test_body(t["code"], react) for t in tests]
+    except _SyntaxProblem as problem:
+        found = None if react else _run(_syntax_error_in_v8(source))
+        message, line, column = found or (problem.message, problem.line, problem.column)
+        return _result("syntax_error", tests, error=message, line=line, column=column)
+    except JSTimeoutException:
+        return _result("timeout", tests, error="the code took too long to even read")
+    return _run(_grade_in_fresh_context(source, code, tests, bodies, react, environment == "dom", clock,
+                                        time_limit_ms, heap_limit_bytes))
+
+
+def _test_body(code: str, react: bool):
+    """A test's code as an async function expression (JSX transformed), or a _SyntaxProblem."""
+    inner = "(async function () {\n" + code + "\n})"
+    if not react:
+        return inner
+    try:
+        return _transform_test(inner)
+    except _SyntaxProblem as problem:
+        return problem
+
+
+@functools.lru_cache(maxsize=512)
+def _transform_test(inner: str) -> str:
+    # Tests are the author's and the same in every grading of an exercise: transform once.
+    return transform(inner, ["jsx"]).rstrip().rstrip(";")
+
+
+async def _grade_in_fresh_context(source, code, tests, bodies, react, dom, clock, time_limit_ms, heap_limit_bytes):
+    nonce = secrets.token_hex(16)
+    ev = _Evaluator(MiniRacer(), clock)
+    try:
+        ev.mr.set_hard_memory_limit(heap_limit_bytes)
+        return await _grade(ev, nonce, source, code, tests, bodies, react, dom)
+    except JSTimeoutException:
+        ev.stopped = True
+        return _result("timeout", tests, error=f"the code ran longer than the time limit ({time_limit_ms} ms)")
+    except JSOOMException:
+        return _result("memory", tests, error="the code used more memory than allowed")
+    finally:
+        await ev.close()
+
+
+_USES_RENDER = re.compile(r"\brender\b")
+_USES_MOUNT = re.compile(r"\bmount\b")
+_PREFIX = '__lms.load("{nonce}", async function (exports, require, module, React) {{"use strict";'
+
+
+async def _grade(ev, nonce, source, code, tests, bodies, react, dom) -> dict:
+    await ev("globalThis.self = globalThis;")  # what browser bundles expect
+    if dom:
+        await ev(_library("dom.js"))
+        await ev(_DOM_NAMES_JS)
+    if react:
+        # React itself, then only the renderers the tests name (each costs milliseconds).
+        await ev(_library("react.js"))
+        codes = [t["code"] for t in tests]
+        if any(_USES_RENDER.search(c) for c in codes):
+            await ev(_library("react-server.js"))
+        if any(_USES_MOUNT.search(c) for c in codes):
+            await ev(_library("react-test-renderer.js"))
+    options = {"nonce": nonce, "react": react, "dom": dom, "clockStart": int(time.time() * 1000)}
+    await ev("(" + _HARNESS + ")(" + json.dumps(options) + ");")
+
+    prefix = _PREFIX.format(nonce=nonce)
+    script = prefix + code + "\n});\n//# sourceURL=learner.js"
+    try:
+        await ev(script)
+    except JSParseException as exc:
+        message, line, column = _v8_syntax(exc)
+        if not react:
+            found = await _syntax_error_in_v8(source)
+            if found:
+                message, line, column = found
+        elif line is not None:
+            column = _original_column(source, code, line, column - (len(prefix) if line == 1 else 0))
+        return _result("syntax_error", tests, error=message, line=line, column=column)
+
+    loaded = await _drive(ev, nonce)
+    if not loaded["passed"]:
+        line = loaded.get("line")
+        column = _original_column(source, code, line, loaded.get("column"), prefix_len=len(prefix)) if line else None
+        return _result("error", tests, logs=loaded["logs"], error=loaded["message"], line=line, column=column)
+
+    names = [n for n in loaded.get("exports", []) if IDENTIFIER.match(n) and n not in HELPER_NAMES
+             and n not in RESERVED_WORDS]
+    helpers = "expect, logs, mockFetch, fetchCalls" + (", React, render, mount, flush" if react else "")
+    results = []
+    for index, (test, body) in enumerate(zip(tests, bodies)):
+        results.append(await _run_one(ev, nonce, index, test, body, helpers, names))
+    return _result("ok", tests, logs=loaded["logs"], results=results)
+
+
+async def _run_one(ev, nonce, index, test, body, helpers, names) -> dict:
+    if isinstance(body, _SyntaxProblem):
+        where = f" (line {body.line - 1} of the test)" if body.line and body.line > 1 else ""
+        return _failed(test, f"this test's code has a syntax error: {body.message}{where}")
+    exports = f"const {{ {', '.join(names)} }} = __h.exports; " if names else ""
+    script = (
+        f'__lms.define("{nonce}", {index}, (function () {{ "use strict"; const __h = __lms.helpers("{nonce}"); '
+        f"const {{ {helpers} }} = __h.helpers; const solution = __h.exports; {exports}"
+        f'return {body}; }})());\n__lms.start("{nonce}", {index});\n//# sourceURL=test.js'
+    )
+    try:
+        await ev(script)
+    except JSParseException as exc:
+        message, line, _ = _v8_syntax(exc)
+        where = f" (line {line - 1} of the test)" if line and line > 1 else ""
+        return _failed(test, f"this test's code has a syntax error: {message}{where}")
+    outcome = await _drive(ev, nonce)
+    message = outcome["message"]
+    if not outcome["passed"] and outcome.get("line"):
+        message += f" (line {outcome['line']} of your code)"
+    return {"name": test["name"], "passed": outcome["passed"], "message": message, "logs": outcome["logs"]}
+
+
+def _failed(test, message) -> dict:
+    return {"name": test["name"], "passed": False, "message": message, "logs": []}
+
+
+async def _drive(ev, nonce) -> dict:
+    """Run the event loop of the virtual clock until the module or the test settles."""
+    call = f'__lms.step("{nonce}")'
+    while True:
+        answer = await ev(call)
+        if answer:
+            return json.loads(answer)
+
+
+def _original_column(source, code, line, column, prefix_len=0):
+    """A column of the transformed code as a column of the learner's line, when they match."""
+    if line is None or column is None:
+        return None
+    src_lines = source.split("\n")
+    out_lines = code.split("\n")
+    if line > len(src_lines) or line > len(out_lines):
+        return None
+    original, transformed = src_lines[line - 1], out_lines[line - 1]
+    if line == 1:
+        column -= prefix_len
+    if original == transformed:
+        return column
+    if transformed.endswith(original):
+        column -= len(transformed) - len(original)
+        return column if column >= 1 else None
+    return None
+
+
+_DOM_NAMES_JS = """
+(function () {
+  const w = globalThis.__lmsDom.window;
+  const names = [];
+  for (const name of ["Event", "CustomEvent", "KeyboardEvent", "MouseEvent", "InputEvent", "FocusEvent",
+      "EventTarget", "Node", "Element", "HTMLElement", "HTMLInputElement", "HTMLButtonElement",
+      "HTMLFormElement", "HTMLSelectElement", "HTMLTextAreaElement", "HTMLAnchorElement", "HTMLImageElement",
+      "HTMLDivElement", "HTMLSpanElement", "HTMLParagraphElement", "HTMLUListElement", "HTMLLIElement",
+      "DocumentFragment", "Text", "Comment", "NodeList", "DOMParser", "getComputedStyle"]) {
+    if (w[name] !== undefined) names.push(name);
+  }
+  globalThis.__lmsDomNames = names;
+})();
+"""

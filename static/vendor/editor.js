@@ -1,0 +1,55 @@
+// The exercise page's code editor: CodeMirror 6 with JavaScript (and JSX for React
+// exercises), Tab to indent, and error marks for the line a syntax error names.
+// build.sh bundles this file into codemirror/codemirror.js (window.LMSCodeEditor).
+import { EditorView, basicSetup } from "codemirror";
+import { keymap } from "@codemirror/view";
+import { EditorState } from "@codemirror/state";
+import { indentWithTab } from "@codemirror/commands";
+import { javascript } from "@codemirror/lang-javascript";
+import { setDiagnostics, lintGutter } from "@codemirror/lint";
+
+function create(textarea, options = {}) {
+  const view = new EditorView({
+    state: EditorState.create({
+      doc: textarea.value,
+      extensions: [
+        basicSetup,
+        keymap.of([indentWithTab]),
+        javascript({ jsx: Boolean(options.jsx) }),
+        lintGutter(),
+        EditorView.lineWrapping,  // no sideways scrolling: the whole editor stays reachable by keyboard
+        EditorView.contentAttributes.of({
+          "aria-label": options.label || "Code",
+          ...(options.describedBy ? { "aria-describedby": options.describedBy } : {}),
+        }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) {
+            textarea.value = update.state.doc.toString();
+          }
+        }),
+      ],
+    }),
+  });
+  textarea.parentNode.insertBefore(view.dom, textarea);
+  textarea.hidden = true;
+  return {
+    view,
+    getValue: () => view.state.doc.toString(),
+    setValue(text) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      textarea.value = text;
+    },
+    markError(line, message) {
+      const doc = view.state.doc;
+      const diagnostics = [];
+      if (line && line >= 1 && line <= doc.lines) {
+        const at = doc.line(line);
+        diagnostics.push({ from: at.from, to: Math.max(at.to, at.from), severity: "error", message });
+      }
+      view.dispatch(setDiagnostics(view.state, diagnostics));
+    },
+    focus: () => view.focus(),
+  };
+}
+
+window.LMSCodeEditor = { create };

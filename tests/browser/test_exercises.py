@@ -1,0 +1,111 @@
+"""A learner solves a code exercise in the page's editor: a failing try, the failing
+tests, a fix, a submission that passes, and the course progress moving."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_journeys import sign_in
+
+pytestmark = pytest.mark.browser
+
+WRONG_SUM = "export function sum(numbers) {\nreturn numbers[0] + numbers[1];\n}\n"
+RIGHT_SUM = "export function sum(numbers) {\nreturn numbers.reduce((a, b) => a + b, 0);\n}\n"
+
+
+def replace_code(page, code):
+    """Select everything in the editor and put ``code`` in its place, as a paste would."""
+    editor = page.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(code)
+
+
+def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, accessible, live_user):
+    """In the editor: a failing run, a syntax error marked, a passing submit, progress moves, work kept."""
+    username, password = live_user("ilze-coder", display_name="Ilze Kalniņa")
+    sign_in(page, username, password)
+    page.goto("/courses/code-practice")
+    page.get_by_role("button", name="Enrol in this course").click()
+    expect(page.get_by_role("heading", name="Functions in a minute")).to_be_visible()
+    page.get_by_role("link", name="Next: Sum of the numbers").click()
+
+    expect(page.get_by_role("heading", name="Sum of the numbers")).to_be_visible()
+    expect(page.get_by_text("0% done")).to_be_visible()
+    expect(page.locator(".cm-editor")).to_be_visible()          # the real editor replaced the textarea
+    expect(page.locator("textarea[name=code]")).to_be_hidden()
+    expect(page.get_by_text("press Escape and then Tab")).to_be_visible()
+    accessible(page)
+
+    # Tab indents inside the editor; Escape then Tab leaves it for the Run button.
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Tab")
+    assert page.locator("textarea[name=code]").input_value().endswith("}\n  ")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Run the example tests")).to_be_focused()
+
+    replace_code(page, WRONG_SUM)
+    page.get_by_role("button", name="Run the example tests").click()
+    results = page.locator("#results")
+    expect(results.get_by_text("1 of 2 tests passed.")).to_be_visible()
+    expect(results.get_by_text("expected 3 to be 6")).to_be_visible()
+    expect(results.locator("li.failed .test-name")).to_have_text(["adds three numbers"])
+    accessible(page)
+
+    replace_code(page, "export function sum(numbers) {\nreturn numbers.reduce(;\n}\n")
+    page.get_by_role("button", name="Run the example tests").click()
+    expect(results.get_by_text("syntax error on line 2")).to_be_visible()
+    expect(page.locator(".cm-lintRange-error, .cm-lint-marker-error").first).to_be_visible()  # marked in the editor
+
+    replace_code(page, RIGHT_SUM)
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(results.get_by_text("Every test passed. This exercise is done.")).to_be_visible()
+    expect(results.get_by_text("an empty array adds up to 0")).to_be_visible()  # hidden test, by name
+    expect(page.get_by_text("33% done")).to_be_visible()
+    expect(page.locator(".course-nav li.current")).to_have_class(re.compile(r"\bdone\b"))
+    accessible(page)
+
+    # The work is kept: a reload opens the learner's own code and the stored result.
+    page.reload()
+    expect(page.locator(".cm-content")).to_contain_text("numbers.reduce((a, b) => a + b, 0)")
+    expect(page.get_by_text("Every test passed. This exercise is done.")).to_be_visible()
+    expect(page.get_by_text("33% done")).to_be_visible()
+
+    # Reset asks first; saying no keeps the code.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("link", name="Reset to the starter code").click()
+    expect(page.locator(".cm-content")).to_contain_text("numbers.reduce")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="Reset to the starter code").click()
+    expect(page.locator(".cm-content")).to_contain_text("// your code here")
+
+
+def test_without_javascript_the_exercise_is_a_plain_form_that_still_works(browser, base_url, live_user):
+    """The same page with JavaScript off: the textarea form runs, submits and resets on the server.
+    (No axe scan here: axe itself needs JavaScript; the journey above scans the same page.)"""
+    context = browser.new_context(java_script_enabled=False, locale="en-GB", base_url=base_url)
+    page = context.new_page()
+    username, password = live_user("no-script-learner")
+    sign_in(page, username, password)
+    page.goto("/courses/code-practice")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.goto("/courses/code-practice/learn/sum-numbers")
+    code = page.get_by_label("Your code")
+    expect(code).to_be_visible()                                   # the textarea itself, no editor
+    expect(page.locator(".cm-editor")).to_have_count(0)
+    code.fill(WRONG_SUM)
+    page.get_by_role("button", name="Run the example tests").click()
+    expect(page.get_by_text("1 of 2 tests passed.")).to_be_visible()
+    expect(page.get_by_text("expected 3 to be 6")).to_be_visible()
+    expect(page.get_by_label("Your code")).to_have_value(WRONG_SUM)
+    page.get_by_label("Your code").fill(RIGHT_SUM)
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(page.get_by_text("Every test passed. This exercise is done.")).to_be_visible()
+    expect(page.get_by_text("33% done")).to_be_visible()
+    page.get_by_role("link", name="Reset to the starter code").click()
+    page.get_by_role("button", name="Yes, reset my code").click()
+    expect(page.get_by_label("Your code")).to_have_value(re.compile(r"// your code here"))
+    context.close()
