@@ -16,7 +16,7 @@ active days) are the template's
 rows with a new account, new statement ids and registrations, and times spread over the
 last year, written with bulk inserts (COPY on PostgreSQL). Server time is the time of a
 request through the app's test client, in process (median and p95 of ``--rounds``).
-PostgreSQL: LMS_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/lms_bench_i6,
+PostgreSQL: LMS_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/lms_bench,
 dropped and created again).
 """
 
@@ -366,7 +366,13 @@ def fill(app, people: dict, learners: int, statements: int, seed: int = 6) -> tu
         batches = {name: [] for name in writer.tables}
         while made < to_make:
             remaining = wanted - count
-            template = rng.choices(templates, weights)[0]
+            # Steer towards the total: when the learners still to make need longer (or
+            # shorter) histories than the templates give on average, draw from those.
+            need = remaining / (to_make - made)
+            pool = [(t, w) for t, w, s in zip(templates, weights, sizes)
+                    if (need > mean * 1.01 and s > mean) or (need < mean * 0.99 and s < mean)
+                    or mean * 0.99 <= need <= mean * 1.01] or list(zip(templates, weights))
+            template = rng.choices([t for t, _ in pool], [w for _, w in pool])[0]
             if to_make - made == 1:  # the last one: the template closest to what is left
                 template = min(templates, key=lambda t: abs(len(t.statements) - remaining))
             count += clone(template, made, ids, now, rng, batches, base_url, zone)
@@ -454,7 +460,7 @@ def main() -> None:
     args = parser.parse_args()
     urls = {"sqlite": f"sqlite:///{Path(tempfile.mkdtemp(prefix='lms-bench-')) / 'bench.sqlite3'}",
             "postgresql": os.environ.get("LMS_BENCH_DATABASE_URL",
-                                         "postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench_i6")}
+                                         "postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench")}
     results = {name: run(name, url, args.learners, args.statements, args.rounds)
                for name, url in urls.items() if args.only in (None, name)}
 

@@ -337,7 +337,10 @@ class Pool:
             self._next_id += 1
             job = {"id": self._next_id, "source": source, "tests": tests, "language": language,
                    "environment": environment, "time_limit_ms": time_limit_ms}
-        for attempt in (1, 2):
+        # Every worker of the pool may have died while idle (all killed at once): each one
+        # found dead is dropped, so after at most `size` of them the job meets a fresh worker.
+        attempts = self.size + 1
+        for attempt in range(1, attempts + 1):
             try:
                 worker = self._acquire()
             except _Lost as lost:
@@ -345,7 +348,7 @@ class Pool:
             try:
                 return self._run(worker, job, tests, started)
             except _NotStarted:
-                if attempt == 2:
+                if attempt == attempts:
                     return _failed(tests, "crashed", "The grader could not start running the code.", started)
         raise AssertionError("unreachable")
 
