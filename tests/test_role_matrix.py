@@ -71,6 +71,11 @@ MATRIX = {
                                       signed_in(200)),
     ("exercises.reset_code", "POST"): (lambda s: "/courses/code-practice/learn/sum-numbers/reset", {},
                                        everyone(302)),
+    # Only the learner who made a submission may open it: everyone else gets 404, not 403.
+    ("exercises.show_submission", "GET"): (lambda s: f"/courses/code-practice/learn/sum-numbers/submissions/"
+                                           f"{s['submission']}", None, signed_in(404)),
+    ("exercises.copy_submission", "POST"): (lambda s: f"/courses/code-practice/learn/sum-numbers/submissions/"
+                                            f"{s['submission']}/copy", {}, signed_in(404)),
     ("learning.show_certificate", "GET"): (lambda s: "/courses/first-steps/certificate", None, signed_in(200)),
     ("learning.show_certificate", "POST"): (lambda s: "/courses/first-steps/certificate", {"show_name": "0"},
                                             everyone(302)),
@@ -170,6 +175,24 @@ def someone_elses_class(app) -> int:
         return school_class.id
 
 
+def someone_elses_submission(app) -> int:
+    """A submission of sum-numbers by the subject (stored as graded, no grading needed)."""
+    from lms.catalog import services as catalog
+    from lms.exercises.models import ExerciseSubmission
+    from lms.extensions import db
+    from lms.learning import services as learning
+
+    with app.app_context():
+        course = catalog.get_course("code-practice")
+        enrollment = learning.enrol(services.find_by_login("subject"), course)
+        submission = ExerciseSubmission(enrollment_id=enrollment.id, item_id=catalog.find_item(course, "sum-numbers").id,
+                                        number=1, code="export const sum = () => 0;", status="ok", results=[],
+                                        passed_count=0, total=4, score=0.0, passed=False)
+        db.session.add(submission)
+        db.session.commit()
+        return submission.id
+
+
 def issue_credential(app) -> int:
     from lms.extensions import db
     from lms.xapi import credentials
@@ -219,7 +242,8 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
         audience = {PUPIL: "pupil", ADULT: "adult", TEACHER: "teacher", ADMIN: "adult"}[visitor]
         user = make_user(f"{visitor}-user", audience=audience, roles=roles)
     values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject"),
-              "credential": issue_credential(app), "class": someone_elses_class(app)}
+              "credential": issue_credential(app), "class": someone_elses_class(app),
+              "submission": someone_elses_submission(app)}
     if visitor != ANON:
         complete_course(app, user.username)
 

@@ -1,6 +1,7 @@
 """Markdown to safe HTML, in one place: rendered with Pygments highlighting, tables, a
 table of contents and admonitions, then sanitised with nh3 so no course file can put a
-script, an event handler or an outside resource into a page."""
+script, an event handler or an outside resource into a page. Code on its own (a learner's
+submission) is highlighted here too, with the same Pygments classes and stylesheet."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from urllib.parse import urlsplit
 
 import markdown as md
 import nh3
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
 
 EXTENSIONS = ["fenced_code", "codehilite", "tables", "toc", "admonition", "sane_lists"]
 EXTENSION_CONFIGS = {
@@ -46,3 +50,11 @@ def render(text: str) -> str:
 def sanitise(html: str) -> str:
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_keep_attribute,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def highlight(code: str, language: str) -> str:
+    """Source code (a Pygments lexer name: ``javascript``, ``jsx``) to highlighted, escaped,
+    sanitised HTML in the ``highlight`` block that Markdown's code blocks use, so
+    ``static/css/pygments.css`` styles both."""
+    formatter = HtmlFormatter(cssclass=EXTENSION_CONFIGS["codehilite"]["css_class"])
+    return sanitise(pygments_highlight(code, get_lexer_by_name(language), formatter))

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import utcnow
 from lms.catalog.models import Item
+from lms.core import markdown
 from lms.exercises import sandbox
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission
 from lms.extensions import db
@@ -217,6 +218,42 @@ def submissions(enrollment: Enrollment, item: Item) -> list[ExerciseSubmission]:
         .order_by(ExerciseSubmission.number)))
 
 
+def get_submission(enrollment: Enrollment, item: Item, submission_id: int) -> ExerciseSubmission | None:
+    """One of this learner's submissions of this exercise, or None: a submission of another
+    learner or another exercise is as absent as one that does not exist, so ids cannot be probed."""
+    return db.session.scalar(sa.select(ExerciseSubmission).where(
+        ExerciseSubmission.id == submission_id, ExerciseSubmission.enrollment_id == enrollment.id,
+        ExerciseSubmission.item_id == item.id))
+
+
+def best_submission(made: list[ExerciseSubmission]) -> ExerciseSubmission | None:
+    """The submission that counts: the highest score, and of equal scores the first one
+    (the one that reached it, as the progress's best score did)."""
+    return min(made, key=lambda submission: (-submission.score, submission.number), default=None)
+
+
+def copy_to_draft(enrollment: Enrollment, item: Item, submission: ExerciseSubmission) -> ExerciseDraft:
+    """Put an earlier submission's code in the editor (the learner confirmed that it
+    replaces their current code); nothing else changes."""
+    if submission.enrollment_id != enrollment.id or submission.item_id != item.id:
+        raise ValueError("the submission belongs to another learner or exercise")
+    return save_draft(enrollment, item, submission.code)
+
+
+def submission_page(enrollment: Enrollment, item: Item, submission: ExerciseSubmission) -> dict:
+    """What a past submission's page shows: its code highlighted read-only, its results as
+    the exercise page shows them, whether it is the one that counts, and whether copying
+    it into the editor would replace different code."""
+    best = best_submission(submissions(enrollment, item))
+    draft = current_code(enrollment, item)
+    return {
+        "submission": submission, "outcome": outcome_of(submission),
+        "code_html": markdown.highlight(submission.code, "jsx" if item.exercise["language"] == "react" else "javascript"),
+        "is_best": best is not None and best.id == submission.id,
+        "draft_differs": draft != submission.code,
+    }
+
+
 def outcome_of(submission: ExerciseSubmission) -> Outcome:
     """A stored submission, shown like a fresh one."""
     return Outcome(kind="submit", status=submission.status,
@@ -235,6 +272,6 @@ def page(enrollment: Enrollment, item: Item, *, code: str | None = None, outcome
     return {
         "code": code if code is not None else current_code(enrollment, item),
         "visible_tests": item.exercise["tests"], "hidden_count": len(item.exercise["hidden_tests"]),
-        "submissions": made, "outcome": outcome, "max_code_bytes": max_code_bytes(),
+        "submissions": made, "best_submission": best_submission(made), "outcome": outcome, "max_code_bytes": max_code_bytes(),
         "time_limit_ms": item.exercise["time_limit_ms"],
     }

@@ -114,3 +114,34 @@ def reset_code(slug, item_slug):
         return jsonify(code=starter)
     flash(_("The editor has the starter code again. Your submissions are kept."), "info")
     return redirect(url_for("learning.show_item", slug=slug, item_slug=item_slug))
+
+
+def _own_submission(slug, item_slug, submission_id):
+    """The exercise, the learner's enrolment and one of *their* submissions of it: another
+    learner's, another exercise's or a missing one is the same 404."""
+    enrollment, item = _enrolled_exercise(slug, item_slug)
+    submission = services.get_submission(enrollment, item, submission_id)
+    if submission is None:
+        abort(404)
+    return enrollment, item, submission
+
+
+@bp.route("/courses/<slug>/learn/<item_slug>/submissions/<int:submission_id>")
+@login_required
+def show_submission(slug, item_slug, submission_id):
+    """An earlier submission: when, its score, its code (read-only) and its results."""
+    enrollment, item, submission = _own_submission(slug, item_slug, submission_id)
+    return render_template("exercises/show_submission.html", course=enrollment.course, item=item,
+                           **services.submission_page(enrollment, item, submission))
+
+
+@bp.route("/courses/<slug>/learn/<item_slug>/submissions/<int:submission_id>/copy", methods=["POST"])
+@login_required
+def copy_submission(slug, item_slug, submission_id):
+    """Put the submission's code in the editor (the page said the current code is replaced)."""
+    enrollment, item, submission = _own_submission(slug, item_slug, submission_id)
+    services.copy_to_draft(enrollment, item, submission)
+    db.session.commit()
+    flash(_("The editor has the code of submission %(number)s. Your submissions are kept.",
+            number=submission.number), "info")
+    return redirect(url_for("learning.show_item", slug=slug, item_slug=item_slug))

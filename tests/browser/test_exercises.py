@@ -1,5 +1,6 @@
 """A learner solves a code exercise in the page's editor: a failing try, the failing
-tests, a fix, a submission that passes, and the course progress moving."""
+tests, a fix, a submission that passes, and the course progress moving; then they open
+the earlier failing submission from the list and copy its code back."""
 
 import re
 
@@ -23,7 +24,7 @@ def replace_code(page, code):
 
 
 def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, accessible, live_user):
-    """In the editor: a failing run, a syntax error marked, a passing submit, progress moves, work kept."""
+    """A failing run and submit, a syntax error marked, a pass, progress, work kept, the failing try reopened."""
     username, password = live_user("ilze-coder", display_name="Ilze Kalniņa")
     sign_in(page, username, password)
     page.goto("/courses/code-practice")
@@ -55,6 +56,11 @@ def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, ac
     expect(results.locator("li.failed .test-name")).to_have_text(["adds three numbers"])
     accessible(page)
 
+    # Submitted as it is, it fails (a hidden test too) and counts nothing yet.
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(results.get_by_text("1 of 4 tests passed.")).to_be_visible()
+    expect(page.get_by_text("0% done")).to_be_visible()
+
     replace_code(page, "export function sum(numbers) {\nreturn numbers.reduce(;\n}\n")
     page.get_by_role("button", name="Run the example tests").click()
     expect(results.get_by_text("syntax error on line 2")).to_be_visible()
@@ -81,6 +87,28 @@ def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, ac
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("link", name="Reset to the starter code").click()
     expect(page.locator(".cm-content")).to_contain_text("// your code here")
+
+    # The earlier failing submission opens from the list: its code, its failing tests, and
+    # the passing one marked as the one that counts; its code can come back into the editor.
+    page.reload()
+    submissions = page.locator("ol.submissions")
+    expect(submissions.locator("li.best")).to_contain_text("Submission 2: 100%")
+    expect(submissions.locator("li.best")).to_contain_text("Best: this one counts")
+    submissions.get_by_role("link", name="Submission 1: 25%").click()
+    expect(page.get_by_role("heading", name="Submission 1")).to_be_visible()
+    expect(page.get_by_text("Score: 25%")).to_be_visible()
+    expect(page.locator(".submitted-code")).to_contain_text("return numbers[0] + numbers[1];")
+    failed = page.locator("#results li.failed")
+    expect(failed.locator(".test-name")).to_have_text(["adds three numbers", "an empty array adds up to 0",
+                                                       "adds a long list"])
+    expect(failed.first.get_by_text("expected 3 to be 6")).to_be_visible()
+    expect(page.get_by_text("This replaces the code that is in the editor now")).to_be_visible()
+    accessible(page)
+    page.get_by_role("button", name="Copy this code into the editor").click()
+    expect(page.get_by_role("heading", name="Sum of the numbers")).to_be_visible()
+    expect(page.get_by_text("The editor has the code of submission 1.")).to_be_visible()
+    expect(page.locator(".cm-content")).to_contain_text("numbers[0] + numbers[1]")
+    expect(page.get_by_text("33% done")).to_be_visible()  # copying changed no result
 
 
 def test_without_javascript_the_exercise_is_a_plain_form_that_still_works(browser, base_url, live_user):

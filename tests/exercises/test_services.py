@@ -231,3 +231,68 @@ def test_every_grader_outcome_has_a_message_in_latvian_and_english(app, status):
         with force_locale("lv"):
             latvian = services.status_message(status, "Unexpected token ';'", 3)
     assert english and latvian and english != latvian
+
+
+# Earlier submissions ---------------------------------------------------------------------------
+
+def test_a_submission_is_found_only_for_its_own_learner_and_exercise(course, enrollment, make_user):
+    """Another learner's submission, another exercise's, or a missing id is simply not there."""
+    exercise = item(course, "sum-numbers")
+    mine = services.submit(enrollment, exercise, WRONG_SUM).submission
+    db.session.commit()
+    other = learning.enrol(make_user("ben"), course)
+    db.session.commit()
+    assert services.get_submission(enrollment, exercise, mine.id) is mine
+    assert services.get_submission(other, exercise, mine.id) is None
+    assert services.get_submission(enrollment, item(course, "shout"), mine.id) is None
+    assert services.get_submission(enrollment, exercise, mine.id + 1000) is None
+
+
+def test_the_best_submission_is_the_first_with_the_highest_score(course, enrollment):
+    """The marker goes to the submission that counts: the best score, reached first."""
+    exercise = item(course, "sum-numbers")
+    assert services.best_submission([]) is None
+    services.submit(enrollment, exercise, WRONG_SUM)
+    services.submit(enrollment, exercise, RIGHT_SUM)
+    services.submit(enrollment, exercise, RIGHT_SUM)
+    services.submit(enrollment, exercise, WRONG_SUM)
+    db.session.commit()
+    made = services.submissions(enrollment, exercise)
+    assert [s.score for s in made] == [0.25, 1.0, 1.0, 0.25]
+    assert services.best_submission(made).number == 2
+    assert services.page(enrollment, exercise)["best_submission"].number == 2
+    assert [services.submission_page(enrollment, exercise, s)["is_best"] for s in made] == [False, True, False, False]
+
+
+def test_a_submission_page_shows_highlighted_code_and_the_stored_results(course, enrollment):
+    """The code is escaped and highlighted; the results are the ones stored, hidden ones by name."""
+    exercise = item(course, "sum-numbers")
+    code = WRONG_SUM + "// </pre><script>alert(1)</script>\n"
+    submission = services.submit(enrollment, exercise, code).submission
+    services.save_draft(enrollment, exercise, RIGHT_SUM)
+    db.session.commit()
+    shown = services.submission_page(enrollment, exercise, submission)
+    assert shown["code_html"].startswith('<div class="highlight"><pre>')
+    assert '<span class="k">export</span>' in shown["code_html"]
+    assert "<script>" not in shown["code_html"] and "&lt;script&gt;" in shown["code_html"]
+    assert [(t.name, t.hidden, t.passed) for t in shown["outcome"].tests] == [
+        ("adds three numbers", False, False), ("adds negative numbers", False, True),
+        ("an empty array adds up to 0", True, False), ("adds a long list", True, False)]
+    assert shown["outcome"].submission is submission and shown["draft_differs"] is True
+
+
+def test_copying_a_submission_sets_the_draft_and_nothing_else(course, enrollment):
+    """The editor gets the old code back; submissions, progress and statements stay as they were."""
+    exercise = item(course, "sum-numbers")
+    first = services.submit(enrollment, exercise, WRONG_SUM).submission
+    services.submit(enrollment, exercise, RIGHT_SUM)
+    db.session.commit()
+    before = len(statements())
+    services.copy_to_draft(enrollment, exercise, first)
+    db.session.commit()
+    assert services.current_code(enrollment, exercise) == WRONG_SUM
+    assert len(services.submissions(enrollment, exercise)) == 2 and len(statements()) == before
+    assert learning.progress_by_item(enrollment)[exercise.id].best_score == 1.0
+    with pytest.raises(ValueError):
+        services.copy_to_draft(enrollment, item(course, "shout"), first)
+    assert services.current_code(enrollment, item(course, "shout")) == item(course, "shout").exercise["starter"]

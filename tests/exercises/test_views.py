@@ -158,3 +158,132 @@ def test_the_page_and_its_results_are_in_latvian(client, learner):
     page = client.post(f"{PAGE}/run", data={"code": "export function sum(n) { while (true) {} }"}).get_data(as_text=True)
     assert "Jūsu kods darbojās ilgāk par laika ierobežojumu" in page
     assert "Palaist parauga testus" in page and "Izturēti 0 no 2 testiem." in page
+
+
+# Earlier submissions ---------------------------------------------------------------------------
+
+def submission_ids(app):
+    """The stored submissions' ids, oldest first."""
+    with app.app_context():
+        return list(db.session.scalars(sa.select(ExerciseSubmission.id).order_by(ExerciseSubmission.id)))
+
+
+def draft_code(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(ExerciseDraft.code))
+
+
+def test_each_submission_in_the_list_opens_its_code_and_results(client, learner, app):
+    """From the list a learner opens an earlier failing submission: its time, score, code and
+    failing tests, hidden tests by name only, and the passing one marked as the one that counts."""
+    client.post(f"{PAGE}/submit", data={"code": WRONG_SUM})
+    client.post(f"{PAGE}/submit", data={"code": RIGHT_SUM})
+    failing, passing = submission_ids(app)
+    listing = client.get(PAGE).get_data(as_text=True)
+    assert f'href="{PAGE}/submissions/{failing}">Submission 1: 25%</a>' in listing
+    assert f'href="{PAGE}/submissions/{passing}">Submission 2: 100%</a>' in listing
+    assert listing.count("Best: this one counts") == 1
+    assert listing.index("Best: this one counts") < listing.index("Submission 1: 25%")  # beside submission 2
+
+    response = client.get(f"{PAGE}/submissions/{failing}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Submission 1" in page and "Score: 25%" in page and "not passed" in page and "Submitted " in page
+    assert "1 of 4 tests passed." in page and "expected 3 to be 6" in page
+    assert '<span class="nx">numbers</span><span class="p">[</span><span class="mf">0</span>' in page  # highlighted
+    assert "<textarea" not in page                                                           # read-only
+    assert "an empty array adds up to 0" in page and "hidden test" in page
+    assert "expect(sum([]))" not in page and "expect(sum([10, 20, 30, 40]))" not in page    # never hidden code
+    assert "Best: this one counts" not in page
+    assert "This replaces the code that is in the editor now" in page
+
+    best = client.get(f"{PAGE}/submissions/{passing}").get_data(as_text=True)
+    assert "Best: this one counts" in best and "Every test passed." in best
+    assert "The editor already has this code." in best  # the last submit left it as the draft
+
+
+def test_copying_a_submission_replaces_the_draft_only_when_posted(client, learner, app):
+    """Opening a submission leaves the editor alone; confirming the copy puts its code back."""
+    client.post(f"{PAGE}/submit", data={"code": WRONG_SUM})
+    client.post(f"{PAGE}/run", data={"code": RIGHT_SUM})
+    (failing,) = submission_ids(app)
+    client.get(f"{PAGE}/submissions/{failing}")
+    assert draft_code(app) == RIGHT_SUM
+    assert client.get(f"{PAGE}/submissions/{failing}/copy").status_code == 405
+    assert draft_code(app) == RIGHT_SUM
+    response = client.post(f"{PAGE}/submissions/{failing}/copy")
+    assert response.status_code == 302 and response.headers["Location"] == PAGE
+    assert draft_code(app) == WRONG_SUM
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "The editor has the code of submission 1." in page
+    assert "numbers[0] + numbers[1]" in page  # in the editor's textarea
+    assert len(submission_ids(app)) == 1     # copying submits nothing
+
+
+def test_another_learners_submission_is_not_found(client, learner, app, make_user, login):
+    """A learner who guesses another learner's submission id gets 404, and cannot copy it."""
+    client.post(f"{PAGE}/submit", data={"code": WRONG_SUM})
+    (theirs,) = submission_ids(app)
+    other = make_user("other-learner")
+    client.post("/logout")
+    login(other)
+    client.post("/courses/code-practice/enrol")
+    client.post(f"{PAGE}/run", data={"code": RIGHT_SUM})
+    assert client.get(f"{PAGE}/submissions/{theirs}").status_code == 404
+    assert client.post(f"{PAGE}/submissions/{theirs}/copy").status_code == 404
+    with app.app_context():
+        drafts = dict(db.session.execute(sa.select(ExerciseDraft.enrollment_id, ExerciseDraft.code)).all())
+    assert sorted(drafts.values()) == sorted([WRONG_SUM, RIGHT_SUM])  # neither draft changed
+
+
+def test_a_wrong_exercise_a_missing_submission_or_no_enrolment_is_refused(client, learner, app):
+    """A submission under another exercise's address or one that does not exist is 404;
+    after leaving the course, the learner's own submissions answer 403 like its other pages."""
+    client.post(f"{PAGE}/submit", data={"code": WRONG_SUM})
+    (mine,) = submission_ids(app)
+    other_exercise = "/courses/code-practice/learn/shout"
+    assert client.get(f"{other_exercise}/submissions/{mine}").status_code == 404
+    assert client.post(f"{other_exercise}/submissions/{mine}/copy").status_code == 404
+    assert client.get(f"{PAGE}/submissions/{mine + 1000}").status_code == 404
+    assert client.post(f"{PAGE}/submissions/{mine + 1000}/copy").status_code == 404
+    assert client.get(f"/courses/code-practice/learn/functions-intro/submissions/{mine}").status_code == 400
+    client.post("/courses/code-practice/leave")
+    assert client.get(f"{PAGE}/submissions/{mine}").status_code == 403
+    assert client.post(f"{PAGE}/submissions/{mine}/copy").status_code == 403
+    assert draft_code(app) == WRONG_SUM
+
+
+def test_copying_needs_a_csrf_token(make_app, make_user):
+    """A copy posted without the form's token is refused and the draft stays as it was."""
+    import re
+
+    from lms.catalog import services as catalog
+    from lms.content import services as content
+    from lms.exercises import services
+    from lms.learning import services as learning
+    from tests.conftest import FIXTURE_COURSES, TEST_PASSWORD
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        content.import_courses(FIXTURE_COURSES)
+        user = make_user("careful")
+        course = catalog.get_course("code-practice")
+        enrollment = learning.enrol(user, course)
+        exercise = catalog.find_item(course, "sum-numbers")
+        submission = services.submit(enrollment, exercise, WRONG_SUM).submission
+        services.save_draft(enrollment, exercise, RIGHT_SUM)
+        db.session.commit()
+        submission_id = submission.id
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    token = lambda page: re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # noqa: E731
+    login_page = client.get("/login").get_data(as_text=True)
+    assert client.post("/login", data={"login": "careful", "password": TEST_PASSWORD,
+                                       "csrf_token": token(login_page)}).status_code == 302
+    url = f"{PAGE}/submissions/{submission_id}"
+    refused = client.post(f"{url}/copy")
+    assert refused.status_code == 400 and "The form had expired" in refused.get_data(as_text=True)
+    assert draft_code(app) == RIGHT_SUM
+    page = client.get(url).get_data(as_text=True)
+    assert client.post(f"{url}/copy", data={"csrf_token": token(page)}).status_code == 302
+    assert draft_code(app) == WRONG_SUM
