@@ -158,3 +158,11 @@ def test_the_page_and_its_results_are_in_latvian(client, learner):
     page = client.post(f"{PAGE}/run", data={"code": "export function sum(n) { while (true) {} }"}).get_data(as_text=True)
     assert "Jūsu kods darbojās ilgāk par laika ierobežojumu" in page
     assert "Palaist parauga testus" in page and "Izturēti 0 no 2 testiem." in page
+
+
+def test_a_latvian_learners_failing_run_shows_the_latvian_message(client, learner):
+    """A Latvian learner whose code fails a test reads why in Latvian, not in English."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "lv"
+    page = client.post(f"{PAGE}/run", data={"code": WRONG_SUM}).get_data(as_text=True)
+    assert "gaidīja 6, bet saņēma 3" in page
+    assert "expected 3 to be 6" not in page
