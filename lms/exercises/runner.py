@@ -50,6 +50,7 @@ RESERVED_WORDS = frozenset("""
     with yield arguments eval undefined NaN Infinity
 """.split())
 IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+LOCALES = ("en", "lv")  # the harness's message table has these languages
 
 NOT_RUN = {
     "syntax_error": "Not run: the code has a syntax error.",
@@ -283,12 +284,15 @@ def _run(coroutine):
 
 
 def run_tests(source: str, tests: list[dict], language: str = "javascript", environment: str | None = None,
-              time_limit_ms: int = 2000, *, heap_limit_bytes: int = HEAP_LIMIT_BYTES) -> dict:
+              time_limit_ms: int = 2000, *, heap_limit_bytes: int = HEAP_LIMIT_BYTES, locale: str = "en") -> dict:
     """Grade ``source`` with ``tests`` in a fresh V8 context; see EXERCISES.md for the dict.
 
     Never raises for anything the learner's code does; raises ``ValueError`` for arguments
     no exercise can have (an unknown language or environment, a test without a name).
+    ``locale`` ("en" or "lv") is the language of the harness's messages to the learner.
     """
+    if locale not in LOCALES:
+        raise ValueError(f"unknown locale {locale!r}: expected one of {', '.join(LOCALES)}")
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}: expected one of {', '.join(LANGUAGES)}")
     if environment not in ENVIRONMENTS:
@@ -311,7 +315,7 @@ def run_tests(source: str, tests: list[dict], language: str = "javascript", envi
     except JSTimeoutException:
         return _result("timeout", tests, error="the code took too long to even read")
     return _run(_grade_in_fresh_context(source, code, tests, bodies, react, environment == "dom", clock,
-                                        time_limit_ms, heap_limit_bytes))
+                                        time_limit_ms, heap_limit_bytes, locale))
 
 
 def _test_body(code: str, react: bool):
@@ -331,12 +335,13 @@ def _transform_test(inner: str) -> str:
     return transform(inner, ["jsx"]).rstrip().rstrip(";")
 
 
-async def _grade_in_fresh_context(source, code, tests, bodies, react, dom, clock, time_limit_ms, heap_limit_bytes):
+async def _grade_in_fresh_context(source, code, tests, bodies, react, dom, clock, time_limit_ms, heap_limit_bytes,
+                                  locale):
     nonce = secrets.token_hex(16)
     ev = _Evaluator(MiniRacer(), clock)
     try:
         ev.mr.set_hard_memory_limit(heap_limit_bytes)
-        return await _grade(ev, nonce, source, code, tests, bodies, react, dom)
+        return await _grade(ev, nonce, source, code, tests, bodies, react, dom, locale)
     except JSTimeoutException:
         ev.stopped = True
         return _result("timeout", tests, error=f"the code ran longer than the time limit ({time_limit_ms} ms)")
@@ -351,7 +356,7 @@ _USES_MOUNT = re.compile(r"\bmount\b")
 _PREFIX = '__lms.load("{nonce}", async function (exports, require, module, React) {{"use strict";'
 
 
-async def _grade(ev, nonce, source, code, tests, bodies, react, dom) -> dict:
+async def _grade(ev, nonce, source, code, tests, bodies, react, dom, locale) -> dict:
     await ev("globalThis.self = globalThis;")  # what browser bundles expect
     if dom:
         await ev(_library("dom.js"))
@@ -364,7 +369,8 @@ async def _grade(ev, nonce, source, code, tests, bodies, react, dom) -> dict:
             await ev(_library("react-server.js"))
         if any(_USES_MOUNT.search(c) for c in codes):
             await ev(_library("react-test-renderer.js"))
-    options = {"nonce": nonce, "react": react, "dom": dom, "clockStart": int(time.time() * 1000)}
+    options = {"nonce": nonce, "react": react, "dom": dom, "clockStart": int(time.time() * 1000),
+               "locale": locale}
     await ev("(" + _HARNESS + ")(" + json.dumps(options) + ");")
 
     prefix = _PREFIX.format(nonce=nonce)
@@ -398,8 +404,7 @@ async def _grade(ev, nonce, source, code, tests, bodies, react, dom) -> dict:
 
 async def _run_one(ev, nonce, index, test, body, helpers, names) -> dict:
     if isinstance(body, _SyntaxProblem):
-        where = f" (line {body.line - 1} of the test)" if body.line and body.line > 1 else ""
-        return _failed(test, f"this test's code has a syntax error: {body.message}{where}")
+        return _failed(test, await _test_syntax_error(ev, nonce, body.message, body.line))
     exports = f"const {{ {', '.join(names)} }} = __h.exports; " if names else ""
     script = (
         f'__lms.define("{nonce}", {index}, (function () {{ "use strict"; const __h = __lms.helpers("{nonce}"); '
@@ -410,13 +415,22 @@ async def _run_one(ev, nonce, index, test, body, helpers, names) -> dict:
         await ev(script)
     except JSParseException as exc:
         message, line, _ = _v8_syntax(exc)
-        where = f" (line {line - 1} of the test)" if line and line > 1 else ""
-        return _failed(test, f"this test's code has a syntax error: {message}{where}")
+        return _failed(test, await _test_syntax_error(ev, nonce, message, line))
     outcome = await _drive(ev, nonce)
     message = outcome["message"]
     if not outcome["passed"] and outcome.get("line"):
-        message += f" (line {outcome['line']} of your code)"
+        message += await _text(ev, nonce, "lineOfYourCode", line=outcome["line"])
     return {"name": test["name"], "passed": outcome["passed"], "message": message, "logs": outcome["logs"]}
+
+
+async def _text(ev, nonce, key: str, **params) -> str:
+    """A message of the harness's table, in the grading's language."""
+    return await ev(f'__lms.text("{nonce}", {json.dumps(key)}, {json.dumps(params)})')
+
+
+async def _test_syntax_error(ev, nonce, error: str, line: int | None) -> str:
+    where = await _text(ev, nonce, "lineOfTheTest", line=line - 1) if line and line > 1 else ""
+    return await _text(ev, nonce, "testSyntaxError", error=error) + where
 
 
 def _failed(test, message) -> dict:

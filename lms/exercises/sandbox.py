@@ -32,6 +32,9 @@ import threading
 import time
 from dataclasses import dataclass
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
 from lms.config import REPO_ROOT
 from lms.exercises import worker as worker_module
 from lms.exercises.worker import memory_kb
@@ -41,15 +44,16 @@ LANGUAGES = ("javascript", "react")
 ENVIRONMENTS = (None, "dom")
 STATUSES = ("ok", "syntax_error", "error", "timeout", "memory", "crashed", "too_large")
 RUNNER_STATUSES = ("ok", "syntax_error", "error", "timeout", "memory")
-# Why every test failed when the code could not be tested (the product shows the status
-# itself to learners in their language; these stay in the stored result).
+LOCALES = ("en", "lv")
+# Why every test failed when the code could not be tested, in the learner's language (the
+# ``locale`` given to ``grade``; rendered with Flask-Babel, English outside an app).
 NOT_RUN = {
-    "syntax_error": "Not run: the code has a syntax error.",
-    "error": "Not run: the code threw an error while it loaded.",
-    "timeout": "Not run: the code ran longer than the time limit.",
-    "memory": "Not run: the code used more memory than allowed.",
-    "crashed": "Not run: the grader ran out of resources while running the code.",
-    "too_large": "Not run: the code is larger than allowed.",
+    "syntax_error": _l("Not run: the code has a syntax error."),
+    "error": _l("Not run: the code threw an error while it loaded."),
+    "timeout": _l("Not run: the code ran longer than the time limit."),
+    "memory": _l("Not run: the code used more memory than allowed."),
+    "crashed": _l("Not run: the grader ran out of resources while running the code."),
+    "too_large": _l("Not run: the code is larger than allowed."),
 }
 BACKSTOP_MARGIN_MS = 1500     # beyond the time limit before the supervisor kills a worker
 START_TIMEOUT_S = 60          # importing the runner and warming V8 up, on a busy machine
@@ -132,27 +136,30 @@ def _position(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def _failed(tests: list[dict], status: str, error: str, started: float,
-            logs: list[str] | None = None, line: int | None = None, column: int | None = None) -> GradeResult:
-    reason = NOT_RUN[status]
+def _failed(tests: list[dict], status: str, error, started: float,
+            logs: list[str] | None = None, line: int | None = None, column: int | None = None,
+            locale: str = "en") -> GradeResult:
+    with force_locale(locale):
+        reason, error = str(NOT_RUN[status]), _text(str(error))
     return GradeResult(status, [TestResult(_text(test["name"]), False, reason, []) for test in tests], logs or [],
-                       _text(error), line, column, (time.perf_counter() - started) * 1000)
+                       error, line, column, (time.perf_counter() - started) * 1000)
 
 
-def _from_runner(raw, tests: list[dict], started: float) -> GradeResult:
+def _from_runner(raw, tests: list[dict], started: float, locale: str = "en") -> GradeResult:
     """Check the runner's dict and turn it into a ``GradeResult``: one result per test
     asked for, in order, or a failure of the grader (``crashed``) if it does not fit."""
     if not isinstance(raw, dict) or raw.get("status") not in RUNNER_STATUSES:
-        return _failed(tests, "crashed", "The grader returned no usable result.", started)
+        return _failed(tests, "crashed", _l("The grader returned no usable result."), started, locale=locale)
     status = raw["status"]
     logs, error = _lines(raw.get("logs")), _text(raw.get("error"))
     line, column = _position(raw.get("line")), _position(raw.get("column"))
     if status != "ok":
-        return _failed(tests, status, error, started, logs, line, column)
+        return _failed(tests, status, error, started, logs, line, column, locale=locale)
     results = raw.get("tests")
     if (not isinstance(results, list) or len(results) != len(tests)
             or any(not isinstance(r, dict) or r.get("name") != t["name"] for r, t in zip(results, tests))):
-        return _failed(tests, "crashed", "The grader's results do not match the tests asked for.", started)
+        return _failed(tests, "crashed", _l("The grader's results do not match the tests asked for."), started,
+                       locale=locale)
     return GradeResult(status, [
         TestResult(_text(test["name"]), result.get("passed") is True,
                    "" if result.get("passed") is True else (_text(result.get("message")) or "failed"),
@@ -183,12 +190,12 @@ class _Worker:
         try:
             hello = json.loads(self._read_line(time.monotonic() + START_TIMEOUT_S, watch=False))
             if not hello.get("ready"):
-                raise _Lost("crashed", "The grader worker did not start.")
+                raise _Lost("crashed", _l("The grader worker did not start."))
         except (_Lost, ValueError, AttributeError) as problem:
             self.stop()
             log.error("a grader worker did not start: %s", self.stderr_text()[-2000:] or problem)
             self.stderr.close()
-            raise _Lost("crashed", "The grader could not start; this is not a fault of the code.") from None
+            raise _Lost("crashed", _l("The grader could not start; this is not a fault of the code.")) from None
         self.ready_rss_kb = hello.get("rss_kb", 0)
         self.rss_limit_kb = self.ready_rss_kb + memory_mb * 1024
 
@@ -209,7 +216,7 @@ class _Worker:
         answer = json.loads(self._read_line(deadline, watch=True))
         if started.get("id") != job["id"] or answer.get("id") != job["id"]:
             self.stop()
-            raise _Lost("crashed", "The grader worker answered another job.")
+            raise _Lost("crashed", _l("The grader worker answered another job."))
         return answer
 
     def _read_line(self, deadline: float, watch: bool) -> bytes:
@@ -223,7 +230,7 @@ class _Worker:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.stop()
-                raise _Lost("timeout", "The code ran longer than the time limit.")
+                raise _Lost("timeout", _l("The code ran longer than the time limit."))
             ready, _, _ = select.select([out], [], [], min(left, WATCH_INTERVAL_S))
             if ready:
                 chunk = os.read(out, 1 << 16)
@@ -232,13 +239,13 @@ class _Worker:
                 self._buffer += chunk
                 if len(self._buffer) > MAX_ANSWER_BYTES:
                     self.stop()
-                    raise _Lost("memory", "The code wrote more output than allowed.")
+                    raise _Lost("memory", _l("The code wrote more output than allowed."))
             elif watch:
                 rss = self.rss_kb()
                 self.peak_rss_kb = max(self.peak_rss_kb, rss)
                 if rss > self.rss_limit_kb:
                     self.stop()
-                    raise _Lost("memory", f"The code used more than {self.memory_mb} MB of memory.")
+                    raise _Lost("memory", _l("The code used more than %(mb)s MB of memory.", mb=self.memory_mb))
 
     def rss_kb(self) -> int:
         return memory_kb("VmRSS", self.pid)
@@ -258,8 +265,8 @@ class _Worker:
         # somewhere V8 could not report it.
         grown = self.peak_rss_kb - self.ready_rss_kb > self.memory_mb * 512
         if code == -signal.SIGKILL or grown or any(sign in said.lower() for sign in OUT_OF_MEMORY_SIGNS):
-            return _Lost("memory", "The code used more memory than allowed; the grader was restarted.")
-        return _Lost("crashed", "The grader stopped while running the code; it was restarted.")
+            return _Lost("memory", _l("The code used more memory than allowed; the grader was restarted."))
+        return _Lost("crashed", _l("The grader stopped while running the code; it was restarted."))
 
     def stderr_text(self, size: int = 256 << 10) -> str:
         """What the worker wrote to stderr since its job started (the first ``size`` bytes)."""
@@ -323,20 +330,23 @@ class Pool:
             return sorted(w.pid for w in [*self._idle, *self._busy] if w.process.poll() is None)
 
     def grade(self, source: str, tests: list[dict], *, language: str = "javascript",
-              environment: str | None = None, time_limit_ms: int = 2000) -> GradeResult:
-        """Grade ``source`` against ``tests`` in a worker; see the module docstring."""
+              environment: str | None = None, time_limit_ms: int = 2000, locale: str = "en") -> GradeResult:
+        """Grade ``source`` against ``tests`` in a worker; see the module docstring. ``locale``
+        ("en" or "lv") is the language of every message to the learner."""
         started = time.perf_counter()
         if language not in LANGUAGES or environment not in ENVIRONMENTS:
             raise ValueError(f"cannot grade language {language!r} in environment {environment!r}")
+        if locale not in LOCALES:
+            raise ValueError(f"cannot grade in locale {locale!r}: expected one of {', '.join(LOCALES)}")
         tests = [{"name": test["name"], "code": test["code"]} for test in tests]
         size = len(source.encode("utf-8", "surrogatepass"))
         if size > self.max_code_bytes:
-            return _failed(tests, "too_large",
-                           f"The code is {size} bytes; at most {self.max_code_bytes} bytes are accepted.", started)
+            return _failed(tests, "too_large", _l("The code is %(size)s bytes; at most %(limit)s bytes are accepted.",
+                                                  size=size, limit=self.max_code_bytes), started, locale=locale)
         with self._changed:
             self._next_id += 1
             job = {"id": self._next_id, "source": source, "tests": tests, "language": language,
-                   "environment": environment, "time_limit_ms": time_limit_ms}
+                   "environment": environment, "time_limit_ms": time_limit_ms, "locale": locale}
         # Every worker of the pool may have died while idle (all killed at once): each one
         # found dead is dropped, so after at most `size` of them the job meets a fresh worker.
         attempts = self.size + 1
@@ -344,33 +354,36 @@ class Pool:
             try:
                 worker = self._acquire()
             except _Lost as lost:
-                return _failed(tests, lost.status, lost.error, started)
+                return _failed(tests, lost.status, lost.error, started, locale=locale)
             try:
                 return self._run(worker, job, tests, started)
             except _NotStarted:
                 if attempt == attempts:
-                    return _failed(tests, "crashed", "The grader could not start running the code.", started)
+                    return _failed(tests, "crashed", _l("The grader could not start running the code."), started,
+                                   locale=locale)
         raise AssertionError("unreachable")
 
     def _run(self, worker: _Worker, job: dict, tests: list[dict], started: float) -> GradeResult:
         healthy = False
+        locale = job["locale"]
         try:
             answer = worker.run(job, (job["time_limit_ms"] + BACKSTOP_MARGIN_MS) / 1000)
             if "result" in answer:
-                result = _from_runner(answer["result"], tests, started)
+                result = _from_runner(answer["result"], tests, started, locale)
             elif answer.get("memory"):
-                result = _failed(tests, "memory", "The code used more memory than allowed.", started)
+                result = _failed(tests, "memory", _l("The code used more memory than allowed."), started, locale=locale)
             else:
                 # A bug of the grader, not the learner's: the details are for the operators.
                 log.error("grader worker %s failed: %s", worker.pid, answer.get("failure", ""))
-                result = _failed(tests, "crashed", "The grader failed; this is not a fault of the code.", started)
+                result = _failed(tests, "crashed", _l("The grader failed; this is not a fault of the code."), started,
+                                 locale=locale)
             # A worker whose V8 hit a limit is replaced rather than trusted with the next learner.
             healthy = result.status not in ("timeout", "memory", "crashed") and worker.jobs < MAX_JOBS_PER_WORKER
             return result
         except _Lost as lost:
-            return _failed(tests, lost.status, lost.error, started)
+            return _failed(tests, lost.status, lost.error, started, locale=locale)
         except (ValueError, AttributeError):
-            return _failed(tests, "crashed", "The grader worker sent an unreadable answer.", started)
+            return _failed(tests, "crashed", _l("The grader worker sent an unreadable answer."), started, locale=locale)
         finally:
             self._release(worker, healthy)
 
@@ -386,7 +399,7 @@ class Pool:
         with self._changed:
             while True:
                 if self.closed:
-                    raise _Lost("crashed", "The grader is shutting down.")
+                    raise _Lost("crashed", _l("The grader is shutting down."))
                 while self._idle:
                     worker = self._idle.pop()
                     if worker.process.poll() is None:
@@ -484,9 +497,10 @@ def pool() -> Pool:
 
 
 def grade(source: str, tests: list[dict], *, language: str = "javascript", environment: str | None = None,
-          time_limit_ms: int = 2000) -> GradeResult:
-    """Grade a learner's code in the process's pool of grader workers."""
-    return pool().grade(source, tests, language=language, environment=environment, time_limit_ms=time_limit_ms)
+          time_limit_ms: int = 2000, locale: str = "en") -> GradeResult:
+    """Grade a learner's code in the process's pool of grader workers, with messages in ``locale``."""
+    return pool().grade(source, tests, language=language, environment=environment, time_limit_ms=time_limit_ms,
+                        locale=locale)
 
 
 def shutdown() -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -151,8 +152,9 @@ def reset(enrollment: Enrollment, item: Item) -> str:
 
 def _grade(item: Item, code: str, tests: list[dict]):
     spec = item.exercise
+    locale = str(get_locale() or "en")  # the grader's messages in the learner's language
     return sandbox.grade(code, tests, language=spec["language"], environment=spec["environment"],
-                         time_limit_ms=spec["time_limit_ms"])
+                         time_limit_ms=spec["time_limit_ms"], locale=locale if locale in sandbox.LOCALES else "en")
 
 
 def _outcome(kind: str, result, hidden_from: int, submission=None) -> Outcome:

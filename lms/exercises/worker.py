@@ -11,7 +11,7 @@ nothing of the web application.
 The protocol is JSON lines over the process's standard input and output. The worker
 first answers ``{"ready": true, "pid": ..., "rss_kb": ..., "data_kb": ...}`` once V8 is
 warm and its memory cap is set; then each job line
-``{"id", "source", "tests", "language", "environment", "time_limit_ms"}`` gets one answer
+``{"id", "source", "tests", "language", "environment", "time_limit_ms", "locale"}`` gets one answer
 line ``{"id", "started": true}`` as soon as it is read (so the supervisor knows a worker that
 dies afterwards died running it) and then one answer line ``{"id", "result": <runner.run_tests
 dict>}`` (or ``{"id", "failure": "..."}`` when the grader itself raised). End of input ends
@@ -95,7 +95,7 @@ def serve(run_tests, requests, answers) -> None:
         answers.flush()
         try:
             result = run_tests(job["source"], job["tests"], job["language"], job.get("environment"),
-                               job["time_limit_ms"])
+                               job["time_limit_ms"], locale=job.get("locale", "en"))
             answer = {"id": job_id, "result": result}
         except MemoryError:
             answer = {"id": job_id, "memory": True}

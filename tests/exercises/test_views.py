@@ -287,3 +287,11 @@ def test_copying_needs_a_csrf_token(make_app, make_user):
     page = client.get(url).get_data(as_text=True)
     assert client.post(f"{url}/copy", data={"csrf_token": token(page)}).status_code == 302
     assert draft_code(app) == WRONG_SUM
+
+
+def test_a_latvian_learners_failing_run_shows_the_latvian_message(client, learner):
+    """A Latvian learner whose code fails a test reads why in Latvian, not in English."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "lv"
+    page = client.post(f"{PAGE}/run", data={"code": WRONG_SUM}).get_data(as_text=True)
+    assert "gaidīja 6, bet saņēma 3" in page
+    assert "expected 3 to be 6" not in page

@@ -87,6 +87,192 @@
   const TIMER_FIRINGS_PER_FLUSH = 10000;
   const VIRTUAL_WAIT_LIMIT_MS = 60 * 60 * 1000;
 
+  // ---- every message a learner can see, in each language of the platform ----
+  // The same keys and the same {placeholders} in every language (a test checks it); the
+  // values put into the placeholders are code values, shown as they are.
+  const MESSAGES = {
+    en: {
+      toBe: "expected {received} to be {expected}",
+      toBeNot: "expected {received} not to be {expected}",
+      useToEqual: " (they are equal but not the same object: use toEqual)",
+      toEqual: "expected {received} to equal {expected}",
+      toEqualNot: "expected {received} not to equal {expected}",
+      needNumber: "expected a number, but got {received}",
+      toBeCloseTo: "expected {received} to be close to {expected} ({digits} decimal places)",
+      toBeCloseToNot: "expected {received} not to be close to {expected} ({digits} decimal places)",
+      toBeTruthy: "expected {received} to be truthy",
+      toBeFalsy: "expected {received} to be falsy",
+      toBeNull: "expected {received} to be null",
+      toBeNullNot: "expected {received} not to be null",
+      toBeUndefined: "expected {received} to be undefined",
+      toBeUndefinedNot: "expected {received} not to be undefined",
+      toBeDefined: "expected {received} to be defined",
+      toBeDefinedNot: "expected {received} not to be defined",
+      toBeNaN: "expected {received} to be NaN",
+      toBeNaNNot: "expected {received} not to be NaN",
+      needStringOrArray: "expected a string or an array, but got {received}",
+      toContain: "expected {received} to contain {item}",
+      toContainNot: "expected {received} not to contain {item}",
+      needLength: "expected {received} to have a length",
+      toHaveLength: "expected {received} to have length {length}, but its length is {actual}",
+      toHaveLengthNot: "expected {received} not to have length {length}",
+      toHaveProperty: "expected {received} to have property {path}",
+      toHavePropertyNot: "expected {received} not to have property {path}",
+      toHavePropertyValue: "expected {received} to have property {path} equal to {value}",
+      toHavePropertyValueNot: "expected {received} not to have property {path} equal to {value}",
+      butItIs: ", but it is {actual}",
+      needString: "expected a string, but got {received}",
+      toMatch: "expected {received} to match {pattern}",
+      toMatchNot: "expected {received} not to match {pattern}",
+      toBeGreaterThan: "expected {received} to be greater than {expected}",
+      toBeGreaterThanNot: "expected {received} not to be greater than {expected}",
+      toBeGreaterThanOrEqual: "expected {received} to be greater than or equal to {expected}",
+      toBeGreaterThanOrEqualNot: "expected {received} not to be greater than or equal to {expected}",
+      toBeLessThan: "expected {received} to be less than {expected}",
+      toBeLessThanNot: "expected {received} not to be less than {expected}",
+      toBeLessThanOrEqual: "expected {received} to be less than or equal to {expected}",
+      toBeLessThanOrEqualNot: "expected {received} not to be less than or equal to {expected}",
+      compareWithNonNumber: "the test compares with {expected}, which is not a number",
+      needClass: "toBeInstanceOf needs a class, but got {received}",
+      toBeInstanceOf: "expected {received} to be an instance of {name}",
+      toBeInstanceOfNot: "expected {received} not to be an instance of {name}",
+      throwAny: "",
+      throwContaining: " an error containing {text}",
+      throwMatching: " an error matching {pattern}",
+      throwInstance: " an instance of {name}",
+      throwMessage: " an error with message {message}",
+      toThrowNone: "expected the code to throw{what}, but it did not throw",
+      toThrowOther: "expected the code to throw{what}, but it threw {thrown}",
+      toThrowNot: "expected the code not to throw{what}, but it threw {thrown}",
+      toThrowNeedsFunction: "expect(...).toThrow() needs a function, e.g. expect(() => f(1)).toThrow(), but got {received}",
+      expectationFailed: "the expectation failed",
+      needPromise: "expected a promise after .{mode}, but got {received}",
+      promiseResolved: "expected the promise to reject, but it resolved to {value}",
+      promiseRejected: "expected the promise to resolve, but it rejected with {reason}",
+      expectOneValue: "expect takes one value; the expected value goes in the matcher, e.g. expect(a).toBe(b)",
+      threwValue: "the code threw {value}",
+      threwUnshowable: "the code threw a value that cannot be shown",
+      unshowable: "[a value that cannot be shown]",
+      logsCut: "… (more output was cut: at most {max} lines are kept)",
+      uncaughtInCallback: "an error was thrown in a timer or callback: {error}",
+      codeStillWaiting: "the code did not finish: it was still waiting after an hour of (simulated) time",
+      testStillWaiting: "the test did not finish: it was still waiting after an hour of (simulated) time",
+      codeNeverLoads: "the code did not finish loading: it waits for something that never happens",
+      testNeverFinishes: "the test did not finish: it waits for something that never happens (a promise that never settles?)",
+      importOnlyReact: "Cannot import '{name}': only 'react' can be imported here",
+      importNothing: "Cannot import '{name}': this exercise's code cannot import modules",
+      queueMicrotaskNeedsFunction: "queueMicrotask needs a function",
+      readOnlyBuiltin: "Cannot assign to read only property '{key}' of the built-in prototype",
+      mockFetchNeedsRoutes: "mockFetch needs an object of routes, e.g. mockFetch({ '/api/users': { status: 200, json: [] } })",
+      renderIsForReact: "render() is for React exercises",
+      renderNeedsElement: "render() needs a React element, e.g. render(<App />), but got {received}",
+      mountIsForReact: "mount() is for React exercises",
+      mountNeedsElement: "mount() needs a React element, e.g. mount(<App />), but got {received}",
+      findNeedsQuery: "find() needs a tag name ('button'), a component, or a function that tests a node, but got {received}",
+      foundNothing: "{what}({query}) found nothing",
+      aFunction: "a function",
+      getByTextFoundNothing: "getByText({text}) found no element with that text",
+      noHandler: "this <{type}> has no {prop} handler",
+      lineOfYourCode: " (line {line} of your code)",
+      testSyntaxError: "this test's code has a syntax error: {error}",
+      lineOfTheTest: " (line {line} of the test)",
+    },
+    lv: {
+      toBe: "gaidīja {expected}, bet saņēma {received}",
+      toBeNot: "gaidīja vērtību, kas nav {expected}, bet saņēma {received}",
+      useToEqual: " (tās ir vienādas, bet nav viens un tas pats objekts: izmantojiet toEqual)",
+      toEqual: "gaidīja vērtību, kas vienāda ar {expected}, bet saņēma {received}",
+      toEqualNot: "gaidīja vērtību, kas nav vienāda ar {expected}, bet saņēma {received}",
+      needNumber: "gaidīja skaitli, bet saņēma {received}",
+      toBeCloseTo: "gaidīja vērtību, kas tuva {expected} ({digits} zīmes aiz komata), bet saņēma {received}",
+      toBeCloseToNot: "gaidīja vērtību, kas nav tuva {expected} ({digits} zīmes aiz komata), bet saņēma {received}",
+      toBeTruthy: "gaidīja patiesu (truthy) vērtību, bet saņēma {received}",
+      toBeFalsy: "gaidīja nepatiesu (falsy) vērtību, bet saņēma {received}",
+      toBeNull: "gaidīja null, bet saņēma {received}",
+      toBeNullNot: "gaidīja vērtību, kas nav null, bet saņēma {received}",
+      toBeUndefined: "gaidīja undefined, bet saņēma {received}",
+      toBeUndefinedNot: "gaidīja vērtību, kas nav undefined, bet saņēma {received}",
+      toBeDefined: "gaidīja definētu vērtību (ne undefined), bet saņēma {received}",
+      toBeDefinedNot: "gaidīja undefined, bet saņēma {received}",
+      toBeNaN: "gaidīja NaN, bet saņēma {received}",
+      toBeNaNNot: "gaidīja vērtību, kas nav NaN, bet saņēma {received}",
+      needStringOrArray: "gaidīja virkni vai masīvu, bet saņēma {received}",
+      toContain: "gaidīja, ka {received} saturēs {item}, bet tā nav",
+      toContainNot: "gaidīja, ka {received} nesaturēs {item}, bet tas to satur",
+      needLength: "gaidīja vērtību ar garumu (length), bet saņēma {received}",
+      toHaveLength: "gaidīja garumu {length}, bet vērtības {received} garums ir {actual}",
+      toHaveLengthNot: "gaidīja, ka vērtības {received} garums nebūs {length}",
+      toHaveProperty: "gaidīja, ka vērtībai {received} būs īpašība {path}",
+      toHavePropertyNot: "gaidīja, ka vērtībai {received} nebūs īpašības {path}",
+      toHavePropertyValue: "gaidīja, ka vērtības {received} īpašība {path} būs vienāda ar {value}",
+      toHavePropertyValueNot: "gaidīja, ka vērtības {received} īpašība {path} nebūs vienāda ar {value}",
+      butItIs: ", bet tā ir {actual}",
+      needString: "gaidīja virkni, bet saņēma {received}",
+      toMatch: "gaidīja, ka {received} atbildīs {pattern}, bet tā nav",
+      toMatchNot: "gaidīja, ka {received} neatbildīs {pattern}, bet tas atbilst",
+      toBeGreaterThan: "gaidīja vērtību, kas lielāka par {expected}, bet saņēma {received}",
+      toBeGreaterThanNot: "gaidīja vērtību, kas nav lielāka par {expected}, bet saņēma {received}",
+      toBeGreaterThanOrEqual: "gaidīja vērtību, kas lielāka par {expected} vai vienāda ar to, bet saņēma {received}",
+      toBeGreaterThanOrEqualNot: "gaidīja vērtību, kas mazāka par {expected}, bet saņēma {received}",
+      toBeLessThan: "gaidīja vērtību, kas mazāka par {expected}, bet saņēma {received}",
+      toBeLessThanNot: "gaidīja vērtību, kas nav mazāka par {expected}, bet saņēma {received}",
+      toBeLessThanOrEqual: "gaidīja vērtību, kas mazāka par {expected} vai vienāda ar to, bet saņēma {received}",
+      toBeLessThanOrEqualNot: "gaidīja vērtību, kas lielāka par {expected}, bet saņēma {received}",
+      compareWithNonNumber: "tests salīdzina ar {expected}, bet tas nav skaitlis",
+      needClass: "toBeInstanceOf vajag klasi, bet saņēma {received}",
+      toBeInstanceOf: "gaidīja klases {name} instanci, bet saņēma {received}",
+      toBeInstanceOfNot: "gaidīja vērtību, kas nav klases {name} instance, bet saņēma {received}",
+      throwAny: " kļūdu",
+      throwContaining: " kļūdu, kas satur {text}",
+      throwMatching: " kļūdu, kas atbilst {pattern}",
+      throwInstance: " klases {name} instanci",
+      throwMessage: " kļūdu ar ziņojumu {message}",
+      toThrowNone: "gaidīja, ka kods izmetīs{what}, bet tas neko neizmeta",
+      toThrowOther: "gaidīja, ka kods izmetīs{what}, bet tas izmeta {thrown}",
+      toThrowNot: "gaidīja, ka kods neizmetīs{what}, bet tas izmeta {thrown}",
+      toThrowNeedsFunction: "expect(...).toThrow() vajag funkciju, piemēram, expect(() => f(1)).toThrow(), bet saņēma {received}",
+      expectationFailed: "pārbaude neizdevās",
+      needPromise: "pēc .{mode} gaidīja solījumu (promise), bet saņēma {received}",
+      promiseResolved: "gaidīja, ka solījums (promise) tiks noraidīts, bet tas izpildījās ar {value}",
+      promiseRejected: "gaidīja, ka solījums (promise) izpildīsies, bet tas tika noraidīts ar {reason}",
+      expectOneValue: "expect pieņem vienu vērtību; gaidīto vērtību raksta pārbaudē, piemēram, expect(a).toBe(b)",
+      threwValue: "kods izmeta {value}",
+      threwUnshowable: "kods izmeta vērtību, ko nevar parādīt",
+      unshowable: "[vērtība, ko nevar parādīt]",
+      logsCut: "… (pārējā izvade nogriezta: glabā ne vairāk kā {max} rindas)",
+      uncaughtInCallback: "taimerī vai atzvanā (callback) tika izmesta kļūda: {error}",
+      codeStillWaiting: "kods nepabeidza darbu: tas joprojām gaidīja pēc stundas (simulēta) laika",
+      testStillWaiting: "tests nepabeidza darbu: tas joprojām gaidīja pēc stundas (simulēta) laika",
+      codeNeverLoads: "kods nepabeidza ielādi: tas gaida kaut ko, kas nekad nenotiek",
+      testNeverFinishes: "tests nepabeidza darbu: tas gaida kaut ko, kas nekad nenotiek (solījumu, kas nekad neatrisinās?)",
+      importOnlyReact: "Nevar importēt '{name}': šeit var importēt tikai 'react'",
+      importNothing: "Nevar importēt '{name}': šī uzdevuma kods nevar importēt moduļus",
+      queueMicrotaskNeedsFunction: "queueMicrotask vajag funkciju",
+      readOnlyBuiltin: "Nevar piešķirt vērtību iebūvētā prototipa tikai lasāmajai īpašībai '{key}'",
+      mockFetchNeedsRoutes: "mockFetch vajag maršrutu objektu, piemēram, mockFetch({ '/api/users': { status: 200, json: [] } })",
+      renderIsForReact: "render() ir paredzēts React uzdevumiem",
+      renderNeedsElement: "render() vajag React elementu, piemēram, render(<App />), bet saņēma {received}",
+      mountIsForReact: "mount() ir paredzēts React uzdevumiem",
+      mountNeedsElement: "mount() vajag React elementu, piemēram, mount(<App />), bet saņēma {received}",
+      findNeedsQuery: "find() vajag taga nosaukumu ('button'), komponentu vai funkciju, kas pārbauda mezglu, bet saņēma {received}",
+      foundNothing: "{what}({query}) neko neatrada",
+      aFunction: "funkcija",
+      getByTextFoundNothing: "getByText({text}) neatrada elementu ar šādu tekstu",
+      noHandler: "šim <{type}> nav {prop} apstrādātāja",
+      lineOfYourCode: " ({line}. rinda jūsu kodā)",
+      testSyntaxError: "šī testa kodā ir sintakses kļūda: {error}",
+      lineOfTheTest: " ({line}. rinda testā)",
+    },
+  };
+  const TEXTS = MESSAGES[options.locale === "lv" ? "lv" : "en"];
+
+  // The message `key` in the grading's language, with {name} replaced by params.name.
+  function msg(key, params) {
+    const template = hasOwn(TEXTS, key) ? TEXTS[key] : key;
+    if (params === undefined) return template;
+    return strReplace(template, /\{(\w+)\}/g, (m, name) => (hasOwn(params, name) ? NString(params[name]) : m));
+  }
+
   // ---- formatting values for messages and console lines (never trusts the value) ----
   const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -249,12 +435,12 @@
     if (logCount >= MAX_LOG_LINES) {
       if (!logsDropped) {
         logsDropped = true;
-        arrayPush(currentLogs, "… (more output was cut: at most " + MAX_LOG_LINES + " lines are kept)");
+        arrayPush(currentLogs, msg("logsCut", { max: MAX_LOG_LINES }));
       }
       return;
     }
     logCount++;
-    const line = safe(() => formatLogArgs(args), "[a value that cannot be shown]");
+    const line = safe(() => formatLogArgs(args), msg("unshowable"));
     arrayPush(currentLogs, strLimit(line, MAX_LINE));
   }
 
@@ -326,7 +512,7 @@
   const clearTimerFn = function clearTimeout(id) { mapDelete(timers, NNumber(id)); };
   const clearIntervalFn = function clearInterval(id) { mapDelete(timers, NNumber(id)); };
   const queueMicrotaskFn = function queueMicrotask(fn) {
-    if (typeof fn !== "function") throw new NTypeError("queueMicrotask needs a function");
+    if (typeof fn !== "function") throw new NTypeError(msg("queueMicrotaskNeedsFunction"));
     promiseThen(promiseResolve(undefined), () => { try { fn(); } catch (e) { reportUncaught(e); } });
   };
 
@@ -379,8 +565,8 @@
           return msg ? n + ": " + strLimit(msg, 1000) : n;
         }
       }
-      return "the code threw " + show(e);
-    }, "the code threw a value that cannot be shown");
+      return msg("threwValue", { value: show(e) });
+    }, msg("threwUnshowable"));
   }
 
   // ---- expect and its matchers ----
@@ -497,35 +683,35 @@
 
   const matchers = {
     toBe(received, expected) {
-      return { pass: OIs(received, expected), message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be " + show(expected) + (!not && equals(received, expected, []) && typeof received === "object" ? " (they are equal but not the same object: use toEqual)" : "") };
+      return { pass: OIs(received, expected), message: (not) => msg(not ? "toBeNot" : "toBe", { received: show(received), expected: show(expected) }) + (!not && equals(received, expected, []) && typeof received === "object" ? msg("useToEqual") : "") };
     },
     toEqual(received, expected) {
-      return { pass: equals(received, expected, []), message: (not) => "expected " + show(received) + (not ? " not" : "") + " to equal " + show(expected) };
+      return { pass: equals(received, expected, []), message: (not) => msg(not ? "toEqualNot" : "toEqual", { received: show(received), expected: show(expected) }) };
     },
     toBeCloseTo(received, expected, digits) {
       const d = digits === undefined ? 2 : NNumber(digits);
-      if (typeof received !== "number") return { pass: false, message: () => "expected a number, but got " + show(received) };
+      if (typeof received !== "number") return { pass: false, message: () => msg("needNumber", { received: show(received) }) };
       const pass = (received === Infinity && expected === Infinity) || (received === -Infinity && expected === -Infinity) ||
         mathAbs(expected - received) < mathPow(10, -d) / 2;
-      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be close to " + show(expected) + " (" + d + " decimal places)" };
+      return { pass, message: (not) => msg(not ? "toBeCloseToNot" : "toBeCloseTo", { received: show(received), expected: show(expected), digits: d }) };
     },
     toBeTruthy(received) {
-      return { pass: !!received, message: (not) => "expected " + show(received) + " to be " + (not ? "falsy" : "truthy") };
+      return { pass: !!received, message: (not) => msg(not ? "toBeFalsy" : "toBeTruthy", { received: show(received) }) };
     },
     toBeFalsy(received) {
-      return { pass: !received, message: (not) => "expected " + show(received) + " to be " + (not ? "truthy" : "falsy") };
+      return { pass: !received, message: (not) => msg(not ? "toBeTruthy" : "toBeFalsy", { received: show(received) }) };
     },
     toBeNull(received) {
-      return { pass: received === null, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be null" };
+      return { pass: received === null, message: (not) => msg(not ? "toBeNullNot" : "toBeNull", { received: show(received) }) };
     },
     toBeUndefined(received) {
-      return { pass: received === undefined, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be undefined" };
+      return { pass: received === undefined, message: (not) => msg(not ? "toBeUndefinedNot" : "toBeUndefined", { received: show(received) }) };
     },
     toBeDefined(received) {
-      return { pass: received !== undefined, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be defined" };
+      return { pass: received !== undefined, message: (not) => msg(not ? "toBeDefinedNot" : "toBeDefined", { received: show(received) }) };
     },
     toBeNaN(received) {
-      return { pass: typeof received === "number" && numberIsNaN(received), message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be NaN" };
+      return { pass: typeof received === "number" && numberIsNaN(received), message: (not) => msg(not ? "toBeNaNNot" : "toBeNaN", { received: show(received) }) };
     },
     toContain(received, item) {
       let pass;
@@ -533,17 +719,17 @@
         pass = typeof item === "string" && strIncludes(received, item);
       } else if (received !== null && typeof received === "object") {
         const items = safe(() => arrayFrom(received), null);
-        if (items === null) return { pass: false, message: () => "expected a string or an array, but got " + show(received) };
+        if (items === null) return { pass: false, message: () => msg("needStringOrArray", { received: show(received) }) };
         pass = arrayIncludes(items, item);
       } else {
-        return { pass: false, message: () => "expected a string or an array, but got " + show(received) };
+        return { pass: false, message: () => msg("needStringOrArray", { received: show(received) }) };
       }
-      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to contain " + show(item) };
+      return { pass, message: (not) => msg(not ? "toContainNot" : "toContain", { received: show(received), item: show(item) }) };
     },
     toHaveLength(received, length) {
       const actual = safe(() => (received === null || received === undefined ? undefined : received.length), undefined);
-      if (typeof actual !== "number") return { pass: false, message: () => "expected " + show(received) + " to have a length" };
-      return { pass: actual === length, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to have length " + show(length) + (not ? "" : ", but its length is " + actual) };
+      if (typeof actual !== "number") return { pass: false, message: () => msg("needLength", { received: show(received) }) };
+      return { pass: actual === length, message: (not) => msg(not ? "toHaveLengthNot" : "toHaveLength", { received: show(received), length: show(length), actual }) };
     },
     toHaveProperty(received, path, ...value) {
       const parts = parsePath(path);
@@ -555,43 +741,43 @@
       }
       const label = isArray(path) ? show(path) : quote(NString(path));
       if (value.length === 0) {
-        return { pass: found, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to have property " + label };
+        return { pass: found, message: (not) => msg(not ? "toHavePropertyNot" : "toHaveProperty", { received: show(received), path: label }) };
       }
       const pass = found && equals(obj, value[0], []);
-      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to have property " + label + " equal to " + show(value[0]) + (found && !not ? ", but it is " + show(obj) : "") };
+      return { pass, message: (not) => msg(not ? "toHavePropertyValueNot" : "toHavePropertyValue", { received: show(received), path: label, value: show(value[0]) }) + (found && !not ? msg("butItIs", { actual: show(obj) }) : "") };
     },
     toMatch(received, pattern) {
-      if (typeof received !== "string") return { pass: false, message: () => "expected a string, but got " + show(received) };
+      if (typeof received !== "string") return { pass: false, message: () => msg("needString", { received: show(received) }) };
       const isRe = objToString(pattern) === "[object RegExp]";
       const pass = isRe ? regexpMatches(pattern, received) : strIncludes(received, NString(pattern));
-      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to match " + (isRe ? regexpToString(pattern) : show(pattern)) };
+      return { pass, message: (not) => msg(not ? "toMatchNot" : "toMatch", { received: show(received), pattern: isRe ? regexpToString(pattern) : show(pattern) }) };
     },
-    toBeGreaterThan(received, n) { return compare(received, n, "greater than", received > n); },
-    toBeGreaterThanOrEqual(received, n) { return compare(received, n, "greater than or equal to", received >= n); },
-    toBeLessThan(received, n) { return compare(received, n, "less than", received < n); },
-    toBeLessThanOrEqual(received, n) { return compare(received, n, "less than or equal to", received <= n); },
+    toBeGreaterThan(received, n) { return compare(received, n, "toBeGreaterThan", received > n); },
+    toBeGreaterThanOrEqual(received, n) { return compare(received, n, "toBeGreaterThanOrEqual", received >= n); },
+    toBeLessThan(received, n) { return compare(received, n, "toBeLessThan", received < n); },
+    toBeLessThanOrEqual(received, n) { return compare(received, n, "toBeLessThanOrEqual", received <= n); },
     toBeInstanceOf(received, cls) {
-      if (typeof cls !== "function") return { pass: false, message: () => "toBeInstanceOf needs a class, but got " + show(cls) };
+      if (typeof cls !== "function") return { pass: false, message: () => msg("needClass", { received: show(cls) }) };
       const pass = safe(() => fnHasInstance(cls, received), false);
       const name = safe(() => OGetDesc(cls, "name").value, "") || "(anonymous)";
-      return { pass, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be an instance of " + name };
+      return { pass, message: (not) => msg(not ? "toBeInstanceOfNot" : "toBeInstanceOf", { received: show(received), name }) };
     },
   };
 
-  function compare(received, n, words, result) {
-    if (!isNumeric(received)) return { pass: false, message: () => "expected a number, but got " + show(received) };
-    if (!isNumeric(n)) return { pass: false, message: () => "the test compares with " + show(n) + ", which is not a number" };
-    return { pass: result, message: (not) => "expected " + show(received) + (not ? " not" : "") + " to be " + words + " " + show(n) };
+  function compare(received, n, key, result) {
+    if (!isNumeric(received)) return { pass: false, message: () => msg("needNumber", { received: show(received) }) };
+    if (!isNumeric(n)) return { pass: false, message: () => msg("compareWithNonNumber", { expected: show(n) }) };
+    return { pass: result, message: (not) => msg(not ? key + "Not" : key, { received: show(received), expected: show(n) }) };
   }
 
   // toThrow on a function (or, after .rejects, on the rejection reason itself).
   function toThrowCheck(thrown, didThrow, expected, hasExpected) {
     const describe = () => {
-      if (!hasExpected) return "";
-      if (typeof expected === "string") return " an error containing " + quote(expected);
-      if (objToString(expected) === "[object RegExp]") return " an error matching " + regexpToString(expected);
-      if (typeof expected === "function") return " an instance of " + (safe(() => OGetDesc(expected, "name").value, "") || "(anonymous)");
-      return " an error with message " + show(thrownMessage(expected));
+      if (!hasExpected) return msg("throwAny");
+      if (typeof expected === "string") return msg("throwContaining", { text: quote(expected) });
+      if (objToString(expected) === "[object RegExp]") return msg("throwMatching", { pattern: regexpToString(expected) });
+      if (typeof expected === "function") return msg("throwInstance", { name: safe(() => OGetDesc(expected, "name").value, "") || "(anonymous)" });
+      return msg("throwMessage", { message: show(thrownMessage(expected)) });
     };
     let pass = didThrow;
     if (didThrow && hasExpected) {
@@ -604,9 +790,9 @@
     return {
       pass,
       message: (not) => {
-        if (not) return "expected the code not to throw" + describe() + ", but it threw " + describeThrown(thrown);
-        if (!didThrow) return "expected the code to throw" + describe() + ", but it did not throw";
-        return "expected the code to throw" + describe() + ", but it threw " + describeThrown(thrown);
+        if (not) return msg("toThrowNot", { what: describe(), thrown: describeThrown(thrown) });
+        if (!didThrow) return msg("toThrowNone", { what: describe() });
+        return msg("toThrowOther", { what: describe(), thrown: describeThrown(thrown) });
       },
     };
   }
@@ -619,7 +805,7 @@
         result = toThrowCheck(received, true, args[0], hasExpected);
       } else {
         if (typeof received !== "function") {
-          fail("expect(...).toThrow() needs a function, e.g. expect(() => f(1)).toThrow(), but got " + show(received));
+          fail(msg("toThrowNeedsFunction", { received: show(received) }));
         }
         let thrown;
         let didThrow = false;
@@ -630,7 +816,7 @@
       result = RApply(matchers[name], undefined, [received, ...args]);
     }
     const pass = result.pass === true;
-    if (pass === not) fail(safe(() => result.message(not), "the expectation failed"));
+    if (pass === not) fail(safe(() => result.message(not), msg("expectationFailed")));
   }
 
   const matcherNames = [...OKeys(matchers), "toThrow"];
@@ -658,19 +844,19 @@
       safe(() => typeof received.then === "function", false);
     if (!isThenable) {
       return new NPromise((resolve, reject) => {
-        try { fail("expected a promise after ." + mode + ", but got " + show(received)); } catch (e) { reject(e); }
+        try { fail(msg("needPromise", { mode, received: show(received) })); } catch (e) { reject(e); }
       });
     }
     return new NPromise((resolve, reject) => {
       promiseThen(promiseResolve(received), (value) => {
         try {
-          if (mode === "rejects") fail("expected the promise to reject, but it resolved to " + show(value));
+          if (mode === "rejects") fail(msg("promiseResolved", { value: show(value) }));
           runMatcher(name, value, args, not, false);
           resolve(undefined);
         } catch (e) { reject(e); }
       }, (reason) => {
         try {
-          if (mode === "resolves") fail("expected the promise to resolve, but it rejected with " + describeThrown(reason));
+          if (mode === "resolves") fail(msg("promiseRejected", { reason: describeThrown(reason) }));
           runMatcher(name, reason, args, not, true);
           resolve(undefined);
         } catch (e) { reject(e); }
@@ -679,7 +865,7 @@
   }
 
   function expect(received, ...extra) {
-    if (extra.length > 0) fail("expect takes one value; the expected value goes in the matcher, e.g. expect(a).toBe(b)");
+    if (extra.length > 0) fail(msg("expectOneValue"));
     const m = makeMatchers(received, false, null);
     m.not = freeze(makeMatchers(received, true, null));
     const resolves = makeMatchers(received, false, "resolves");
@@ -715,7 +901,7 @@
   }
 
   function mockFetch(routes) {
-    if (routes === null || typeof routes !== "object") fail("mockFetch needs an object of routes, e.g. mockFetch({ '/api/users': { status: 200, json: [] } })");
+    if (routes === null || typeof routes !== "object") fail(msg("mockFetchNeedsRoutes"));
     const table = new NMap();
     const ks = OKeys(routes);
     for (let i = 0; i < ks.length; i++) mapSet(table, ks[i], routes[ks[i]]);
@@ -774,8 +960,8 @@
   }
 
   function render(element) {
-    if (!lib || !renderToStaticMarkup) fail("render() is for React exercises");
-    if (!isReactElement(element)) fail("render() needs a React element, e.g. render(<App />), but got " + show(element));
+    if (!lib || !renderToStaticMarkup) fail(msg("renderIsForReact"));
+    if (!isReactElement(element)) fail(msg("renderNeedsElement", { received: show(element) }));
     const html = renderToStaticMarkup(element);
     return freeze({ html, text: htmlText(html) });
   }
@@ -828,7 +1014,7 @@
       if (isComponent) return (inst) => inst.type === query;
       return (inst) => { const n = wrapNode(inst); return !!query(n); };
     }
-    fail("find() needs a tag name ('button'), a component, or a function that tests a node, but got " + show(query));
+    fail(msg("findNeedsQuery", { received: show(query) }));
   }
 
   const nodeCache = new NWeakMap();
@@ -836,7 +1022,7 @@
   function callHandler(inst, prop, arg) {
     const handler = inst.props[prop];
     if (typeof handler !== "function") {
-      fail("this <" + typeNameOf(inst) + "> has no " + prop + " handler");
+      fail(msg("noHandler", { type: typeNameOf(inst), prop }));
     }
     let result;
     act(() => { result = handler(arg); });
@@ -900,7 +1086,7 @@
       }
     }
     if (single) {
-      if (found.length === 0) fail(what + "(" + describeQuery(query) + ") found nothing");
+      if (found.length === 0) fail(msg("foundNothing", { what, query: describeQuery(query) }));
       return wrapNode(found[0]);
     }
     return arrayMap(found, (inst) => wrapNode(inst));
@@ -909,7 +1095,7 @@
   function describeQuery(q) {
     if (typeof q === "string") return quote(q);
     const name = safe(() => OGetDesc(q, "name").value, "");
-    return name || "a function";
+    return name || msg("aFunction");
   }
 
   function getByTextIn(roots, text) {
@@ -927,12 +1113,12 @@
     for (let i = all.length - 1; i >= 0; i--) {
       if (matches(all[i])) return wrapNode(all[i]);
     }
-    fail("getByText(" + (isRe ? regexpToString(text) : quote(NString(text))) + ") found no element with that text");
+    fail(msg("getByTextFoundNothing", { text: isRe ? regexpToString(text) : quote(NString(text)) }));
   }
 
   function mount(element) {
-    if (!lib || !TestRenderer) fail("mount() is for React exercises");
-    if (!isReactElement(element)) fail("mount() needs a React element, e.g. mount(<App />), but got " + show(element));
+    if (!lib || !TestRenderer) fail(msg("mountIsForReact"));
+    if (!isReactElement(element)) fail(msg("mountNeedsElement", { received: show(element) }));
     let root;
     act(() => { root = TestRenderer.create(element); });
     mounted++;
@@ -1016,7 +1202,7 @@
     const value = d.value;
     const getter = function () { return value; };
     const setter = function (v) {
-      if (this === proto) throw new NTypeError("Cannot assign to read only property '" + NString(key) + "' of the built-in prototype");
+      if (this === proto) throw new NTypeError(msg("readOnlyBuiltin", { key: NString(key) }));
       RDefine(this, key, { value: v, writable: true, enumerable: true, configurable: true });
     };
     RDefine(proto, key, { get: getter, set: setter, enumerable: d.enumerable, configurable: false });
@@ -1203,7 +1389,7 @@
       // A failed expectation counts even if the code under test caught what it threw.
       message = run.failures[0];
     } else if (run.uncaught.length > 0 && run.kind === "test") {
-      message = "an error was thrown in a timer or callback: " + run.uncaught[0];
+      message = msg("uncaughtInCallback", { error: run.uncaught[0] });
     } else {
       passed = true;
     }
@@ -1243,21 +1429,21 @@
     }
     if (clock - run.startedAt >= VIRTUAL_WAIT_LIMIT_MS) {
       current = null;
-      return result(run, "the " + (run.kind === "module" ? "code" : "test") + " did not finish: it was still waiting after an hour of (simulated) time");
+      return result(run, msg(run.kind === "module" ? "codeStillWaiting" : "testStillWaiting"));
     }
     if (fireNextTimer()) return "";
     current = null;
     if (run.kind === "test") dropTimersOf("test" + run.index);
     return result(run, run.kind === "module"
-      ? "the code did not finish loading: it waits for something that never happens"
-      : "the test did not finish: it waits for something that never happens (a promise that never settles?)");
+      ? msg("codeNeverLoads")
+      : msg("testNeverFinishes"));
   }
 
   function makeRequire() {
     return function require(name) {
       if (lib && (name === "react" || name === "React")) return React;
-      if (lib) throw new NError("Cannot import '" + NString(name) + "': only 'react' can be imported here");
-      throw new NError("Cannot import '" + NString(name) + "': this exercise's code cannot import modules");
+      if (lib) throw new NError(msg("importOnlyReact", { name: NString(name) }));
+      throw new NError(msg("importNothing", { name: NString(name) }));
     };
   }
 
@@ -1300,6 +1486,16 @@
     step(nonce) {
       checkNonce(nonce);
       return step(state.running);
+    },
+    // A message of the table for the runner ("(line 3 of your code)"), as a string.
+    text(nonce, key, params) {
+      checkNonce(nonce);
+      return msg(NString(key), params);
+    },
+    // The whole table, for the test that every language has every key.
+    messages(nonce) {
+      checkNonce(nonce);
+      return jsonStringify(MESSAGES);
     },
   });
   defineFixed("__lms", api);
