@@ -76,10 +76,11 @@ def check_version():
 
 
 def _authenticate(scope: str):
-    """Sets ``g.credential`` or ``g.learner_key``; 401 without valid credentials, 403
+    """Sets ``g.credential`` or ``g.learner_keys`` (a signed-in learner's own account and
+    the actors linked to it); 401 without valid credentials, 403
     when they lack the scope."""
     auth = request.authorization
-    g.credential, g.learner_key = None, None
+    g.credential, g.learner_keys = None, None
     if auth is not None and auth.type == "basic":
         credential = credentials.authenticate(auth.username or "", auth.password or "")
         if credential is None:
@@ -90,7 +91,7 @@ def _authenticate(scope: str):
         g.credential = credential
         return
     if current_user.is_authenticated and scope == "read":
-        g.learner_key = services.account_key(current_user.public_id)
+        g.learner_keys = services.own_actor_keys(services.account_key(current_user.public_id))
         return
     raise ApiError(401, "Authentication required.", {"WWW-Authenticate": 'Basic realm="LRS"'})
 
@@ -213,8 +214,8 @@ def _time_param(name: str):
 
 def _visible(query):
     """Limit to what the caller may read: their own statements only, where that is the scope."""
-    if g.learner_key is not None:
-        return query.where(Statement.actor_key == g.learner_key)
+    if g.learner_keys is not None:
+        return query.where(Statement.actor_key.in_(g.learner_keys))
     if g.credential is not None and not g.credential.allows("statements/read"):
         authority_key = services.actor_key(credentials.authority(g.credential))
         return query.where(Statement.seq.in_(sa.select(StatementAgent.seq).where(
@@ -418,7 +419,7 @@ def _authenticate_documents(scope: str) -> None:
         raise ApiError(401, "Unknown or revoked credentials.", {"WWW-Authenticate": 'Basic realm="LRS"'})
     if scope and not credential.allows(scope):
         raise ApiError(403, f"These credentials may not use the {scope} resources.")
-    g.credential, g.learner_key = credential, None
+    g.credential, g.learner_keys = credential, None
 
 
 def _required(name: str) -> str:

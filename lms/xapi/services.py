@@ -366,8 +366,7 @@ def _void(voiding: Statement) -> None:
 def statements_for_actor(key: str, *, newest_first: bool = True, limit: int | None = None) -> list[Statement]:
     """One actor's statements that are not voided (a learner's own record), with those
     of the external actors an admin linked to them."""
-    keys = [key, *linked_actor_keys(key)]
-    query = sa.select(Statement).where(Statement.actor_key.in_(keys), Statement.voided.is_(False))
+    query = sa.select(Statement).where(Statement.actor_key.in_(own_actor_keys(key)), Statement.voided.is_(False))
     query = query.order_by(Statement.seq.desc() if newest_first else Statement.seq)
     if limit:
         query = query.limit(limit)
@@ -444,6 +443,12 @@ def external_actors(search: str = "", page: int = 1, per_page: int = 50) -> tupl
         actors.append(ExternalActor(row.actor_key, data["actor"], row.statements, latest[row.last_seq].stored,
                                     data.get("authority", {}).get("name"), links.get(row.actor_key)))
     return actors, total
+
+
+def own_actor_keys(learner_key: str) -> list[str]:
+    """The actors whose statements are the learner's: the learner's own account, and the
+    external actors an admin linked to them."""
+    return [learner_key, *linked_actor_keys(learner_key)]
 
 
 def linked_actor_keys(learner_key: str) -> list[str]:

@@ -144,6 +144,29 @@ def test_a_learners_browser_reads_only_their_own_statements(client, enrolled, la
     assert client.post("/xapi/statements", json=statement(), headers=VERSION).status_code == 401
 
 
+def test_a_learners_browser_reads_the_statements_of_actors_linked_to_them(app, client, adult, make_user, login, lab):
+    """What the VR lab sent as ann@example.org is the adult's once an admin links it, and
+    stays out of everyone else's reads."""
+    from lms.xapi import services as xapi
+
+    client.post("/xapi/statements", json=statement(actor={"mbox": "mailto:ann@example.org"}), headers=lab)
+    other = make_user("other", audience="adult")
+    login(adult)
+    assert client.get("/xapi/statements", headers=VERSION).json["statements"] == []
+    with app.app_context():
+        xapi.link_actor("mbox:mailto:ann@example.org", xapi.account_key(adult.public_id))
+        db.session.commit()
+    mine = client.get("/xapi/statements", headers=VERSION).json["statements"]
+    assert [s["actor"]["mbox"] for s in mine] == ["mailto:ann@example.org"]
+    by_id = client.get("/xapi/statements", query_string={"statementId": mine[0]["id"]}, headers=VERSION)
+    assert by_id.status_code == 200
+    client.post("/logout")
+    login(other)
+    assert client.get("/xapi/statements", headers=VERSION).json["statements"] == []
+    assert client.get("/xapi/statements", query_string={"statementId": mine[0]["id"]},
+                      headers=VERSION).status_code == 404
+
+
 def test_admin_issues_and_revokes_credentials(client, admin, login):
     login(admin)
     page = client.post("/admin/lrs/credentials", data={"name": "VR lab", "scopes": ["statements/write"]})
