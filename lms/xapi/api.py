@@ -125,7 +125,10 @@ def _body_statements():
 def _store(statements_: list, status_ids=True):
     authority = credentials.authority(g.credential)
     try:
-        rows = services.record(statements_, authority=authority, version=g.get("xapi_version", VERSION))
+        # The parsed body is record()'s to stamp, unless a signature is checked against
+        # the statement as sent, below.
+        rows = services.record(statements_, authority=authority, version=g.get("xapi_version", VERSION),
+                               given_away=not g.parts)
         # After validation, so a malformed statement is named before a missing part.
         attachments.check(statements_, g.parts)
         attachments.store(g.parts)
@@ -367,6 +370,7 @@ def get_statements():
         # too. The candidates are found first through the indexes, then fetched by key.
         direct = sa.select(Statement.seq).where(*conditions)
         targeting = sa.select(Statement.seq).where(
+            Statement.ref_target.is_not(None),  # as its partial index says
             Statement.ref_target.in_(sa.select(Statement.statement_id).where(*conditions)))
         candidates = sa.union(direct, targeting).cte("candidates").prefix_with("MATERIALIZED", dialect="postgresql")
         query = query.where(Statement.seq.in_(sa.select(candidates.c.seq)))

@@ -21,6 +21,11 @@ class Statement(db.Model):
     __table_args__ = (
         sa.Index("ix_xapi_statement_actor_seq", "actor_key", "seq"),
         sa.Index("ix_xapi_statement_activity_seq", "activity_id", "seq"),
+        # Most statements have neither: partial indexes cost them nothing to store.
+        sa.Index("ix_xapi_statement_registration", "registration",
+                 postgresql_where=sa.text("registration IS NOT NULL"), sqlite_where=sa.text("registration IS NOT NULL")),
+        sa.Index("ix_xapi_statement_ref_target", "ref_target",
+                 postgresql_where=sa.text("ref_target IS NOT NULL"), sqlite_where=sa.text("ref_target IS NOT NULL")),
     )
 
     # Storage order: what "stored" ordering, paging and "consistent through" rest on.
@@ -29,10 +34,10 @@ class Statement(db.Model):
     actor_key: Mapped[str] = mapped_column(sa.String(512))
     verb_id: Mapped[str] = mapped_column(sa.String(512), index=True)
     activity_id: Mapped[str | None] = mapped_column(sa.String(1024))
-    registration: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
+    registration: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     # The statement a StatementRef object points to: filters also return statements that
     # target a matching statement (a voiding statement, for one).
-    ref_target: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
+    ref_target: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid)
     timestamp: Mapped[datetime]
     stored: Mapped[datetime] = mapped_column(index=True)
     voided: Mapped[bool] = mapped_column(default=False)
@@ -49,8 +54,9 @@ class StatementAgent(db.Model):
     __tablename__ = "xapi_statement_agent"
     __table_args__ = (sa.Index("ix_xapi_statement_agent_key_seq", "agent_key", "seq"),)
 
-    seq: Mapped[int] = mapped_column(BigId, sa.ForeignKey("xapi_statement.seq", ondelete="CASCADE"),
-                                     primary_key=True)
+    # No foreign key: only the one door writes these rows, in the statement that stores
+    # their statement, and a key checked again per row cost a third of storing a batch.
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True)
     agent_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
     direct: Mapped[bool] = mapped_column(primary_key=True)
 
@@ -62,8 +68,7 @@ class StatementActivity(db.Model):
     __tablename__ = "xapi_statement_activity"
     __table_args__ = (sa.Index("ix_xapi_statement_activity_id_seq", "activity_id", "seq"),)
 
-    seq: Mapped[int] = mapped_column(BigId, sa.ForeignKey("xapi_statement.seq", ondelete="CASCADE"),
-                                     primary_key=True)
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True)  # no foreign key, as above
     activity_id: Mapped[str] = mapped_column(sa.String(1024), primary_key=True)
     direct: Mapped[bool] = mapped_column(primary_key=True)
 

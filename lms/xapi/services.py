@@ -93,7 +93,7 @@ def _naive_utc(moment: datetime) -> datetime:
 
 
 def record(statements: Iterable[Any], *, authority: dict | None = None,
-           version: str = XAPI_VERSION) -> list[Statement]:
+           version: str = XAPI_VERSION, given_away: bool = False) -> list[Statement]:
     """Validate, stamp (id, stored, authority, version), store and announce statements.
 
     All or nothing: if any statement is wrong, ``StatementError`` lists every problem
@@ -102,9 +102,12 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
     ``StatementConflict``. Flushes; the caller commits with its own changes, so a
     learning step and its statements are saved together or not at all. Returns one row
     per statement given, in order.
+
+    With ``given_away`` the statements are dicts the caller no longer needs (parsed from
+    a request body): they are stamped in place instead of copied.
     """
     statements = list(statements)
-    batch = [_as_dict(statement) for statement in statements]
+    batch = statements if given_away else [_as_dict(statement) for statement in statements]
     problems = []
     for index, data in enumerate(batch):
         problems += [f"statements[{index}].{problem}" for problem in validate_statement(data)]
@@ -167,17 +170,24 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
                 k: v for k, v in batch[index].items() if k != "timestamp"}
             if value["statement_id"] not in inserted and (
                     stored_row is None or not same_statement(stored_row.data, given)):
-                # Undo this batch's rows (their index and outbox rows go with them) so that
-                # nothing is stored, whatever the caller does next.
+                # Undo this batch's rows (their outbox rows go with them) so that nothing
+                # is stored, whatever the caller does next.
                 if inserted:
-                    db.session.execute(sa.delete(Statement).where(Statement.seq.in_(list(inserted.values()))))
+                    seqs = list(inserted.values())
+                    for index_table in (StatementAgent, StatementActivity):
+                        db.session.execute(sa.delete(index_table).where(index_table.seq.in_(seqs)))
+                    db.session.execute(sa.delete(Statement).where(Statement.seq.in_(seqs)))
                 raise StatementConflict([f"statements[{index}].id: a different statement with this id is already stored"])
+    sa.orm.configure_mappers()  # what the constructor would do first; cheap once done
     for value in values:
         if value["statement_id"] in existing:
             result.append(existing[value["statement_id"]])
             continue
-        row = Statement(seq=inserted[value["statement_id"]], **value)
-        # Known to the session as stored, as if just loaded: no second round trip.
+        # Known to the session as stored, as if just loaded: no second round trip. The
+        # columns go straight into the new instance's state, as the ORM's loading does:
+        # the constructor's per-attribute change tracking cost more than the insert.
+        row = _STATEMENT_MANAGER.new_instance()
+        row.__dict__.update(value, seq=inserted[value["statement_id"]])
         make_transient_to_detached(row)
         db.session.add(row)
         rows.append(row)
@@ -193,6 +203,9 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
     for listener in _listeners:
         listener(rows)
     return result
+
+
+_STATEMENT_MANAGER = Statement.__mapper__.class_manager
 
 
 def _store(values: list[dict], agents: list[tuple], activities: list[tuple], ids_given: bool) -> dict[uuid.UUID, int]:
@@ -212,41 +225,40 @@ def _store(values: list[dict], agents: list[tuple], activities: list[tuple], ids
 
 
 # PostgreSQL: the statements, their index rows, the activity definitions they carry and
-# their outbox rows in one statement
-# (one round trip, whatever the batch size), with arrays as parameters so the SQL is the
-# same for every batch and is prepared once per connection.
+# their outbox rows in one statement (one round trip, whatever the batch size). The
+# batch goes as four JSON documents unpacked by the server: the SQL is the same for
+# every batch (prepared once per connection), and encoding a few strings costs far less
+# than adapting a dozen typed arrays, which cost more than the insert itself.
 _STORE_POSTGRESQL = """
 WITH given AS (
-    SELECT * FROM unnest(CAST(:statement_id AS uuid[]), CAST(:actor_key AS varchar[]), CAST(:verb_id AS varchar[]),
-                         CAST(:activity_id AS varchar[]), CAST(:registration AS uuid[]), CAST(:ref_target AS uuid[]),
-                         CAST(:timestamp AS timestamp[])) WITH ORDINALITY
-        AS g(statement_id, actor_key, verb_id, activity_id, registration, ref_target, timestamp, position)
-    JOIN jsonb_array_elements(CAST(:data AS jsonb)) WITH ORDINALITY AS j(data, position) USING (position)
+    SELECT * FROM ROWS FROM (jsonb_to_recordset(CAST(%%(rows)s AS jsonb))
+        AS (statement_id uuid, actor_key varchar, verb_id varchar, activity_id varchar, registration uuid,
+            ref_target uuid, timestamp timestamp, data jsonb)) WITH ORDINALITY
+        AS g(statement_id, actor_key, verb_id, activity_id, registration, ref_target, timestamp, data, position)
 ), stored AS (
     INSERT INTO xapi_statement (statement_id, actor_key, verb_id, activity_id, registration, ref_target,
                                 timestamp, stored, voided, data)
     SELECT statement_id, actor_key, verb_id, activity_id, registration, ref_target, timestamp,
-           CAST(:stored AS timestamp), false, data
+           CAST(%%(stored)s AS timestamp), false, data
     FROM given ORDER BY position
     ON CONFLICT (statement_id) DO NOTHING
     RETURNING seq, statement_id
 ), agents AS (
     INSERT INTO xapi_statement_agent (seq, agent_key, direct)
-    SELECT stored.seq, a.agent_key, a.direct
-    FROM unnest(CAST(:agent_statement AS uuid[]), CAST(:agent_key AS varchar[]), CAST(:agent_direct AS boolean[]))
-        AS a(statement_id, agent_key, direct) JOIN stored USING (statement_id)
+    SELECT stored.seq, a.k, a.d
+    FROM jsonb_to_recordset(CAST(%%(agents)s AS jsonb)) AS a(s uuid, k varchar, d boolean)
+    JOIN stored ON stored.statement_id = a.s
 ), activities AS (
     INSERT INTO xapi_statement_activity (seq, activity_id, direct)
-    SELECT stored.seq, a.activity_id, a.direct
-    FROM unnest(CAST(:activity_statement AS uuid[]), CAST(:activity_key AS varchar[]),
-                CAST(:activity_direct AS boolean[]))
-        AS a(statement_id, activity_id, direct) JOIN stored USING (statement_id)
+    SELECT stored.seq, a.k, a.d
+    FROM jsonb_to_recordset(CAST(%%(activities)s AS jsonb)) AS a(s uuid, k varchar, d boolean)
+    JOIN stored ON stored.statement_id = a.s
 ), definitions AS (
     -- Merged into the Activities resource; a definition already known as sent is not
     -- written again (so it takes no row lock).
     INSERT INTO xapi_activity (activity_id, definition)
     SELECT d.activity_id, d.definition
-    FROM jsonb_each(CAST(:definitions AS jsonb)) AS d(activity_id, definition)
+    FROM jsonb_each(CAST(%%(definitions)s AS jsonb)) AS d(activity_id, definition)
     LEFT JOIN xapi_activity known ON known.activity_id = d.activity_id
     WHERE EXISTS (SELECT FROM stored)
       AND (known.activity_id IS NULL OR known.definition IS DISTINCT FROM %(merge_known)s)
@@ -256,32 +268,36 @@ SELECT seq, statement_id FROM stored
 """
 _OUTBOX_POSTGRESQL = """, outbox AS (
     INSERT INTO xapi_outbox (statement_seq, state, attempts, next_attempt_at, created_at)
-    SELECT seq, 'pending', 0, CAST(:stored AS timestamp), CAST(:stored AS timestamp) FROM stored
+    SELECT seq, 'pending', 0, CAST(%%(stored)s AS timestamp), CAST(%%(stored)s AS timestamp) FROM stored
 )"""
 
 
 def _store_postgresql(values: list[dict], agents: list[tuple], activities: list[tuple],
                       now: datetime) -> dict[uuid.UUID, int]:
-    columns = ("statement_id", "actor_key", "verb_id", "activity_id", "registration", "ref_target", "timestamp")
-    params = {column: [value[column] for value in values] for column in columns}
-    # The JSON goes as one document, not as an array of documents: psycopg escapes every
-    # quote of every element of a text array, which cost more than the insert itself.
-    params["data"] = json.dumps([value["data"] for value in values], ensure_ascii=False)
-    params["stored"] = now
-    params["agent_statement"], params["agent_key"], params["agent_direct"] = map(list, zip(*agents)) if agents else ([], [], [])
-    params["activity_statement"], params["activity_key"], params["activity_direct"] = (
-        map(list, zip(*activities)) if activities else ([], [], []))
-    definitions = documents.definitions_in([value["data"] for value in values])
-    params["definitions"] = json.dumps(definitions, ensure_ascii=False)
-    return {statement_id: seq for seq, statement_id in db.session.execute(_store_sql(forwarding.enabled()), params)}
+    def text(value):
+        return None if value is None else str(value)
+
+    rows = [{"statement_id": str(value["statement_id"]), "actor_key": value["actor_key"], "verb_id": value["verb_id"],
+             "activity_id": value["activity_id"], "registration": text(value["registration"]),
+             "ref_target": text(value["ref_target"]), "timestamp": value["timestamp"].isoformat(),
+             "data": value["data"]} for value in values]
+    params = {
+        "rows": json.dumps(rows, ensure_ascii=False), "stored": now,
+        "agents": json.dumps([{"s": str(i), "k": k, "d": d} for i, k, d in agents], ensure_ascii=False),
+        "activities": json.dumps([{"s": str(i), "k": k, "d": d} for i, k, d in activities], ensure_ascii=False),
+        "definitions": json.dumps(documents.definitions_in([value["data"] for value in values]), ensure_ascii=False),
+    }
+    result = db.session.connection().exec_driver_sql(_store_sql(forwarding.enabled()), params)
+    return {statement_id: seq for seq, statement_id in result}
 
 
 @functools.cache
-def _store_sql(forward: bool) -> sa.TextClause:
-    return sa.text(_STORE_POSTGRESQL % {
+def _store_sql(forward: bool) -> str:
+    outbox = _OUTBOX_POSTGRESQL % {} if forward else ""
+    return _STORE_POSTGRESQL % {
         "merge_known": documents.MERGE_SQL.format(old="known.definition", new="d.definition"),
         "merge_excluded": documents.MERGE_SQL.format(old="xapi_activity.definition", new="EXCLUDED.definition"),
-        "outbox": _OUTBOX_POSTGRESQL if forward else ""})
+        "outbox": outbox}
 
 
 def _context_activities_as_arrays(data: dict) -> None:

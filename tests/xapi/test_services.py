@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -5,7 +8,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.xapi import services
-from lms.xapi.models import Statement
+from lms.xapi.models import Statement, StatementActivity, StatementAgent
 
 
 def statement(**changes):
@@ -54,6 +57,9 @@ def test_a_resend_is_harmless_and_a_different_statement_with_the_same_id_conflic
     with pytest.raises(services.StatementError, match="twice in the batch"):
         services.record([statement(id=statement_id), statement(id=statement_id)])
     assert len(stored()) == 1
+    # The refused batch's first statement left no index rows behind either.
+    for index_table in (StatementAgent, StatementActivity):
+        assert db.session.scalars(sa.select(index_table.seq).distinct()).all() == [first.seq]
 
 
 def test_voiding_marks_the_target_and_hides_it_from_the_learners_record(ctx):
@@ -110,3 +116,24 @@ def test_the_learners_record_page_and_download_show_only_their_statements(app, c
 
         me = str(accounts.find_by_login("adult").public_id)
     assert {s["actor"]["account"]["name"] for s in statements} == {me}
+
+
+def test_the_first_thing_a_fresh_process_does_can_be_recording(tmp_path):
+    """Rows come back as the ORM loads them, bypassing the constructor; that must work
+    before anything else in the process has used the models (a new worker's first POST)."""
+    script = (
+        "from lms import create_app\n"
+        "from lms.extensions import db\n"
+        "from lms.xapi import services\n"
+        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path / 'fresh.sqlite3'}'}})\n"
+        "with app.app_context():\n"
+        "    db.create_all()\n"
+        "    row, = services.record([{'actor': {'mbox': 'mailto:a@example.org'},\n"
+        "                             'verb': {'id': 'http://adlnet.gov/expapi/verbs/experienced'},\n"
+        "                             'object': {'id': 'https://vr-lab.example/a'}}])\n"
+        "    db.session.commit()\n"
+        "    print(row.seq, row.actor_key)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "LMS_INSTANCE_PATH": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "mbox:mailto:a@example.org"]
