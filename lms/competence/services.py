@@ -203,9 +203,15 @@ def _derive(rows: list[Statement], *, owner: str | None = None, linked: bool = F
                   and row.data.get("result", {}).get("success") is not False]
     if not candidates:
         return
+    # Most activities are mapped to nothing: a plain query tells, before the ORM loads
+    # the mappings with their competences (on the ingestion path, once per batch).
+    mapped = set(db.session.scalars(sa.select(ActivityCompetence.activity_id).where(
+        ActivityCompetence.activity_id.in_({row.activity_id for row in candidates})).distinct()))
+    if not mapped:
+        return
     mappings: dict[str, list[ActivityCompetence]] = defaultdict(list)
     for mapping in db.session.scalars(sa.select(ActivityCompetence).where(
-            ActivityCompetence.activity_id.in_({row.activity_id for row in candidates})).options(
+            ActivityCompetence.activity_id.in_(mapped)).options(
             selectinload(ActivityCompetence.competence).selectinload(Competence.framework))):
         mappings[mapping.activity_id].append(mapping)
     if not mappings:
