@@ -1,5 +1,8 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+import uuid
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -46,8 +49,7 @@ def test_flask_lms_init_is_idempotent(make_app):
 def test_the_active_days_are_filled_from_the_statements_already_stored(make_app):
     """After upgrading, the weekly figures count what learners did before the upgrade (in Riga
     days: 22:30 UTC on a Sunday in winter is already Monday), and voided or external statements not."""
-    import uuid
-    from datetime import date, datetime
+    from datetime import date
 
     from lms.admin.models import ActiveDay
 
@@ -66,3 +68,45 @@ def test_the_active_days_are_filled_from_the_statements_already_stored(make_app)
         upgrade()
         days = {(row.actor_key, row.day, row.week, row.statements) for row in db.session.scalars(sa.select(ActiveDay))}
         assert days == {(learner, date(2026, 1, 5), date(2026, 1, 5), 2)}
+
+
+def test_index_rows_that_repeat_a_statements_own_columns_go_and_come_back(make_app):
+    """0010 drops the agent and activity index rows of a statement's own actor and object
+    activity (its indexed columns hold them); the related rows stay, and the filters find
+    the statement as before. Downgrading writes the dropped rows again."""
+    from lms.xapi import services
+
+    app = make_app(schema=False)
+    agent_rows = lambda: set(db.session.execute(sa.text("SELECT seq, agent_key, direct FROM xapi_statement_agent")))  # noqa: E731
+    activity_rows = lambda: set(db.session.execute(sa.text("SELECT seq, activity_id, direct FROM xapi_statement_activity")))  # noqa: E731
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0009_figures_self_assessment")
+        tables = db.metadata.tables
+        with db.engine.begin() as connection:
+            connection.execute(tables["xapi_statement"].insert(), [{
+                "seq": 1, "statement_id": uuid.uuid4(), "actor_key": "mbox:mailto:ann@example.org",
+                "verb_id": "http://adlnet.gov/expapi/verbs/experienced", "activity_id": "https://example.org/a",
+                "timestamp": datetime(2026, 1, 5), "stored": datetime(2026, 1, 5), "voided": False, "data": {}}])
+            connection.execute(tables["xapi_statement_agent"].insert(), [
+                {"seq": 1, "agent_key": "mbox:mailto:ann@example.org", "direct": True},
+                {"seq": 1, "agent_key": "account:https://lab.example|app", "direct": False}])
+            connection.execute(tables["xapi_statement_activity"].insert(), [
+                {"seq": 1, "activity_id": "https://example.org/a", "direct": True},
+                {"seq": 1, "activity_id": "https://example.org/course", "direct": False}])
+        before = agent_rows(), activity_rows()
+        db.session.rollback()  # on PostgreSQL, an open read would hold off the migration's ALTER TABLE
+        upgrade()
+        assert agent_rows() == {(1, "account:https://lab.example|app", False)}
+        assert activity_rows() == {(1, "https://example.org/course", False)}
+        with app.test_request_context():
+            found = lambda query: db.session.scalars(query).all()  # noqa: E731
+            assert found(services.naming_agent("mbox:mailto:ann@example.org")) == [1]
+            assert found(services.naming_agent("account:https://lab.example|app")) == []
+            assert found(services.naming_agent("account:https://lab.example|app", related=True)) == [1]
+            assert found(services.naming_activity("https://example.org/a")) == [1]
+            assert found(services.naming_activity("https://example.org/course", related=True)) == [1]
+        db.session.rollback()
+        downgrade(revision="0009_figures_self_assessment")
+        assert (agent_rows(), activity_rows()) == before
+        db.session.rollback()

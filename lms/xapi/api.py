@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from lms.extensions import db
 from lms.xapi import attachments, credentials, documents, services
-from lms.xapi.models import Statement, StatementActivity, StatementAgent
+from lms.xapi.models import Statement
 from lms.xapi.validation import IRI, is_uuid, parse_timestamp, validate_statement
 
 bp = Blueprint("lrs", __name__, url_prefix="/xapi")
@@ -221,8 +221,7 @@ def _visible(query):
         return query.where(Statement.actor_key.in_(g.learner_keys))
     if g.credential is not None and not g.credential.allows("statements/read"):
         authority_key = services.actor_key(credentials.authority(g.credential))
-        return query.where(Statement.seq.in_(sa.select(StatementAgent.seq).where(
-            StatementAgent.agent_key == authority_key)))
+        return query.where(Statement.seq.in_(services.naming_agent(authority_key, related=True)))
     return query
 
 
@@ -338,10 +337,7 @@ def get_statements():
     conditions = []
     if get("agent"):
         key = _parse_agent(get("agent"))
-        condition = StatementAgent.agent_key == key
-        if get("related_agents") != "true":
-            condition = condition & StatementAgent.direct.is_(True)
-        conditions.append(Statement.seq.in_(sa.select(StatementAgent.seq).where(condition)))
+        conditions.append(Statement.seq.in_(services.naming_agent(key, related=get("related_agents") == "true")))
     if get("verb"):
         if not IRI.match(get("verb")):
             raise ApiError(400, "verb: must be an IRI")
@@ -349,10 +345,8 @@ def get_statements():
     if get("activity"):
         if not IRI.match(get("activity")):
             raise ApiError(400, "activity: must be an IRI")
-        condition = StatementActivity.activity_id == get("activity")
-        if get("related_activities") != "true":
-            condition = condition & StatementActivity.direct.is_(True)
-        conditions.append(Statement.seq.in_(sa.select(StatementActivity.seq).where(condition)))
+        conditions.append(Statement.seq.in_(
+            services.naming_activity(get("activity"), related=get("related_activities") == "true")))
     if get("registration"):
         if not is_uuid(get("registration").lower()):
             raise ApiError(400, "registration: must be a UUID")

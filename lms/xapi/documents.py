@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
-from lms.xapi.models import ActivityDefinition, Document, Statement, StatementAgent
+from lms.xapi.models import ActivityDefinition, Document, Statement
 
 
 class DocumentError(ValueError):
@@ -187,10 +187,12 @@ def activity(activity_id: str) -> dict:
 
 def person(agent: dict, key: str) -> dict:
     """The Person object for an agent: every name and identifier seen with its IFI."""
+    from lms.xapi.services import naming_agent  # services imports this module
+
     person = {"objectType": "Person"}
     names = []
     rows = db.session.scalars(sa.select(Statement.data).where(Statement.seq.in_(
-        sa.select(StatementAgent.seq).where(StatementAgent.agent_key == key))).limit(200))
+        naming_agent(key, related=True))).limit(200))
     for data in rows:
         actor = data.get("actor", {})
         if actor.get("name") and actor.get("name") not in names and _same_ifi(actor, agent):

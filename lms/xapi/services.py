@@ -113,7 +113,8 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
         problems += [f"statements[{index}].{problem}" for problem in validate_statement(data)]
     if problems:
         raise StatementError(problems)
-    ids = [str(uuid.UUID(data["id"])) for data in batch if data.get("id")]
+    given_ids = [uuid.UUID(data["id"]) if data.get("id") else None for data in batch]
+    ids = [statement_id for statement_id in given_ids if statement_id is not None]
     if len(set(ids)) != len(ids):
         raise StatementError(["statements: the same statement id appears twice in the batch"])
 
@@ -125,8 +126,9 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
     authority = authority or platform_authority()
     timestamp_given = ["timestamp" in data for data in batch]
     values = []
-    for data in batch:
-        data["id"] = str(uuid.UUID(data["id"])) if data.get("id") else str(uuid.uuid4())
+    for data, statement_id in zip(batch, given_ids):
+        statement_id = statement_id or uuid.uuid4()
+        data["id"] = str(statement_id)
         _context_activities_as_arrays(data)
         if data["object"].get("objectType") == "SubStatement":
             _context_activities_as_arrays(data["object"])
@@ -138,7 +140,7 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
         kind = target.get("objectType", "Activity")
         registration = data.get("context", {}).get("registration")
         values.append({
-            "statement_id": uuid.UUID(data["id"]), "actor_key": actor_key(data["actor"]),
+            "statement_id": statement_id, "actor_key": actor_key(data["actor"]),
             "verb_id": data["verb"]["id"], "activity_id": target["id"] if kind == "Activity" else None,
             "registration": uuid.UUID(registration) if registration else None,
             "ref_target": uuid.UUID(target["id"]) if kind == "StatementRef" else None,
@@ -349,7 +351,9 @@ def _activities_in(data: dict, direct: bool):
 
 def _index_keys(data: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
     """The agents and activities the ``agent``/``activity`` filters (and their
-    ``related_*`` forms) find a statement by, each with whether it is direct."""
+    ``related_*`` forms) find a statement by, each with whether it is direct; but for
+    the statement's actor and its object activity, which its own columns already index
+    (see ``naming_agent`` and ``naming_activity``)."""
     agents = set(_agents_in(data, True))
     activities = set(_activities_in(data, True))
     if "authority" in data:
@@ -367,7 +371,29 @@ def _index_keys(data: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, boo
     activity_rows: dict[str, bool] = {}
     for key, direct in activities:
         activity_rows[key[:1024]] = activity_rows.get(key[:1024], False) or direct
+    if "actor" in data:
+        agent_rows.pop(actor_key(data["actor"]), None)
+    if target.get("objectType", "Activity") == "Activity" and "id" in target:
+        activity_rows.pop(target["id"], None)
     return list(agent_rows.items()), list(activity_rows.items())
+
+
+def naming_agent(key: str, related: bool = False) -> sa.Select:
+    """The seqs of the statements whose actor is this agent, or (directly) their object,
+    or with ``related`` that name it anywhere (authority, team, a SubStatement...)."""
+    rows = sa.select(StatementAgent.seq).where(StatementAgent.agent_key == key)
+    if not related:
+        rows = rows.where(StatementAgent.direct.is_(True))
+    return sa.union_all(sa.select(Statement.seq).where(Statement.actor_key == key), rows)
+
+
+def naming_activity(activity_id: str, related: bool = False) -> sa.Select:
+    """The seqs of the statements whose object is this activity, or with ``related`` that
+    name it anywhere (context activities, a SubStatement's object...)."""
+    rows = sa.select(StatementActivity.seq).where(StatementActivity.activity_id == activity_id)
+    if not related:
+        rows = rows.where(StatementActivity.direct.is_(True))
+    return sa.union_all(sa.select(Statement.seq).where(Statement.activity_id == activity_id), rows)
 
 
 def _void(voiding: Statement) -> None:
