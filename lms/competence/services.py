@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.config import REPO_ROOT
 from lms.content import competences as references
+from lms.core.sql import one_of
 from lms.extensions import db
 from lms.competence.models import (
     ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment,
@@ -206,7 +207,7 @@ def _derive(rows: list[Statement], *, owner: str | None = None, linked: bool = F
     # Most activities are mapped to nothing: a plain query tells, before the ORM loads
     # the mappings with their competences (on the ingestion path, once per batch).
     mapped = set(db.session.scalars(sa.select(ActivityCompetence.activity_id).where(
-        ActivityCompetence.activity_id.in_({row.activity_id for row in candidates})).distinct()))
+        one_of(ActivityCompetence.activity_id, {row.activity_id for row in candidates})).distinct()))
     if not mapped:
         return
     mappings: dict[str, list[ActivityCompetence]] = defaultdict(list)
