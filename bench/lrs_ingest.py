@@ -247,6 +247,21 @@ def filled_read_latency(make_client, stored: int, rounds: int, agent_only: bool)
     return statistics.median(latencies) * 1000, statistics.quantiles(latencies, n=20)[18] * 1000
 
 
+def actor_list_latency(app, rounds: int = 7) -> tuple[float, float]:
+    """The admin's list of external actors (first page, with counts), timed in process: p50, max ms."""
+    from lms.xapi import services
+
+    latencies = []
+    with app.test_request_context():
+        for _ in range(rounds):
+            started = time.perf_counter()
+            actors, total = services.external_actors()
+            latencies.append(time.perf_counter() - started)
+            if not actors:
+                raise SystemExit("the actor list is empty")
+    return statistics.median(latencies) * 1000, max(latencies) * 1000
+
+
 def flatness(database_url: str, sizes: list[int], seconds: float, reads: int) -> tuple[str, str]:
     import psycopg
 
@@ -274,6 +289,7 @@ def flatness(database_url: str, sizes: list[int], seconds: float, reads: int) ->
                 "batch": post_rate(make_client, 100, 1, seconds),
                 "read": filled_read_latency(make_client, filled, reads, agent_only=False),
                 "agent": filled_read_latency(make_client, filled, reads, agent_only=True),
+                "actors": actor_list_latency(app),
                 "total": total,
             }
     finally:
@@ -290,6 +306,9 @@ def flatness(database_url: str, sizes: list[int], seconds: float, reads: int) ->
                         ("agent", "one learner's latest 100 (agent; limit 100): p50 (p95) ms")):
         a, b = small[name], large[name]
         lines.append(f"| {label} | {a[0]:.1f} ({a[1]:.1f}) | {b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.2f}× slower | ≤ 1.5× |")
+    a, b = small["actors"], large["actors"]
+    lines.append(f"| admin's list of external actors, first page, in process: p50 (max) ms | {a[0]:.1f} ({a[1]:.1f}) | "
+                 f"{b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.2f}× slower | |")
     setup = (f"This platform alone (gunicorn, {WORKERS} gthread workers × 1 thread, PostgreSQL), {seconds:g} s per POST measurement, "
              f"{reads} reads each. The store was filled through `services.record()` in batches of 1,000 "
              "(the same rows a POST stores, without HTTP), then `VACUUM ANALYZE`; every filled learner has "

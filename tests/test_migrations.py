@@ -75,6 +75,7 @@ def test_index_rows_that_repeat_a_statements_own_columns_go_and_come_back(make_a
     activity (its indexed columns hold them); the related rows stay, and the filters find
     the statement as before. Downgrading writes the dropped rows again."""
     from lms.xapi import services
+    from lms.xapi.models import Statement
 
     app = make_app(schema=False)
     agent_rows = lambda: set(db.session.execute(sa.text("SELECT seq, agent_key, direct FROM xapi_statement_agent")))  # noqa: E731
@@ -100,7 +101,7 @@ def test_index_rows_that_repeat_a_statements_own_columns_go_and_come_back(make_a
         assert agent_rows() == {(1, "account:https://lab.example|app", False)}
         assert activity_rows() == {(1, "https://example.org/course", False)}
         with app.test_request_context():
-            found = lambda query: db.session.scalars(query).all()  # noqa: E731
+            found = lambda condition: db.session.scalars(sa.select(Statement.seq).where(condition)).all()  # noqa: E731
             assert found(services.naming_agent("mbox:mailto:ann@example.org")) == [1]
             assert found(services.naming_agent("account:https://lab.example|app")) == []
             assert found(services.naming_agent("account:https://lab.example|app", related=True)) == [1]

@@ -458,7 +458,7 @@ def provider_statements(credential_key: str, start: date | None, end: date | Non
     since, until = _range(start, end)
     authority_key = _credential_key(credential_key)
     return list(db.session.scalars(sa.select(Statement).where(
-        Statement.seq.in_(xapi.naming_agent(authority_key, related=True)),
+        xapi.naming_agent(authority_key, related=True),
         _within(Statement.timestamp, since, until)).order_by(Statement.seq.desc()).limit(limit)))
 
 

@@ -221,7 +221,7 @@ def _visible(query):
         return query.where(Statement.actor_key.in_(g.learner_keys))
     if g.credential is not None and not g.credential.allows("statements/read"):
         authority_key = services.actor_key(credentials.authority(g.credential))
-        return query.where(Statement.seq.in_(services.naming_agent(authority_key, related=True)))
+        return query.where(services.naming_agent(authority_key, related=True))
     return query
 
 
@@ -337,7 +337,7 @@ def get_statements():
     conditions = []
     if get("agent"):
         key = _parse_agent(get("agent"))
-        conditions.append(Statement.seq.in_(services.naming_agent(key, related=get("related_agents") == "true")))
+        conditions.append(services.naming_agent(key, related=get("related_agents") == "true"))
     if get("verb"):
         if not IRI.match(get("verb")):
             raise ApiError(400, "verb: must be an IRI")
@@ -345,8 +345,7 @@ def get_statements():
     if get("activity"):
         if not IRI.match(get("activity")):
             raise ApiError(400, "activity: must be an IRI")
-        conditions.append(Statement.seq.in_(
-            services.naming_activity(get("activity"), related=get("related_activities") == "true")))
+        conditions.append(services.naming_activity(get("activity"), related=get("related_activities") == "true"))
     if get("registration"):
         if not is_uuid(get("registration").lower()):
             raise ApiError(400, "registration: must be a UUID")

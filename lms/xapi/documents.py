@@ -191,8 +191,7 @@ def person(agent: dict, key: str) -> dict:
 
     person = {"objectType": "Person"}
     names = []
-    rows = db.session.scalars(sa.select(Statement.data).where(Statement.seq.in_(
-        naming_agent(key, related=True))).limit(200))
+    rows = db.session.scalars(sa.select(Statement.data).where(naming_agent(key, related=True)).limit(200))
     for data in rows:
         actor = data.get("actor", {})
         if actor.get("name") and actor.get("name") not in names and _same_ifi(actor, agent):

@@ -353,7 +353,7 @@ def _index_keys(data: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, boo
     """The agents and activities the ``agent``/``activity`` filters (and their
     ``related_*`` forms) find a statement by, each with whether it is direct; but for
     the statement's actor and its object activity, which its own columns already index
-    (see ``naming_agent`` and ``naming_activity``)."""
+    (see ``naming_agent`` and ``naming_activity``): no activity row is direct."""
     agents = set(_agents_in(data, True))
     activities = set(_activities_in(data, True))
     if "authority" in data:
@@ -378,22 +378,23 @@ def _index_keys(data: dict) -> tuple[list[tuple[str, bool]], list[tuple[str, boo
     return list(agent_rows.items()), list(activity_rows.items())
 
 
-def naming_agent(key: str, related: bool = False) -> sa.Select:
-    """The seqs of the statements whose actor is this agent, or (directly) their object,
-    or with ``related`` that name it anywhere (authority, team, a SubStatement...)."""
+def naming_agent(key: str, related: bool = False) -> sa.ColumnElement[bool]:
+    """Statements whose actor is this agent, or (directly) their object; with ``related``,
+    those that name it anywhere (authority, team, a SubStatement...)."""
     rows = sa.select(StatementAgent.seq).where(StatementAgent.agent_key == key)
     if not related:
         rows = rows.where(StatementAgent.direct.is_(True))
-    return sa.union_all(sa.select(Statement.seq).where(Statement.actor_key == key), rows)
+    return Statement.seq.in_(sa.union_all(sa.select(Statement.seq).where(Statement.actor_key == key), rows))
 
 
-def naming_activity(activity_id: str, related: bool = False) -> sa.Select:
-    """The seqs of the statements whose object is this activity, or with ``related`` that
-    name it anywhere (context activities, a SubStatement's object...)."""
-    rows = sa.select(StatementActivity.seq).where(StatementActivity.activity_id == activity_id)
+def naming_activity(activity_id: str, related: bool = False) -> sa.ColumnElement[bool]:
+    """Statements whose object is this activity (their own column: no index row is
+    direct); with ``related``, those that name it anywhere (context activities, a
+    SubStatement's object...)."""
     if not related:
-        rows = rows.where(StatementActivity.direct.is_(True))
-    return sa.union_all(sa.select(Statement.seq).where(Statement.activity_id == activity_id), rows)
+        return Statement.activity_id == activity_id
+    rows = sa.select(StatementActivity.seq).where(StatementActivity.activity_id == activity_id)
+    return Statement.seq.in_(sa.union_all(sa.select(Statement.seq).where(Statement.activity_id == activity_id), rows))
 
 
 def _void(voiding: Statement) -> None:
