@@ -111,3 +111,23 @@ def test_index_rows_that_repeat_a_statements_own_columns_go_and_come_back(make_a
         downgrade(revision="0009_figures_self_assessment")
         assert (agent_rows(), activity_rows()) == before
         db.session.rollback()
+
+
+def test_the_actors_table_is_filled_from_the_statements_already_stored(make_app):
+    from lms.xapi.models import Actor
+
+    app = make_app(schema=False)
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0010_lrs_ingest")
+        with db.engine.begin() as connection:
+            connection.execute(db.metadata.tables["xapi_statement"].insert(), [{
+                "seq": seq, "statement_id": uuid.uuid4(), "actor_key": actor,
+                "verb_id": "http://adlnet.gov/expapi/verbs/experienced", "activity_id": "https://example.org/a",
+                "timestamp": datetime(2026, 1, 5), "stored": datetime(2026, 1, 5), "voided": False, "data": {}}
+                for seq, actor in ((1, "mbox:mailto:ann@example.org"), (2, "openid:https://id.example/bob"),
+                                   (3, "mbox:mailto:ann@example.org"))])
+        upgrade()
+        assert {(a.actor_key, a.first_seq) for a in db.session.scalars(sa.select(Actor))} == {
+            ("mbox:mailto:ann@example.org", 1), ("openid:https://id.example/bob", 2)}
+        db.session.rollback()

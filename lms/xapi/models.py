@@ -159,6 +159,16 @@ class OutboxEntry(db.Model):
     statement: Mapped[Statement] = relationship()
 
 
+class Actor(db.Model):
+    """Every actor a stored statement has (one row each, written the first time it is
+    seen), so that the admin's list of actors need not group a million statements."""
+
+    __tablename__ = "xapi_actor"
+
+    actor_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
+    first_seq: Mapped[int] = mapped_column(BigId)
+
+
 class ActorLink(db.Model):
     """An actor seen in external statements (an e-mail address, an app's own account)
     that an admin has said is a platform learner: its statements count as theirs."""

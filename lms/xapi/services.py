@@ -20,7 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
 from lms.xapi import documents, forwarding
-from lms.xapi.models import ActorLink, Statement, StatementActivity, StatementAgent
+from lms.xapi.models import Actor, ActorLink, Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
 XAPI_VERSION = "1.0.3"
@@ -178,6 +178,7 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
                     seqs = list(inserted.values())
                     for index_table in (StatementAgent, StatementActivity):
                         db.session.execute(sa.delete(index_table).where(index_table.seq.in_(seqs)))
+                    db.session.execute(sa.delete(Actor).where(Actor.first_seq.in_(seqs)))
                     db.session.execute(sa.delete(Statement).where(Statement.seq.in_(seqs)))
                 raise StatementConflict([f"statements[{index}].id: a different statement with this id is already stored"])
     sa.orm.configure_mappers()  # what the constructor would do first; cheap once done
@@ -222,6 +223,13 @@ def _store(values: list[dict], agents: list[tuple], activities: list[tuple], ids
         db.session.execute(sa.insert(StatementAgent.__table__), agent_rows)
     if activity_rows:
         db.session.execute(sa.insert(StatementActivity.__table__), activity_rows)
+    first_seen: dict[str, int] = {}
+    for value in values:
+        if value["statement_id"] in inserted:
+            first_seen.setdefault(value["actor_key"], inserted[value["statement_id"]])
+    if first_seen:
+        db.session.execute(insert_skipping_duplicates(Actor.__table__, "actor_key"),
+                           [{"actor_key": key, "first_seq": seq} for key, seq in first_seen.items()])
     forwarding.enqueue(list(inserted.values()))
     return inserted
 
@@ -244,7 +252,12 @@ WITH given AS (
            CAST(%%(stored)s AS timestamp), false, data
     FROM given ORDER BY position
     ON CONFLICT (statement_id) DO NOTHING
-    RETURNING seq, statement_id
+    RETURNING seq, statement_id, actor_key
+), actors AS (
+    -- An actor seen for the first time; a known one costs an index probe, no write.
+    INSERT INTO xapi_actor (actor_key, first_seq)
+    SELECT actor_key, min(seq) FROM stored GROUP BY actor_key
+    ON CONFLICT (actor_key) DO NOTHING
 ), agents AS (
     INSERT INTO xapi_statement_agent (seq, agent_key, direct)
     SELECT stored.seq, a.k, a.d
@@ -466,24 +479,28 @@ def _external(column):
 
 def external_actors(search: str = "", page: int = 1, per_page: int = 50) -> tuple[list[ExternalActor], int]:
     """Actors of stored statements that are not platform accounts (nor groups), the most
-    recently seen first, with how many statements each sent; and how many there are."""
-    conditions = [_external(Statement.actor_key)]
+    recently seen first, with how many statements each sent; and how many there are.
+    Reads the actors table, then each listed actor's statements through its index."""
+    conditions = [_external(Actor.actor_key)]
     if search.strip():
-        conditions.append(Statement.actor_key.icontains(search.strip(), autoescape=True))
-    grouped = (sa.select(Statement.actor_key, sa.func.count().label("statements"),
-                         sa.func.max(Statement.seq).label("last_seq"))
-               .where(*conditions).group_by(Statement.actor_key))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(grouped.subquery()))
-    found = db.session.execute(grouped.order_by(sa.desc("last_seq")).limit(per_page)
+        conditions.append(Actor.actor_key.icontains(search.strip(), autoescape=True))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Actor).where(*conditions))
+    last_seq = (sa.select(sa.func.max(Statement.seq)).where(Statement.actor_key == Actor.actor_key)
+                .scalar_subquery())
+    found = db.session.execute(sa.select(Actor.actor_key, last_seq.label("last_seq")).where(*conditions)
+                               .order_by(sa.desc("last_seq"), Actor.actor_key).limit(per_page)
                                .offset((max(page, 1) - 1) * per_page)).all()
+    keys = [row.actor_key for row in found]
+    counts = dict(db.session.execute(sa.select(Statement.actor_key, sa.func.count()).where(
+        Statement.actor_key.in_(keys)).group_by(Statement.actor_key)).all())
     latest = {row.seq: row for row in db.session.execute(sa.select(Statement.seq, Statement.data, Statement.stored)
                                                           .where(Statement.seq.in_([f.last_seq for f in found])))}
     links = dict(db.session.execute(sa.select(ActorLink.actor_key, ActorLink.learner_key).where(
-        ActorLink.actor_key.in_([f.actor_key for f in found]))).all())
+        ActorLink.actor_key.in_(keys))).all())
     actors = []
     for row in found:
         data = latest[row.last_seq].data
-        actors.append(ExternalActor(row.actor_key, data["actor"], row.statements, latest[row.last_seq].stored,
+        actors.append(ExternalActor(row.actor_key, data["actor"], counts[row.actor_key], latest[row.last_seq].stored,
                                     data.get("authority", {}).get("name"), links.get(row.actor_key)))
     return actors, total
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.xapi import services
-from lms.xapi.models import Statement, StatementActivity, StatementAgent
+from lms.xapi.models import Actor, Statement, StatementActivity, StatementAgent
 
 
 def statement(**changes):
@@ -53,7 +53,8 @@ def test_a_resend_is_harmless_and_a_different_statement_with_the_same_id_conflic
     assert again is first
     in_a_lesson = {"contextActivities": {"parent": [{"id": "https://vr-lab.example/activities/planets"}]}}
     with pytest.raises(services.StatementConflict):
-        services.record([statement(id=str(uuid.uuid4()), context=in_a_lesson),
+        services.record([statement(id=str(uuid.uuid4()), context=in_a_lesson,
+                                   actor={"mbox": "mailto:new@example.org"}),
                          statement(id=statement_id, verb={"id": "http://adlnet.gov/expapi/verbs/failed"})])
     with pytest.raises(services.StatementError, match="twice in the batch"):
         services.record([statement(id=statement_id), statement(id=statement_id)])
@@ -61,6 +62,7 @@ def test_a_resend_is_harmless_and_a_different_statement_with_the_same_id_conflic
     # The refused batch's first statement left no index rows behind either.
     assert db.session.scalars(sa.select(StatementAgent.seq).distinct()).all() == [first.seq]  # authority
     assert db.session.scalars(sa.select(StatementActivity.seq)).all() == []
+    assert db.session.scalars(sa.select(Actor.actor_key)).all() == [first.actor_key]
 
 
 def test_voiding_marks_the_target_and_hides_it_from_the_learners_record(ctx):
