@@ -127,6 +127,24 @@ def test_filters_and_paging(client, lab):
     assert bad.status_code == 400 and "colour" in bad.json["error"]
 
 
+def test_the_agent_filter_finds_an_agent_as_actor_or_object_and_related_finds_it_anywhere(client, lab):
+    """The statement's own actor column and the index rows (object, team, authority) answer together."""
+    guide = {"objectType": "Agent", "mbox": "mailto:guide@example.org"}
+    posted = client.post("/xapi/statements", json=[
+        statement(actor=guide),
+        statement(object=guide, verb={"id": "http://adlnet.gov/expapi/verbs/mentored"}),
+        statement(context={"instructor": guide}),
+        statement()], headers=lab).json
+    get = lambda **q: [s["id"] for s in client.get("/xapi/statements", query_string=q, headers=lab).json["statements"]]  # noqa: E731
+    agent = json.dumps(guide)
+    assert sorted(get(agent=agent)) == sorted(posted[:2])
+    assert sorted(get(agent=agent, related_agents="true")) == sorted(posted[:3])
+    lab_agent = json.dumps(client.get("/xapi/statements", query_string={"statementId": posted[3]},
+                                      headers=lab).json["authority"])
+    assert get(agent=lab_agent) == [] and sorted(get(agent=lab_agent, related_agents="true")) == sorted(posted)
+    assert get(agent=agent, verb="http://adlnet.gov/expapi/verbs/mentored") == [posted[1]]
+
+
 def test_voided_statements_are_found_only_by_voided_statement_id(client, lab):
     target = client.post("/xapi/statements", json=statement(), headers=lab).json[0]
     void = statement(verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
