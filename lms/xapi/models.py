@@ -55,7 +55,7 @@ class StatementAgent(db.Model):
     __table_args__ = (sa.Index("ix_xapi_statement_agent_key_seq", "agent_key", "seq"),)
 
     # No foreign key: only the one door writes these rows, in the statement that stores
-    # their statement, and a key checked again per row cost a third of storing a batch.
+    # their statement; checking a key per row was a third of a batch insert's execution.
     seq: Mapped[int] = mapped_column(BigId, primary_key=True)
     agent_key: Mapped[str] = mapped_column(sa.String(512), primary_key=True)
     direct: Mapped[bool] = mapped_column(primary_key=True)

@@ -237,8 +237,8 @@ def _store(values: list[dict], agents: list[tuple], activities: list[tuple], ids
 # PostgreSQL: the statements, their index rows, the activity definitions they carry and
 # their outbox rows in one statement (one round trip, whatever the batch size). The
 # batch goes as four JSON documents unpacked by the server: the SQL is the same for
-# every batch (prepared once per connection), and encoding a few strings costs far less
-# than adapting a dozen typed arrays, which cost more than the insert itself.
+# every batch (prepared once per connection), and encoding a few strings cost about 2 ms
+# less per batch of 100 than adapting a dozen typed arrays.
 _STORE_POSTGRESQL = """
 WITH given AS (
     SELECT * FROM ROWS FROM (jsonb_to_recordset(CAST(%%(rows)s AS jsonb))
@@ -400,7 +400,7 @@ def naming_agent(key: str, related: bool = False) -> sa.ColumnElement[bool]:
         # An agent is seldom any statement's object: then the filter is the actor's own
         # column, which the planner combines with the other filters whatever it knows of
         # the table (a union, before the statistics caught up with a fast-growing store,
-        # was rescanned for every candidate row: 80 ms instead of 5).
+        # was rescanned for every candidate row: 35 ms of database time instead of 6.5).
         if db.session.scalar(rows.limit(1)) is None:
             return Statement.actor_key == key
     return Statement.seq.in_(sa.union_all(sa.select(Statement.seq).where(Statement.actor_key == key), rows))
