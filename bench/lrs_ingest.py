@@ -247,6 +247,16 @@ def filled_read_latency(make_client, stored: int, rounds: int, agent_only: bool)
     return statistics.median(latencies) * 1000, statistics.quantiles(latencies, n=20)[18] * 1000
 
 
+def _rate(figures: tuple) -> str:
+    """A POST measurement's table cell: statements per second (p95 ms)."""
+    return f"{figures[0]:,.0f} ({figures[2]:.0f})"
+
+
+def _latency(figures: tuple) -> str:
+    """A read measurement's table cell: p50 (p95, or max) ms."""
+    return f"{figures[0]:.1f} ({figures[1]:.1f})"
+
+
 def actor_list_latency(app, rounds: int = 7) -> tuple[float, float]:
     """The admin's list of external actors (first page, with counts), timed in process: p50, max ms."""
     from lms.xapi import services
@@ -304,14 +314,14 @@ def flatness(database_url: str, sizes: list[int], seconds: float, reads: int) ->
     for name, label in (("single", "POST single statements, 1 client: statements/s (p95 ms)"),
                         ("batch", "POST batches of 100, 1 client: statements/s (p95 ms)")):
         a, b = small[name], large[name]
-        lines.append(f"| {label} | {a[0]:,.0f} ({a[2]:.0f}) | {b[0]:,.0f} ({b[2]:.0f}) | {a[0] / b[0]:.2f}× slower | ≤ 1.5× |")
+        lines.append(f"| {label} | {_rate(a)} | {_rate(b)} | {a[0] / b[0]:.2f}× slower | ≤ 1.5× |")
     for name, label in (("read", "filtered read (agent, verb, activity, since; limit 100): p50 (p95) ms"),
                         ("agent", "one learner's latest 100 (agent; limit 100): p50 (p95) ms")):
         a, b = small[name], large[name]
-        lines.append(f"| {label} | {a[0]:.1f} ({a[1]:.1f}) | {b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.2f}× slower | ≤ 1.5× |")
+        lines.append(f"| {label} | {_latency(a)} | {_latency(b)} | {b[0] / a[0]:.2f}× slower | ≤ 1.5× |")
     a, b = small["actors"], large["actors"]
-    lines.append(f"| admin's list of external actors, first page, in process: p50 (max) ms | {a[0]:.1f} ({a[1]:.1f}) | "
-                 f"{b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.2f}× slower | |")
+    lines.append(f"| admin's list of external actors, first page, in process: p50 (max) ms | {_latency(a)} | "
+                 f"{_latency(b)} | {b[0] / a[0]:.2f}× slower | |")
     setup = (f"This platform alone (gunicorn, {WORKERS} gthread workers × 1 thread, PostgreSQL), {seconds:g} s per POST measurement, "
              f"{reads} reads each. The store was filled through `services.record()` in batches of 1,000 "
              "(the same rows a POST stores, without HTTP), then `VACUUM ANALYZE` and `CHECKPOINT`; every filled learner has "
@@ -360,11 +370,10 @@ def main() -> None:
     for batch, clients in ((1, 1), (1, 4), (100, 1), (100, 4)):
         a, b = ours[(batch, clients)], ralph[(batch, clients)]
         label = f"POST {'single statements' if batch == 1 else 'batches of 100'}, {clients} client(s): statements/s (p95 ms)"
-        lines.append(f"| {label} | {a[0]:,.0f} ({a[2]:.0f}) | {b[0]:,.0f} ({b[2]:.0f}) | {a[0] / b[0]:.1f}× | "
-                     f"≥ {targets[(batch, clients)]}× |")
+        lines.append(f"| {label} | {_rate(a)} | {_rate(b)} | {a[0] / b[0]:.1f}× | ≥ {targets[(batch, clients)]}× |")
     a, b = ours["read"], ralph["read"]
-    lines.append(f"| filtered read, limit 100, at ~{args.stored:,} stored: p50 (p95) ms | {a[0]:.1f} ({a[1]:.1f}) | "
-                 f"{b[0]:.1f} ({b[1]:.1f}) | {b[0] / a[0]:.1f}× faster | ≥ 20× |")
+    lines.append(f"| filtered read, limit 100, at ~{args.stored:,} stored: p50 (p95) ms | {_latency(a)} | "
+                 f"{_latency(b)} | {b[0] / a[0]:.1f}× faster | ≥ 20× |")
     setup = (f"Both on this machine, one after the other in one run; {args.seconds:g} s per POST measurement. "
              f"This platform: gunicorn, {WORKERS} gthread workers × 1 thread, PostgreSQL. Ralph: `ralph-malph[cli,lrs]` 5.1.0, "
              "uvicorn, file-system backend with APPEND writes (its default CREATE refuses a second write). "
