@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lms.extensions import db
-from lms.xapi.models import OutboxEntry, Statement
+from lms.xapi.models import OutboxEntry
 
 BASE_DELAY = 2.0       # seconds before the first retry
 MAX_DELAY = 15 * 60.0  # never wait longer than this between tries
