@@ -199,3 +199,37 @@ def enrolled(client, adult, login, courses):
 
 ALL_CORRECT = {"q-best-password": "o2", "q-good-habits": ["o1", "o2"], "q-share-password": "false",
                "q-bits": "8", "q-device": "Router"}
+
+
+POOL_COURSES = Path(__file__).parent / "fixtures" / "pool-courses"
+
+
+@pytest.fixture
+def pool_course(app):
+    """quiz-practice: one quiz (pool-check) that draws 3 of its 6 questions per attempt,
+    shuffles options (but one question's), and allows 3 attempts."""
+    from lms.content import services as content
+
+    with app.app_context():
+        content.import_courses(POOL_COURSES)
+        db.session.commit()
+    return POOL_COURSES
+
+
+def quiz_answers(paper, correct: bool = True) -> dict:
+    """The form a learner would send for an attempt's paper (``learning.services.attempt_paper``):
+    every answer right, or every answer wrong."""
+    form = {}
+    for entry in paper:
+        question, name = entry.question, f"q-{entry.question['id']}"
+        kind = question["type"]
+        if kind in ("single", "multiple"):
+            values = [value for value, option in entry.options if option["correct"] == correct]
+            form[name] = values[:1] if kind == "single" else values
+        elif kind == "true_false":
+            form[name] = "true" if question["answer"] == correct else "false"
+        elif kind == "numeric":
+            form[name] = str(question["answer"] if correct else question["answer"] + question["tolerance"] + 1)
+        else:
+            form[name] = question["accepted"][0] if correct else "not " + question["accepted"][0]
+    return form

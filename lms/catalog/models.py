@@ -13,6 +13,7 @@ LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
 ITEM_KINDS = ("lesson", "quiz", "exercise")
 LESSON_COMPLETION = ("mark_done", "on_open")
+SHOW_ANSWERS = ("after_passed_or_last_attempt", "after_each_attempt", "after_passed", "never")
 
 
 class Course(db.Model):
@@ -94,6 +95,12 @@ class Item(db.Model):
     pass_mark: Mapped[int | None]                             # quizzes, percent
     max_attempts: Mapped[int | None]                          # quizzes; None: unlimited
     questions: Mapped[list | None] = mapped_column(Json)      # quizzes
+    # quizzes: when correct answers and feedback are shown (one of SHOW_ANSWERS), whether
+    # options are shuffled per attempt (a question may override it), and how many
+    # questions each attempt draws (None: all)
+    show_answers: Mapped[str | None] = mapped_column(sa.String(32))
+    shuffle_options: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    draw: Mapped[int | None]
     # exercises: language, environment, time_limit_ms, starter, solution, tests, hidden_tests
     exercise: Mapped[dict | None] = mapped_column(Json)
 

@@ -20,6 +20,9 @@ LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
 LESSON_COMPLETION = ("mark_done", "on_open")
 QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "text")
+# When a learner sees the correct answers and the feedback of their attempts; before
+# that, only which questions were right and the score. The first is the default.
+SHOW_ANSWERS = ("after_passed_or_last_attempt", "after_each_attempt", "after_passed", "never")
 ITEM_KINDS = ("lesson", "quiz", "exercise")
 EXERCISE_LANGUAGES = ("javascript", "react")
 EXERCISE_ENVIRONMENTS = ("dom",)
@@ -57,6 +60,9 @@ class QuizSpec:
     max_attempts: int | None
     competences: list[str]
     questions: list[dict]
+    show_answers: str = SHOW_ANSWERS[0]
+    shuffle_options: bool = False   # per question ``shuffle_options`` overrides it
+    draw: int | None = None         # questions drawn per attempt; None: all of them
 
 
 @dataclass
@@ -406,7 +412,9 @@ def load_lesson(path: Path, slug: str, rel, problems: list[Problem]):
 # Quizzes ---------------------------------------------------------------------------------
 
 QUESTION_KEYS = {"id", "type", "prompt", "points", "options", "answer", "tolerance", "accepted",
-                 "case_sensitive", "feedback"}
+                 "case_sensitive", "feedback", "shuffle_options"}
+QUIZ_KEYS = {"title", "intro", "pass_mark", "max_attempts", "competences", "questions",
+             "show_answers", "shuffle_options", "draw"}
 
 
 def load_quiz(path: Path, slug: str, rel, problems: list[Problem]):
@@ -418,18 +426,23 @@ def load_quiz(path: Path, slug: str, rel, problems: list[Problem]):
     if opened is None:
         return False
     src, data = opened
-    _unknown_keys(src, data, {"title", "intro", "pass_mark", "max_attempts", "competences", "questions"})
+    _unknown_keys(src, data, QUIZ_KEYS)
     quiz = QuizSpec(
         slug=slug, title=_text(src, data, "title", default=""),
         intro=_text(src, data, "intro", required=False),
         pass_mark=_number(src, data, "pass_mark", minimum=0, maximum=100, whole=True, default=0),
         max_attempts=_number(src, data, "max_attempts", required=False, minimum=1, whole=True),
         competences=_competences(src, data), questions=[],
+        show_answers=_choice(src, data, "show_answers", SHOW_ANSWERS, default=SHOW_ANSWERS[0], required=False),
+        shuffle_options=_bool(src, data, "shuffle_options"),
+        draw=_number(src, data, "draw", required=False, minimum=1, whole=True),
     )
     questions = data.get("questions")
     if not isinstance(questions, list) or not questions:
         src.problem(("questions",), "is required: a list of at least one question")
         questions = []
+    if quiz.draw is not None and questions and quiz.draw > len(questions):
+        src.problem(("draw",), f"draws {quiz.draw} questions per attempt, but the quiz has only {len(questions)}")
     seen: set[str] = set()
     for index, question in enumerate(questions):
         parsed = _question(src, _mapping(src, question, ("questions", index)), ("questions", index))
@@ -460,6 +473,11 @@ def _question(src, question: dict, path) -> dict | None:
         return None
     parsed = {"id": qid, "type": qtype, "prompt": prompt, "points": points,
               "feedback": _feedback(src, question, path)}
+    if "shuffle_options" in question:
+        if qtype in ("single", "multiple"):
+            parsed["shuffle_options"] = _bool(src, question, "shuffle_options", path)
+        else:
+            src.problem(path + ("shuffle_options",), "only single and multiple choice questions have options to shuffle")
     if qtype in ("single", "multiple"):
         options = question.get("options")
         if not isinstance(options, list) or len(options) < 2:

@@ -141,6 +141,10 @@ def _quiz_questions(questions: list[dict]) -> list[dict]:
     return rendered
 
 
+def _clear_quiz_settings(item: Item) -> None:
+    item.show_answers, item.shuffle_options, item.draw = None, False, None
+
+
 def _import_course(spec: CourseSpec, report: ImportReport) -> None:
     course = db.session.scalar(sa.select(Course).where(Course.slug == spec.slug))
     if course is None:
@@ -181,18 +185,21 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                 item.html = _render_lesson(lesson.body)
                 item.pass_mark = item.max_attempts = item.questions = None
                 item.exercise = None
+                _clear_quiz_settings(item)
             elif ref.kind == "quiz":
                 quiz = spec.quizzes[ref.slug]
                 item.title, item.minutes, item.competences = quiz.title, None, quiz.competences
                 item.html = markdown.render(quiz.intro) if quiz.intro else None
                 item.pass_mark, item.max_attempts = quiz.pass_mark, quiz.max_attempts
                 item.questions = _quiz_questions(quiz.questions)
+                item.show_answers, item.shuffle_options, item.draw = quiz.show_answers, quiz.shuffle_options, quiz.draw
                 item.exercise = None
             else:
                 exercise = spec.exercises[ref.slug]
                 item.title, item.minutes, item.competences = exercise.title, exercise.minutes, exercise.competences
                 item.html = markdown.render(exercise.instructions)
                 item.pass_mark = item.max_attempts = item.questions = None
+                _clear_quiz_settings(item)
                 item.exercise = {
                     "language": exercise.language, "environment": exercise.environment,
                     "time_limit_ms": exercise.time_limit_ms, "starter": exercise.starter,

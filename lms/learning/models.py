@@ -65,7 +65,8 @@ class ModuleCompletion(db.Model):
 
 class QuizAttempt(db.Model):
     """One try at a quiz. Started once (a reload shows the same open attempt), submitted
-    once (a second submit shows the first result and counts nothing)."""
+    once (a second submit shows the first result and counts nothing). Its paper is fixed
+    when it starts and kept here, never taken from the form."""
 
     __tablename__ = "quiz_attempt"
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "item_id", "number"),)
@@ -76,6 +77,12 @@ class QuizAttempt(db.Model):
     number: Mapped[int]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    # The questions drawn for this attempt, in the order shown: [{"id": question id,
+    # "options": [{"value": what the form sends, "id": option id}, ...]}], options (choice
+    # questions only) in the order shown; a shuffled option's value is a code made for
+    # this attempt, so the page does not give away the order of the course file.
+    # None for attempts started before papers were kept.
+    paper: Mapped[list | None] = mapped_column(Json)
     answers: Mapped[dict | None] = mapped_column(Json)
     results: Mapped[list | None] = mapped_column(Json)   # per question: correct, points, feedback
     points: Mapped[float | None]

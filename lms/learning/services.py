@@ -5,8 +5,10 @@ or none of it."""
 from __future__ import annotations
 
 import math
+import random
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -17,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User, utcnow
 from lms.catalog import services as catalog
-from lms.catalog.models import Course, Item, Module
+from lms.catalog.models import SHOW_ANSWERS, Course, Item, Module
 from lms.extensions import db
 from lms.learning import statements
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt
@@ -178,9 +180,113 @@ def attempts_left(item: Item, made: list[QuizAttempt]) -> int | None:
     return max(item.max_attempts - sum(1 for a in made if a.submitted_at), 0)
 
 
-def start_attempt(enrollment: Enrollment, item: Item) -> QuizAttempt:
+def answers_shown(item: Item, made: list[QuizAttempt]) -> bool:
+    """Whether the learner may now see the correct answers and the feedback of their
+    submitted attempts, by the quiz's ``show_answers``. Until then a result says only which
+    questions were right and the score, so a failed attempt cannot be copied into the next."""
+    rule = item.show_answers or SHOW_ANSWERS[0]
+    submitted = [a for a in made if a.submitted_at is not None]
+    if rule == "never" or not submitted:
+        return False
+    if rule == "after_each_attempt":
+        return True
+    passed = any(a.passed for a in submitted)
+    if rule == "after_passed":
+        return passed
+    return passed or attempts_left(item, made) == 0
+
+
+def answers_policy(item: Item):
+    """When this quiz shows the correct answers, in the learner's words."""
+    rule = item.show_answers or SHOW_ANSWERS[0]
+    if rule == "after_each_attempt":
+        return _l("The correct answers are shown after each attempt.")
+    if rule == "never":
+        return _l("This quiz does not show the correct answers.")
+    if rule == "after_passed" or item.max_attempts is None:
+        return _l("The correct answers are shown once you pass.")
+    return _l("The correct answers are shown once you pass or have used your last attempt.")
+
+
+@dataclass
+class PaperQuestion:
+    """One question of an attempt's paper, as the learner sees it."""
+
+    number: int
+    question: dict
+    options: list[tuple[str, dict]]  # choice questions: (form value, option) in the order shown
+
+
+def _shuffles(item: Item, question: dict) -> bool:
+    own = question.get("shuffle_options")
+    return item.shuffle_options if own is None else own
+
+
+def _draw_paper(item: Item, earlier: list[QuizAttempt], rng: random.Random) -> list[dict]:
+    """The paper of a new attempt: ``item.draw`` questions (all when unset), the ones this
+    learner was asked least often first, as Moodle's random questions do, so with a pool
+    larger than the draw a second attempt never repeats the first; then each shuffled
+    question's options in an order that differs from the previous attempt's."""
+    questions = item.questions or []
+    asked = Counter(entry["id"] for attempt in earlier for entry in (attempt.paper or []))
+    ranked = sorted(questions, key=lambda q: (asked[q["id"]], rng.random()))
+    drawn = {q["id"] for q in ranked[:item.draw or len(questions)]}
+    before = {entry["id"]: [o["id"] for o in entry.get("options", [])]
+              for entry in ((earlier[-1].paper or []) if earlier else [])}
+    paper = []
+    for question in questions:  # drawn questions keep the order of the course file
+        if question["id"] not in drawn:
+            continue
+        entry: dict = {"id": question["id"]}
+        if "options" in question:
+            ids = [option["id"] for option in question["options"]]
+            if _shuffles(item, question) and len(ids) > 1:
+                order = list(ids)
+                rng.shuffle(order)
+                while order == before.get(question["id"]):
+                    rng.shuffle(order)
+                entry["options"] = [{"value": value, "id": option_id}
+                                    for value, option_id in zip(_codes(rng, len(order)), order)]
+            else:
+                entry["options"] = [{"value": option_id, "id": option_id} for option_id in ids]
+        paper.append(entry)
+    return paper
+
+
+def _codes(rng: random.Random, count: int) -> list[str]:
+    """Distinct form values for shuffled options: they say nothing about the options."""
+    codes: list[str] = []
+    while len(codes) < count:
+        code = f"{rng.getrandbits(40):010x}"
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _paper_fits(item: Item, paper: list | None) -> bool:
+    """Whether a kept paper still fits the quiz (a re-import may have changed it)."""
+    if not paper:
+        return False
+    questions = {q["id"]: q for q in item.questions or []}
+    if len(paper) != min(item.draw or len(questions), len(questions)):
+        return False
+    for entry in paper:
+        question = questions.get(entry["id"])
+        if question is None or ("options" in question) != ("options" in entry):
+            return False
+        if "options" in entry and sorted(o["id"] for o in entry["options"]) != sorted(o["id"] for o in question["options"]):
+            return False
+    return True
+
+
+def _system_random() -> random.Random:
+    return random.SystemRandom()
+
+
+def start_attempt(enrollment: Enrollment, item: Item, rng: random.Random | None = None) -> QuizAttempt:
     """The open attempt, or a new one if the limit allows: starting twice (a reload, a
-    double click) gives the same attempt."""
+    double click) gives the same attempt. A new attempt's paper (drawn questions, option
+    order) is fixed here and kept with it; ``rng`` makes the draw repeatable in tests."""
     if item.kind != "quiz":
         raise LearningError(_l("Only a quiz has attempts."))
     made = attempts(enrollment, item)
@@ -189,7 +295,8 @@ def start_attempt(enrollment: Enrollment, item: Item) -> QuizAttempt:
         return open_attempt
     if attempts_left(item, made) == 0:
         raise AttemptLimitReached(_l("You have used all %(count)d attempts at this quiz.", count=item.max_attempts))
-    attempt = QuizAttempt(enrollment_id=enrollment.id, item_id=item.id, number=len(made) + 1)
+    attempt = QuizAttempt(enrollment_id=enrollment.id, item_id=item.id, number=len(made) + 1,
+                          paper=_draw_paper(item, made, rng or _system_random()))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -204,21 +311,55 @@ def start_attempt(enrollment: Enrollment, item: Item) -> QuizAttempt:
     return attempt
 
 
+def attempt_paper(attempt: QuizAttempt, rng: random.Random | None = None) -> list[PaperQuestion]:
+    """The questions of an attempt as its learner sees them, from the paper kept with it.
+    An open attempt whose paper no longer fits the quiz (it was edited since, or the
+    attempt is older than kept papers) gets a fresh paper here; a submitted one shows
+    what is left of its questions."""
+    item = attempt.item
+    if attempt.submitted_at is None and not _paper_fits(item, attempt.paper):
+        earlier = [a for a in db.session.scalars(sa.select(QuizAttempt).where(
+            QuizAttempt.enrollment_id == attempt.enrollment_id, QuizAttempt.item_id == item.id,
+            QuizAttempt.number < attempt.number).order_by(QuizAttempt.number))]
+        attempt.paper = _draw_paper(item, earlier, rng or _system_random())
+        db.session.flush()
+    questions = {q["id"]: q for q in item.questions or []}
+    paper = attempt.paper
+    if paper is None:  # submitted before papers were kept: its questions, options in file order
+        paper = [{"id": result["id"]} for result in attempt.results or []]
+    out = []
+    for entry in paper:
+        question = questions.get(entry["id"])
+        if question is None:
+            continue
+        options: list[tuple[str, dict]] = []
+        if "options" in question:
+            by_id = {option["id"]: option for option in question["options"]}
+            pairs = entry.get("options") or [{"value": oid, "id": oid} for oid in by_id]
+            options = [(pair["value"], by_id[pair["id"]]) for pair in pairs if pair["id"] in by_id]
+        out.append(PaperQuestion(len(out) + 1, question, options))
+    return out
+
+
 NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
-def parse_answers(item: Item, form: Mapping[str, list[str]]) -> dict[str, object]:
-    """Read ``q-<question id>`` fields; ``AnswerError`` names every missing, malformed or
-    unknown answer, so nothing is graded until all are usable."""
-    questions = {q["id"]: q for q in item.questions}
+def parse_answers(item: Item, paper: list[PaperQuestion], form: Mapping[str, list[str]]) -> dict[str, object]:
+    """Read ``q-<question id>`` fields for the questions on the attempt's paper; a choice
+    is read by the value the paper gave its option and kept as the option's id.
+    ``AnswerError`` names every missing, malformed or unknown answer (a question not
+    drawn for this attempt, an option not offered), so nothing is graded until all are usable."""
+    on_paper = {entry.question["id"]: entry for entry in paper}
+    in_quiz = {q["id"] for q in item.questions or []}
     answers: dict[str, object] = {}
     problems: dict[str, object] = {}
     for key in form:
-        if key.startswith("q-") and key[2:] not in questions:
-            problems[key[2:]] = _l("This answer is for a question that is not in this quiz.")
-    for number, (qid, question) in enumerate(questions.items(), start=1):
+        if key.startswith("q-") and key[2:] not in on_paper:
+            problems[key[2:]] = (_l("This answer is for a question that is not part of this attempt.")
+                                 if key[2:] in in_quiz else _l("This answer is for a question that is not in this quiz."))
+    for qid, entry in on_paper.items():
+        number, kind = entry.number, entry.question["type"]
         values = [value.strip() for value in form.get(f"q-{qid}", []) if value.strip()]
-        kind = question["type"]
         if not values:
             problems[qid] = _l("Question %(number)d has no answer.", number=number)
             continue
@@ -226,11 +367,12 @@ def parse_answers(item: Item, form: Mapping[str, list[str]]) -> dict[str, object
             problems[qid] = _l("Question %(number)d takes one answer.", number=number)
             continue
         if kind in ("single", "multiple"):
-            options = {option["id"] for option in question["options"]}
-            if not set(values) <= options:
+            offered = {value: option["id"] for value, option in entry.options}
+            if not set(values) <= set(offered):
                 problems[qid] = _l("Question %(number)d: choose from the options shown.", number=number)
                 continue
-            answers[qid] = values[0] if kind == "single" else sorted(set(values))
+            chosen = sorted({offered[value] for value in values})
+            answers[qid] = chosen[0] if kind == "single" else chosen
         elif kind == "true_false":
             if values[0] not in ("true", "false"):
                 problems[qid] = _l("Question %(number)d: choose true or false.", number=number)
@@ -258,7 +400,8 @@ def _normalise_text(text: str, case_sensitive: bool) -> str:
 
 
 def grade_question(question: dict, answer) -> tuple[bool, list[str], str]:
-    """(correct, feedback texts to show, the xAPI response string)."""
+    """(correct, feedback texts to show, the xAPI response string). Choices are graded by
+    option id, never by the position they were shown in."""
     kind = question["type"]
     feedback: list[str] = []
     if kind in ("single", "multiple"):
@@ -290,11 +433,13 @@ class Submission:
 
 
 def submit_attempt(enrollment: Enrollment, attempt: QuizAttempt, form: Mapping[str, list[str]]) -> Submission:
-    """Grade an open attempt once. A second submit of the same attempt changes nothing."""
+    """Grade an open attempt once, on the questions of its paper only (the score is scaled
+    on their points). A second submit of the same attempt changes nothing."""
     item = attempt.item
     if attempt.submitted_at is not None:
         return Submission(attempt, counted=False)
-    answers = parse_answers(item, form)
+    paper = attempt_paper(attempt)
+    answers = parse_answers(item, paper, form)
     now = utcnow()
     # Claim the attempt atomically: of two simultaneous submits only one gets the row.
     claimed = db.session.execute(
@@ -304,14 +449,15 @@ def submit_attempt(enrollment: Enrollment, attempt: QuizAttempt, form: Mapping[s
     if not claimed:
         return Submission(attempt, counted=False)
 
-    results, records, points = [], [], 0.0
-    for question in item.questions:
+    results, records, points, max_points = [], [], 0.0, 0.0
+    for entry in paper:
+        question = entry.question
         correct, feedback, response = grade_question(question, answers[question["id"]])
         earned = question.get("points", 1) if correct else 0
         points += earned
+        max_points += question.get("points", 1)
         results.append({"id": question["id"], "correct": correct, "points": earned, "feedback": feedback})
         records.append(statements.answered(enrollment, item, question, response, correct))
-    max_points = item.total_points
     score = points / max_points if max_points else 0.0
     passed = score * 100 >= item.pass_mark - 1e-9
     attempt.answers = {key: value for key, value in answers.items()}
@@ -360,6 +506,21 @@ def item_context(enrollment: Enrollment, item: Item) -> dict:
 def get_attempt(enrollment: Enrollment, item: Item, number: int) -> QuizAttempt | None:
     return db.session.scalar(sa.select(QuizAttempt).where(
         QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.item_id == item.id, QuizAttempt.number == number))
+
+
+def attempt_page(enrollment: Enrollment, item: Item, attempt: QuizAttempt) -> dict:
+    """What an attempt's page shows: its paper, each question's result, and whether the
+    correct answers and feedback may be shown yet (only a submitted attempt's, and only
+    as the quiz's ``show_answers`` allows). May fix a fresh paper: the caller commits."""
+    made = attempts(enrollment, item)
+    return {
+        "paper": attempt_paper(attempt),
+        "results": {result["id"]: result for result in attempt.results or []},
+        "shown": attempt.submitted_at is not None and answers_shown(item, made),
+        "policy": answers_policy(item),
+        "attempts_left": attempts_left(item, made),
+        "progress": progress_by_item(enrollment).get(item.id),
+    }
 
 
 # Dashboard and certificates ---------------------------------------------------------------------

@@ -70,22 +70,12 @@ def progressed(enrollment: Enrollment):
 
 
 def _interaction(question: dict) -> dict:
-    kind = question["type"]
-    definition = {"interaction_type": INTERACTION_TYPES[kind]}
-    if kind in ("single", "multiple"):
-        definition["choices"] = [{"id": option["id"], "description": {"und": option["text"]}}
-                                 for option in question["options"]]
-        definition["correct_responses_pattern"] = [
-            "[,]".join(option["id"] for option in question["options"] if option["correct"])]
-    elif kind == "true_false":
-        definition["correct_responses_pattern"] = ["true" if question["answer"] else "false"]
-    elif kind == "numeric":
-        low, high = question["answer"] - question["tolerance"], question["answer"] + question["tolerance"]
-        definition["correct_responses_pattern"] = [f"{low:g}[:]{high:g}" if low != high else f"{low:g}"]
-    else:
-        case = "true" if question["case_sensitive"] else "false"
-        definition["correct_responses_pattern"] = [f"{{case_matters={case}}}{answer}" for answer in question["accepted"]]
-    return definition
+    """The question's interaction type, and nothing of its answer key: no
+    ``correctResponsesPattern`` and no ``choices`` (option ids follow the course file's order,
+    which shuffling hides). The learner reads these statements (their record, their own
+    statements through the LRS) and every learner's share one activity definition, so
+    either would give the answers away before the quiz's ``show_answers`` allows."""
+    return {"interaction_type": INTERACTION_TYPES[question["type"]]}
 
 
 def answered(enrollment: Enrollment, quiz: Item, question: dict, response: str, correct: bool):

@@ -85,7 +85,7 @@ def show_item(slug, item_slug):
         return render_template("exercises/show_exercise.html", **exercises.page(enrollment, item), **context)
     if item.kind == "quiz":
         made = services.attempts(enrollment, item)
-        return render_template("learning/show_quiz.html", attempts=made,
+        return render_template("learning/show_quiz.html", attempts=made, policy=services.answers_policy(item),
                                attempts_left=services.attempts_left(item, made), **context)
     return render_template("learning/show_lesson.html", **context)
 
@@ -138,11 +138,10 @@ def show_attempt(slug, item_slug, number):
             if submission.counted and enrollment.completed_at and attempt.passed:
                 flash(_("You have completed %(title)s!", title=course.title), "success")
             return redirect(url_for("learning.show_attempt", slug=slug, item_slug=item_slug, number=number))
-    made = services.attempts(enrollment, item)
+    page = services.attempt_page(enrollment, item, attempt)
+    db.session.commit()
     return render_template("learning/show_attempt.html", course=course, item=item, attempt=attempt,
-                           problems=problems, given=request.form if problems else {},
-                           attempts_left=services.attempts_left(item, made),
-                           progress=services.progress_by_item(enrollment).get(item.id)), status
+                           problems=problems, given=request.form if problems else {}, **page), status
 
 
 @bp.route("/courses/<slug>/certificate", methods=["GET", "POST"])

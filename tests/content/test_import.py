@@ -33,6 +33,21 @@ def test_import_creates_courses_modules_and_items(ctx):
     assert course.items[0].competences == ["digcomp:2.1@1"]
 
 
+def test_quiz_settings_are_imported_and_cleared_when_an_item_stops_being_a_quiz(ctx, course_copy):
+    """A quiz keeps its answer rule, shuffling and draw; a re-import with the defaults resets them."""
+    quiz_file = course_copy / "first-steps" / "quizzes" / "basics-check.yaml"
+    original = quiz_file.read_text()
+    quiz_file.write_text(original.replace("pass_mark: 60\n", "pass_mark: 60\nshow_answers: never\nshuffle_options: true\ndraw: 3\n"))
+    services.import_courses(course_copy)
+    quiz = db.session.scalar(sa.select(Item).where(Item.slug == "basics-check"))
+    assert (quiz.show_answers, quiz.shuffle_options, quiz.draw) == ("never", True, 3)
+    quiz_file.write_text(original)
+    services.import_courses(course_copy)
+    assert (quiz.show_answers, quiz.shuffle_options, quiz.draw) == ("after_passed_or_last_attempt", False, None)
+    lesson = db.session.scalar(sa.select(Item).where(Item.slug == "welcome"))
+    assert (lesson.show_answers, lesson.shuffle_options, lesson.draw) == (None, False, None)
+
+
 def test_lessons_are_rendered_once_and_sanitised(ctx):
     services.import_courses(FIXTURE_COURSES)
     html = db.session.scalar(sa.select(Item.html).where(Item.slug == "welcome"))
@@ -117,6 +132,17 @@ def test_the_shipped_courses_are_valid_and_substantial():
             assert module.items[-1].kind == "quiz", (spec.slug, module.slug)
         for lesson in spec.lessons.values():
             assert len(lesson.body.split()) >= 300, (spec.slug, lesson.slug, len(lesson.body.split()))
+
+
+def test_the_final_quiz_of_every_shipped_course_draws_from_a_pool_or_shuffles_its_options():
+    """So that a second attempt at a course's last check is not a copy of the first."""
+    specs, problems = load(services.COURSES_DIR)
+    assert problems == []
+    for spec in specs:
+        final = spec.quizzes[spec.modules[-1].items[-1].slug]
+        pooled = final.draw is not None and final.draw < len(final.questions)
+        assert pooled or final.shuffle_options, (spec.slug, final.slug)
+        assert final.show_answers == "after_passed_or_last_attempt", (spec.slug, final.slug)
 
 
 def test_every_competence_the_shipped_courses_name_exists_in_the_shipped_frameworks(ctx):

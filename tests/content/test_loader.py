@@ -131,6 +131,86 @@ def test_quiz_rules_are_checked(course_copy):
         assert any(line.startswith(message) for line in found), (message, found)
 
 
+def test_quiz_settings_are_read(course_copy):
+    """When answers show, shuffling (per quiz, and per question against it) and the draw."""
+    write(course_copy / "quizzes" / "basics-check.yaml", """
+        title: Basics check
+        pass_mark: 60
+        show_answers: after_each_attempt
+        shuffle_options: true
+        draw: 2
+        questions:
+          - id: one
+            type: single
+            prompt: Pick
+            shuffle_options: false
+            options:
+              - {text: A, correct: true}
+              - {text: B}
+          - id: two
+            type: true_false
+            prompt: Yes?
+            answer: true
+          - id: three
+            type: numeric
+            prompt: How many?
+            answer: 3
+        """)
+    specs, problems = load(course_copy)
+    assert problems == []
+    quiz = specs[0].quizzes["basics-check"]
+    assert (quiz.show_answers, quiz.shuffle_options, quiz.draw) == ("after_each_attempt", True, 2)
+    assert quiz.questions[0]["shuffle_options"] is False and "shuffle_options" not in quiz.questions[1]
+
+
+def test_quiz_settings_default_to_answers_after_passing_or_the_last_attempt(course_copy):
+    quiz = load(course_copy)[0][0].quizzes["basics-check"]
+    assert (quiz.show_answers, quiz.shuffle_options, quiz.draw) == ("after_passed_or_last_attempt", False, None)
+
+
+def test_quiz_settings_are_checked(course_copy):
+    """A draw larger than the pool, an unknown answer rule, and shuffling where there is
+    nothing to shuffle are named with file and line."""
+    write(course_copy / "quizzes" / "basics-check.yaml", """
+        title: Basics check
+        pass_mark: 60
+        show_answers: sometimes
+        shuffle_options: "yes"
+        draw: 3
+        questions:
+          - id: one
+            type: single
+            prompt: Pick
+            shuffle_options: maybe
+            options:
+              - {text: A, correct: true}
+              - {text: B}
+          - id: two
+            type: true_false
+            prompt: Yes?
+            shuffle_options: true
+            answer: true
+        """)
+    found = messages(course_copy)
+    file = "first-steps/quizzes/basics-check.yaml"
+    for message in [
+        f"{file}:3: show_answers: must be one of after_passed_or_last_attempt, after_each_attempt, after_passed, never, not 'sometimes'",
+        f"{file}:4: shuffle_options: must be true or false",
+        f"{file}:5: draw: draws 3 questions per attempt, but the quiz has only 2",
+        f"{file}:10: questions[0].shuffle_options: must be true or false",
+        f"{file}:17: questions[1].shuffle_options: only single and multiple choice questions have options to shuffle",
+    ]:
+        assert any(line.startswith(message) for line in found), (message, found)
+    write(course_copy / "quizzes" / "basics-check.yaml", """
+        title: Basics check
+        pass_mark: 60
+        draw: 0
+        questions:
+          - {id: two, type: true_false, prompt: "Yes?", answer: true}
+        """)
+    assert f"{file}:3: draw: must be at least 1" in messages(course_copy)
+
+
 def test_lesson_front_matter_is_checked(course_copy):
     write(course_copy / "lessons" / "welcome.md", """
         ---

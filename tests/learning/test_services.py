@@ -115,7 +115,9 @@ def test_grading_each_question_type(course, learner):
 
 
 def test_a_decimal_comma_is_understood(course, learner):
-    answers = services.parse_answers(item(course, "basics-check"), form({**ALL_CORRECT, "q-bits": "8,0"}))
+    quiz = item(course, "basics-check")
+    paper = services.attempt_paper(services.start_attempt(services.enrol(learner, course), quiz))
+    answers = services.parse_answers(quiz, paper, form({**ALL_CORRECT, "q-bits": "8,0"}))
     assert answers["bits"] == 8.0
 
 
