@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+import json
 import uuid
 from datetime import datetime
 
@@ -130,4 +131,45 @@ def test_the_actors_table_is_filled_from_the_statements_already_stored(make_app)
         upgrade()
         assert {(a.actor_key, a.first_seq) for a in db.session.scalars(sa.select(Actor))} == {
             ("mbox:mailto:ann@example.org", 1), ("openid:https://id.example/bob", 2)}
+        db.session.rollback()
+
+
+def test_quiz_settings_default_and_the_answer_key_leaves_the_question_definitions(make_app):
+    """0017: quizzes already imported get the default answer rule, and the correct
+    responses and choices that earlier statements left in the question activities'
+    shared definitions are removed; other activities keep theirs."""
+    app = make_app(schema=False)
+    question = "http://127.0.0.1:5000/xapi/activities/question/first-steps/basics-check/bits"
+    external = "https://lab.example/activities/q1"
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0011_xapi_actors")
+        with db.engine.begin() as connection:
+            connection.execute(db.metadata.tables["xapi_activity"].insert(), [
+                {"activity_id": question, "definition": {
+                    "type": "http://adlnet.gov/expapi/activities/cmi.interaction", "interactionType": "choice",
+                    "choices": [{"id": "o1", "description": {"en": "Eight"}}], "correctResponsesPattern": ["o1"]}},
+                {"activity_id": external, "definition": {"interactionType": "numeric", "correctResponsesPattern": ["8"]}}])
+            connection.execute(sa.text(
+                "INSERT INTO course (id, slug, title, summary, language, audiences, track, level, estimated_hours,"
+                " status, competences, lesson_completion, archived, imported_at) VALUES (1, 'c', 'C', 'S', 'en', '[]',"
+                " 't', 'beginner', 1, 'published', '[]', 'mark_done', false, '2026-01-01')"))
+            connection.execute(sa.text(
+                "INSERT INTO course_module (id, course_id, slug, title, position, optional, archived)"
+                " VALUES (1, 1, 'm', 'M', 0, false, false)"))
+            connection.execute(sa.text(
+                "INSERT INTO course_item (course_id, module_id, slug, kind, title, position, optional, archived,"
+                " competences) VALUES (1, 1, 'q', 'quiz', 'Q', 0, false, false, '[]'),"
+                " (1, 1, 'l', 'lesson', 'L', 1, false, false, '[]')"))
+        upgrade()
+        definitions = dict(db.session.execute(sa.text("SELECT activity_id, definition FROM xapi_activity")).all())
+        definitions = {key: value if isinstance(value, dict) else json.loads(value) for key, value in definitions.items()}
+        assert definitions[question] == {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                                         "interactionType": "choice"}
+        assert definitions[external]["correctResponsesPattern"] == ["8"]
+        items = set(db.session.execute(sa.text("SELECT slug, show_answers, shuffle_options, draw FROM course_item")))
+        assert items == {("q", "after_passed_or_last_attempt", False, None), ("l", None, False, None)}
+        db.session.rollback()
+        downgrade(revision="0011_xapi_actors")
+        assert "paper" not in {c["name"] for c in sa.inspect(db.engine).get_columns("quiz_attempt")}
         db.session.rollback()
