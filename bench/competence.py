@@ -56,12 +56,14 @@ def make_app(database_url: str):
 
 # The people measured and the templates, through the real services ----------------------------
 
-def correct_form(item) -> dict[str, list[str]]:
+def correct_form(paper) -> dict[str, list[str]]:
+    """Every answer right, for an attempt's paper (its drawn questions, options by the
+    values the paper gave them)."""
     form = {}
-    for question in item.questions:
-        kind = question["type"]
+    for entry in paper:
+        question, kind = entry.question, entry.question["type"]
         if kind in ("single", "multiple"):
-            form[f"q-{question['id']}"] = [o["id"] for o in question["options"] if o["correct"]]
+            form[f"q-{question['id']}"] = [value for value, option in entry.options if option["correct"]]
         elif kind == "true_false":
             form[f"q-{question['id']}"] = ["true" if question["answer"] else "false"]
         elif kind == "numeric":
@@ -88,7 +90,7 @@ def journey(user, course, share: float = 1.0, visits: int = 1) -> None:
                 learning.mark_done(enrollment, item)
         else:
             attempt = learning.start_attempt(enrollment, item)
-            learning.submit_attempt(enrollment, attempt, correct_form(item))
+            learning.submit_attempt(enrollment, attempt, correct_form(learning.attempt_paper(attempt)))
 
 
 def external_statements(user, credential) -> None:
@@ -298,7 +300,8 @@ def clone(template: Template, number: int, ids: dict[str, int], now: datetime, r
         batches["quiz_attempt"].append({**row, "id": new_id("quiz_attempt"),
                                         "enrollment_id": enrollments[row["enrollment_id"]],
                                         "started_at": at(row["started_at"]), "submitted_at": at(row["submitted_at"]),
-                                        "answers": _json_text(row["answers"]), "results": _json_text(row["results"])})
+                                        "paper": _json_text(row["paper"]), "answers": _json_text(row["answers"]),
+                                        "results": _json_text(row["results"])})
     for row in template.certificates:
         batches["certificate"].append({**row, "id": new_id("certificate"), "code": uuid.uuid4().hex[:16].upper(),
                                        "enrollment_id": enrollments[row["enrollment_id"]],
