@@ -79,3 +79,53 @@ def test_the_learning_record_timeline(page, accessible, live_user):
     expect(page.get_by_text("Opened")).to_be_visible()
     expect(page.get_by_text("Enrolled in")).to_be_visible()
     accessible(page)
+
+
+def answer_basics_check(page, *, password, habits, share, bits, device):
+    page.get_by_label(password).check()
+    for habit in habits:
+        page.get_by_label(habit).check()
+    page.get_by_role("group", name="Question 3").get_by_label(share).check()
+    page.get_by_role("group", name="Question 4").get_by_label("Your answer").fill(bits)
+    page.get_by_role("group", name="Question 5").get_by_label("Your answer").fill(device)
+    page.get_by_role("button", name="Submit my answers").click()
+
+
+def test_a_failed_attempt_keeps_the_answers_hidden_until_the_quiz_is_passed(page, accessible, live_user):
+    """A learner fails the first of two attempts and sees only right or wrong and the score,
+    nothing of the answers even in the page source; once they pass, both results show the
+    correct answers and the feedback."""
+    username, password = live_user("liga")
+    sign_in(page, username, password)
+    page.goto("/courses/first-steps")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.goto("/courses/first-steps/learn/basics-check")
+    expect(page.get_by_text("The correct answers are shown once you pass or have used your last attempt.")).to_be_visible()
+    page.get_by_role("button", name="Start the quiz").click()
+    answer_basics_check(page, password="123456", habits=["One password everywhere"], share="True", bits="7",
+                        device="modem")
+
+    expect(page.get_by_text("Not passed this time.")).to_be_visible()
+    expect(page.get_by_text("Not correct")).to_have_count(5)
+    expect(page.get_by_text("The correct answers are shown once you pass or have used your last attempt.")).to_be_visible()
+    source = page.content()
+    for secret in ("correct horse battery staple", "A password manager", "Correct answer:",
+                   "This is the most common password of all.", "Length matters most."):
+        assert secret not in source
+    accessible(page)
+
+    page.get_by_role("link", name="Back to the quiz").click()
+    page.get_by_role("button", name="Try again").click()
+    answer_basics_check(page, password="correct horse battery staple",
+                        habits=["A password manager", "Two-step verification"], share="False", bits="8",
+                        device="modem")
+    expect(page.get_by_text("You passed.")).to_be_visible()
+    expect(page.get_by_text("Correct answer: router")).to_be_visible()
+    accessible(page)
+
+    page.get_by_role("link", name="Back to the quiz").click()
+    page.get_by_role("link", name=re.compile("Attempt 1: 0%")).click()
+    expect(page.get_by_text("Correct answer: correct horse battery staple")).to_be_visible()
+    expect(page.get_by_text("Correct answer: A password manager; Two-step verification")).to_be_visible()
+    expect(page.get_by_text("This is the most common password of all.")).to_be_visible()
+    accessible(page)
