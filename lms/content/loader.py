@@ -477,7 +477,8 @@ def _question(src, question: dict, path) -> dict | None:
         if qtype in ("single", "multiple"):
             parsed["shuffle_options"] = _bool(src, question, "shuffle_options", path)
         else:
-            src.problem(path + ("shuffle_options",), "only single and multiple choice questions have options to shuffle")
+            src.problem(path + ("shuffle_options",),
+                        "only single and multiple choice questions have options to shuffle")
     if qtype in ("single", "multiple"):
         options = question.get("options")
         if not isinstance(options, list) or len(options) < 2:

@@ -8,7 +8,6 @@ import math
 import random
 import re
 import secrets
-from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -21,7 +20,7 @@ from lms.accounts.models import User, utcnow
 from lms.catalog import services as catalog
 from lms.catalog.models import SHOW_ANSWERS, Course, Item, Module
 from lms.extensions import db
-from lms.learning import statements
+from lms.learning import papers, statements
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt
 from lms.xapi import services as xapi
 
@@ -208,81 +207,6 @@ def answers_policy(item: Item):
     return _l("The correct answers are shown once you pass or have used your last attempt.")
 
 
-@dataclass
-class PaperQuestion:
-    """One question of an attempt's paper, as the learner sees it."""
-
-    number: int
-    question: dict
-    options: list[tuple[str, dict]]  # choice questions: (form value, option) in the order shown
-
-
-def _shuffles(item: Item, question: dict) -> bool:
-    own = question.get("shuffle_options")
-    return item.shuffle_options if own is None else own
-
-
-def _draw_paper(item: Item, earlier: list[QuizAttempt], rng: random.Random) -> list[dict]:
-    """The paper of a new attempt: ``item.draw`` questions (all when unset), the ones this
-    learner was asked least often first, as Moodle's random questions do, so with a pool
-    larger than the draw a second attempt never repeats the first; then each shuffled
-    question's options in an order that differs from the previous attempt's."""
-    questions = item.questions or []
-    asked = Counter(entry["id"] for attempt in earlier for entry in (attempt.paper or []))
-    ranked = sorted(questions, key=lambda q: (asked[q["id"]], rng.random()))
-    drawn = {q["id"] for q in ranked[:item.draw or len(questions)]}
-    before = {entry["id"]: [o["id"] for o in entry.get("options", [])]
-              for entry in ((earlier[-1].paper or []) if earlier else [])}
-    paper = []
-    for question in questions:  # drawn questions keep the order of the course file
-        if question["id"] not in drawn:
-            continue
-        entry: dict = {"id": question["id"]}
-        if "options" in question:
-            ids = [option["id"] for option in question["options"]]
-            if _shuffles(item, question) and len(ids) > 1:
-                order = list(ids)
-                rng.shuffle(order)
-                while order == before.get(question["id"]):
-                    rng.shuffle(order)
-                entry["options"] = [{"value": value, "id": option_id}
-                                    for value, option_id in zip(_codes(rng, len(order)), order)]
-            else:
-                entry["options"] = [{"value": option_id, "id": option_id} for option_id in ids]
-        paper.append(entry)
-    return paper
-
-
-def _codes(rng: random.Random, count: int) -> list[str]:
-    """Distinct form values for shuffled options: they say nothing about the options."""
-    codes: list[str] = []
-    while len(codes) < count:
-        code = f"{rng.getrandbits(40):010x}"
-        if code not in codes:
-            codes.append(code)
-    return codes
-
-
-def _paper_fits(item: Item, paper: list | None) -> bool:
-    """Whether a kept paper still fits the quiz (a re-import may have changed it)."""
-    if not paper:
-        return False
-    questions = {q["id"]: q for q in item.questions or []}
-    if len(paper) != min(item.draw or len(questions), len(questions)):
-        return False
-    for entry in paper:
-        question = questions.get(entry["id"])
-        if question is None or ("options" in question) != ("options" in entry):
-            return False
-        if "options" in entry and sorted(o["id"] for o in entry["options"]) != sorted(o["id"] for o in question["options"]):
-            return False
-    return True
-
-
-def _system_random() -> random.Random:
-    return random.SystemRandom()
-
-
 def start_attempt(enrollment: Enrollment, item: Item, rng: random.Random | None = None) -> QuizAttempt:
     """The open attempt, or a new one if the limit allows: starting twice (a reload, a
     double click) gives the same attempt. A new attempt's paper (drawn questions, option
@@ -296,7 +220,7 @@ def start_attempt(enrollment: Enrollment, item: Item, rng: random.Random | None 
     if attempts_left(item, made) == 0:
         raise AttemptLimitReached(_l("You have used all %(count)d attempts at this quiz.", count=item.max_attempts))
     attempt = QuizAttempt(enrollment_id=enrollment.id, item_id=item.id, number=len(made) + 1,
-                          paper=_draw_paper(item, made, rng or _system_random()))
+                          paper=papers.draw(item, [a.paper for a in made], rng or random.SystemRandom()))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -311,40 +235,26 @@ def start_attempt(enrollment: Enrollment, item: Item, rng: random.Random | None 
     return attempt
 
 
-def attempt_paper(attempt: QuizAttempt, rng: random.Random | None = None) -> list[PaperQuestion]:
+def attempt_paper(attempt: QuizAttempt, rng: random.Random | None = None) -> list[papers.PaperQuestion]:
     """The questions of an attempt as its learner sees them, from the paper kept with it.
     An open attempt whose paper no longer fits the quiz (it was edited since, or the
     attempt is older than kept papers) gets a fresh paper here; a submitted one shows
     what is left of its questions."""
     item = attempt.item
-    if attempt.submitted_at is None and not _paper_fits(item, attempt.paper):
-        earlier = [a for a in db.session.scalars(sa.select(QuizAttempt).where(
+    if attempt.submitted_at is None and not papers.fits(item, attempt.paper):
+        earlier = list(db.session.scalars(sa.select(QuizAttempt).where(
             QuizAttempt.enrollment_id == attempt.enrollment_id, QuizAttempt.item_id == item.id,
-            QuizAttempt.number < attempt.number).order_by(QuizAttempt.number))]
-        attempt.paper = _draw_paper(item, earlier, rng or _system_random())
+            QuizAttempt.number < attempt.number).order_by(QuizAttempt.number)))
+        attempt.paper = papers.draw(item, [a.paper for a in earlier], rng or random.SystemRandom())
         db.session.flush()
-    questions = {q["id"]: q for q in item.questions or []}
-    paper = attempt.paper
-    if paper is None:  # submitted before papers were kept: its questions, options in file order
-        paper = [{"id": result["id"]} for result in attempt.results or []]
-    out = []
-    for entry in paper:
-        question = questions.get(entry["id"])
-        if question is None:
-            continue
-        options: list[tuple[str, dict]] = []
-        if "options" in question:
-            by_id = {option["id"]: option for option in question["options"]}
-            pairs = entry.get("options") or [{"value": oid, "id": oid} for oid in by_id]
-            options = [(pair["value"], by_id[pair["id"]]) for pair in pairs if pair["id"] in by_id]
-        out.append(PaperQuestion(len(out) + 1, question, options))
-    return out
+    return papers.resolve(item, attempt.paper, attempt.results)
 
 
 NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
-def parse_answers(item: Item, paper: list[PaperQuestion], form: Mapping[str, list[str]]) -> dict[str, object]:
+def parse_answers(item: Item, paper: list[papers.PaperQuestion],
+                  form: Mapping[str, list[str]]) -> dict[str, object]:
     """Read ``q-<question id>`` fields for the questions on the attempt's paper; a choice
     is read by the value the paper gave its option and kept as the option's id.
     ``AnswerError`` names every missing, malformed or unknown answer (a question not
@@ -355,8 +265,10 @@ def parse_answers(item: Item, paper: list[PaperQuestion], form: Mapping[str, lis
     problems: dict[str, object] = {}
     for key in form:
         if key.startswith("q-") and key[2:] not in on_paper:
-            problems[key[2:]] = (_l("This answer is for a question that is not part of this attempt.")
-                                 if key[2:] in in_quiz else _l("This answer is for a question that is not in this quiz."))
+            if key[2:] in in_quiz:
+                problems[key[2:]] = _l("This answer is for a question that is not part of this attempt.")
+            else:
+                problems[key[2:]] = _l("This answer is for a question that is not in this quiz.")
     for qid, entry in on_paper.items():
         number, kind = entry.number, entry.question["type"]
         values = [value.strip() for value in form.get(f"q-{qid}", []) if value.strip()]

@@ -204,7 +204,9 @@ def test_an_attempt_from_before_papers_were_kept_still_shows_its_result(quiz, en
     ("after_passed", False, False, True),
     ("never", False, False, False),
 ])
-def test_when_answers_are_shown_follows_the_quiz_setting(quiz, enrollment, rule, after_fail, after_second_fail, after_pass):
+def test_when_answers_are_shown_follows_the_quiz_setting(quiz, enrollment, rule, after_fail, after_second_fail,
+                                                         after_pass):
+    """Two failed attempts of three, then a passed one."""
     quiz.show_answers = rule
     seen = []
     for correct in (False, False, True):
@@ -342,6 +344,7 @@ def test_the_attempt_page_shows_the_kept_paper_on_every_reload(app, client, pool
 
 
 def test_a_forged_answer_to_a_question_not_drawn_is_refused_with_a_message(app, client, pool_learner):
+    """The page says what is wrong and nothing is submitted; the right answers then pass once."""
     client.post(f"{POOL_QUIZ}/attempts")
     paper = kept_paper(app)
     answers = quiz_answers(paper)
@@ -360,6 +363,7 @@ def test_a_forged_answer_to_a_question_not_drawn_is_refused_with_a_message(app, 
 
 
 def test_the_quiz_page_says_how_many_questions_are_drawn_and_when_answers_show(client, pool_learner):
+    """Before starting, the learner reads how many questions an attempt asks and when answers appear."""
     page = client.get(POOL_QUIZ).get_data(as_text=True)
     assert "3 questions per attempt, drawn from 6" in page
     assert "The correct answers are shown once you pass or have used your last attempt." in page
