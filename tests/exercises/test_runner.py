@@ -578,15 +578,22 @@ def test_exporting_or_assigning_expect_does_not_replace_the_harnesss():
 def test_the_harness_entry_points_need_the_secret_nonce():
     """Learner code cannot call the harness's entry points or replace them."""
     attack = """
-for (const name of ['step', 'start', 'define', 'helpers', 'load']) {
+for (const name of ['step', 'start', 'define', 'load', 'text', 'messages']) {
   try { __lms[name]('guess', 0, async () => {}); console.log('called', name); } catch (e) { console.log(name, e.message); }
 }
 try { globalThis.__lms = { step: () => '{"passed":true}' }; console.log('replaced'); } catch (e) { console.log('kept'); }
 """
     status, passed, message, logs = hostile(attack)
     assert (status, passed, message) == ("ok", False, "expected 0 to be 6")
-    assert logs == ["step not allowed", "start not allowed", "define not allowed", "helpers not allowed",
-                    "load not allowed", "kept"]
+    assert logs == ["step not allowed", "start not allowed", "define not allowed", "load not allowed",
+                    "text not allowed", "messages not allowed", "kept"]
+    assert sorted(name for name in dir_of_the_harness()) == ["define", "load", "messages", "start", "step", "text"]
+
+
+def dir_of_the_harness():
+    """The entry points of the harness's one global, as learner code sees them."""
+    result = run("export const names = Object.keys(__lms);\n", "console.log(names.join(','));")
+    return result["tests"][0]["logs"][0].split(",")
 
 
 def test_catching_a_failed_expectation_does_not_hide_it():
