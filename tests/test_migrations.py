@@ -131,3 +131,41 @@ def test_the_actors_table_is_filled_from_the_statements_already_stored(make_app)
         assert {(a.actor_key, a.first_seq) for a in db.session.scalars(sa.select(Actor))} == {
             ("mbox:mailto:ann@example.org", 1), ("openid:https://id.example/bob", 2)}
         db.session.rollback()
+
+
+def test_hidden_test_details_are_removed_from_submissions_already_stored(make_app):
+    """0018: a learner's earlier submission no longer keeps (or shows) what a hidden test said
+    or printed, which gave away its inputs; visible tests keep every detail. Downgrading puts
+    back the keys older code reads, empty."""
+    from lms.catalog import services as catalog
+    from lms.content import services as content
+    from lms.exercises.models import ExerciseSubmission
+    from lms.learning import services as learning
+    from tests.conftest import FIXTURE_COURSES
+    from tests.factories import make_user
+
+    visible = {"name": "adds three numbers", "hidden": False, "passed": False,
+               "message": "expected 3 to be 6", "logs": ["called with [ 1, 2, 3 ]"]}
+    leaky = {"name": "adds a long list", "hidden": True, "passed": False,
+             "message": "expected 30 to be 100", "logs": ["called with [ 10, 20, 30, 40 ]"]}
+    app = make_app(schema=False)
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0011_xapi_actors")
+        content.import_courses(FIXTURE_COURSES)
+        course = catalog.get_course("code-practice")
+        enrollment = learning.enrol(make_user("ann"), course)
+        item = catalog.find_item(course, "sum-numbers")
+        db.session.add(ExerciseSubmission(
+            enrollment_id=enrollment.id, item_id=item.id, number=1, code="export const sum = () => 0;",
+            status="ok", results=[visible, leaky], logs=[], error="", line=None, column=None,
+            passed_count=0, total=2, score=0.0, passed=False))
+        db.session.commit()
+        stored = lambda: db.session.scalar(sa.select(ExerciseSubmission.results))  # noqa: E731
+        upgrade()
+        assert stored() == [visible, {"name": "adds a long list", "hidden": True, "passed": False}]
+        db.session.rollback()
+        downgrade(revision="0011_xapi_actors")
+        assert stored() == [visible, {"name": "adds a long list", "hidden": True, "passed": False,
+                                      "message": "", "logs": []}]
+        db.session.rollback()
