@@ -168,7 +168,7 @@ def _shown(name: str, hidden: bool, passed: bool, message: str, logs: list[str])
     return TestOutcome(name, False, passed, message, list(logs))
 
 
-def stored_result(test: TestOutcome) -> dict:
+def _stored(test: TestOutcome) -> dict:
     """What a submission keeps of a test: of a hidden one only its name and whether it passed."""
     if test.hidden:
         return {"name": test.name, "hidden": True, "passed": test.passed}
@@ -202,7 +202,7 @@ def submit(enrollment: Enrollment, item: Item, code: object) -> Outcome:
     save_draft(enrollment, item, code)
     submission = ExerciseSubmission(
         enrollment_id=enrollment.id, item_id=item.id, code=code, status=outcome.status,
-        results=[stored_result(t) for t in outcome.tests],
+        results=[_stored(t) for t in outcome.tests],
         logs=outcome.logs, error=outcome.error, line=outcome.line, column=outcome.column,
         passed_count=outcome.passed_count, total=outcome.total, score=outcome.score,
         passed=outcome.all_passed, duration_ms=float(result.duration_ms or 0))

@@ -80,7 +80,6 @@
   // The constructor of async functions: the learner's module is compiled with it as a
   // function body of its own, so no text in it can close the function and run outside.
   const NAsyncFunction = RGetProto(async function () {}).constructor;
-  const NFunction = Function;
   const NSyntaxError = SyntaxError;
   const realNow = Date.now;
   const dateParse = Date.parse;
