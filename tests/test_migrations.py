@@ -172,4 +172,54 @@ def test_quiz_settings_default_and_the_answer_key_leaves_the_question_definition
         db.session.rollback()
         downgrade(revision="0011_xapi_actors")
         assert "paper" not in {c["name"] for c in sa.inspect(db.engine).get_columns("quiz_attempt")}
+
+
+def _insert(connection, table: str, **values):
+    """A row written through the table as it is at the current revision (reflected), so a
+    migration test keeps working when later migrations change the models."""
+    reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
+    return connection.execute(reflected.insert().values(**values)).inserted_primary_key[0]
+
+
+def test_hidden_test_details_are_removed_from_submissions_already_stored(make_app):
+    """0018: a learner's earlier submission no longer keeps (or shows) what a hidden test said
+    or printed, which gave away its inputs; visible tests keep every detail. Downgrading puts
+    back the keys older code reads, empty."""
+    visible = {"name": "adds three numbers", "hidden": False, "passed": False,
+               "message": "expected 3 to be 6", "logs": ["called with [ 1, 2, 3 ]"]}
+    leaky = {"name": "adds a long list", "hidden": True, "passed": False,
+             "message": "expected 30 to be 100", "logs": ["called with [ 10, 20, 30, 40 ]"]}
+    app = make_app(schema=False)
+    now = datetime(2026, 1, 1)
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0017_quiz_settings")
+        with db.engine.begin() as connection:
+            course = _insert(connection, "course", slug="c", title="C", summary="S", language="en", audiences=[],
+                             track="t", level="beginner", estimated_hours=1, status="published", competences=[],
+                             lesson_completion="mark_done", archived=False, imported_at=now)
+            module = _insert(connection, "course_module", course_id=course, slug="m", title="M", position=0,
+                             optional=False, archived=False)
+            item = _insert(connection, "course_item", course_id=course, module_id=module, slug="e",
+                           kind="exercise", title="E", position=0, optional=False, archived=False,
+                           competences=[], shuffle_options=False)
+            user = _insert(connection, "user_account", public_id=uuid.uuid4(), username="ann", display_name="Ann",
+                           audience="adult", password_hash="x", active=True, created_at=now)
+            enrollment = _insert(connection, "enrollment", user_id=user, course_id=course,
+                                 registration=uuid.uuid4(), active=True, enrolled_at=now, last_activity_at=now,
+                                 progress=0)
+            _insert(connection, "exercise_submission", enrollment_id=enrollment, item_id=item, number=1,
+                    submitted_at=now, code="export const sum = () => 0;", status="ok", results=[visible, leaky],
+                    logs=[], error="", passed_count=0, total=2, score=0.0, passed=False, duration_ms=1.0)
+
+        def stored():
+            value = db.session.scalar(sa.text("SELECT results FROM exercise_submission"))
+            db.session.rollback()
+            return value if isinstance(value, list) else json.loads(value)
+
+        upgrade()
+        assert stored() == [visible, {"name": "adds a long list", "hidden": True, "passed": False}]
+        downgrade(revision="0017_quiz_settings")
+        assert stored() == [visible, {"name": "adds a long list", "hidden": True, "passed": False,
+                                      "message": "", "logs": []}]
         db.session.rollback()

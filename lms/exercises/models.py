@@ -25,7 +25,8 @@ class ExerciseSubmission(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     code: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(16))        # the grader's status: ok, syntax_error, ...
-    # per test, in order: name, hidden, passed, message, logs
+    # per test, in order: name, hidden, passed, and for a visible test message and logs (a
+    # hidden test keeps nothing that could show its inputs: see 0018_hidden_results)
     results: Mapped[list] = mapped_column(Json)
     logs: Mapped[list] = mapped_column(Json, default=list)    # console output while the module loaded
     error: Mapped[str] = mapped_column(sa.Text, default="")

@@ -9,16 +9,20 @@ those processes; never call it in the web process). For each grading it
    (React, a DOM), then ``js/harness.js``, which keeps private references to what it uses,
    installs the console, the virtual clock and the test helpers, and freezes the realm's
    intrinsics before any learner code runs;
-3. loads the learner's module, then runs each test as the body of an async function, with
-   the module's named exports and the helpers as local variables. Python drives the event
-   loop: after each call V8 drains its microtasks, then the harness fires the next timer of
-   the virtual clock, until the test settles;
+3. hands the transformed module to the harness as a string, which compiles it with the
+   AsyncFunction constructor as a function body of its own (V8 parses such a body apart
+   from everything else, so no text in it, such as an HTML-like comment that sucrase reads
+   as code and V8 as a comment, can close the function and run outside the harness), then
+   runs each test as the body of an async function, with the module's named exports and the
+   helpers as local variables. Python drives the event loop: after each call V8 drains its
+   microtasks, then the harness fires the next timer of the virtual clock, until the test
+   settles. Visible tests run first; hidden tests after them report only passed or failed;
 4. closes the context, always.
 
 The harness is reached through one non-writable global whose methods need a secret nonce
 that only this module knows, so learner code cannot call them or report a result.
 Lines in messages are lines of the learner's own code: sucrase keeps lines where they were,
-and the wrappers add none.
+and the harness subtracts the lines the Function constructor puts before the body.
 """
 
 from __future__ import annotations
@@ -193,14 +197,14 @@ def _without_module_syntax(source: str) -> str:
     return _EXPORT_DECL.sub(lambda m: " " * len(m.group(0)), text)
 
 
-async def _syntax_error_in_v8(source: str) -> tuple[str, int | None, int | None] | None:
-    """Ask V8 where the syntax error in plain JavaScript source is (a throwaway context)."""
-    ev = _Evaluator(MiniRacer(), _Clock(1000))
+async def _parse_error(script: str) -> tuple[str, int | None, int | None] | None:
+    """V8's syntax error in ``script``, found by a throwaway context that only parses it: the
+    script starts by throwing, so no part of it runs even if it is not what it seems."""
+    ev = _Evaluator(MiniRacer(), _Clock(PARSE_TIME_LIMIT_MS))
     try:
-        await ev("(async function () {\n" + _without_module_syntax(source) + "\n});")
+        await ev(_PARSE_ONLY + script)
     except JSParseException as exc:
-        message, line, column = _v8_syntax(exc)
-        return message, (line - 1 if line else None), column
+        return _v8_syntax(exc) if "SyntaxError" in str(exc) else None
     except (JSEvalException, TimeoutError):
         return None
     finally:
@@ -208,22 +212,91 @@ async def _syntax_error_in_v8(source: str) -> tuple[str, int | None, int | None]
     return None
 
 
+async def _syntax_error_in_v8(source: str) -> tuple[str, int | None, int | None] | None:
+    """Where V8 finds the syntax error in plain JavaScript source, in the learner's lines."""
+    found = await _parse_error("(async function () {\n" + _without_module_syntax(source) + "\n});")
+    if found is None:
+        return None
+    message, line, column = found
+    line = line - 1 if line else None
+    last = source.count("\n") + 1
+    if line is not None and line > last:
+        return message, last, None  # at our closing "});": something is not closed at the end
+    return message, line, column
+
+
+async def _syntax_error_in_transformed(source: str, code: str) -> tuple[str, int | None, int | None] | None:
+    """Where V8 finds the syntax error in the transformed code (a React module), with the
+    column mapped back to the learner's line when it can be."""
+    prefix = _PARSE_ONLY + _SCRIPT_PREFIX
+    found = await _parse_error(_SCRIPT_PREFIX + code + "\n});")
+    if found is None:
+        return None
+    message, line, column = found
+    return message, line, _original_column(source, code, line, column, prefix_len=len(prefix))
+
+
 # ---- running ----
 
-def _not_run(tests, status: str, message: str | None = None) -> list[dict]:
+def _not_run(tests, status: str, hidden_from: int, message: str | None = None) -> list[dict]:
     why = message or NOT_RUN[status]
-    return [{"name": t["name"], "passed": False, "message": why, "logs": []} for t in tests]
+    return [{"name": t["name"], "passed": False, "message": "" if index >= hidden_from else why, "logs": []}
+            for index, t in enumerate(tests)]
 
 
-def _result(status, tests, *, logs=None, error="", line=None, column=None, results=None) -> dict:
-    return {
+def _result(status, tests, hidden_from, *, logs=None, error="", line=None, column=None, results=None,
+            recycle=False) -> dict:
+    answer = {
         "status": status,
-        "tests": results if results is not None else _not_run(tests, status),
+        "tests": results if results is not None else _not_run(tests, status, hidden_from),
         "logs": logs or [],
         "error": error,
         "line": line,
         "column": column,
     }
+    if recycle:
+        # Not for the learner: V8 hit a limit in a hidden test, so the supervisor replaces
+        # this worker as it does after any timeout or memory error.
+        answer["recycle"] = True
+    return answer
+
+
+def _hidden_failure(test) -> dict:
+    """A hidden test's result when it failed or could not run: its name and nothing else."""
+    return {"name": test["name"], "passed": False, "message": "", "logs": []}
+
+
+class _Progress:
+    """What a grading has found so far: enough to answer when it is cut short in the hidden
+    tests (a timeout, a memory limit, a harness that broke)."""
+
+    def __init__(self, tests: list[dict], hidden_from: int, on_visible):
+        self.tests, self.hidden_from, self.on_visible = tests, hidden_from, on_visible
+        self.results: list[dict] = []
+        self.logs: list[str] = []
+        self.in_hidden = False
+
+    def enter_hidden(self) -> None:
+        """Every visible result is final before the first hidden test runs (nothing computed
+        after a hidden input was seen can reach the learner); the worker may pass them on."""
+        self.in_hidden = True
+        if self.on_visible is not None:
+            self.on_visible({"logs": list(self.logs), "tests": list(self.results)})
+
+    def cut_short(self, *, recycle: bool = False) -> dict:
+        """The answer when the hidden test running now cannot finish: the visible results as
+        they were, that hidden test and every later one failed, and nothing about why (the
+        grading's status stays "ok": a timeout or a crash there would tell the learner what
+        their code met)."""
+        rest = [_hidden_failure(test) for test in self.tests[len(self.results):]]
+        return _result("ok", self.tests, self.hidden_from, logs=self.logs, results=self.results + rest,
+                       recycle=recycle)
+
+
+def _result_for_limit(progress: _Progress, status: str, error: str) -> dict:
+    if progress.in_hidden:
+        return progress.cut_short(recycle=True)
+    return _result(status, progress.tests, progress.hidden_from, error=error)
 
 
 class _Clock:
@@ -283,13 +356,27 @@ def _run(coroutine):
     return asyncio.run_coroutine_threadsafe(coroutine, _loop).result()
 
 
+def _well_formed(text: str) -> str:
+    """The text with lone surrogates (which V8 cannot be handed) replaced, pairs kept."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def run_tests(source: str, tests: list[dict], language: str = "javascript", environment: str | None = None,
-              time_limit_ms: int = 2000, *, heap_limit_bytes: int = HEAP_LIMIT_BYTES, locale: str = "en") -> dict:
-    """Grade ``source`` with ``tests`` in a fresh V8 context; see EXERCISES.md for the dict.
+              time_limit_ms: int = 2000, *, heap_limit_bytes: int = HEAP_LIMIT_BYTES, locale: str = "en",
+              hidden_from: int | None = None, on_visible=None) -> dict:
+    """Grade ``source`` with ``tests`` in a fresh V8 context: ``{"status", "tests": [{"name",
+    "passed", "message", "logs"}, ...], "logs", "error", "line", "column"}``.
 
     Never raises for anything the learner's code does; raises ``ValueError`` for arguments
     no exercise can have (an unknown language or environment, a test without a name).
     ``locale`` ("en" or "lv") is the language of the harness's messages to the learner.
+
+    ``tests[hidden_from:]`` are hidden tests (none by default): they run after every visible
+    test, and their results say only whether they passed (no message, no console output, no
+    line); a timeout, a memory limit or a broken harness while one runs fails it and the
+    hidden tests after it, and the grading's status stays "ok". ``on_visible(partial)`` is
+    called once, just before the first hidden test, with the module's logs and the visible
+    tests' results (so a supervisor that loses the worker later still has them).
     """
     if locale not in LOCALES:
         raise ValueError(f"unknown locale {locale!r}: expected one of {', '.join(LOCALES)}")
@@ -302,6 +389,13 @@ def run_tests(source: str, tests: list[dict], language: str = "javascript", envi
             raise ValueError("each test needs a string 'name' and a string 'code'")
     if not isinstance(source, str):
         raise ValueError("source must be a string")
+    if hidden_from is None:
+        hidden_from = len(tests)
+    if not isinstance(hidden_from, int) or isinstance(hidden_from, bool) or not 0 <= hidden_from <= len(tests):
+        raise ValueError(f"hidden_from must be a test index from 0 to {len(tests)}")
+    source = _well_formed(source)
+    if source.startswith("#!"):
+        source = "//" + source[2:]  # a module may start with a hashbang line; a function body may not
     react = language == "react"
     clock = _Clock(time_limit_ms)
 
@@ -311,10 +405,11 @@ def run_tests(source: str, tests: list[dict], language: str = "javascript", envi
     except _SyntaxProblem as problem:
         found = None if react else _run(_syntax_error_in_v8(source))
         message, line, column = found or (problem.message, problem.line, problem.column)
-        return _result("syntax_error", tests, error=message, line=line, column=column)
+        return _result("syntax_error", tests, hidden_from, error=message, line=line, column=column)
     except JSTimeoutException:
-        return _result("timeout", tests, error="the code took too long to even read")
-    return _run(_grade_in_fresh_context(source, code, tests, bodies, react, environment == "dom", clock,
+        return _result("timeout", tests, hidden_from, error="the code took too long to even read")
+    progress = _Progress(tests, hidden_from, on_visible)
+    return _run(_grade_in_fresh_context(source, code, progress, bodies, react, environment == "dom", clock,
                                         time_limit_ms, heap_limit_bytes, locale))
 
 
@@ -335,28 +430,69 @@ def _transform_test(inner: str) -> str:
     return transform(inner, ["jsx"]).rstrip().rstrip(";")
 
 
-async def _grade_in_fresh_context(source, code, tests, bodies, react, dom, clock, time_limit_ms, heap_limit_bytes,
-                                  locale):
+async def _grade_in_fresh_context(source, code, progress, bodies, react, dom, clock, time_limit_ms,
+                                  heap_limit_bytes, locale):
     nonce = secrets.token_hex(16)
     ev = _Evaluator(MiniRacer(), clock)
     try:
         ev.mr.set_hard_memory_limit(heap_limit_bytes)
-        return await _grade(ev, nonce, source, code, tests, bodies, react, dom, locale)
+        return await _grade(ev, nonce, source, code, progress, bodies, react, dom, locale)
     except JSTimeoutException:
         ev.stopped = True
-        return _result("timeout", tests, error=f"the code ran longer than the time limit ({time_limit_ms} ms)")
+        return _result_for_limit(progress, "timeout", f"the code ran longer than the time limit ({time_limit_ms} ms)")
     except JSOOMException:
-        return _result("memory", tests, error="the code used more memory than allowed")
+        return _result_for_limit(progress, "memory", "the code used more memory than allowed")
+    except (JSEvalException, MemoryError):
+        if progress.in_hidden:
+            # Whatever broke, it broke in a hidden test: that test failed, and that is all.
+            return progress.cut_short(recycle=True)
+        raise
     finally:
         await ev.close()
 
 
 _USES_RENDER = re.compile(r"\brender\b")
 _USES_MOUNT = re.compile(r"\bmount\b")
-_PREFIX = '__lms.load("{nonce}", async function (exports, require, module, React) {{"use strict";'
+# Put before the learner's first line by the harness (it compiles the module as a body).
+LEARNER_PREFIX = '"use strict";'
+# The same module as a script, for V8 to parse when it reports a syntax error without a place.
+_SCRIPT_PREFIX = "(async function (exports, require, module, React) {" + LEARNER_PREFIX
+_PARSE_ONLY = "throw 0; "
+# V8's word for a body that closes the function it is compiled into: code that is only valid
+# as part of a larger script, which is what an escape from the module looks like.
+_UNBALANCED = {"Single function literal required":
+               "a closing bracket has no opening one (or an HTML-like comment, <!-- or -->, hides one)"}
+PARSE_TIME_LIMIT_MS = 2000
 
 
-async def _grade(ev, nonce, source, code, tests, bodies, react, dom, locale) -> dict:
+_LINE_OFFSET_JS = """
+(function () {
+  const probe = new (Object.getPrototypeOf(async function () {}).constructor)(
+    "exports", "require", "module", "React", "exports.stack = new Error().stack;\\n//# sourceURL=probe.js");
+  const out = {};
+  probe(out);
+  const m = /probe\\.js:(\\d+):\\d+/.exec(out.stack);
+  return m ? Number(m[1]) - 1 : 2;
+})()
+"""
+
+
+_line_offset_found: list[int] = []
+
+
+async def _line_offset(ev) -> int:
+    """How many lines V8's Function constructor puts before a body's first line, measured in
+    the first grading's fresh context (before anything else is in it) and kept for the
+    process: the harness measuring it would cost every grading 2 ms (a stack trace through
+    the whole harness script)."""
+    if not _line_offset_found:
+        _line_offset_found.append(int(await ev(_LINE_OFFSET_JS)))
+    return _line_offset_found[0]
+
+
+async def _grade(ev, nonce, source, code, progress, bodies, react, dom, locale) -> dict:
+    tests, hidden_from = progress.tests, progress.hidden_from
+    line_offset = await _line_offset(ev)
     await ev("globalThis.self = globalThis;")  # what browser bundles expect
     if dom:
         await ev(_library("dom.js"))
@@ -370,46 +506,57 @@ async def _grade(ev, nonce, source, code, tests, bodies, react, dom, locale) -> 
         if any(_USES_MOUNT.search(c) for c in codes):
             await ev(_library("react-test-renderer.js"))
     options = {"nonce": nonce, "react": react, "dom": dom, "clockStart": int(time.time() * 1000),
-               "locale": locale}
+               "locale": locale, "hiddenFrom": hidden_from, "lineOffset": line_offset}
     await ev("(" + _HARNESS + ")(" + json.dumps(options) + ");")
 
-    prefix = _PREFIX.format(nonce=nonce)
-    script = prefix + code + "\n});\n//# sourceURL=learner.js"
-    try:
-        await ev(script)
-    except JSParseException as exc:
-        message, line, column = _v8_syntax(exc)
-        if not react:
-            found = await _syntax_error_in_v8(source)
-            if found:
-                message, line, column = found
-        elif line is not None:
-            column = _original_column(source, code, line, column - (len(prefix) if line == 1 else 0))
-        return _result("syntax_error", tests, error=message, line=line, column=column)
+    # The learner's code goes in as a string: the harness compiles it as a function body of
+    # its own, so nothing in it is ever parsed as part of a script of ours.
+    refused = await ev(f'__lms.load("{nonce}", {json.dumps(code)})')
+    if refused:
+        problem = json.loads(refused)
+        if not problem.get("syntax"):
+            return _result("error", tests, hidden_from, error=problem.get("message", ""))
+        if problem.get("line"):
+            line = problem["line"]
+            return _result("syntax_error", tests, hidden_from, error=problem.get("message", ""), line=line,
+                           column=_original_column(source, code, line, problem.get("column")))
+        found = await (_syntax_error_in_transformed(source, code) if react else _syntax_error_in_v8(source))
+        message, line, column = found or (_UNBALANCED.get(problem.get("message"), problem.get("message", "")),
+                                          None, None)
+        return _result("syntax_error", tests, hidden_from, error=message, line=line, column=column)
 
     loaded = await _drive(ev, nonce)
     if not loaded["passed"]:
         line = loaded.get("line")
-        column = _original_column(source, code, line, loaded.get("column"), prefix_len=len(prefix)) if line else None
-        return _result("error", tests, logs=loaded["logs"], error=loaded["message"], line=line, column=column)
+        column = (_original_column(source, code, line, loaded.get("column"), prefix_len=len(LEARNER_PREFIX))
+                  if line else None)
+        return _result("error", tests, hidden_from, logs=loaded["logs"], error=loaded["message"], line=line,
+                       column=column)
 
+    progress.logs = loaded["logs"]
     names = [n for n in loaded.get("exports", []) if IDENTIFIER.match(n) and n not in HELPER_NAMES
              and n not in RESERVED_WORDS]
     helpers = "expect, logs, mockFetch, fetchCalls" + (", React, render, mount, flush" if react else "")
-    results = []
     for index, (test, body) in enumerate(zip(tests, bodies)):
-        results.append(await _run_one(ev, nonce, index, test, body, helpers, names))
-    return _result("ok", tests, logs=loaded["logs"], results=results)
+        if index == hidden_from:
+            progress.enter_hidden()
+        outcome = await _run_one(ev, nonce, index, test, body, helpers, names)
+        if index >= hidden_from:
+            outcome = {**_hidden_failure(test), "passed": outcome["passed"]}
+        progress.results.append(outcome)
+    return _result("ok", tests, hidden_from, logs=progress.logs, results=progress.results)
 
 
 async def _run_one(ev, nonce, index, test, body, helpers, names) -> dict:
     if isinstance(body, _SyntaxProblem):
         return _failed(test, await _test_syntax_error(ev, nonce, body.message, body.line))
     exports = f"const {{ {', '.join(names)} }} = __h.exports; " if names else ""
+    # The test reads the helpers and the module's exports when it starts (inside the harness's
+    # run, so a getter that throws fails this test), and its source holds no nonce.
     script = (
-        f'__lms.define("{nonce}", {index}, (function () {{ "use strict"; const __h = __lms.helpers("{nonce}"); '
+        f'__lms.define("{nonce}", {index}, function (__h) {{ "use strict"; '
         f"const {{ {helpers} }} = __h.helpers; const solution = __h.exports; {exports}"
-        f'return {body}; }})());\n__lms.start("{nonce}", {index});\n//# sourceURL=test.js'
+        f'return {body}(); }});\n__lms.start("{nonce}", {index});\n//# sourceURL=test.js'
     )
     try:
         await ev(script)
@@ -420,7 +567,7 @@ async def _run_one(ev, nonce, index, test, body, helpers, names) -> dict:
     message = outcome["message"]
     if not outcome["passed"] and outcome.get("line"):
         message += await _text(ev, nonce, "lineOfYourCode", line=outcome["line"])
-    return {"name": test["name"], "passed": outcome["passed"], "message": message, "logs": outcome["logs"]}
+    return {"name": test["name"], "passed": outcome["passed"] is True, "message": message, "logs": outcome["logs"]}
 
 
 async def _text(ev, nonce, key: str, **params) -> str:
@@ -458,7 +605,7 @@ def _original_column(source, code, line, column, prefix_len=0):
     if line == 1:
         column -= prefix_len
     if original == transformed:
-        return column
+        return column if column >= 1 else None
     if transformed.endswith(original):
         column -= len(transformed) - len(original)
         return column if column >= 1 else None

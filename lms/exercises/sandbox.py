@@ -15,6 +15,14 @@ of grader workers (``python -I lms/exercises/worker.py``, a fresh interpreter st
   allocations: status ``memory`` when it says it ran out of memory, else ``crashed``),
   starts a replacement at once and goes on serving the next job;
 - refuses code over ``LMS_EXERCISE_MAX_CODE_BYTES`` before anything runs (``too_large``).
+
+Hidden tests (``hidden_from``: the tests from that index on) say only whether they passed:
+the runner drops their messages, console output and lines inside the worker, and this
+module drops them again from whatever comes back. The worker sends the visible tests'
+results before the first hidden test runs, so a worker that is lost during the hidden tests
+(killed at the time limit or for its memory, or dead) fails that hidden test and the later
+ones, and the grading's status stays "ok": the learner cannot tell a hidden test that timed
+out, ran out of memory or crashed the grader from one that failed.
 """
 
 from __future__ import annotations
@@ -73,6 +81,7 @@ class TestResult:
     passed: bool
     message: str
     logs: list[str]
+    hidden: bool = False  # then message and logs are empty, whatever happened
 
 
 @dataclass(frozen=True)
@@ -138,34 +147,66 @@ def _position(value) -> int | None:
 
 def _failed(tests: list[dict], status: str, error, started: float,
             logs: list[str] | None = None, line: int | None = None, column: int | None = None,
-            locale: str = "en") -> GradeResult:
+            locale: str = "en", hidden_from: int | None = None) -> GradeResult:
+    hidden_from = len(tests) if hidden_from is None else hidden_from
     with force_locale(locale):
         reason, error = str(NOT_RUN[status]), _text(str(error))
-    return GradeResult(status, [TestResult(_text(test["name"]), False, reason, []) for test in tests], logs or [],
-                       error, line, column, (time.perf_counter() - started) * 1000)
+    return GradeResult(status, [TestResult(_text(test["name"]), False, "" if index >= hidden_from else reason, [],
+                                           index >= hidden_from)
+                                for index, test in enumerate(tests)],
+                       logs or [], error, line, column, (time.perf_counter() - started) * 1000)
 
 
-def _from_runner(raw, tests: list[dict], started: float, locale: str = "en") -> GradeResult:
+def _test_results(results, tests: list[dict], hidden_from: int) -> list[TestResult] | None:
+    """The runner's per-test dicts as ``TestResult``s, one per test asked for and in order
+    (else None); of a hidden test only its name and whether it passed are kept."""
+    if (not isinstance(results, list) or len(results) != len(tests)
+            or any(not isinstance(r, dict) or r.get("name") != t["name"] for r, t in zip(results, tests))):
+        return None
+    shown = []
+    for index, (test, result) in enumerate(zip(tests, results)):
+        passed = result.get("passed") is True
+        if index >= hidden_from:
+            shown.append(TestResult(_text(test["name"]), passed, "", [], True))
+        else:
+            shown.append(TestResult(_text(test["name"]), passed,
+                                    "" if passed else (_text(result.get("message")) or "failed"),
+                                    _lines(result.get("logs"))))
+    return shown
+
+
+def _from_runner(raw, tests: list[dict], started: float, locale: str = "en",
+                 hidden_from: int | None = None) -> GradeResult:
     """Check the runner's dict and turn it into a ``GradeResult``: one result per test
     asked for, in order, or a failure of the grader (``crashed``) if it does not fit."""
+    hidden_from = len(tests) if hidden_from is None else hidden_from
     if not isinstance(raw, dict) or raw.get("status") not in RUNNER_STATUSES:
-        return _failed(tests, "crashed", _l("The grader returned no usable result."), started, locale=locale)
+        return _failed(tests, "crashed", _l("The grader returned no usable result."), started, locale=locale,
+                       hidden_from=hidden_from)
     status = raw["status"]
     logs, error = _lines(raw.get("logs")), _text(raw.get("error"))
     line, column = _position(raw.get("line")), _position(raw.get("column"))
     if status != "ok":
-        return _failed(tests, status, error, started, logs, line, column, locale=locale)
-    results = raw.get("tests")
-    if (not isinstance(results, list) or len(results) != len(tests)
-            or any(not isinstance(r, dict) or r.get("name") != t["name"] for r, t in zip(results, tests))):
+        return _failed(tests, status, error, started, logs, line, column, locale=locale, hidden_from=hidden_from)
+    results = _test_results(raw.get("tests"), tests, hidden_from)
+    if results is None:
         return _failed(tests, "crashed", _l("The grader's results do not match the tests asked for."), started,
-                       locale=locale)
-    return GradeResult(status, [
-        TestResult(_text(test["name"]), result.get("passed") is True,
-                   "" if result.get("passed") is True else (_text(result.get("message")) or "failed"),
-                   _lines(result.get("logs")))
-        for test, result in zip(tests, results)
-    ], logs, "", None, None, (time.perf_counter() - started) * 1000)
+                       locale=locale, hidden_from=hidden_from)
+    return GradeResult(status, results, logs, "", None, None, (time.perf_counter() - started) * 1000)
+
+
+def _cut_short(visible, tests: list[dict], hidden_from: int, started: float, locale: str) -> GradeResult:
+    """The grading of a worker lost (or failed) while it ran the hidden tests: the visible
+    results it sent before them, and every hidden test failed, with status "ok", so nothing
+    tells whether a hidden test failed, timed out, ran out of memory or broke the grader."""
+    shown = _test_results(visible.get("tests") if isinstance(visible, dict) else None, tests[:hidden_from],
+                          hidden_from)
+    if shown is None:
+        return _failed(tests, "crashed", _l("The grader's results do not match the tests asked for."), started,
+                       locale=locale, hidden_from=hidden_from)
+    shown += [TestResult(_text(test["name"]), False, "", [], True) for test in tests[hidden_from:]]
+    return GradeResult("ok", shown, _lines(visible.get("logs")), "", None, None,
+                       (time.perf_counter() - started) * 1000)
 
 
 def _worker_environment() -> dict[str, str]:
@@ -185,6 +226,7 @@ class _Worker:
             stderr=self.stderr, env=_worker_environment(), cwd=REPO_ROOT)
         self.pid = self.process.pid
         self.jobs = 0
+        self.visible = None  # the visible tests' results of the job running now, once sent
         self.ready_rss_kb = self.peak_rss_kb = 0
         self._buffer = bytearray()
         try:
@@ -200,8 +242,10 @@ class _Worker:
         self.rss_limit_kb = self.ready_rss_kb + memory_mb * 1024
 
     def run(self, job: dict, timeout_s: float) -> dict:
-        """Send one job and wait for its answer (or raise ``_Lost``)."""
+        """Send one job and wait for its answer (or raise ``_Lost``). The visible tests'
+        results, sent before the hidden tests run, are kept in ``visible``."""
         self.jobs += 1
+        self.visible = None
         self.peak_rss_kb = 0
         self.stderr.seek(0)
         self.stderr.truncate()
@@ -214,6 +258,9 @@ class _Worker:
             self.stop()
             raise _NotStarted() from None
         answer = json.loads(self._read_line(deadline, watch=True))
+        if answer.get("id") == job["id"] and "visible" in answer:
+            self.visible = answer["visible"]
+            answer = json.loads(self._read_line(deadline, watch=True))
         if started.get("id") != job["id"] or answer.get("id") != job["id"]:
             self.stop()
             raise _Lost("crashed", _l("The grader worker answered another job."))
@@ -330,23 +377,31 @@ class Pool:
             return sorted(w.pid for w in [*self._idle, *self._busy] if w.process.poll() is None)
 
     def grade(self, source: str, tests: list[dict], *, language: str = "javascript",
-              environment: str | None = None, time_limit_ms: int = 2000, locale: str = "en") -> GradeResult:
+              environment: str | None = None, time_limit_ms: int = 2000, locale: str = "en",
+              hidden_from: int | None = None) -> GradeResult:
         """Grade ``source`` against ``tests`` in a worker; see the module docstring. ``locale``
-        ("en" or "lv") is the language of every message to the learner."""
+        ("en" or "lv") is the language of every message to the learner; ``tests[hidden_from:]``
+        are hidden tests (none by default), run after the others and reported by name and
+        passed/failed only."""
         started = time.perf_counter()
         if language not in LANGUAGES or environment not in ENVIRONMENTS:
             raise ValueError(f"cannot grade language {language!r} in environment {environment!r}")
         if locale not in LOCALES:
             raise ValueError(f"cannot grade in locale {locale!r}: expected one of {', '.join(LOCALES)}")
         tests = [{"name": test["name"], "code": test["code"]} for test in tests]
+        hidden_from = len(tests) if hidden_from is None else hidden_from
+        if not isinstance(hidden_from, int) or isinstance(hidden_from, bool) or not 0 <= hidden_from <= len(tests):
+            raise ValueError(f"hidden_from must be a test index from 0 to {len(tests)}")
         size = len(source.encode("utf-8", "surrogatepass"))
         if size > self.max_code_bytes:
             return _failed(tests, "too_large", _l("The code is %(size)s bytes; at most %(limit)s bytes are accepted.",
-                                                  size=size, limit=self.max_code_bytes), started, locale=locale)
+                                                  size=size, limit=self.max_code_bytes), started, locale=locale,
+                           hidden_from=hidden_from)
         with self._changed:
             self._next_id += 1
             job = {"id": self._next_id, "source": source, "tests": tests, "language": language,
-                   "environment": environment, "time_limit_ms": time_limit_ms, "locale": locale}
+                   "environment": environment, "time_limit_ms": time_limit_ms, "locale": locale,
+                   "hidden_from": hidden_from}
         # Every worker of the pool may have died while idle (all killed at once): each one
         # found dead is dropped, so after at most `size` of them the job meets a fresh worker.
         attempts = self.size + 1
@@ -354,36 +409,43 @@ class Pool:
             try:
                 worker = self._acquire()
             except _Lost as lost:
-                return _failed(tests, lost.status, lost.error, started, locale=locale)
+                return _failed(tests, lost.status, lost.error, started, locale=locale, hidden_from=hidden_from)
             try:
                 return self._run(worker, job, tests, started)
             except _NotStarted:
                 if attempt == attempts:
                     return _failed(tests, "crashed", _l("The grader could not start running the code."), started,
-                                   locale=locale)
+                                   locale=locale, hidden_from=hidden_from)
         raise AssertionError("unreachable")
 
     def _run(self, worker: _Worker, job: dict, tests: list[dict], started: float) -> GradeResult:
         healthy = False
-        locale = job["locale"]
+        locale, hidden_from = job["locale"], job["hidden_from"]
+
+        def failed(status: str, error) -> GradeResult:
+            if worker.visible is not None:  # it happened in a hidden test: say nothing of it
+                return _cut_short(worker.visible, tests, hidden_from, started, locale)
+            return _failed(tests, status, error, started, locale=locale, hidden_from=hidden_from)
+
         try:
             answer = worker.run(job, (job["time_limit_ms"] + BACKSTOP_MARGIN_MS) / 1000)
             if "result" in answer:
-                result = _from_runner(answer["result"], tests, started, locale)
+                result = _from_runner(answer["result"], tests, started, locale, hidden_from)
+                recycle = isinstance(answer["result"], dict) and answer["result"].get("recycle") is True
             elif answer.get("memory"):
-                result = _failed(tests, "memory", _l("The code used more memory than allowed."), started, locale=locale)
+                result, recycle = failed("memory", _l("The code used more memory than allowed.")), True
             else:
                 # A bug of the grader, not the learner's: the details are for the operators.
                 log.error("grader worker %s failed: %s", worker.pid, answer.get("failure", ""))
-                result = _failed(tests, "crashed", _l("The grader failed; this is not a fault of the code."), started,
-                                 locale=locale)
+                result, recycle = failed("crashed", _l("The grader failed; this is not a fault of the code.")), True
             # A worker whose V8 hit a limit is replaced rather than trusted with the next learner.
-            healthy = result.status not in ("timeout", "memory", "crashed") and worker.jobs < MAX_JOBS_PER_WORKER
+            healthy = (not recycle and result.status not in ("timeout", "memory", "crashed")
+                       and worker.jobs < MAX_JOBS_PER_WORKER)
             return result
         except _Lost as lost:
-            return _failed(tests, lost.status, lost.error, started, locale=locale)
+            return failed(lost.status, lost.error)
         except (ValueError, AttributeError):
-            return _failed(tests, "crashed", _l("The grader worker sent an unreadable answer."), started, locale=locale)
+            return failed("crashed", _l("The grader worker sent an unreadable answer."))
         finally:
             self._release(worker, healthy)
 
@@ -497,10 +559,11 @@ def pool() -> Pool:
 
 
 def grade(source: str, tests: list[dict], *, language: str = "javascript", environment: str | None = None,
-          time_limit_ms: int = 2000, locale: str = "en") -> GradeResult:
-    """Grade a learner's code in the process's pool of grader workers, with messages in ``locale``."""
+          time_limit_ms: int = 2000, locale: str = "en", hidden_from: int | None = None) -> GradeResult:
+    """Grade a learner's code in the process's pool of grader workers, with messages in
+    ``locale``; ``tests[hidden_from:]`` are hidden (see ``Pool.grade``)."""
     return pool().grade(source, tests, language=language, environment=environment, time_limit_ms=time_limit_ms,
-                        locale=locale)
+                        locale=locale, hidden_from=hidden_from)
 
 
 def shutdown() -> None:

@@ -150,15 +150,33 @@ def reset(enrollment: Enrollment, item: Item) -> str:
 
 # Running and submitting -----------------------------------------------------------------------
 
-def _grade(item: Item, code: str, tests: list[dict]):
+def _grade(item: Item, code: str, *, with_hidden: bool):
+    """Grade with the visible tests, and the hidden ones after them when ``with_hidden``: the
+    grader reports those by name and passed/failed only."""
     spec = item.exercise
+    tests = spec["tests"] + (spec["hidden_tests"] if with_hidden else [])
     locale = str(get_locale() or "en")  # the grader's messages in the learner's language
     return sandbox.grade(code, tests, language=spec["language"], environment=spec["environment"],
-                         time_limit_ms=spec["time_limit_ms"], locale=locale if locale in sandbox.LOCALES else "en")
+                         time_limit_ms=spec["time_limit_ms"], locale=locale if locale in sandbox.LOCALES else "en",
+                         hidden_from=len(spec["tests"]))
+
+
+def _shown(name: str, hidden: bool, passed: bool, message: str, logs: list[str]) -> TestOutcome:
+    """A test as the learner may see it: a hidden one by its name and whether it passed."""
+    if hidden:
+        return TestOutcome(name, True, passed, "", [])
+    return TestOutcome(name, False, passed, message, list(logs))
+
+
+def _stored(test: TestOutcome) -> dict:
+    """What a submission keeps of a test: of a hidden one only its name and whether it passed."""
+    if test.hidden:
+        return {"name": test.name, "hidden": True, "passed": test.passed}
+    return {"name": test.name, "hidden": False, "passed": test.passed, "message": test.message, "logs": test.logs}
 
 
 def _outcome(kind: str, result, hidden_from: int, submission=None) -> Outcome:
-    tests = [TestOutcome(t.name, index >= hidden_from, t.passed, t.message, list(t.logs))
+    tests = [_shown(t.name, index >= hidden_from, t.passed, t.message, t.logs)
              for index, t in enumerate(result.tests)]
     return Outcome(kind=kind, status=result.status, tests=tests, logs=list(result.logs), error=result.error,
                    line=result.line, column=result.column, passed_count=sum(t.passed for t in tests),
@@ -168,7 +186,7 @@ def _outcome(kind: str, result, hidden_from: int, submission=None) -> Outcome:
 def run(enrollment: Enrollment, item: Item, code: object) -> Outcome:
     """Run the visible tests only; keeps the code as the draft, records no statement."""
     code = check_code(code)
-    result = _grade(item, code, item.exercise["tests"])
+    result = _grade(item, code, with_hidden=False)
     save_draft(enrollment, item, code)
     return _outcome("run", result, hidden_from=len(item.exercise["tests"]))
 
@@ -179,13 +197,12 @@ def submit(enrollment: Enrollment, item: Item, code: object) -> Outcome:
     completions a first pass brings. The best submission counts."""
     code = check_code(code)
     spec = item.exercise
-    result = _grade(item, code, spec["tests"] + spec["hidden_tests"])
+    result = _grade(item, code, with_hidden=True)
     outcome = _outcome("submit", result, hidden_from=len(spec["tests"]))
     save_draft(enrollment, item, code)
     submission = ExerciseSubmission(
         enrollment_id=enrollment.id, item_id=item.id, code=code, status=outcome.status,
-        results=[{"name": t.name, "hidden": t.hidden, "passed": t.passed, "message": t.message, "logs": t.logs}
-                 for t in outcome.tests],
+        results=[_stored(t) for t in outcome.tests],
         logs=outcome.logs, error=outcome.error, line=outcome.line, column=outcome.column,
         passed_count=outcome.passed_count, total=outcome.total, score=outcome.score,
         passed=outcome.all_passed, duration_ms=float(result.duration_ms or 0))
@@ -257,9 +274,10 @@ def submission_page(enrollment: Enrollment, item: Item, submission: ExerciseSubm
 
 
 def outcome_of(submission: ExerciseSubmission) -> Outcome:
-    """A stored submission, shown like a fresh one."""
+    """A stored submission, shown like a fresh one (hidden tests by name and verdict only,
+    even in a row stored before they were kept that way)."""
     return Outcome(kind="submit", status=submission.status,
-                   tests=[TestOutcome(t["name"], t["hidden"], t["passed"], t["message"], t["logs"])
+                   tests=[_shown(t["name"], t["hidden"], t["passed"], t.get("message", ""), t.get("logs", []))
                           for t in submission.results],
                    logs=submission.logs, error=submission.error, line=submission.line, column=submission.column,
                    passed_count=submission.passed_count, total=submission.total, submission=submission)

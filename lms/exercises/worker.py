@@ -11,11 +11,13 @@ nothing of the web application.
 The protocol is JSON lines over the process's standard input and output. The worker
 first answers ``{"ready": true, "pid": ..., "rss_kb": ..., "data_kb": ...}`` once V8 is
 warm and its memory cap is set; then each job line
-``{"id", "source", "tests", "language", "environment", "time_limit_ms", "locale"}`` gets one answer
-line ``{"id", "started": true}`` as soon as it is read (so the supervisor knows a worker that
-dies afterwards died running it) and then one answer line ``{"id", "result": <runner.run_tests
-dict>}`` (or ``{"id", "failure": "..."}`` when the grader itself raised). End of input ends
-the worker.
+``{"id", "source", "tests", "language", "environment", "time_limit_ms", "locale", "hidden_from"}``
+gets one answer line ``{"id", "started": true}`` as soon as it is read (so the supervisor knows
+a worker that dies afterwards died running it); when the job has hidden tests, one line
+``{"id", "visible": {"logs", "tests"}}`` with the visible tests' results just before the first
+hidden test runs (so a worker lost in the hidden tests still leaves those); and then one
+answer line ``{"id", "result": <runner.run_tests dict>}`` (or ``{"id", "failure": "..."}``
+when the grader itself raised). End of input ends the worker.
 
 The memory cap is ``RLIMIT_DATA``, not ``RLIMIT_AS``: V8 reserves about 1.4 TB of address
 space at start-up (its pointer-compression cage, sandbox and Oilpan cage), so
@@ -93,9 +95,15 @@ def serve(run_tests, requests, answers) -> None:
             continue
         answers.write(json.dumps({"id": job_id, "started": True}).encode() + b"\n")
         answers.flush()
+
+        def visible(partial, job_id=job_id) -> None:
+            answers.write(json.dumps({"id": job_id, "visible": partial}).encode() + b"\n")
+            answers.flush()
+
         try:
             result = run_tests(job["source"], job["tests"], job["language"], job.get("environment"),
-                               job["time_limit_ms"], locale=job.get("locale", "en"))
+                               job["time_limit_ms"], locale=job.get("locale", "en"),
+                               hidden_from=job.get("hidden_from"), on_visible=visible)
             answer = {"id": job_id, "result": result}
         except MemoryError:
             answer = {"id": job_id, "memory": True}

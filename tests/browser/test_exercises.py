@@ -60,6 +60,9 @@ def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, ac
     page.get_by_role("button", name="Submit for grading").click()
     expect(results.get_by_text("1 of 4 tests passed.")).to_be_visible()
     expect(page.get_by_text("0% done")).to_be_visible()
+    expect(results.get_by_text("A hidden test shows only whether it passed")).to_be_visible()
+    expect(results.locator("li.failed:has(small) .test-message")).to_have_count(0)  # hidden: no message
+    accessible(page)
 
     replace_code(page, "export function sum(numbers) {\nreturn numbers.reduce(;\n}\n")
     page.get_by_role("button", name="Run the example tests").click()

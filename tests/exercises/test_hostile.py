@@ -12,6 +12,7 @@ would pass a matcher that used ``==``.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -430,3 +431,127 @@ def test_other_learners_are_graded_while_hostile_code_runs():
     assert max(finished[name] for name in learners) < finished["hostile"]
     assert len(sandbox.pool().pids()) <= sandbox.pool().size
     assert sandbox.grade(GOOD_SUM, SUM_TESTS).all_passed
+
+
+# ---- getting out of the module function ----
+
+ESCAPES = {
+    "an HTML open comment hiding a closing brace from the transformer": (
+        "export function sum(numbers) { return 0; }\nconst z = 1 <!-- `\n"
+        "}); console.log('ESCAPED'); globalThis.escaped = 1; (async function () {\n//`;\n"),
+    "an HTML close comment starting a line inside a template": (
+        "export function sum(numbers) { return 0; }\nconst s = `\n"
+        "--> }); console.log('ESCAPED'); globalThis.escaped = 1; (async function () { `;\n"),
+    "an escape that throws before the harness could load the module": (
+        "export function sum(numbers) { return 0; }\nconst z = 1 <!-- `\n"
+        "}, (() => { console.log('ESCAPED'); throw new Error('ESCAPED'); })()); (async function () {\n//`;\n"),
+    "an escape that loops at the top level": (
+        "export function sum(numbers) { return 0; }\nconst z = 1 <!-- `\n"
+        "}); console.log('ESCAPED'); for (;;) {} (async function () {\n//`;\n"),
+    "a closing brace in a regular expression": (
+        "export function sum(numbers) { return 0; }\nconst r = /})/; globalThis.r = r;\n"),
+    "a closing brace in a template literal": (
+        "export function sum(numbers) { return 0; }\nconst t = `\n}); console.log('ESCAPED'); (async function () {\n`;\n"),
+    "unbalanced braces": "export function sum(numbers) { return 0; }\n}); console.log('ESCAPED'); (async function () {\n",
+    "a script end tag in a comment and a string": (
+        "export function sum(numbers) { return 0; } // </script><script>console.log('ESCAPED')</script>\n"
+        "const html = '</script><script>console.log(\"ESCAPED\")</script><!' + '-- x -->';\n"),
+    "a line separator ending a line comment": (
+        "export function sum(numbers) { return 0; } // c\u2028}); console.log('ESCAPED'); (async function () {\n"),
+    "a block comment hiding a closing brace": (
+        "export function sum(numbers) { return 0; }\n/* }); console.log('ESCAPED'); (async function () { */\n"),
+}
+ESCAPE_TESTS = [*SUM_TESTS, {"name": "nothing escaped", "code": "expect(globalThis.escaped).toBeUndefined();"}]
+
+
+def errors_logged(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def steady_workers() -> set[int]:
+    """The pool's worker processes once it is warm and no replacement is starting."""
+    assert sandbox.grade(GOOD_SUM, OK).all_passed
+    deadline = time.monotonic() + 30
+    while sandbox.pool()._starting and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return set(sandbox.pool().pids())
+
+
+def no_worker_restarted(before: set[int]) -> bool:
+    return before <= set(sandbox.pool().pids())
+
+
+@pytest.mark.parametrize("source", list(ESCAPES.values()), ids=list(ESCAPES))
+def test_learner_code_cannot_get_out_of_the_module_function(source, caplog):
+    """Text that closes the module's function early is refused or stays inside it: nothing
+    runs outside the harness, the wrong answer passes nothing, and the grader neither crashes
+    nor logs an error nor restarts its worker."""
+    workers = steady_workers()
+    result = sandbox.grade(source, ESCAPE_TESTS, time_limit_ms=1500)
+    assert result.status in ("ok", "syntax_error"), everything_said(result)
+    assert "ESCAPED" not in everything_said(result)
+    assert not any(t.passed for t in result.tests[:len(SUM_TESTS)]), everything_said(result)
+    if result.status == "ok":
+        assert result.tests[-1].passed, everything_said(result)
+    assert errors_logged(caplog) == [] and no_worker_restarted(workers)
+
+
+# ---- learner code that breaks the harness is the learner's error ----
+
+STUCK_THEN_MORE = [{"name": "waits", "code": "await sum([1]);"}, {"name": "then", "code": "expect(1).toBe(1);"}]
+FETCH_TESTS = [{"name": "mocks fetch", "code": "mockFetch({ '/a': { json: 1 } }); expect(1).toBe(1);"},
+               {"name": "then", "code": "expect(typeof sum).toBe('function');"}]
+REACT_TIMER = """import { useState, useEffect } from 'react';
+export function Boom() {
+  const [n, setN] = useState(0);
+  useEffect(() => { setTimeout(() => setN(1), 10); }, []);
+  if (n === 1) throw new Error('boom in render');
+  return <p>{n}</p>;
+}
+"""
+REACT_TESTS = [{"name": "mounts", "code": "const r = mount(<Boom />); await flush(); expect(r.text()).toBe('1');"},
+               {"name": "then", "code": "expect(1).toBe(1);"}]
+# (source, tests, language, status, what each test says: (passed, a part of its message))
+BREAKERS = {
+    "a test that never settles, then another test": (
+        "export function sum() { return new Promise(() => {}); }", STUCK_THEN_MORE, "javascript", "ok",
+        [(False, "the test did not finish"), (True, "")]),
+    "a getter on the exports that throws": (
+        "module.exports = { get sum() { throw new Error('no sum here'); } };", OK, "javascript", "ok",
+        [(False, "Error: no sum here (line 1 of your code)")]),
+    "a fetch on the global object that throws when read": (
+        "Object.defineProperty(globalThis, 'fetch', { get() { throw new Error('no'); }, set(v) {}, configurable: false });\n"
+        "export function sum() { return 0; }", FETCH_TESTS, "javascript", "ok", [(True, ""), (True, "")]),
+    "a component that throws while a timer updates it": (
+        REACT_TIMER, REACT_TESTS, "react", "ok", [(False, 'expected "" to be "1"'), (True, "")]),
+    "an error whose name is thirty million characters long": (
+        "export function sum() { const e = new Error('x'); e.name = 'N'.repeat(3e7); throw e; }", OK, "javascript", "ok",
+        [(False, "NNNN")]),
+    "a lone surrogate in the code": (
+        "export function sum(numbers) { return '\ud800'.length + 5; }", OK, "javascript", "ok", [(True, "")]),
+    "a thrown object whose getters throw": (
+        "export function sum() { throw { get name() { throw 1; }, get message() { throw 2; }, get stack() { throw 3; } }; }",
+        OK, "javascript", "ok", [(False, "")]),
+}
+
+
+@pytest.mark.parametrize("case", list(BREAKERS.values()), ids=list(BREAKERS))
+def test_code_that_breaks_the_harness_fails_its_own_tests_not_the_grader(case, caplog):
+    """The learner sees their own test fail with a message; the grading is not "crashed", no
+    error is logged for the operators and the worker is not restarted."""
+    source, tests, language, status, expected = case
+    workers = steady_workers()
+    result = sandbox.grade(source, tests, language=language)
+    assert result.status == status, everything_said(result)
+    assert [(t.passed, part in t.message) for t, (_, part) in zip(result.tests, expected)] == [
+        (passed, True) for passed, _ in expected], everything_said(result)
+    assert all(len(t.message) <= sandbox.MAX_TEXT + 1 for t in result.tests)
+    assert errors_logged(caplog) == [] and no_worker_restarted(workers)
+
+
+def test_a_latvian_learner_reads_why_in_latvian():
+    """The messages of these cases come from the harness's table, in the learner's language."""
+    stuck = sandbox.grade("export function sum() { return new Promise(() => {}); }", STUCK_THEN_MORE, locale="lv")
+    assert stuck.status == "ok" and stuck.tests[0].message.startswith("tests nepabeidza darbu")
+    html = sandbox.grade("export const sum = () => 1 <!-- 2;\n", OK, locale="lv")
+    assert html.status == "syntax_error" and "HTML noteikums" in html.error

@@ -8,6 +8,8 @@ realm freezing, the harness's private references, the nonce on its entry points)
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from py_mini_racer import MiniRacer
 
@@ -578,15 +580,22 @@ def test_exporting_or_assigning_expect_does_not_replace_the_harnesss():
 def test_the_harness_entry_points_need_the_secret_nonce():
     """Learner code cannot call the harness's entry points or replace them."""
     attack = """
-for (const name of ['step', 'start', 'define', 'helpers', 'load']) {
+for (const name of ['step', 'start', 'define', 'load', 'text', 'messages']) {
   try { __lms[name]('guess', 0, async () => {}); console.log('called', name); } catch (e) { console.log(name, e.message); }
 }
 try { globalThis.__lms = { step: () => '{"passed":true}' }; console.log('replaced'); } catch (e) { console.log('kept'); }
 """
     status, passed, message, logs = hostile(attack)
     assert (status, passed, message) == ("ok", False, "expected 0 to be 6")
-    assert logs == ["step not allowed", "start not allowed", "define not allowed", "helpers not allowed",
-                    "load not allowed", "kept"]
+    assert logs == ["step not allowed", "start not allowed", "define not allowed", "load not allowed",
+                    "text not allowed", "messages not allowed", "kept"]
+    assert sorted(name for name in dir_of_the_harness()) == ["define", "load", "messages", "start", "step", "text"]
+
+
+def dir_of_the_harness():
+    """The entry points of the harness's one global, as learner code sees them."""
+    result = run("export const names = Object.keys(__lms);\n", "console.log(names.join(','));")
+    return result["tests"][0]["logs"][0].split(",")
 
 
 def test_catching_a_failed_expectation_does_not_hide_it():
@@ -674,3 +683,158 @@ def test_a_transform_of_one_grading_leaves_no_trace_for_the_next():
     tricky = "export const __proto__ = 1;\nexport const constructor = 2;\nexport const x = {}.constructor === Object;\n"
     assert one(tricky, "expect(x).toBe(true);") == (True, "")
     assert one(SUM, "expect(sum([1, 2])).toBe(3);") == (True, "")
+
+
+# ---- hidden tests: passed or failed, nothing else ----
+
+SECRET = "kafija-7f3c"
+# Learner code that tries every way to show what a test gave it: logs (now, from a microtask,
+# from timers of its own and of the module), a thrown error, and the input in its answer.
+SNOOP = """
+const seen = [];
+setInterval(() => { if (seen.length) console.log('tick ' + seen.join(' | ')); }, 1);
+export function price(item) {
+  const text = JSON.stringify(item);
+  seen.push(text);
+  console.log('got ' + text);
+  Promise.resolve().then(() => console.log('later ' + text));
+  setTimeout(() => console.log('timer ' + text), 5);
+  if (item.qty > 3) throw new Error('got ' + text);
+  return 'got ' + text;
+}
+"""
+VISIBLE = {"name": "tea", "code": "expect(price({ item: 'tea', qty: 3 })).toBe('3 × tea');"}
+HIDDEN = [
+    {"name": "an item of the hidden test", "code": f"expect(price({{ item: '{SECRET}', qty: 1 }})).toBe('1 × {SECRET}');"},
+    {"name": "a throw", "code": f"price({{ item: '{SECRET}', qty: 4 }});"},
+    {"name": "after waiting", "code": f"await new Promise((r) => setTimeout(r, 20)); price({{ item: '{SECRET}', qty: 2 }});"
+                                      "expect(1).toBe(2);"},
+]
+
+
+def test_hidden_tests_say_only_whether_they_passed():
+    """A failing hidden test shows no message, no console output and no line, whatever the
+    code logged, threw or returned; an example test keeps its full detail."""
+    result = runner.run_tests(SNOOP, [VISIBLE, *HIDDEN], hidden_from=1)
+    assert result["status"] == "ok"
+    shown = result["tests"][0]
+    assert shown["message"] == 'expected "got {\\"item\\":\\"tea\\",\\"qty\\":3}" to be "3 × tea"'
+    assert shown["logs"][0] == 'got {"item":"tea","qty":3}'
+    assert result["tests"][1:] == [{"name": t["name"], "passed": False, "message": "", "logs": []} for t in HIDDEN]
+    assert SECRET not in json.dumps(result, ensure_ascii=False)
+    # The same tests as examples do show it: the check above is not vacuous.
+    assert SECRET in json.dumps(runner.run_tests(SNOOP, [VISIBLE, *HIDDEN]), ensure_ascii=False)
+
+
+def test_a_hidden_test_that_passes_says_so():
+    """Passing hidden tests are reported as passed, by name."""
+    result = runner.run_tests(SUM, [{"name": "v", "code": "expect(sum([1])).toBe(1);"},
+                                    {"name": "h", "code": "console.log('x'); expect(sum([2, 3])).toBe(5);"}],
+                              hidden_from=1)
+    assert result["tests"] == [{"name": "v", "passed": True, "message": "", "logs": []},
+                               {"name": "h", "passed": True, "message": "", "logs": []}]
+
+
+def test_the_visible_results_are_final_before_the_first_hidden_test_runs():
+    """on_visible gets the example tests' results, once, before any hidden test runs; they
+    are the ones reported at the end (nothing after a hidden input changes them)."""
+    calls = []
+    result = runner.run_tests(SNOOP, [VISIBLE, *HIDDEN], hidden_from=1, on_visible=calls.append)
+    assert len(calls) == 1
+    assert calls[0] == {"logs": result["logs"], "tests": result["tests"][:1]}
+    assert SECRET not in json.dumps(calls, ensure_ascii=False)
+    none = []
+    runner.run_tests(SNOOP, [VISIBLE], on_visible=none.append)
+    assert none == []
+
+
+@pytest.mark.parametrize("trap", [
+    "for (;;) {}",
+    "const a = []; for (;;) a.push(new Array(100000).fill(item));",
+])
+def test_a_hidden_test_that_meets_a_limit_just_fails(trap):
+    """A timeout or a memory error in a hidden test is not the grading's status: that test and
+    the later ones fail, the hidden tests before it keep their result, the examples theirs."""
+    source = f"export function f(item) {{\n  if (item === '{SECRET}') {{ {trap} }}\n  return item;\n}}\n"
+    tests = [{"name": "v", "code": "expect(f('a')).toBe('a');"},
+             {"name": "h1", "code": "expect(f('b')).toBe('b');"},
+             {"name": "h2", "code": f"f('{SECRET}');"},
+             {"name": "h3", "code": "expect(f('c')).toBe('c');"}]
+    result = runner.run_tests(source, tests, hidden_from=1, time_limit_ms=1000, heap_limit_bytes=64 << 20)
+    assert (result["status"], result["error"], result["line"], result["logs"]) == ("ok", "", None, [])
+    assert [(t["passed"], t["message"], t["logs"]) for t in result["tests"]] == [
+        (True, "", []), (True, "", []), (False, "", []), (False, "", [])]
+    assert result.get("recycle") is True  # the worker that hit the limit is still replaced
+    visible = runner.run_tests(source, [{"name": "h2", "code": f"f('{SECRET}');"}], time_limit_ms=1000,
+                               heap_limit_bytes=64 << 20)
+    assert visible["status"] in ("timeout", "memory")  # as an example test, the learner is told
+
+
+def test_a_harness_that_breaks_in_a_hidden_test_fails_it_quietly(monkeypatch):
+    """If anything in the grader goes wrong while a hidden test runs, that test and the later
+    ones fail and nothing says what happened."""
+    drive = runner._drive
+    calls = []
+
+    async def breaking(ev, nonce):
+        calls.append(1)
+        if len(calls) == 3:  # the module, the example, then the first hidden test
+            raise runner.JSEvalException("the harness broke")
+        return await drive(ev, nonce)
+
+    monkeypatch.setattr(runner, "_drive", breaking)
+    result = runner.run_tests(SUM, [{"name": "v", "code": "expect(sum([1])).toBe(1);"},
+                                    {"name": "h1", "code": "expect(sum([1])).toBe(1);"},
+                                    {"name": "h2", "code": "expect(sum([1])).toBe(1);"}], hidden_from=1)
+    assert result["status"] == "ok"
+    assert [(t["passed"], t["message"]) for t in result["tests"]] == [(True, ""), (False, ""), (False, "")]
+
+
+def test_hidden_from_must_be_a_test_index():
+    """A hidden_from outside the tests is a programming error."""
+    for wrong in (-1, 3, "1", True):
+        with pytest.raises(ValueError, match="hidden_from"):
+            runner.run_tests(SUM, [{"name": "a", "code": "1"}, {"name": "b", "code": "1"}], hidden_from=wrong)
+
+
+# ---- the learner's module cannot get out of its function ----
+
+def test_code_the_transformer_lets_through_cannot_close_the_module_function(monkeypatch):
+    """Whatever text reaches V8 (here a transformer that passes a closing "});" through), it
+    is compiled as the module function's body alone: it is a syntax error, not code that runs
+    outside the harness."""
+    escape = "});\nglobalThis.escaped = 1;\n__lms.load = null;\n(async function () {"
+    monkeypatch.setattr(runner, "transform", lambda source, transforms: escape)
+    result = runner.run_tests("export const x = 1;\n", [{"name": "t", "code": "expect(globalThis.escaped).toBeUndefined();"}])
+    assert result["status"] == "syntax_error"
+    assert result["tests"][0]["passed"] is False
+
+
+@pytest.mark.parametrize(("source", "line"), [
+    ("export const f = () => 1;\nconst z = 1 <!-- `\n}); globalThis.escaped = 1; (async function () {\n//`;\n", 2),
+    ("export const f = () => 1;\nconst s = `\n--> `; globalThis.escaped = 1;\n", 3),
+    ("export const f = () => 1;\nlet v = 0;\nv = v <!-- 1; v = 2;\n", 3),
+    ("export const f = () => 1;\nconst s = `\n /* a */ --> `;\n", 3),
+])
+def test_html_like_comments_are_refused_with_their_line(source, line):
+    """`<!--` (and `-->` first on a line) would be a comment to V8 and code to a module: the
+    learner is told where, in their language, and nothing runs."""
+    result = run(source, "expect(globalThis.escaped).toBeUndefined();")
+    assert (result["status"], result["line"]) == ("syntax_error", line)
+    assert "HTML rule" in result["error"]
+    latvian = run(source, "expect(1).toBe(1);", locale="lv")
+    assert "HTML noteikums" in latvian["error"]
+
+
+def test_lines_and_columns_of_errors_are_the_learners_own():
+    """The module is compiled as a function body: errors on its first and later lines, and
+    stack frames in logs, still name the learner's line and column."""
+    result = run("null.x;\n", "expect(1).toBe(1);")
+    assert (result["status"], result["line"], result["column"]) == ("error", 1, 6)
+    source = "export function f() {\n  console.log(new Error('here').stack.split('\\n')[1].trim());\n  return 1;\n}\n"
+    assert run(source, "f();")["tests"][0]["logs"] == ["at f (learner.js:2:15)"]
+
+
+def test_a_module_may_start_with_a_hashbang_line():
+    """`#!` on the first line is allowed in a module, so it is here."""
+    assert one("#!/usr/bin/env node\nexport const x = 1;\n", "expect(x).toBe(1);") == (True, "")

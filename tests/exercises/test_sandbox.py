@@ -252,3 +252,81 @@ def test_bad_grader_settings_are_refused_with_the_variable_named():
     with pytest.raises(ConfigError, match="LMS_GRADER_MEMORY_MB"):
         from_environment({"LMS_GRADER_MEMORY_MB": "lots"})
     assert from_environment({"LMS_EXERCISE_MAX_CODE_BYTES": "1000"}) == {"LMS_EXERCISE_MAX_CODE_BYTES": 1000}
+
+
+# ---- hidden tests ----
+
+SECRET = "maize-91b2"
+SNOOPING_SUM = ("export function sum(numbers) {\n  console.log('got', JSON.stringify(numbers));\n"
+                "  if (numbers.includes(91)) throw new Error('got ' + JSON.stringify(numbers));\n  return -1;\n}\n")
+WITH_HIDDEN = [{"name": "example", "code": "expect(sum([1, 2])).toBe(3);"},
+               {"name": "hidden one", "code": f"expect(sum([91, 2])).toBe(93); // {SECRET}"},
+               {"name": "hidden two", "code": "expect(sum([7, 7])).toBe(14);"}]
+
+
+def said(result: GradeResult) -> str:
+    return "\n".join([result.error, *result.logs] + [x for t in result.tests for x in (t.name, t.message, *t.logs)])
+
+
+def test_hidden_tests_come_back_by_name_and_verdict_only(pool):
+    """The supervisor's result of a hidden test has its name and verdict, no message or logs."""
+    result = pool.grade(SNOOPING_SUM, WITH_HIDDEN, hidden_from=1)
+    assert result.status == "ok"
+    assert [(t.name, t.passed, t.message, t.logs, t.hidden) for t in result.tests] == [
+        ("example", False, "expected -1 to be 3", ["got [1,2]"], False),
+        ("hidden one", False, "", [], True), ("hidden two", False, "", [], True)]
+    assert "91" not in said(result) and "7,7" not in said(result)
+
+
+def hidden_loop(pool, stop, *, time_limit_ms=8000, memory=False):
+    """Grade an example that passes and two hidden tests, the first of which never ends (or
+    fills memory); ``stop(pid)`` is done to the worker while it runs that hidden test."""
+    trap = "const keep = []; for (let i = 0; ; i++) keep.push('x'.repeat(1e5) + i);" if memory else "for (;;) {}"
+    source = f"export function sum(numbers) {{\n  if (numbers[0] === 91) {{ {trap} }}\n  return numbers.reduce((a, b) => a + b, 0);\n}}\n"
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(
+        pool.grade(source, WITH_HIDDEN, time_limit_ms=time_limit_ms, hidden_from=1)))
+    thread.start()
+    if stop is not None:
+        assert wait_until(lambda: pool._busy)
+        worker = next(iter(pool._busy))
+        assert wait_until(lambda: worker.visible is not None)  # the example is done: in the hidden test now
+        time.sleep(0.2)
+        stop(worker.pid)
+    thread.join(timeout=30)
+    return outcome[0]
+
+
+def assert_only_the_hidden_tests_failed(result: GradeResult) -> None:
+    assert (result.status, result.error, result.line) == ("ok", "", None)
+    assert [(t.name, t.passed, t.message, t.logs) for t in result.tests] == [
+        ("example", True, "", []), ("hidden one", False, "", []), ("hidden two", False, "", [])]
+
+
+def test_a_worker_killed_in_a_hidden_test_fails_that_test_and_says_nothing_else(pool):
+    """A grader process that dies while a hidden test runs does not make the grading
+    "crashed" (which would tell the learner what their code met there): the example keeps its
+    result and the hidden tests fail. The worker is replaced."""
+    result = hidden_loop(pool, lambda pid: os.kill(pid, signal.SIGKILL))
+    assert_only_the_hidden_tests_failed(result)
+    assert pool.grade(SUM, TESTS).all_passed
+
+
+def test_a_hung_worker_in_a_hidden_test_is_not_reported_as_a_timeout(pool):
+    """The supervisor's backstop kills a frozen worker; in a hidden test that is just a failure."""
+    result = hidden_loop(pool, lambda pid: os.kill(pid, signal.SIGSTOP), time_limit_ms=1500)
+    assert_only_the_hidden_tests_failed(result)
+
+
+def test_a_timeout_or_memory_bomb_in_a_hidden_test_is_not_the_gradings_status():
+    """V8's timeout, the worker's memory allowance (64 MB here: the supervisor's watchdog or
+    V8 dying at the data limit): in a hidden test, a failed test, not a status. The worker
+    that hit the limit is replaced all the same."""
+    with Pool(workers=1, memory_mb=64) as small:
+        assert small.grade(SUM, TESTS).all_passed
+        for memory in (False, True):
+            before = small.pids()
+            assert_only_the_hidden_tests_failed(hidden_loop(small, None, time_limit_ms=5000 if memory else 800,
+                                                            memory=memory))
+            assert small.grade(SUM, TESTS).all_passed
+            assert small.pids() != before

@@ -296,3 +296,41 @@ def test_copying_a_submission_sets_the_draft_and_nothing_else(course, enrollment
     with pytest.raises(ValueError):
         services.copy_to_draft(enrollment, item(course, "shout"), first)
     assert services.current_code(enrollment, item(course, "shout")) == item(course, "shout").exercise["starter"]
+
+
+SNOOPING_SUM = ("export function sum(numbers) {\n  console.log(JSON.stringify(numbers));\n"
+                "  return 'got ' + JSON.stringify(numbers);\n}\n")
+
+
+def test_a_submission_keeps_of_a_hidden_test_only_its_name_and_verdict(course, enrollment):
+    """What code printed or was told in a hidden test (its inputs) is neither shown nor stored;
+    the example tests keep their messages and console output."""
+    exercise = item(course, "sum-numbers")
+    outcome = services.submit(enrollment, exercise, SNOOPING_SUM)
+    db.session.commit()
+    stored = services.submissions(enrollment, exercise)[0]
+    assert stored.results == [
+        {"name": "adds three numbers", "hidden": False, "passed": False,
+         "message": 'expected "got [1,2,3]" to be 6', "logs": ["[1,2,3]"]},
+        {"name": "adds negative numbers", "hidden": False, "passed": False,
+         "message": 'expected "got [-1,-2]" to be -3', "logs": ["[-1,-2]"]},
+        {"name": "an empty array adds up to 0", "hidden": True, "passed": False},
+        {"name": "adds a long list", "hidden": True, "passed": False}]
+    assert [(t.hidden, t.message, t.logs) for t in outcome.tests[2:]] == [(True, "", []), (True, "", [])]
+    assert "10,20" not in str([stored.results, stored.logs, stored.error])
+
+
+def test_an_older_submission_with_hidden_details_shows_them_no_more(course, enrollment):
+    """A row stored before hidden tests were kept by name only is shown by name only too."""
+    exercise = item(course, "sum-numbers")
+    submission = services.submit(enrollment, exercise, SNOOPING_SUM).submission
+    submission.results = [*submission.results[:2],
+                          {"name": "an empty array adds up to 0", "hidden": True, "passed": False,
+                           "message": 'expected "got []" to be 0', "logs": ["[]"]},
+                          {"name": "adds a long list", "hidden": True, "passed": False,
+                           "message": 'expected "got [10,20,30,40]" to be 100', "logs": ["[10,20,30,40]"]}]
+    db.session.commit()
+    shown = services.submission_page(enrollment, exercise, submission)["outcome"]
+    assert [(t.name, t.hidden, t.message, t.logs) for t in shown.tests[2:]] == [
+        ("an empty array adds up to 0", True, "", []), ("adds a long list", True, "", [])]
+    assert shown.tests[0].message == 'expected "got [1,2,3]" to be 6'

@@ -1,6 +1,11 @@
 """The exercise page as a learner uses it: with JavaScript (fetch, JSON) and without
 (plain form posts rendered on the server), and every kind of bad input."""
 
+import html
+import json
+import re
+import shutil
+
 import pytest
 import sqlalchemy as sa
 
@@ -295,3 +300,171 @@ def test_a_latvian_learners_failing_run_shows_the_latvian_message(client, learne
     page = client.post(f"{PAGE}/run", data={"code": WRONG_SUM}).get_data(as_text=True)
     assert "gaidīja 6, bet saņēma 3" in page
     assert "expected 3 to be 6" not in page
+
+
+# A learner who tries to pass without solving ---------------------------------------------------
+
+ORDER_PAGE = "/courses/order-practice/learn/order-lines"
+ORDER_COURSE = """\
+title: Order practice
+summary: A course whose exercise has hidden tests with inputs unlike the examples.
+language: en
+audiences: [adult]
+track: javascript-react
+level: beginner
+estimated_hours: 1
+status: published
+competences: [jsreact:fundamentals.functions@2]
+modules:
+  - slug: orders
+    title: Orders
+    items:
+      - exercise: order-lines
+"""
+ORDER_EXERCISE = """\
+title: Order lines
+language: javascript
+competences: [jsreact:fundamentals.functions@2]
+instructions: |
+  Write `orderLine(order)` that returns `"3 × tea = 3.75 EUR"` for `{ item: "tea", qty: 3, price: 1.25 }`,
+  and `total(orders)` that adds up quantity times price of every order, rounded to cents.
+starter: |
+  export function orderLine(order) {
+  }
+  export function total(orders) {
+  }
+solution: |
+  export function orderLine(order) {
+    return `${order.qty} × ${order.item} = ${(order.qty * order.price).toFixed(2)} EUR`;
+  }
+  export function total(orders) {
+    return Math.round(orders.reduce((sum, o) => sum + o.qty * o.price, 0) * 100) / 100;
+  }
+tests:
+  - name: one line
+    code: |
+      expect(orderLine({ item: "tea", qty: 3, price: 1.25 })).toBe("3 × tea = 3.75 EUR");
+  - name: a total
+    code: |
+      expect(total([{ item: "tea", qty: 2, price: 1 }])).toEqual(2);
+hidden_tests:
+  - name: a line of another item
+    code: |
+      expect(orderLine({ item: "kafija-7f3c", qty: 4, price: 2.5 })).toBe("4 × kafija-7f3c = 10.00 EUR");
+  - name: a total of several orders
+    code: |
+      const orders = [{ item: "maize-91b2", qty: 2, price: 0.85 }, { item: "piens-c0d4", qty: 1, price: 1.19 }];
+      expect(total(orders)).toEqual(2.89);
+  - name: a line after a while
+    code: |
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(orderLine({ item: "siers-5e6a", qty: 1, price: 7 })).toBe("1 × siers-5e6a = 7.00 EUR");
+"""
+# What only the hidden tests hold: their inputs and their expected values.
+HIDDEN_SECRETS = ["7f3c", "91b2", "c0d4", "5e6a", "10.00 EUR", "2.89", "7.00 EUR"]
+# Records every input it is given in every way a response could carry it back, and answers
+# with dummies that hold the input, so a failure message "expected X to be Y" shows both.
+RECORDER = """\
+const seen = [];
+function leak(where, value) {
+  const text = where + " " + JSON.stringify(value);
+  seen.push(text);
+  console.log("LEAK " + text);
+  console.error("LEAK " + text);
+  Promise.resolve().then(() => console.log("LEAK " + text));
+  setTimeout(() => console.log("LEAK " + text), 1);
+}
+setInterval(() => { for (const text of seen) console.log("LEAK " + text); }, 2);
+let calls = 0;
+export function orderLine(order) {
+  leak("orderLine", order);
+  calls += 1;
+  if (calls % 3 === 0) throw new Error("LEAK orderLine " + JSON.stringify(order));
+  return "LEAK orderLine " + JSON.stringify(order);
+}
+function totalOf(orders) {
+  leak("total", orders);
+  return "LEAK total " + JSON.stringify(orders);
+}
+Object.defineProperty(exports, "total", {
+  enumerable: true,
+  get() { for (const text of seen) console.log("LEAK " + text); return totalOf; },
+});
+"""
+LEAKED = re.compile(r'LEAK (orderLine|total) ((?:\{|\[)[^\n<]*?(?:\}|\]))(?=\s|"|\n|<|$)')
+SHOWN_EXPECTED = re.compile(r'expected ("LEAK (?:[^"\\]|\\.)*") to (?:be|equal) ("(?:[^"\\]|\\.)*"|-?[\d.]+)')
+
+
+def answers_from(texts: list[str]) -> tuple[dict, dict]:
+    """What an attacker reads out of the responses: every input the recorder showed, with
+    the expected value where a message showed it, else worked out by hand for that input."""
+    lines, totals = {}, {}
+    for text in texts:
+        for match in SHOWN_EXPECTED.finditer(text):
+            where, _, given = json.loads(match.group(1)).removeprefix("LEAK ").partition(" ")
+            (lines if where == "orderLine" else totals)[given] = json.loads(match.group(2))
+        for where, given in LEAKED.findall(text):
+            try:
+                value = json.loads(given)
+            except ValueError:
+                continue
+            if where == "orderLine" and given not in lines:
+                lines[given] = f"{value['qty']} × {value['item']} = {value['qty'] * value['price']:.2f} EUR"
+            elif where == "total" and given not in totals:
+                totals[given] = round(sum(o["qty"] * o["price"] for o in value), 2)
+    return lines, totals
+
+
+def lookup_table(lines: dict, totals: dict) -> str:
+    return (f"const lines = {json.dumps(lines)};\nconst totals = {json.dumps(totals)};\n"
+            "export function orderLine(order) { const v = lines[JSON.stringify(order)]; return v === undefined ? '' : v; }\n"
+            "export function total(orders) { const v = totals[JSON.stringify(orders)]; return v === undefined ? -1 : v; }\n")
+
+
+@pytest.fixture
+def order_learner(app, client, adult, login, tmp_path):
+    """The adult learner, signed in and enrolled in a course whose exercise's hidden tests use
+    inputs the examples do not."""
+    from lms.content import services as content
+    from tests.conftest import FIXTURE_COURSES
+
+    folder = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES / "_frameworks", folder / "_frameworks")
+    (folder / "order-practice" / "exercises").mkdir(parents=True)
+    (folder / "order-practice" / "course.yaml").write_text(ORDER_COURSE, encoding="utf-8")
+    (folder / "order-practice" / "exercises" / "order-lines.yaml").write_text(ORDER_EXERCISE, encoding="utf-8")
+    with app.app_context():
+        content.import_courses(folder)
+        db.session.commit()
+    login(adult)
+    assert client.post("/courses/order-practice/enrol").status_code == 302
+    return adult
+
+
+def test_a_lookup_table_built_from_what_a_submission_showed_does_not_pass(client, order_learner, app):
+    """A learner submits code that records its inputs (console output now and from timers,
+    thrown errors, dummy answers that hold the input, a getter on the exports) and then
+    submits a lookup table built from everything the responses showed: the JSON answer, the
+    page without JavaScript, the submission page. The hidden tests' inputs and expected
+    values were nowhere in them, so the table passes the examples and fails the hidden tests."""
+    body = client.post(f"{ORDER_PAGE}/submit", data={"code": RECORDER}, headers=JSON)
+    assert body.status_code == 200
+    assert client.post(f"{ORDER_PAGE}/submit", data={"code": RECORDER}).status_code == 302  # without JavaScript
+    exercise_page = client.get(ORDER_PAGE).get_data(as_text=True)
+    pages = [client.get(f"{ORDER_PAGE}/submissions/{number}").get_data(as_text=True) for number in submission_ids(app)]
+    shown = [body.get_data(as_text=True), body.get_json()["html"], exercise_page, *pages]
+    texts = [html.unescape(text) for text in shown]
+    with app.app_context():
+        stored = [json.dumps([s.results, s.logs, s.error], ensure_ascii=False)
+                  for s in db.session.scalars(sa.select(ExerciseSubmission))]
+
+    assert body.get_json()["status"] == "ok" and (body.get_json()["passed"], body.get_json()["total"]) == (0, 5)
+    assert all("LEAK orderLine" in text for text in texts[1:])  # the recorder ran and the examples show it
+    assert [secret for secret in HIDDEN_SECRETS if any(secret in text for text in texts + stored)] == []
+    lines, totals = answers_from(texts)
+    assert set(lines) == {'{"item":"tea","qty":3,"price":1.25}'}  # the attacker's reading works on what is shown
+    assert set(totals) == {'[{"item":"tea","qty":2,"price":1}]'}
+
+    table = client.post(f"{ORDER_PAGE}/submit", data={"code": lookup_table(lines, totals)}, headers=JSON).get_json()
+    assert table["status"] == "ok" and table["all_passed"] is False
+    assert (table["passed"], table["total"]) == (2, 5)  # the two examples, none of the hidden tests

@@ -77,13 +77,26 @@
   const mathMax = Math.max;
   const jsonStringify = JSON.stringify;
   const NDate = Date;
+  // The constructor of async functions: the learner's module is compiled with it as a
+  // function body of its own, so no text in it can close the function and run outside.
+  const NAsyncFunction = RGetProto(async function () {}).constructor;
+  const NSyntaxError = SyntaxError;
   const realNow = Date.now;
   const dateParse = Date.parse;
   const dateUTC = Date.UTC;
 
   const NONCE = options.nonce;
+  // Tests from this index on are hidden: their results say passed or failed, nothing else.
+  const HIDDEN_FROM = typeof options.hiddenFrom === "number" ? options.hiddenFrom : Infinity;
   const MAX_LOG_LINES = 500;
   const MAX_LINE = 2000;
+  const MAX_MESSAGE = 2000;
+  const LEARNER_FILE = "learner.js";
+  const LEARNER_PREFIX = '"use strict";';
+
+  // How many lines the Function constructor puts before a body's first line (two in V8:
+  // "(async function anonymous(<params>" and ") {"); the runner measures it once per process.
+  const LINE_OFFSET = typeof options.lineOffset === "number" ? options.lineOffset : 2;
   const TIMER_FIRINGS_PER_FLUSH = 10000;
   const VIRTUAL_WAIT_LIMIT_MS = 60 * 60 * 1000;
 
@@ -176,6 +189,8 @@
       lineOfYourCode: " (line {line} of your code)",
       testSyntaxError: "this test's code has a syntax error: {error}",
       lineOfTheTest: " (line {line} of the test)",
+      harnessBroken: "your code broke something the tests rely on, so this could not finish ({error})",
+      htmlComment: "'<!--', and '-->' at the start of a line, begin a comment here (an old HTML rule), not code as in a module: take them out, or in a string write '<!' + '--'",
     },
     lv: {
       toBe: "gaidīja {expected}, bet saņēma {received}",
@@ -262,6 +277,8 @@
       lineOfYourCode: " ({line}. rinda jūsu kodā)",
       testSyntaxError: "šī testa kodā ir sintakses kļūda: {error}",
       lineOfTheTest: " ({line}. rinda testā)",
+      harnessBroken: "jūsu kods sabojāja kaut ko, uz ko balstās testi, tāpēc šo nevarēja pabeigt ({error})",
+      htmlComment: "'<!--', kā arī '-->' rindas sākumā, šeit sāk komentāru (sens HTML noteikums), nevis kodu kā modulī: izņemiet tos vai virknē rakstiet '<!' + '--'",
     },
   };
   const TEXTS = MESSAGES[options.locale === "lv" ? "lv" : "en"];
@@ -440,8 +457,17 @@
       return;
     }
     logCount++;
-    const line = safe(() => formatLogArgs(args), msg("unshowable"));
+    const line = safe(() => learnerLines(formatLogArgs(args)), msg("unshowable"));
     arrayPush(currentLogs, strLimit(line, MAX_LINE));
+  }
+
+  // Stack frames in what is logged (React's component stacks, a logged error.stack) name
+  // lines of the learner's own code, as messages do.
+  function learnerLines(text) {
+    return strReplace(text, /learner\.js:(\d+):(\d+)/g, (m, line, column) => {
+      const n = NNumber(line) - LINE_OFFSET;
+      return n >= 1 ? LEARNER_FILE + ":" + n + ":" + column : m;
+    });
   }
 
   const logFn = function log(...args) { writeLog(args); };
@@ -465,6 +491,7 @@
   function addTimer(fn, ms, args, interval) {
     let delay = NNumber(ms);
     if (!(delay > 0)) delay = 0;
+    if (delay > 2147483647) delay = 0; // as browsers do: a delay past 32 bits fires at once
     if (interval && delay < 1) delay = 1;
     const id = ++timerSeq;
     mapSet(timers, id, { due: clock + delay, seq: id, fn, args, interval: interval ? delay : 0, owner: timerOwner });
@@ -496,7 +523,9 @@
       // With React mounted, a timer's state updates happen inside act, as in a test with fake
       // timers: the update and its effects are applied before the test goes on.
       const fire = () => { try { RApply(t.fn, undefined, t.args); } catch (e) { reportUncaught(e); } };
-      if (act !== null && mounted > 0) act(fire); else fire();
+      // act itself throws what a component did wrong while it applied the update: that is
+      // the learner's error, as if the timer had thrown it.
+      if (act !== null && mounted > 0) { try { act(fire); } catch (e) { reportUncaught(e); } } else fire();
     }
     return true;
   }
@@ -561,7 +590,7 @@
         if (tag === "[object Error]" || typeof md === "string") {
           const name = safe(() => e.name, "Error");
           const msg = typeof md === "string" ? md : "";
-          const n = typeof name === "string" && name ? name : "Error";
+          const n = typeof name === "string" && name ? strLimit(name, 200) : "Error";
           return msg ? n + ": " + strLimit(msg, 1000) : n;
         }
       }
@@ -1313,7 +1342,7 @@
   function newRun(kind, index) {
     return {
       kind, index, done: false, ok: false, error: null, failures: [], pending: [], uncaught: [],
-      logs: [], startedAt: clock,
+      logs: [], startedAt: clock, stuck: "",
     };
   }
 
@@ -1358,8 +1387,17 @@
     run.error = error;
   }
 
+  // A run that cannot go on (it waits for ever, or broke the harness) ends failed, with why:
+  // it is over, and whatever it still does later cannot change its result.
+  function giveUp(run, reason) {
+    run.done = true;
+    run.ok = false;
+    run.stuck = reason;
+  }
+
   function errorLocation(e, file) {
-    // The first stack frame in the given file gives the line and column.
+    // The first stack frame in the learner's file gives the line and column, as lines of
+    // the body the module was compiled from.
     const stack = safe(() => { const s = e.stack; return typeof s === "string" ? s : ""; }, "");
     const lines = strSplit(stack, "\n");
     for (let i = 0; i < lines.length; i++) {
@@ -1367,24 +1405,32 @@
       const idx = strIndexOf(at, file + ":");
       if (idx >= 0) {
         const m = regexpExec(/:(\d+):(\d+)\)?\s*$/, at);
-        if (m) return [NNumber(m[1]), NNumber(m[2])];
+        if (m && NNumber(m[1]) > LINE_OFFSET) return [NNumber(m[1]) - LINE_OFFSET, NNumber(m[2])];
       }
     }
     return null;
   }
 
-  function result(run, stuckReason) {
+  function isHidden(run) {
+    return run.kind === "test" && run.index >= HIDDEN_FROM;
+  }
+
+  function result(run) {
     const out = OCreate(null);
+    const hidden = isHidden(run);
     let message = "";
     let passed = false;
     let line = null;
     let column = null;
-    if (!run.done) {
-      message = stuckReason;
+    if (run.stuck !== "") {
+      message = run.stuck;
     } else if (!run.ok && run.failures.length === 0) {
-      message = describeThrown(run.error);
-      const loc = safe(() => errorLocation(run.error, "learner.js"), null);
-      if (loc !== null) { line = loc[0]; column = loc[1]; }
+      // Of a hidden test nothing is described: describing runs the thrown value's getters.
+      if (!hidden) {
+        message = describeThrown(run.error);
+        const loc = safe(() => errorLocation(run.error, LEARNER_FILE), null);
+        if (loc !== null) { line = loc[0]; column = loc[1]; }
+      }
     } else if (run.failures.length > 0) {
       // A failed expectation counts even if the code under test caught what it threw.
       message = run.failures[0];
@@ -1394,7 +1440,16 @@
       passed = true;
     }
     out.passed = passed;
-    out.message = passed ? "" : message;
+    if (hidden) {
+      // A hidden test says whether it passed and nothing else: no message (it would show
+      // the inputs and the expected values), no console output, no line.
+      out.message = "";
+      out.logs = [];
+      out.line = null;
+      out.column = null;
+      return jsonStringify(out);
+    }
+    out.message = passed ? "" : strLimit(NString(message), MAX_MESSAGE);
     out.logs = arraySlice(run.kind === "module" ? moduleLogs : run.logs);
     out.line = line;
     out.column = column;
@@ -1403,19 +1458,21 @@
       const mod = state.moduleObject;
       if (safe(() => mod.exports !== state.exports, false)) state.exports = mod.exports;
       const ks = safe(() => OKeys(state.exports), []);
-      for (let i = 0; i < ks.length; i++) arrayPush(names, ks[i]);
+      for (let i = 0; i < ks.length; i++) if (typeof ks[i] === "string") arrayPush(names, ks[i]);
       out.exports = names;
     }
     return jsonStringify(out);
   }
 
+  function ended(run) {
+    current = null;
+    if (run.kind === "test") dropTimersOf("test" + run.index);
+    return result(run);
+  }
+
   function step(run) {
     // Called by Python when the microtask queue is empty: finished, or run the next timer.
-    if (run.done) {
-      current = null;
-      if (run.kind === "test") dropTimersOf("test" + run.index);
-      return result(run, "");
-    }
+    if (run.done) return ended(run);
     if (flushWaiter !== null) {
       const w = flushWaiter;
       if (w.firings < TIMER_FIRINGS_PER_FLUSH && mapSize(timers) > 0 && clock - run.startedAt < VIRTUAL_WAIT_LIMIT_MS) {
@@ -1428,15 +1485,31 @@
       return "";
     }
     if (clock - run.startedAt >= VIRTUAL_WAIT_LIMIT_MS) {
-      current = null;
-      return result(run, msg(run.kind === "module" ? "codeStillWaiting" : "testStillWaiting"));
+      giveUp(run, msg(run.kind === "module" ? "codeStillWaiting" : "testStillWaiting"));
+      return ended(run);
     }
     if (fireNextTimer()) return "";
+    giveUp(run, msg(run.kind === "module" ? "codeNeverLoads" : "testNeverFinishes"));
+    return ended(run);
+  }
+
+  // The last word on a run whose step threw: the learner's code broke something the harness
+  // uses (nothing else can make a step throw), so the run fails with that, not the grader.
+  function brokenRun(run, e) {
+    // (Of a hidden test the thrown value is not even described: that would run its getters.)
+    giveUp(run, msg("harnessBroken", { error: isHidden(run) ? "" : describeThrown(e) }));
     current = null;
-    if (run.kind === "test") dropTimersOf("test" + run.index);
-    return result(run, run.kind === "module"
-      ? msg("codeNeverLoads")
-      : msg("testNeverFinishes"));
+    try {
+      return ended(run);
+    } catch (again) {
+      const out = OCreate(null);
+      out.passed = false;
+      out.message = isHidden(run) ? "" : msg("harnessBroken", { error: msg("unshowable") });
+      out.logs = [];
+      out.line = null;
+      out.column = null;
+      return jsonStringify(out);
+    }
   }
 
   function makeRequire() {
@@ -1447,11 +1520,58 @@
     };
   }
 
+  // The learner's module, compiled as the body of an async function by the Function
+  // constructor: V8 parses the body on its own, so no text in it (an HTML-like comment, a
+  // stray "})") can end the function early and run code outside the harness.
+  function compileModule(code) {
+    return new NAsyncFunction("exports", "require", "module", "React",
+      LEARNER_PREFIX + code + "\n//# sourceURL=" + LEARNER_FILE);
+  }
+
+  // Where V8 would read an HTML-like comment (`<!--` anywhere, `-->` first on a line, maybe
+  // after block comments) that a module, and the transformer, read as code: [line, column]
+  // of the first, or null. Anywhere means in strings too: the check cannot tell them apart
+  // without parsing, and a string can spell it '<!' + '--'.
+  function htmlLikeComment(code) {
+    const lines = strSplit(code, "\n");
+    for (let i = 0; i < lines.length; i++) {
+      const open = strIndexOf(lines[i], "<!--");
+      if (open >= 0) return [i + 1, open + 1];
+      const close = regexpExec(/^(?:.*\*\/)?(?:\s|\/\*.*?\*\/)*-->/, lines[i]);
+      if (close !== null) return [i + 1, close[0].length - 2];
+    }
+    return null;
+  }
+
+  function withoutFetchMock() {
+    // Only the harness's own fake is removed, and only if it is still a plain property:
+    // whatever the learner put on the global object is left alone (and not called).
+    const installed = fetchState.installed;
+    fetchState.routes = null;
+    fetchState.calls = [];
+    fetchState.installed = null;
+    if (installed === null) return;
+    const d = OGetDesc(G, "fetch");
+    if (d && hasOwn(d, "value") && d.value === installed && d.configurable) delete G.fetch;
+  }
+
   const api = freeze({
-    load(nonce, moduleFn) {
+    // Compile and start the learner's module: "" when it started, else a JSON
+    // { syntax, message[, line, column] } saying why it could not be compiled.
+    load(nonce, code) {
       checkNonce(nonce);
       if (state.phase !== "new") throw new NTypeError("already loaded");
       state.phase = "loading";
+      const html = htmlLikeComment(NString(code));
+      if (html !== null) return jsonStringify({ syntax: true, message: msg("htmlComment"), line: html[0], column: html[1] });
+      let moduleFn;
+      try {
+        moduleFn = compileModule(NString(code));
+      } catch (e) {
+        const syntax = safe(() => fnHasInstance(NSyntaxError, e), false);
+        const message = syntax ? safe(() => NString(OGetDesc(e, "message").value), "") : describeThrown(e);
+        return jsonStringify({ syntax, message });
+      }
       const exportsObject = {};
       const moduleObject = { exports: exportsObject };
       state.exports = exportsObject;
@@ -1459,33 +1579,35 @@
       const run = newRun("module", 0);
       state.running = run;
       runBody(run, () => moduleFn(exportsObject, makeRequire(), moduleObject, React));
+      return "";
     },
-    helpers(nonce) {
-      checkNonce(nonce);
-      const h = OCreate(null);
-      h.helpers = helperList;
-      h.exports = state.exports;
-      return freeze(h);
-    },
+    // A test: `factory(h)` runs its body with h.helpers and h.exports (the module's exports,
+    // read inside the test, so a getter that throws there fails this test).
     define(nonce, index, factory) {
       checkNonce(nonce);
       state.tests[index] = factory;
     },
     start(nonce, index) {
       checkNonce(nonce);
-      if (state.running !== null && !state.running.done) throw new NTypeError("busy");
+      if (state.running !== null && !state.running.done) giveUp(state.running, msg("testNeverFinishes"));
       const factory = state.tests[index];
       const run = newRun("test", index);
       state.running = run;
-      fetchState.routes = null;
-      fetchState.calls = [];
-      if (fetchState.installed !== null && G.fetch === fetchState.installed) delete G.fetch;
-      fetchState.installed = null;
-      runBody(run, factory);
+      withoutFetchMock();
+      const h = OCreate(null);
+      h.helpers = helperList;
+      h.exports = state.exports;
+      freeze(h);
+      runBody(run, () => factory(h));
     },
     step(nonce) {
       checkNonce(nonce);
-      return step(state.running);
+      const run = state.running;
+      try {
+        return step(run);
+      } catch (e) {
+        return brokenRun(run, e);
+      }
     },
     // A message of the table for the runner ("(line 3 of your code)"), as a string.
     text(nonce, key, params) {
