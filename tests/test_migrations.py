@@ -203,10 +203,10 @@ def test_hidden_test_details_are_removed_from_submissions_already_stored(make_ap
             item = _insert(connection, "course_item", course_id=course, module_id=module, slug="e",
                            kind="exercise", title="E", position=0, optional=False, archived=False,
                            competences=[], shuffle_options=False)
-            user = _insert(connection, "user_account", public_id=uuid.uuid4(), username="ann", display_name="Ann",
+            user = _insert(connection, "user_account", public_id=uuid.uuid4().hex, username="ann", display_name="Ann",
                            audience="adult", password_hash="x", active=True, created_at=now)
             enrollment = _insert(connection, "enrollment", user_id=user, course_id=course,
-                                 registration=uuid.uuid4(), active=True, enrolled_at=now, last_activity_at=now,
+                                 registration=uuid.uuid4().hex, active=True, enrolled_at=now, last_activity_at=now,
                                  progress=0)
             _insert(connection, "exercise_submission", enrollment_id=enrollment, item_id=item, number=1,
                     submitted_at=now, code="export const sum = () => 0;", status="ok", results=[visible, leaky],
