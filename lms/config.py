@@ -94,6 +94,9 @@ SETTINGS = (
             "Login attempts allowed per client address. Default: `10 per minute;50 per hour`."),
     Setting("LMS_EXERCISE_RATE_LIMIT", "LMS_EXERCISE_RATE_LIMIT",
             "Runs and submits of code exercises allowed per learner. Default: `20 per minute;300 per hour`."),
+    Setting("LMS_SESSION_IDLE_HOURS", "LMS_SESSION_IDLE_HOURS",
+            "Hours a sign-in without \"keep me signed in\" lasts unused; one with it lasts as long as its "
+            "cookie (365 days). Default: `24`.", _at_least(1)),
     Setting("LMS_PASSWORD_RESET_MAX_AGE", "LMS_PASSWORD_RESET_MAX_AGE",
             "Seconds a password-reset link stays valid. Default: `3600`.", _int),
     Setting("LMS_MAIL_SERVER", "LMS_MAIL_SERVER",
@@ -144,6 +147,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
         "LMS_EXERCISE_RATE_LIMIT": "20 per minute;300 per hour",
         "LMS_PASSWORD_RESET_MAX_AGE": 3600,
+        "LMS_SESSION_IDLE_HOURS": 24,
         "LMS_MAIL_SERVER": None,
         "LMS_MAIL_PORT": 587,
         "LMS_MAIL_USERNAME": None,
