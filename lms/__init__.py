@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -19,7 +18,7 @@ from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/config.py``, then ``LMS_*`` variables,
     then ``overrides`` (tests pass theirs here)."""
-    instance_path = Path(os.environ.get("LMS_INSTANCE_PATH", config.REPO_ROOT / "instance"))
+    instance_path = config.instance_path(os.environ)
     app = Flask(
         __name__,
         instance_path=str(instance_path),
@@ -27,11 +26,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(config.REPO_ROOT / "templates"),
         static_folder=str(config.REPO_ROOT / "static"),
     )
-    app.config.from_mapping(config.defaults(instance_path))
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_mapping(config.from_environment(os.environ))
-    if overrides:
-        app.config.from_mapping(overrides)
+    config.load(app.config, instance_path, os.environ, overrides)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_secret_key(instance_path)
     # Cookies travel only over HTTPS when the site is served over HTTPS.

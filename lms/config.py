@@ -12,7 +12,9 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
+
+from flask import Config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("lv", "en")
@@ -88,12 +90,16 @@ SETTINGS = (
     Setting("LMS_TIMEZONE", "BABEL_DEFAULT_TIMEZONE",
             "Time zone for dates shown to people. Default: `Europe/Riga`."),
     Setting("LMS_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI",
-            "Where login rate-limit counters live. Default: `memory://` (one server). "
-            "With several app servers use Redis, e.g. `redis://127.0.0.1:6379/0`."),
+            "Where rate-limit counters live. Default: `memory://`, counted inside each process, so "
+            "with several gunicorn workers or app servers every limit multiplies (gunicorn's start-up "
+            "warns). In production: one Redis shared by every web process, e.g. `redis://127.0.0.1:6379/0`."),
     Setting("LMS_LOGIN_RATE_LIMIT", "LMS_LOGIN_RATE_LIMIT",
             "Login attempts allowed per client address. Default: `10 per minute;50 per hour`."),
     Setting("LMS_EXERCISE_RATE_LIMIT", "LMS_EXERCISE_RATE_LIMIT",
             "Runs and submits of code exercises allowed per learner. Default: `20 per minute;300 per hour`."),
+    Setting("LMS_SESSION_IDLE_HOURS", "LMS_SESSION_IDLE_HOURS",
+            "Hours a sign-in without \"keep me signed in\" lasts unused; one with it lasts as long as its "
+            "cookie (365 days). Default: `24`.", _at_least(1)),
     Setting("LMS_PASSWORD_RESET_MAX_AGE", "LMS_PASSWORD_RESET_MAX_AGE",
             "Seconds a password-reset link stays valid. Default: `3600`.", _int),
     Setting("LMS_MAIL_SERVER", "LMS_MAIL_SERVER",
@@ -144,6 +150,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
         "LMS_EXERCISE_RATE_LIMIT": "20 per minute;300 per hour",
         "LMS_PASSWORD_RESET_MAX_AGE": 3600,
+        "LMS_SESSION_IDLE_HOURS": 24,
         "LMS_MAIL_SERVER": None,
         "LMS_MAIL_PORT": 587,
         "LMS_MAIL_USERNAME": None,
@@ -182,6 +189,31 @@ def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
         except ValueError as error:
             raise ConfigError(f"{setting.env}: {error}") from None
     return values
+
+
+def instance_path(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get("LMS_INSTANCE_PATH", REPO_ROOT / "instance"))
+
+
+def load(target: Config, instance_path: Path, environ: Mapping[str, str],
+         overrides: dict[str, Any] | None = None) -> None:
+    """Fill ``target`` in order of precedence: built-in defaults, then
+    ``instance/config.py``, then ``LMS_*`` variables, then ``overrides``."""
+    target.from_mapping(defaults(instance_path))
+    target.from_pyfile(str(instance_path / "config.py"), silent=True)
+    target.from_mapping(from_environment(environ))
+    if overrides:
+        target.from_mapping(overrides)
+
+
+def deployment_settings(environ: Mapping[str, str] = os.environ) -> Config:
+    """This deployment's settings, read exactly as ``create_app`` reads them but without
+    building an app: for gunicorn's master process, which checks them before any worker
+    starts."""
+    path = instance_path(environ)
+    settings = Config(str(path))
+    load(settings, path, environ)
+    return settings
 
 
 def load_secret_key(instance_path: Path) -> str:

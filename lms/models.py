@@ -1,7 +1,7 @@
 """Every domain's models, imported in one place so Alembic and ``db.create_all`` see the
 whole schema."""
 
-from lms.accounts.models import User, UserRole  # noqa: F401
+from lms.accounts.models import SignInSession, User, UserRole  # noqa: F401
 from lms.catalog.models import Course, Item, Module  # noqa: F401
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt  # noqa: F401
 from lms.xapi.models import (  # noqa: F401

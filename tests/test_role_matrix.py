@@ -36,6 +36,8 @@ MATRIX = {
     ("accounts.logout", "POST"): (lambda s: "/logout", {}, everyone(302)),
     ("accounts.settings", "GET"): (lambda s: "/account", None, signed_in(200)),
     ("accounts.settings", "POST"): (lambda s: "/account", {}, signed_in(200)),
+    ("accounts.sign_out_everywhere", "GET"): (lambda s: "/account/sign-out-everywhere", None, signed_in(200)),
+    ("accounts.sign_out_everywhere", "POST"): (lambda s: "/account/sign-out-everywhere", {}, everyone(302)),
     ("accounts.change_password", "GET"): (lambda s: "/account/password", None, signed_in(200)),
     ("accounts.change_password", "POST"): (lambda s: "/account/password", {}, signed_in(200)),
     ("accounts.request_password_reset", "GET"): (lambda s: "/password/reset", None, everyone(200)),

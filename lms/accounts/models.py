@@ -43,8 +43,17 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The sign-in session this request runs under, with its token (lms.accounts.sessions
+    # sets it when it starts or finds one); not a column.
+    sign_in = None  # SignInSession | None
+
     def get_id(self) -> str:
-        return str(self.public_id)
+        """What Flask-Login keeps in the session and "remember me" cookies: the sign-in
+        session's token, never the account's id, so that ending the session on the
+        server ends every cookie that carries it."""
+        if self.sign_in is None or self.sign_in.token is None:
+            raise RuntimeError("sign in through lms.accounts.signin.sign_in(), which starts a sign-in session")
+        return self.sign_in.token
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -59,6 +68,42 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+END_REASONS = ("signed-out", "signed-out-everywhere", "password-changed", "deactivated")
+
+
+class SignInSession(db.Model):
+    """One signing in on one device: the session and "remember me" cookies carry its
+    token, and it is valid until it ends or expires. Only a hash of the token is stored,
+    so a copy of the database cannot be used to sign in."""
+
+    __tablename__ = "sign_in_session"
+    __table_args__ = (sa.CheckConstraint(_in("end_reason", END_REASONS), name="end_reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A session kept signed in lasts as long as its cookie; one that is not ends after a
+    # while unused (lms.accounts.sessions moves this on as it is used).
+    expires_at: Mapped[datetime]
+    # The device, as its browser names itself: the browser and the operating system, with
+    # no version and no address.
+    browser: Mapped[str | None] = mapped_column(sa.String(40))
+    os: Mapped[str | None] = mapped_column(sa.String(40))
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(sa.String(24))
+
+    user: Mapped[User] = relationship()
+
+    # The token itself, known only to the request that started or presented it.
+    token = None  # str | None
+
+    def __repr__(self) -> str:
+        return f"<SignInSession {self.id} of user {self.user_id}>"
 
 
 class UserRole(db.Model):

@@ -17,7 +17,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from lms.accounts.models import AUDIENCES, ROLES, User, UserRole, utcnow
+from lms.accounts import sessions
+from lms.accounts.models import AUDIENCES, ROLES, SignInSession, User, UserRole, utcnow
 from lms.extensions import db
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
@@ -170,17 +171,23 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, *, keep: SignInSession | None = None) -> None:
+    """A new password ends every sign-in session of the account, and so every "remember
+    me" cookie, except ``keep`` (the session of the person who changed it)."""
     validate_password(password)
     user.password_hash = hash_password(password)
+    sessions.end_all(user, "password-changed", keep=keep)
     db.session.flush()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(user: User, current_password: str, new_password: str, *,
+                    keep: SignInSession | None = None) -> None:
+    """The account's own change of password: every other sign-in session ends, ``keep``
+    (the one asking) stays."""
     if not check_password_hash(user.password_hash, current_password):
         raise AccountError(_l("The current password is not right."), "current_password")
     validate_password(new_password, "new_password")
-    set_password(user, new_password)
+    set_password(user, new_password, keep=keep)
 
 
 def update_settings(user: User, *, display_name: str, locale: str | None) -> None:
@@ -228,6 +235,8 @@ def user_for_reset_token(token: str, secret_key: str, max_age: int) -> User:
 
 
 def reset_password(token: str, new_password: str, secret_key: str, max_age: int) -> User:
+    """Set the password a reset link was made for; every sign-in session of the account
+    ends (whoever knew the old password is signed out everywhere)."""
     user = user_for_reset_token(token, secret_key, max_age)
     set_password(user, new_password)
     return user
@@ -272,9 +281,13 @@ def set_roles(user: User, roles: Iterable[str]) -> None:
 
 
 def set_active(user: User, active: bool) -> None:
+    """Deactivating ends every sign-in session of the account at once; reactivating lets
+    it sign in again but brings none of them back."""
     if not active and user.active and user.has_role("admin") and not _other_active_admins(user):
         raise LastAdminError(_l("This is the last administrator: make someone else an administrator first."))
     user.active = active
+    if not active:
+        sessions.end_all(user, "deactivated")
     db.session.flush()
 
 

@@ -1,32 +1,20 @@
-import uuid
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user
 
-from lms.accounts import forms, services
+from lms.accounts import forms, services, sessions, signin
 from lms.core import mail
 from lms.core.auth import login_required
 from lms.core.forms import show_error
 from lms.core.urls import safe_next
-from lms.extensions import db, limiter, login_manager
+from lms.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
 
 def _login_limit() -> str:
     return current_app.config["LMS_LOGIN_RATE_LIMIT"]
-
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    """Sessions carry the public id; a deactivated account is signed out at once."""
-    try:
-        public_id = uuid.UUID(user_id)
-    except ValueError:
-        return None
-    user = services.get_by_public_id(public_id)
-    return user if user is not None and user.active else None
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -44,8 +32,8 @@ def register():
         except services.AccountError as error:
             show_error(form, error.message, error.field)
         else:
+            signin.sign_in(user)
             db.session.commit()
-            login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/register.html", form=form)
@@ -63,15 +51,17 @@ def login():
         if user is None:
             form.form_errors.append(_("The username, e-mail address or password is not right."))
         else:
+            signin.sign_in(user, remember=form.remember.data)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
             return redirect(next_url)
     return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    """Ends this device's sign-in session for good: its cookies, even copied, no longer work."""
+    signin.sign_out()
+    db.session.commit()
     flash(_("You have signed out."), "info")
     return redirect(url_for("core.home"))
 
@@ -92,7 +82,24 @@ def settings():
             db.session.commit()
             flash(_("Your settings are saved."), "success")
             return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", form=form)
+    return render_template("accounts/settings.html", form=form,
+                           sign_ins=sessions.live_sessions(current_user), current=signin.current_session())
+
+
+@bp.route("/account/sign-out-everywhere", methods=["GET", "POST"])
+@login_required
+def sign_out_everywhere():
+    """GET asks first and lists what would end; POST ends every other sign-in session of
+    the account (this device stays signed in)."""
+    current = signin.current_session()
+    if request.method == "GET":
+        others = [s for s in sessions.live_sessions(current_user) if s.id != current.id]
+        return render_template("accounts/sign_out_everywhere.html", others=others)
+    ended = sessions.end_all(current_user, "signed-out-everywhere", keep=current)
+    db.session.commit()
+    flash(ngettext("You are signed out on %(num)d other device. This one stays signed in.",
+                   "You are signed out on %(num)d other devices. This one stays signed in.", ended), "success")
+    return redirect(url_for("accounts.settings"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -101,12 +108,14 @@ def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     keep=signin.current_session())
         except services.AccountError as error:
             show_error(form, error.message, error.field)
         else:
             db.session.commit()
-            flash(_("Your password is changed."), "success")
+            flash(_("Your password is changed. Every other device signed in to your account is signed out."),
+                  "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/change_password.html", form=form)
 
@@ -147,8 +156,9 @@ def reset_password(token):
         except services.AccountError as error:
             show_error(form, error.message, error.field)
         else:
+            signin.sign_out()
             db.session.commit()
-            logout_user()
-            flash(_("Your password is changed. You can sign in with it now."), "success")
+            flash(_("Your password is changed and every device signed in to your account is signed out. "
+                    "You can sign in with the new password now."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)

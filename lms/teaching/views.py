@@ -1,9 +1,10 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from lms.accounts import services as accounts
+from lms.accounts import signin
 from lms.core.auth import role_required
 from lms.core.exports import csv_response
 from lms.core.forms import show_error
@@ -140,8 +141,8 @@ def join():
             db.session.rollback()
             show_error(form, error.message, error.field)
         else:
+            signin.sign_in(pupil)
             db.session.commit()
-            login_user(pupil)
             flash(_("Welcome to %(name)s!", name=school_class.name), "success")
             return redirect(url_for("learning.dashboard"))
     status = 400 if form.errors or form.form_errors else 200

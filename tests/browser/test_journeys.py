@@ -109,8 +109,37 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(page, accessible
     page.get_by_label("New password", exact=True).fill("my new password")
     page.get_by_label("Repeat the new password").fill("my new password")
     page.get_by_role("button", name="Save the new password").click()
-    expect(page.get_by_text("Your password is changed. You can sign in with it now.")).to_be_visible()
+    expect(page.get_by_text("You can sign in with the new password now.", exact=False)).to_be_visible()
     sign_in(page, username, "my new password")
     expect(page.get_by_text("Signed in as Forgetful.")).to_be_visible()
     page.goto("/account/password")
     accessible(page)
+
+
+def test_a_learner_sees_where_they_are_signed_in_and_signs_out_everywhere_else(browser, base_url, accessible,
+                                                                                live_user):
+    username, password = live_user("traveller")
+    phone = browser.new_context(base_url=base_url, locale="en-GB", viewport={"width": 390, "height": 844})
+    laptop = browser.new_context(base_url=base_url, locale="en-GB")
+    try:
+        on_laptop, on_phone = laptop.new_page(), phone.new_page()
+        sign_in(on_laptop, username, password)
+        sign_in(on_phone, username, password)
+        on_phone.goto("/account")
+        expect(on_phone.get_by_role("heading", name="Where you are signed in")).to_be_visible()
+        expect(on_phone.get_by_role("table").get_by_role("row")).to_have_count(3)
+        expect(on_phone.get_by_text("this device")).to_have_count(1)
+        accessible(on_phone)
+        on_phone.get_by_role("link", name="Sign out everywhere else").click()
+        expect(on_phone.get_by_text("This signs your account out on 1 other device or browser", exact=False)
+               ).to_be_visible()
+        accessible(on_phone)
+        on_phone.get_by_role("button", name="Yes, sign out everywhere else").focus()
+        on_phone.keyboard.press("Enter")
+        expect(on_phone.get_by_text("You are signed out on 1 other device. This one stays signed in.")).to_be_visible()
+        expect(on_phone.get_by_text("You are signed in on this device only.")).to_be_visible()
+        on_laptop.goto("/account")
+        expect(on_laptop).to_have_url("/login?next=%2Faccount", ignore_case=True)
+    finally:
+        phone.close()
+        laptop.close()

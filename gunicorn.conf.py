@@ -1,0 +1,56 @@
+"""gunicorn's settings for production. ``gunicorn wsgi:app`` reads this file from the
+working directory; options on the command line override it (``gunicorn --workers 8``).
+
+At start-up it checks that the rate limits hold across the workers: with more than one
+worker and ``LMS_RATELIMIT_STORAGE_URL`` left at ``memory://``, each worker would count
+on its own, and the log says so loudly."""
+
+import os
+import sys
+
+# The checkout's own package, also when gunicorn runs from a virtualenv it is not installed in.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from lms import config as lms_config  # noqa: E402  ("config" is a gunicorn setting)
+from lms.core import ratelimits  # noqa: E402
+
+wsgi_app = "wsgi:app"
+bind = ["0.0.0.0:8000"]
+# Sync workers, one request at a time each: four per machine by default, or WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+timeout = 30
+graceful_timeout = 30
+# Behind a reverse proxy that reuses connections.
+keepalive = 5
+accesslog = "-"
+errorlog = "-"
+
+# Set in the master when it has warned; forked workers inherit it and do not repeat it.
+_warned = False
+
+
+def _check(log, storage_uri: str, processes: int) -> None:
+    global _warned
+    warning = ratelimits.per_process_warning(storage_uri, processes)
+    if warning is not None:
+        log.warning(warning)
+        _warned = True
+
+
+def on_starting(server):
+    """Before any worker starts: the deployment's settings, read as the app reads them."""
+    _check(server.log, lms_config.deployment_settings()["RATELIMIT_STORAGE_URI"], server.cfg.workers)
+
+
+def nworkers_changed(server, new_value, old_value):
+    """Workers added at run time (SIGTTIN) can make limits multiply too."""
+    if not _warned and old_value is not None:
+        _check(server.log, lms_config.deployment_settings()["RATELIMIT_STORAGE_URI"], new_value)
+
+
+def post_worker_init(worker):
+    """The first worker checks the app it loaded, whose settings a WSGI module may have
+    changed from the deployment's, in case the master could not tell."""
+    settings = getattr(worker.wsgi, "config", None)
+    if not _warned and worker.age == 1 and settings is not None:
+        _check(worker.log, settings.get("RATELIMIT_STORAGE_URI", "memory://"), worker.cfg.workers)
