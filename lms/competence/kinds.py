@@ -72,7 +72,6 @@ def expected_kind(activity_id: str) -> str:
 
 def describe(kind: str, provider: str | None = None) -> str:
     """The kind's name in the reader's language, with the provider where there is one."""
-    name = str(NAMES.get(kind, kind))
     if kind == EXTERNAL and provider:
-        return _("%(kind)s: %(provider)s", kind=name, provider=provider)
-    return name
+        return _("External: %(provider)s", provider=provider)
+    return str(NAMES.get(kind, kind))
