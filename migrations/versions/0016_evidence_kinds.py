@@ -56,9 +56,11 @@ def _kind(verb_id, data):
 
 def _backfill_kinds(connection):
     groups = defaultdict(list)
-    result = connection.execution_options(stream_results=True, yield_per=CHUNK).execute(
+    # Streamed (a server-side cursor on PostgreSQL): the statements' JSON is read a chunk at a time.
+    result = connection.execute(
         sa.select(evidence.c.id, evidence.c.rank, statements.c.verb_id, statements.c.data)
-        .join(statements, statements.c.seq == evidence.c.statement_seq))
+        .join(statements, statements.c.seq == evidence.c.statement_seq)
+        .execution_options(stream_results=True, yield_per=CHUNK))
     for evidence_id, rank, verb_id, data in result:
         kind, provider = _kind(verb_id, data if isinstance(data, dict) else {})
         groups[(kind, provider, rank <= 1 or kind in ('assessed', 'external'))].append(evidence_id)
