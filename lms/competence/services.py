@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from lms.config import REPO_ROOT
 from lms.competence import kinds
@@ -461,16 +461,24 @@ def levels_for(actor_keys: list[str]) -> dict[str, dict[int, LearnerCompetence]]
     return result
 
 
-def not_yet_counted_for(actor_keys: list[str]) -> dict[str, dict[int, int]]:
-    """Several learners' highest evidence that does not count, per competence (rank), in
-    one query: a heat map shows "participated; not yet assessed" where it is above the level."""
-    result: dict[str, dict[int, int]] = {key: {} for key in actor_keys}
-    if actor_keys:
-        for actor_key, competence_id, rank in db.session.execute(
-                sa.select(Evidence.actor_key, Evidence.competence_id, sa.func.max(Evidence.rank)).where(
-                    Evidence.actor_key.in_(actor_keys), Evidence.counted.is_(False), Evidence.withdrawn.is_(False))
-                .group_by(Evidence.actor_key, Evidence.competence_id)):
-            result[actor_key][competence_id] = rank
+def not_yet_assessed_for(actor_keys: list[str]) -> dict[str, dict[int, str]]:
+    """Several learners' highest level that only uncounted evidence shows (taking part,
+    above their level), per competence, in one query: what a heat map marks as
+    "participated; not yet assessed"."""
+    result: dict[str, dict[int, str]] = {key: {} for key in actor_keys}
+    if not actor_keys:
+        return result
+    level = aliased(LearnerCompetence)
+    ranks: dict[tuple[str, int], int] = {}
+    for actor_key, competence_id, rank, code in db.session.execute(
+            sa.select(Evidence.actor_key, Evidence.competence_id, Evidence.rank, Evidence.level).distinct()
+            .outerjoin(level, sa.and_(level.actor_key == Evidence.actor_key,
+                                      level.competence_id == Evidence.competence_id))
+            .where(Evidence.actor_key.in_(actor_keys), Evidence.counted.is_(False), Evidence.withdrawn.is_(False),
+                   sa.or_(level.rank.is_(None), Evidence.rank > level.rank))):
+        if rank > ranks.get((actor_key, competence_id), 0):
+            ranks[(actor_key, competence_id)] = rank
+            result[actor_key][competence_id] = code
     return result
 
 

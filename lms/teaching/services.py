@@ -160,17 +160,9 @@ def heat_map(school_class: SchoolClass) -> HeatMap:
     competences = competence.competences_of_sources([f"course:{a.course.slug}" for a in school_class.assignments])
     keys = {p.id: xapi.account_key(p.public_id) for p in pupils}
     levels = competence.levels_for(list(keys.values()))
-    waiting = competence.not_yet_counted_for(list(keys.values()))
-    by_id = {c.id: c for c in competences}
-    not_yet_assessed = {}
-    for pupil in pupils:
-        have = levels[keys[pupil.id]]
-        not_yet_assessed[pupil.id] = {
-            competence_id: by_id[competence_id].framework.levels[rank - 1]["code"]
-            for competence_id, rank in waiting[keys[pupil.id]].items()
-            if competence_id in by_id and 0 < rank <= len(by_id[competence_id].framework.levels)
-            and (competence_id not in have or have[competence_id].rank < rank)}
-    return HeatMap(competences, [(p, levels[keys[p.id]]) for p in pupils], not_yet_assessed)
+    waiting = competence.not_yet_assessed_for(list(keys.values()))
+    return HeatMap(competences, [(p, levels[keys[p.id]]) for p in pupils],
+                   {p.id: waiting[keys[p.id]] for p in pupils})
 
 
 def csv_rows(school_class: SchoolClass) -> list[list[str]]:
