@@ -223,3 +223,69 @@ def test_hidden_test_details_are_removed_from_submissions_already_stored(make_ap
         assert stored() == [visible, {"name": "adds a long list", "hidden": True, "passed": False,
                                       "message": "", "logs": []}]
         db.session.rollback()
+
+
+def test_evidence_gets_its_kind_from_its_statement_and_levels_rest_on_what_counts(make_app):
+    """0016: a lesson done is participation, a passed quiz assessed, an external app's statement
+    external with the app's name; a level that rested on taking part above the lowest level
+    goes back to what counts (or away), and a downgrade brings the old levels back."""
+    app = make_app(schema=False)
+    base = app.config["LMS_BASE_URL"].rstrip("/")
+    platform = {"objectType": "Agent", "account": {"homePage": base, "name": "lms"}}
+    vr_lab = {"objectType": "Agent", "name": "VR lab", "account": {"homePage": base, "name": "credential/abc"}}
+    activity = f"{base}/xapi/activities/%s/first-steps/%s"
+    verb = "http://adlnet.gov/expapi/verbs/%s"
+    tables = db.metadata.tables
+    levels_now = lambda: {(r.actor_key, r.competence_id): (r.level, r.evidence_count) for r in db.session.execute(  # noqa: E731
+        sa.text("SELECT actor_key, competence_id, level, evidence_count FROM learner_competence"))}
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0013_sessions")
+        with db.engine.begin() as connection:
+            connection.execute(tables["competence_framework"].insert(), [{
+                "id": 1, "slug": "digcomp", "title": "DigComp",
+                "levels": [{"code": str(n), "title": str(n)} for n in range(1, 9)]}])
+            connection.execute(tables["competence"].insert(), [
+                {"id": c, "framework_id": 1, "code": code, "area_code": code[0], "area_title": "A", "title": code,
+                 "position": c} for c, code in ((1, "4.2"), (2, "2.1"))])
+            statements = [  # seq, actor, verb, activity, type, authority
+                (1, "ann", "completed", activity % ("lesson", "safe-passwords"), "lesson", platform),
+                (2, "ann", "completed", activity % ("lesson", "welcome"), "lesson", platform),
+                (3, "ann", "passed", "https://vr-lab.example/escape-room", None, vr_lab),
+                (4, "bob", "completed", activity % ("lesson", "safe-passwords"), "lesson", platform),
+                (5, "cay", "passed", activity % ("quiz", "basics-check"), "assessment", platform),
+            ]
+            connection.execute(tables["xapi_statement"].insert(), [{
+                "seq": seq, "statement_id": uuid.uuid4(), "actor_key": f"account:{base}|{actor}",
+                "verb_id": verb % verb_name, "activity_id": object_id, "timestamp": datetime(2026, 1, 5),
+                "stored": datetime(2026, 1, 5), "voided": False,
+                "data": {"authority": authority, "object": {"id": object_id, **({"definition": {
+                    "type": f"http://adlnet.gov/expapi/activities/{kind}"}} if kind else {})}}}
+                for seq, actor, verb_name, object_id, kind, authority in statements])
+            evidence = [  # seq, actor, competence, level, withdrawn
+                (1, "ann", 1, "3", False), (2, "ann", 1, "1", False), (3, "ann", 2, "5", False),
+                (4, "bob", 1, "2", False), (5, "cay", 1, "2", False), (5, "cay", 2, "6", True)]
+            connection.execute(tables["competence_evidence"].insert(), [{
+                "actor_key": f"account:{base}|{actor}", "competence_id": competence, "level": level, "rank": int(level),
+                "statement_seq": seq, "activity_id": "x", "at": datetime(2026, 1, 5), "withdrawn": withdrawn}
+                for seq, actor, competence, level, withdrawn in evidence])
+            connection.execute(tables["learner_competence"].insert(), [{
+                "actor_key": f"account:{base}|{actor}", "competence_id": competence, "level": level, "rank": int(level),
+                "evidence_count": count, "updated_at": datetime(2026, 1, 5)}
+                for actor, competence, level, count in (("ann", 1, "3", 2), ("ann", 2, "5", 1), ("bob", 1, "2", 1),
+                                                        ("cay", 1, "2", 1))])
+        before = levels_now()
+        db.session.rollback()
+        upgrade()
+        kinds = {(seq, competence): (kind, provider, counted) for seq, competence, kind, provider, counted in
+                 db.session.execute(sa.text("SELECT statement_seq, competence_id, kind, provider, counted"
+                                            " FROM competence_evidence"))}
+        assert kinds == {(1, 1): ("participated", None, False), (2, 1): ("participated", None, True),
+                         (3, 2): ("external", "VR lab", True), (4, 1): ("participated", None, False),
+                         (5, 1): ("assessed", None, True), (5, 2): ("assessed", None, True)}
+        key = lambda actor: f"account:{base}|{actor}"  # noqa: E731
+        assert levels_now() == {(key("ann"), 1): ("1", 1), (key("ann"), 2): ("5", 1), (key("cay"), 1): ("2", 1)}
+        db.session.rollback()
+        downgrade(revision="0013_sessions")
+        assert levels_now() == before
+        db.session.rollback()

@@ -62,13 +62,18 @@ class ActivityCompetence(db.Model):
     level: Mapped[str] = mapped_column(sa.String(8))
     min_score: Mapped[float | None]   # scaled score needed, where the mapping asks for one
     source: Mapped[str] = mapped_column(sa.String(120))  # "course:<slug>" or "admin"
+    # A course file's word that taking part in the item (a lesson done) counts at this
+    # level even above the framework's lowest (``participation_counts`` in its front matter).
+    participation_counts: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     competence: Mapped[Competence] = relationship()
 
 
 class Evidence(db.Model):
-    """One statement evidencing one competence at one level. Withdrawn when the statement
-    is voided; never deleted, so a profile's history can be audited."""
+    """One statement evidencing one competence at one level, and how it was obtained
+    (``lms.competence.kinds``). Withdrawn when the statement is voided; never deleted, so a
+    profile's history can be audited. Evidence that does not count (taking part, above
+    the lowest level) is kept and shown, but raises no level."""
 
     __tablename__ = "competence_evidence"
     __table_args__ = (sa.Index("ix_competence_evidence_actor_competence", "actor_key", "competence_id"),)
@@ -84,13 +89,18 @@ class Evidence(db.Model):
     score: Mapped[float | None]
     at: Mapped[datetime]
     withdrawn: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[str] = mapped_column(sa.String(16))                 # assessed, participated, external
+    provider: Mapped[str | None] = mapped_column(sa.String(120))     # the external provider's name
+    counted: Mapped[bool]                                            # towards the learner's level
 
     competence: Mapped[Competence] = relationship()
 
 
 class LearnerCompetence(db.Model):
-    """The per-learner aggregate the profile reads: the highest level evidenced for each
-    competence, kept up to date as statements arrive, never recomputed from statements."""
+    """The per-learner aggregate the profile reads: the highest level that counted
+    evidence shows for each competence (and how many pieces of counted evidence there
+    are), kept up to date as statements arrive, never recomputed from statements. A
+    competence with evidence that does not count has no row."""
 
     __tablename__ = "learner_competence"
     # Programme figures count the learners of each competence from this index alone.

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from lms.config import REPO_ROOT
+from lms.competence import kinds
 from lms.content import competences as references
 from lms.core.sql import one_of
 from lms.extensions import db
@@ -144,9 +145,11 @@ def competence_for(framework_slug: str, code: str) -> Competence | None:
 
 # Mappings -----------------------------------------------------------------------------------
 
-def map_activities(source: str, mappings: list[tuple[str, str]]) -> list[str]:
+def map_activities(source: str, mappings: list[tuple[str, str]],
+                   participation_counts: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Replace the mappings that ``source`` owns with ``(activity id, framework:code@level)``
-    pairs; returns references no framework knows (left out)."""
+    pairs; taking part in the activities of ``participation_counts`` counts at their
+    levels (a course file's word). Returns references no framework knows (left out)."""
     db.session.execute(sa.delete(ActivityCompetence).where(ActivityCompetence.source == source))
     unknown = []
     seen = set()
@@ -160,7 +163,8 @@ def map_activities(source: str, mappings: list[tuple[str, str]]) -> list[str]:
             continue
         seen.add((activity_id, competence.id))
         db.session.add(ActivityCompetence(activity_id=activity_id, competence_id=competence.id,
-                                          level=ref.level, source=source))
+                                          level=ref.level, source=source,
+                                          participation_counts=activity_id in participation_counts))
     db.session.flush()
     return unknown
 
@@ -199,7 +203,8 @@ def on_link(learner_key: str, rows: list[Statement], linked: bool) -> None:
 
 def _derive(rows: list[Statement], *, owner: str | None = None, linked: bool = False) -> None:
     """Evidence from passed or completed statements on mapped activities, for ``owner``
-    (or each statement's actor, and with ``linked`` the learner it is linked to)."""
+    (or each statement's actor, and with ``linked`` the learner it is linked to), each
+    saying how it was obtained; only evidence that counts raises a level."""
     candidates = [row for row in rows if row.verb_id in EVIDENCE_VERBS and row.activity_id is not None
                   and row.data.get("result", {}).get("success") is not False]
     if not candidates:
@@ -219,17 +224,23 @@ def _derive(rows: list[Statement], *, owner: str | None = None, linked: bool = F
         return
     learners = xapi.learners_of(row.actor_key for row in candidates if row.activity_id in mappings) if linked else {}
     for row in candidates:
+        if row.activity_id not in mappings:
+            continue
         score = row.data.get("result", {}).get("score", {}).get("scaled")
+        kind, provider = kinds.kind_of(row.verb_id, row.data)
         keys = [owner] if owner else [row.actor_key, *([learners[row.actor_key]] if row.actor_key in learners else [])]
-        for mapping in mappings.get(row.activity_id, []):
+        for mapping in mappings[row.activity_id]:
             if mapping.min_score is not None and (score is None or score < mapping.min_score):
                 continue
             rank = mapping.competence.framework.rank(mapping.level)
+            counted = kinds.counts(kind, rank, mapping.participation_counts)
             for key in keys:
                 db.session.add(Evidence(actor_key=key, competence_id=mapping.competence_id,
                                         level=mapping.level, rank=rank, statement_seq=row.seq,
-                                        activity_id=row.activity_id, score=score, at=row.timestamp))
-                _raise_level(key, mapping.competence_id, mapping.level, rank)
+                                        activity_id=row.activity_id, score=score, at=row.timestamp,
+                                        kind=kind, provider=provider, counted=counted))
+                if counted:
+                    _raise_level(key, mapping.competence_id, mapping.level, rank)
     db.session.flush()
 
 
@@ -262,9 +273,10 @@ def _withdraw(voiding: Statement) -> None:
 
 
 def _recompute(actor_key: str, competence_id: int) -> None:
-    """From the evidence rows of one learner and competence (never from statements)."""
+    """From the counted evidence rows of one learner and competence (never from statements)."""
     rows = list(db.session.scalars(sa.select(Evidence).where(
-        Evidence.actor_key == actor_key, Evidence.competence_id == competence_id, Evidence.withdrawn.is_(False))))
+        Evidence.actor_key == actor_key, Evidence.competence_id == competence_id, Evidence.withdrawn.is_(False),
+        Evidence.counted.is_(True))))
     current = db.session.get(LearnerCompetence, (actor_key, competence_id))
     if not rows:
         if current is not None:
@@ -278,10 +290,20 @@ def _recompute(actor_key: str, competence_id: int) -> None:
 
 @dataclass
 class CompetenceLevel:
+    """A learner's level in one competence (from counted evidence only; None without any)
+    and every piece of evidence, counted or not."""
+
     competence: Competence
     level: str | None
     rank: int
     evidence: list[Evidence]
+
+    @property
+    def not_yet_counted(self) -> Evidence | None:
+        """The highest evidence above the level that does not count (taking part in a
+        lesson mapped above the lowest level): "participated; not yet assessed"."""
+        waiting = [e for e in self.evidence if not e.counted and e.rank > self.rank]
+        return max(waiting, key=lambda e: e.rank) if waiting else None
 
 
 @dataclass
@@ -291,7 +313,7 @@ class FrameworkProfile:
 
     @property
     def evidenced(self) -> int:
-        return sum(1 for entry in self.entries if entry.rank)
+        return sum(1 for entry in self.entries if entry.evidence)
 
 
 def profile(actor_key: str) -> list[FrameworkProfile]:
@@ -419,8 +441,10 @@ def readiness(actor_key: str) -> list[Readiness]:
             if have is not None and have.rank >= needed:
                 met += 1
                 continue
+            # Only activities whose evidence would count at the level needed close a gap.
             closing = sorted({m.activity_id for m in mappings[competence.id]
-                              if competence.framework.rank(m.level) >= needed})
+                              if competence.framework.rank(m.level) >= needed
+                              and kinds.counts(kinds.expected_kind(m.activity_id), needed, m.participation_counts)})
             gaps.append(Gap(competence, ref.level, have.level if have else None, closing[:5]))
         result.append(Readiness(role, met, len(role.requires), gaps))
     return result
@@ -437,6 +461,27 @@ def levels_for(actor_keys: list[str]) -> dict[str, dict[int, LearnerCompetence]]
     return result
 
 
+def not_yet_assessed_for(actor_keys: list[str]) -> dict[str, dict[int, str]]:
+    """Several learners' highest level that only uncounted evidence shows (taking part,
+    above their level), per competence, in one query: what a heat map marks as
+    "participated; not yet assessed"."""
+    result: dict[str, dict[int, str]] = {key: {} for key in actor_keys}
+    if not actor_keys:
+        return result
+    level = aliased(LearnerCompetence)
+    ranks: dict[tuple[str, int], int] = {}
+    for actor_key, competence_id, rank, code in db.session.execute(
+            sa.select(Evidence.actor_key, Evidence.competence_id, Evidence.rank, Evidence.level).distinct()
+            .outerjoin(level, sa.and_(level.actor_key == Evidence.actor_key,
+                                      level.competence_id == Evidence.competence_id))
+            .where(Evidence.actor_key.in_(actor_keys), Evidence.counted.is_(False), Evidence.withdrawn.is_(False),
+                   sa.or_(level.rank.is_(None), Evidence.rank > level.rank))):
+        if rank > ranks.get((actor_key, competence_id), 0):
+            ranks[(actor_key, competence_id)] = rank
+            result[actor_key][competence_id] = code
+    return result
+
+
 def competences_of_sources(sources: list[str]) -> list[Competence]:
     """The competences that activities of these sources (``course:<slug>``) evidence, in
     framework order."""
@@ -449,6 +494,7 @@ def competences_of_sources(sources: list[str]) -> list[Competence]:
 
 
 def evidence_of(actor_key: str, competence_id: int) -> list[Evidence]:
+    """Every piece of the learner's evidence for one competence, counted or not, newest first."""
     return list(db.session.scalars(sa.select(Evidence).where(
         Evidence.actor_key == actor_key, Evidence.competence_id == competence_id, Evidence.withdrawn.is_(False))
         .order_by(Evidence.at.desc())))

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import ngettext
 from flask_login import current_user
 
-from lms.competence import services
+from lms.competence import kinds, services
 from lms.core.auth import login_required
 from lms.extensions import db
 from lms.xapi import services as xapi
@@ -14,6 +14,18 @@ bp = Blueprint("competence", __name__)
 
 def _me() -> str:
     return xapi.account_key(current_user.public_id)
+
+
+@bp.app_template_filter("evidence_kind")
+def evidence_kind(evidence) -> str:
+    """How a piece of evidence was obtained, in the reader's language (every page that
+    lists evidence: the learner's, a teacher's drill-down, the admin's)."""
+    return kinds.describe(evidence.kind, evidence.provider)
+
+
+@bp.app_context_processor
+def evidence_kind_names():
+    return {"evidence_kind_names": kinds.NAMES}
 
 
 @bp.route("/my/competences")
@@ -49,13 +61,18 @@ def _activity_links(activity_ids) -> dict[str, tuple[str, str]]:
 @bp.route("/my/competences.json")
 @login_required
 def download_competences():
+    def waiting(entry):
+        evidence = entry.not_yet_counted
+        return {"participated_not_yet_assessed": evidence.level} if evidence is not None else {}
+
     body = [{
         "framework": item.framework.slug, "title": item.framework.title,
         "competences": [{
-            "code": entry.competence.code, "title": entry.competence.title, "level": entry.level,
+            "code": entry.competence.code, "title": entry.competence.title, "level": entry.level, **waiting(entry),
             "evidence": [{"statement": str(e.statement_seq), "activity": e.activity_id, "level": e.level,
+                          "kind": e.kind, "how": evidence_kind(e), "provider": e.provider, "counted": e.counted,
                           "score": e.score, "at": e.at.isoformat() + "Z"} for e in entry.evidence],
-        } for entry in item.entries if entry.level],
+        } for entry in item.entries if entry.evidence],
     } for item in services.profile(_me())]
     return Response(json.dumps(body, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-competences.json"'})

@@ -49,6 +49,7 @@ class LessonSpec:
     body: str
     minutes: int | None
     competences: list[str]
+    participation_counts: bool = False  # taking part counts at the competences' levels
 
 
 @dataclass
@@ -397,16 +398,20 @@ def load_lesson(path: Path, slug: str, rel, problems: list[Problem]):
         return False
     src = _Source(rel(path), match.group(1), problems, line_offset=1)
     data = _mapping(src, src.data, ()) if src.data is not None else {}
-    _unknown_keys(src, data, {"title", "minutes", "competences"})
+    _unknown_keys(src, data, {"title", "minutes", "competences", "participation_counts"})
     title = _text(src, data, "title", default="")
     minutes = _number(src, data, "minutes", required=False, minimum=1, whole=True)
     refs = _competences(src, data)
+    participation_counts = _bool(src, data, "participation_counts")
+    if participation_counts and not refs:
+        src.problem(("participation_counts",), "the lesson names no competences for taking part to count towards")
     body = text[match.end():]
     if not body.strip():
         problems.append(Problem(rel(path), None, "body", "the lesson has no text"))
     if len(problems) > before:
         return False
-    return LessonSpec(slug=slug, title=title, body=body, minutes=minutes, competences=refs)
+    return LessonSpec(slug=slug, title=title, body=body, minutes=minutes, competences=refs,
+                      participation_counts=participation_counts)
 
 
 # Quizzes ---------------------------------------------------------------------------------

@@ -208,15 +208,18 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                 }
             seen_items.add(ref.slug)
             position += 1
-    mappings = []
+    mappings, participation_counts = [], set()
     for lesson in spec.lessons.values():
-        mappings += [(vocabulary.activity_id("lesson", spec.slug, lesson.slug), ref) for ref in lesson.competences]
+        activity = vocabulary.activity_id("lesson", spec.slug, lesson.slug)
+        mappings += [(activity, ref) for ref in lesson.competences]
+        if lesson.participation_counts:
+            participation_counts.add(activity)
     for quiz in spec.quizzes.values():
         mappings += [(vocabulary.activity_id("quiz", spec.slug, quiz.slug), ref) for ref in quiz.competences]
     for exercise in spec.exercises.values():
         mappings += [(vocabulary.activity_id("exercise", spec.slug, exercise.slug), ref)
                      for ref in exercise.competences]
-    report.unknown_competences += competence.map_activities(f"course:{spec.slug}", mappings)
+    report.unknown_competences += competence.map_activities(f"course:{spec.slug}", mappings, participation_counts)
     for slug, module in modules.items():
         if slug not in seen_modules and not module.archived:
             module.archived = True

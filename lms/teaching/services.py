@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -147,6 +147,8 @@ def assignable_courses() -> list[Course]:
 class HeatMap:
     competences: list
     rows: list[tuple[User, dict[int, object]]]  # pupil, competence id -> LearnerCompetence
+    # pupil id -> competence id -> the level a pupil took part in above their level, not yet assessed
+    not_yet_assessed: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 def heat_map(school_class: SchoolClass) -> HeatMap:
@@ -158,7 +160,9 @@ def heat_map(school_class: SchoolClass) -> HeatMap:
     competences = competence.competences_of_sources([f"course:{a.course.slug}" for a in school_class.assignments])
     keys = {p.id: xapi.account_key(p.public_id) for p in pupils}
     levels = competence.levels_for(list(keys.values()))
-    return HeatMap(competences, [(p, levels[keys[p.id]]) for p in pupils])
+    waiting = competence.not_yet_assessed_for(list(keys.values()))
+    return HeatMap(competences, [(p, levels[keys[p.id]]) for p in pupils],
+                   {p.id: waiting[keys[p.id]] for p in pupils})
 
 
 def csv_rows(school_class: SchoolClass) -> list[list[str]]:

@@ -25,6 +25,9 @@ from lms.xapi.validation import parse_timestamp, validate_statement
 
 XAPI_VERSION = "1.0.3"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+# The account name of the authority on the platform's own statements; an external
+# credential's statements carry ``credential/<key>`` (``lms.xapi.credentials.authority``).
+PLATFORM_AUTHORITY_NAME = "lms"
 
 # A listener hears each batch of newly stored statements at once, so it can look up what
 # it needs for the whole batch in one query.
@@ -69,7 +72,19 @@ def account_key(public_id: uuid.UUID | str) -> str:
 
 def platform_authority() -> dict:
     return {"objectType": "Agent",
-            "account": {"homePage": current_app.config["LMS_BASE_URL"].rstrip("/"), "name": "lms"}}
+            "account": {"homePage": current_app.config["LMS_BASE_URL"].rstrip("/"), "name": PLATFORM_AUTHORITY_NAME}}
+
+
+def provider_of(authority: dict | None) -> str | None:
+    """Who vouches for a stored statement, read from the authority the one door stamped on
+    it (a client never chooses it): None for the platform's own statements, else the
+    external provider's name (the credential's, as ``credentials.authority`` gives it)."""
+    if not authority:
+        return None
+    account = authority.get("account") or {}
+    if account.get("name") == PLATFORM_AUTHORITY_NAME and "member" not in authority:
+        return None
+    return authority.get("name") or account.get("name") or actor_key(authority)
 
 
 def iso_timestamp(moment: datetime) -> str:

@@ -287,3 +287,23 @@ def test_statements_by_provider_count_what_each_credential_sent_and_link_to_it(a
     assert link in page
     listed = client.get("/admin/programme/records", query_string={"figure": "statements", "provider": key})
     assert listed.get_data(as_text=True).count("https://vr-lab.example/activities/") == 3
+
+
+def test_the_records_of_a_competence_area_say_how_each_piece_of_evidence_was_obtained(client, admin, login, programme):
+    """Each adult's safety level rests on the passed quiz (assessed); the lesson done at the same
+    level is listed as participation that is not yet assessed; in English and Latvian."""
+    import html
+    import re
+
+    login(admin)
+
+    def text(**headers):
+        page = client.get("/admin/programme/records", query_string={"figure": "area", "framework": "digcomp", "area": "4"},
+                          headers=headers).get_data(as_text=True)
+        return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(page)).split())
+
+    english = text()
+    assert english.count("/quiz/first-steps/basics-check , Assessed, ") == 5
+    assert english.count("/lesson/first-steps/safe-passwords , Participated (participated; not yet assessed) ,") == 5
+    latvian = text(**{"Accept-Language": "lv"})
+    assert latvian.count(", Novērtējums, ") == 5 and latvian.count(", Dalība (dalība; vēl nav novērtēts) ,") == 5

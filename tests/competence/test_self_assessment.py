@@ -61,6 +61,9 @@ def test_a_teacher_answers_the_questionnaire_and_gets_levels_and_a_plan(app, cli
     assert "Your learning plan" in page and "you: A2" in page
     assert 'href="/courses/digital-pedagogy/learn/' in page  # a lesson that develops 2.1
     assert "you: C1" not in page  # 4.1 is at C1: above B1, not in the plan
+    assert "A2 · Self-assessed" in page and "C1 · Self-assessed" in page  # its kind, named
+    latvian = client.get("/my/self-assessment", headers={"Accept-Language": "lv"}).get_data(as_text=True)
+    assert "A2 · Pašnovērtējums" in latvian
     with app.app_context():
         levels = {row.competence.code: row.level for row in services.self_assessed(key(teacher)).values()}
     assert levels == {"2.1": "A2", "4.1": "C1"}

@@ -1,3 +1,8 @@
+"""The learner's competence page: levels, a chart, the evidence behind each and how it was obtained."""
+
+from tests.conftest import ALL_CORRECT
+
+
 def test_the_competence_page_shows_levels_a_chart_and_evidence(client, enrolled):
     client.post("/courses/first-steps/learn/welcome/done")
     page = client.get("/my/competences").get_data(as_text=True)
@@ -78,3 +83,54 @@ def test_the_page_shows_role_readiness_with_links_to_what_closes_a_gap(client, e
     assert "How ready you are for a role" in page and "Safe online citizen" in page
     assert "1 of 2 required competences" in page
     assert "needed 3, you have —" in page  # 4.2: the quiz evidences level 2 only
+
+
+def test_the_page_says_how_each_piece_of_evidence_was_obtained_and_what_is_not_yet_assessed(client, enrolled):
+    """A lesson done at level 2 shows as participation, not yet assessed, with no level; the
+    passed quiz then shows as assessed and gives the level; in English and Latvian."""
+    import html
+
+    client.post("/courses/first-steps/learn/safe-passwords/done")  # digcomp:4.2@2
+    page = html.unescape(client.get("/my/competences").get_data(as_text=True))
+    assert "Protecting personal data and privacy" in page
+    assert "2: participated; not yet assessed" in page
+    assert "· Participated ·" in page and "does not count towards this level until assessed" in page
+    assert 'class="chart-waiting"' in page
+    download = client.get("/my/competences.json").json
+    (entry,) = [c for f in download for c in f["competences"] if c["code"] == "4.2"]
+    assert entry["level"] is None and entry["participated_not_yet_assessed"] == "2"
+    assert [(e["kind"], e["how"], e["counted"]) for e in entry["evidence"]] == [("participated", "Participated", False)]
+    latvian = html.unescape(client.get("/my/competences", headers={"Accept-Language": "lv"}).get_data(as_text=True))
+    assert "· Dalība ·" in latvian and "2: dalība; vēl nav novērtēts" in latvian
+
+    client.post("/courses/first-steps/learn/basics-check/attempts")
+    client.post("/courses/first-steps/learn/basics-check/attempts/1", data=ALL_CORRECT)
+    page = html.unescape(client.get("/my/competences").get_data(as_text=True))
+    assert "· Assessed ·" in page and "participated; not yet assessed" not in page
+    download = client.get("/my/competences.json").json
+    (entry,) = [c for f in download for c in f["competences"] if c["code"] == "4.2"]
+    assert entry["level"] == "2" and "participated_not_yet_assessed" not in entry
+    assert {e["kind"] for e in entry["evidence"] if e["counted"]} == {"assessed"}
+    latvian = html.unescape(client.get("/my/competences", headers={"Accept-Language": "lv"}).get_data(as_text=True))
+    assert "· Novērtējums ·" in latvian
+
+
+def test_external_evidence_names_its_provider_on_the_page(app, client, enrolled):
+    from lms.competence import services
+    from lms.extensions import db
+    from lms.xapi import credentials, services as xapi
+
+    with app.test_request_context():
+        credential, _ = credentials.issue("VR lab, Ventspils", ["statements/write"])
+        services.add_mapping("https://vr-lab.example/escape-room", "digcomp:4.2@5")
+        actor = {"objectType": "Agent", "account": {"homePage": "http://127.0.0.1:5000", "name": str(enrolled.public_id)}}
+        xapi.record([{"actor": actor, "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+                      "object": {"id": "https://vr-lab.example/escape-room"}}], authority=credentials.authority(credential))
+        db.session.commit()
+    page = client.get("/my/competences").get_data(as_text=True)
+    assert "External: VR lab, Ventspils" in page
+    latvian = client.get("/my/competences", headers={"Accept-Language": "lv"}).get_data(as_text=True)
+    assert "Ārējs avots: VR lab, Ventspils" in latvian
+    download = client.get("/my/competences.json").json
+    (evidence,) = [e for f in download for c in f["competences"] for e in c["evidence"]]
+    assert (evidence["kind"], evidence["provider"], evidence["level"]) == ("external", "VR lab, Ventspils", "5")

@@ -120,6 +120,20 @@ def test_cli_validate_and_import(app, runner, course_copy):
     assert "nothing was changed" in bad.output
 
 
+def test_cli_validate_names_a_bad_participation_counts_value_with_file_and_line(app, runner, tmp_path):
+    folder = tmp_path / "first-steps"
+    shutil.copytree(FIXTURE_COURSES / "first-steps", folder)
+    lesson = folder / "lessons" / "safe-passwords.md"
+    lesson.write_text(lesson.read_text().replace("competences: [digcomp:4.2@2]\n",
+                                                 "competences: [digcomp:4.2@2]\nparticipation_counts: often\n"))
+    bad = runner.invoke(args=["courses", "validate", str(folder)])
+    assert bad.exit_code == 1
+    assert "first-steps/lessons/safe-passwords.md:5: participation_counts: must be true or false" in bad.output
+    lesson.write_text(lesson.read_text().replace("participation_counts: often", "participation_counts: true"))
+    ok = runner.invoke(args=["courses", "validate", str(folder)])
+    assert ok.exit_code == 0, ok.output
+
+
 def test_the_shipped_courses_are_valid_and_substantial():
     """Every shipped course: no problems, at least four modules each closed by a quiz,
     and lessons of at least 300 words."""

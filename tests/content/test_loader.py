@@ -239,3 +239,35 @@ def test_a_missing_folder_or_course_file_is_named(tmp_path):
 def test_non_utf8_files_are_named(course_copy):
     (course_copy / "lessons" / "welcome.md").write_bytes(b"---\ntitle: \xff\n---\nx\n")
     assert any("is not UTF-8 text" in m for m in messages(course_copy))
+
+
+def test_a_lesson_may_let_taking_part_count_and_a_bad_value_names_file_and_line(course_copy):
+    write(course_copy / "lessons" / "safe-passwords.md", """
+        ---
+        title: Safe passwords
+        competences: [digcomp:4.2@2]
+        participation_counts: true
+        ---
+        Text.
+        """)
+    (spec,), problems = load(course_copy)
+    assert problems == [] and spec.lessons["safe-passwords"].participation_counts is True
+    assert spec.lessons["welcome"].participation_counts is False
+    write(course_copy / "lessons" / "safe-passwords.md", """
+        ---
+        title: Safe passwords
+        competences: [digcomp:4.2@2]
+        participation_counts: sometimes
+        ---
+        Text.
+        """)
+    write(course_copy / "lessons" / "welcome.md", """
+        ---
+        title: Welcome
+        participation_counts: true
+        ---
+        Text.
+        """)
+    assert messages(course_copy) == [
+        "first-steps/lessons/welcome.md:3: participation_counts: the lesson names no competences for taking part to count towards",
+        "first-steps/lessons/safe-passwords.md:4: participation_counts: must be true or false"]

@@ -136,3 +136,45 @@ def test_the_heat_map_and_csv_show_a_pupils_new_level_with_its_evidence(app, cli
     exported = client.get(f"{url}/export.csv").get_data(as_text=True).splitlines()
     assert exported[0].startswith("username,name,progress: first-steps,digcomp:2.1")
     assert exported[1] == "kid1,'=Anna,33,1,"
+
+
+def test_the_heat_map_shows_a_level_taken_part_in_as_not_yet_assessed_and_its_evidence_kind(
+        app, client, teacher, login, teacher_class):
+    """A pupil who did the level-2 lesson has no level 2: the cell says (2?) and the evidence
+    says participated, not yet assessed; after the quiz the cell shows 2 from assessed evidence."""
+    import html
+
+    from tests.conftest import ALL_CORRECT
+
+    url, code = teacher_class
+    class_id = int(url.rsplit("/", 1)[1])
+    with app.app_context():
+        course_id = next(c.id for c in services.assignable_courses() if c.slug == "first-steps")
+    client.post(f"/classes/{class_id}/courses", data={"course": str(course_id)})
+    client.post("/logout")
+    join(client, code)
+    client.post("/courses/first-steps/learn/safe-passwords/done")  # digcomp:4.2@2
+    client.post("/logout")
+    login(teacher)
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    cell = re.search(r'<td class="heat-0"><a href="(/classes/\d+/pupils/[^"]+/competences/\d+)" '
+                     r'aria-label="Anna, Protecting personal data and privacy: no level yet; '
+                     r'2: participated; not yet assessed">· <small>\(2\?\)</small></a></td>', page)
+    assert cell, page
+    def text(path, **headers):
+        return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(client.get(path, headers=headers).get_data(as_text=True))).split())
+
+    assert "level 2 · Participated (participated; not yet assessed)" in text(cell.group(1))
+    assert client.get(f"{url}/export.csv").get_data(as_text=True).splitlines()[1] == "kid1,Anna,33,,"
+
+    client.post("/logout")
+    login(type("Pupil", (), {"username": "kid1"}), password="pupil password")
+    client.post("/courses/first-steps/learn/basics-check/attempts")
+    client.post("/courses/first-steps/learn/basics-check/attempts/1", data=ALL_CORRECT)
+    client.post("/logout")
+    login(teacher)
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert "Anna, Protecting personal data and privacy: level 2\">2</a>" in page
+    assert "level 2 · Assessed · first-steps / basics-check" in text(cell.group(1))
+    latvian = text(cell.group(1), **{"Accept-Language": "lv"})
+    assert "· Novērtējums ·" in latvian and "· Dalība (dalība; vēl nav novērtēts) ·" in latvian

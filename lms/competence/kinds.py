@@ -1,0 +1,77 @@
+"""How a piece of evidence was obtained, and which evidence counts towards a level.
+
+DESIGN.md: evidence is assessed (a passed quiz or exercise, later a reviewed task),
+participated (a lesson opened or marked done), external (an external provider's
+statement, with the provider named) or self-assessed (the questionnaire, which is shown
+apart and is not evidence). Levels above the lowest of a framework's scale rest on
+assessed or external evidence; a course file may let participation in one of its items
+count at the item's stated level.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lms.xapi import services as xapi
+from lms.xapi import vocabulary
+
+ASSESSED = "assessed"
+PARTICIPATED = "participated"
+EXTERNAL = "external"
+SELF_ASSESSED = "self-assessed"
+KINDS = (ASSESSED, PARTICIPATED, EXTERNAL, SELF_ASSESSED)
+
+# What people see: names, never the codes above.
+NAMES = {
+    ASSESSED: _l("Assessed"),
+    PARTICIPATED: _l("Participated"),
+    EXTERNAL: _l("External"),
+    SELF_ASSESSED: _l("Self-assessed"),
+}
+
+PASSED = vocabulary.VERB_BASE + "passed"
+ASSESSMENT_TYPE = vocabulary.ACTIVITY_TYPES["quiz"]
+# Platform activities whose evidence comes from taking part (completion), not from a judgement.
+PARTICIPATION_ACTIVITIES = ("lesson", "module", "course", "track")
+
+
+def kind_of(verb_id: str, data: dict) -> tuple[str, str | None]:
+    """(kind, provider) of the evidence a stored passed/completed statement gives: an
+    external provider's statement is external, whatever it says; of the platform's own, a
+    pass (or a successful completion of an assessment) is assessed, any other completion
+    is participation."""
+    provider = xapi.provider_of(data.get("authority"))
+    if provider is not None:
+        return EXTERNAL, provider[:120]
+    if verb_id == PASSED:
+        return ASSESSED, None
+    target = data.get("object") or {}
+    activity_type = (target.get("definition") or {}).get("type")
+    if activity_type == ASSESSMENT_TYPE and (data.get("result") or {}).get("success") is True:
+        return ASSESSED, None
+    return PARTICIPATED, None
+
+
+def counts(kind: str, rank: int, participation_counts: bool = False) -> bool:
+    """Whether evidence of this kind at this rank (1 = the lowest level of its framework)
+    counts towards the learner's level."""
+    if rank <= 1 or kind in (ASSESSED, EXTERNAL):
+        return True
+    return kind == PARTICIPATED and participation_counts
+
+
+def expected_kind(activity_id: str) -> str:
+    """The kind of evidence a mapped activity will give, before any statement: what the
+    role gaps suggest must be evidence that would count."""
+    parsed = vocabulary.parse_activity_id(activity_id)
+    if parsed is None:
+        return EXTERNAL
+    return PARTICIPATED if parsed[0] in PARTICIPATION_ACTIVITIES else ASSESSED
+
+
+def describe(kind: str, provider: str | None = None) -> str:
+    """The kind's name in the reader's language, with the provider where there is one."""
+    if kind == EXTERNAL and provider:
+        return _("External: %(provider)s", provider=provider)
+    return str(NAMES.get(kind, kind))
