@@ -136,3 +136,28 @@ def test_the_heat_map_and_csv_show_a_pupils_new_level_with_its_evidence(app, cli
     exported = client.get(f"{url}/export.csv").get_data(as_text=True).splitlines()
     assert exported[0].startswith("username,name,progress: first-steps,digcomp:2.1")
     assert exported[1] == "kid1,'=Anna,33,1,"
+
+
+def test_a_class_name_with_a_hidden_character_is_refused(app, client, teacher, login, courses):
+    """A class called "Robotics\u202e" (text reversed after it) is refused with the field named."""
+    login(teacher)
+    response = client.post("/classes", data={"name": "Robotics\u202eclub", "group": "5. klase"})
+    assert response.status_code == 400
+    assert "“Class name” contains an invisible or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE)." \
+           in response.get_data(as_text=True)
+    response = client.post("/classes", data={"name": "Robotics", "group": "5.\u200bklase"})
+    assert "“Year group or adult group” contains an invisible" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(SchoolClass).count() == 0
+
+
+def test_a_pupil_cannot_join_with_a_hidden_character_in_the_name(app, client, teacher_class):
+    url, code = teacher_class
+    client.post("/logout")
+    response = join(client, code, name="Anna\u200f")
+    assert response.status_code == 400
+    assert "“Display name” contains an invisible or text-direction character (U+200F RIGHT-TO-LEFT MARK)." \
+           in response.get_data(as_text=True)
+    assert "“Username” contains an invisible" in join(client, code, username="kid\u20601").get_data(as_text=True)
+    with app.app_context():
+        assert accounts.find_by_login("kid1") is None
