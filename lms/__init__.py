@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config
+from lms.core import limits
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -44,10 +45,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     _init_extensions(app)
+    limits.init_app(app)
     _register_blueprints(app)
     from lms.xapi.alternate import AlternateRequestSyntax
 
-    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app)
+    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, max_bytes=app.config["LMS_XAPI_MAX_REQUEST_BYTES"])
     return app
 
 
