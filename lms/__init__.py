@@ -79,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.xapi.api import bp as lrs_bp
     from lms.xapi.cli import xapi_cli
     from lms.xapi.views import bp as xapi_bp
-    from lms.core import errors, i18n, templating
+    from lms.core import errors, headers, i18n, templating
     from lms.core.cli import lms_cli
     from lms.core.views import bp as core_bp
 
@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    headers.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
