@@ -36,6 +36,8 @@ class _ImageSources(HTMLParser):
 def sources(text: str) -> list[str]:
     """The ``src`` of every image the Markdown ``text`` shows, as Markdown images
     (inline or by reference) or as HTML ``<img>``; code blocks and code spans show no image."""
+    if "![" not in text and "<img" not in text.lower():
+        return []  # no image can be there: spare the rendering (most lessons have none)
     parser = _ImageSources()
     parser.feed(markdown.render_unsanitised(text))
     parser.close()
