@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config
+from lms.core import limits
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -39,10 +40,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     _init_extensions(app)
+    limits.init_app(app)
     _register_blueprints(app)
     from lms.xapi.alternate import AlternateRequestSyntax
 
-    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app)
+    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, max_bytes=app.config["LMS_XAPI_MAX_REQUEST_BYTES"])
     return app
 
 
@@ -72,7 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.xapi.api import bp as lrs_bp
     from lms.xapi.cli import xapi_cli
     from lms.xapi.views import bp as xapi_bp
-    from lms.core import errors, i18n, templating
+    from lms.core import errors, headers, i18n, templating
     from lms.core.cli import lms_cli
     from lms.core.views import bp as core_bp
 
@@ -108,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    headers.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

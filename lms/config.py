@@ -134,6 +134,13 @@ SETTINGS = (
     Setting("LMS_EXERCISE_MAX_CODE_BYTES", "LMS_EXERCISE_MAX_CODE_BYTES",
             "Largest learner code (UTF-8 bytes) the grader accepts; larger code is refused "
             "before anything runs. Default: `65536`.", _at_least(1)),
+    Setting("LMS_MAX_REQUEST_BYTES", "LMS_MAX_REQUEST_BYTES",
+            "Largest request body (bytes) any page or form accepts; a larger one is answered 413 "
+            "before it is read. At least 3 × `LMS_EXERCISE_MAX_CODE_BYTES` (a form can triple code). "
+            "Default: `1048576` (1 MiB).", _at_least(1024)),
+    Setting("LMS_XAPI_MAX_REQUEST_BYTES", "LMS_XAPI_MAX_REQUEST_BYTES",
+            "Largest request body (bytes) the LRS at `/xapi/` accepts (statements with their attachments). "
+            "Default: `16777216` (16 MiB).", _at_least(1024)),
 )
 
 
@@ -161,6 +168,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_GRADER_WORKERS": 2,
         "LMS_GRADER_MEMORY_MB": 512,
         "LMS_EXERCISE_MAX_CODE_BYTES": 65536,
+        "LMS_MAX_REQUEST_BYTES": 1024 * 1024,
+        "LMS_XAPI_MAX_REQUEST_BYTES": 16 * 1024 * 1024,
         "LMS_XAPI_DEFAULT_VERSION": "1.0.3",
         "LMS_XAPI_FORWARD_URL": None,
         "LMS_XAPI_FORWARD_USERNAME": None,

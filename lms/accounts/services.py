@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.accounts import sessions
 from lms.accounts.models import AUDIENCES, ROLES, SignInSession, User, UserRole, utcnow
+from lms.core import text
 from lms.extensions import db
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
@@ -67,6 +68,9 @@ def normalise_email(email: str | None) -> str | None:
 
 
 def validate_username(username: str) -> str:
+    refused = text.name_problem(username, _l("Username"))
+    if refused:
+        raise AccountError(refused, "username")
     username = normalise_username(username)
     if not USERNAME_RE.match(username):
         raise AccountError(
@@ -75,6 +79,17 @@ def validate_username(username: str) -> str:
             "username",
         )
     return username
+
+
+def validate_display_name(display_name: str) -> str:
+    """The name as it will be shown: trimmed, not empty, nothing hidden in it."""
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise AccountError(_l("Enter a display name."), "display_name")
+    refused = text.name_problem(display_name, _l("Display name"))
+    if refused:
+        raise AccountError(refused, "display_name")
+    return display_name
 
 
 def validate_password(password: str, field: str = "password") -> None:
@@ -112,14 +127,12 @@ def create_user(
     field at fault. Pupils never have an e-mail address."""
     username = validate_username(username)
     email = normalise_email(email)
-    display_name = display_name.strip()
+    display_name = validate_display_name(display_name)
     roles = set(roles)
     if audience not in AUDIENCES:
         raise AccountError(_l("Choose who the account is for."), "audience")
     if audience == "pupil" and email:
         raise AccountError(_l("Pupils' accounts have no e-mail address."), "email")
-    if not display_name:
-        raise AccountError(_l("Enter a display name."), "display_name")
     if not roles or not roles <= set(ROLES):
         raise AccountError(_l("Choose at least one valid role."), "roles")
     validate_password(password)
@@ -191,10 +204,7 @@ def change_password(user: User, current_password: str, new_password: str, *,
 
 
 def update_settings(user: User, *, display_name: str, locale: str | None) -> None:
-    display_name = display_name.strip()
-    if not display_name:
-        raise AccountError(_l("Enter a display name."), "display_name")
-    user.display_name = display_name
+    user.display_name = validate_display_name(display_name)
     user.locale = locale or None
     db.session.flush()
 

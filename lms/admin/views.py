@@ -9,6 +9,7 @@ from lms.admin import forms
 from lms.admin import services as admin_services
 from lms.competence import services as competence
 from lms.core.auth import role_required
+from lms.core import limits
 from lms.core.exports import csv_response
 from lms.core.forms import show_error
 from lms.extensions import db
@@ -40,8 +41,7 @@ def list_users():
         query=(form.q.data or "")[:100], role=form.role.data or None,
         audience=form.audience.data or None, status=form.status.data or None,
     )
-    page = request.args.get("page", 1, type=int)
-    users = accounts.search_users(filters, page=max(page, 1))
+    users = accounts.search_users(filters, page=limits.page_arg())
     found = ngettext("%(count)s account found.", "%(count)s accounts found.", users.total,
                      count=format_decimal(users.total))
     return render_template("admin/list_users.html", form=form, users=users, found=found)
@@ -169,7 +169,7 @@ def retry_forwarding():
 
 
 def _actors_page(search_form, link_form, status=200, error=None):
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = limits.page_arg()
     actors, total = xapi.external_actors((search_form.q.data or "")[:200], page=page, per_page=ACTORS_PER_PAGE)
     learners = {key: accounts.get_by_public_id(uuid.UUID(key.rsplit("|", 1)[1]))
                 for key in {actor.learner_key for actor in actors if actor.learner_key}}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, selectinload
 from lms.config import REPO_ROOT
 from lms.competence import kinds
 from lms.content import competences as references
+from lms.content import yamlsafe
 from lms.core.sql import one_of
 from lms.extensions import db
 from lms.competence.models import (
@@ -42,7 +43,7 @@ def _now() -> datetime:
 def read_framework(path: Path) -> tuple[dict, list[str]]:
     problems: list[str] = []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         return {}, [f"{path.name}: not valid YAML: {error}"]
     if not isinstance(data, dict):
@@ -110,7 +111,7 @@ def import_frameworks(folder: Path = FRAMEWORKS_DIR) -> list[str]:
 
 def _import_roles(path: Path) -> None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlsafe.load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise FrameworkError([f"{path.name}: not valid YAML: {error}"]) from None
     problems, roles = [], data.get("roles") or []
@@ -536,7 +537,7 @@ def read_questionnaire(path: Path | None = None) -> Questionnaire:
     path = path or FRAMEWORKS_DIR / QUESTIONNAIRE_FILE
     name = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
         raise FrameworkError([f"{name}: cannot be read: {error}"]) from None
     if not isinstance(data, dict):

@@ -78,7 +78,7 @@ def download_competences():
                     headers={"Content-Disposition": 'attachment; filename="my-competences.json"'})
 
 
-@bp.route("/my/competences/evidence/<int:seq>")
+@bp.route("/my/competences/evidence/<bigint:seq>")
 @login_required
 def show_evidence(seq):
     """The statement behind a level, as stored: the learner's own only."""

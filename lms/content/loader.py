@@ -1,5 +1,12 @@
 """Read and check course packages. Nothing here touches the database: ``load()`` returns
-checked, plain data and every problem found, each naming file, line and field."""
+checked, plain data and every problem found, each naming file, line and field.
+
+A course folder is an author's work, so reading it must not hurt the server: files that
+lead out of the folder or are too large are refused before they are read
+(``lms.content.files``), YAML anchors and aliases are refused while parsing, before
+anything is expanded (a few hundred bytes of aliases expand to gigabytes), nesting is
+bounded, images must be real images inside the folder (``lms.content.images``), and names
+and titles may not hide characters (``lms.core.text``)."""
 
 from __future__ import annotations
 
@@ -11,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from lms.content import competences
+from lms.content import competences, files, images, yamlsafe
+from lms.core.text import describe, hidden_character
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 AUDIENCES = ("pupil", "adult", "teacher")
@@ -28,6 +36,9 @@ EXERCISE_LANGUAGES = ("javascript", "react")
 EXERCISE_ENVIRONMENTS = ("dom",)
 TIME_LIMIT_MS = (100, 10000, 2000)  # minimum, maximum, default
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
+NAME_KEYS = ("title", "summary", "name")  # text people see as a name: nothing may hide in it
+MULTILINE = str.maketrans("\n\t", "  ")
+ITEM_FILES = {"lesson": "lessons/{}.md", "quiz": "quizzes/{}.yaml", "exercise": "exercises/{}.yaml"}
 
 
 @dataclass(frozen=True)
@@ -131,13 +142,11 @@ class _Source:
         self.lines: dict[tuple, int] = {}
         self.data: Any = None
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            node, self.data = yamlsafe.parse(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 + line_offset if mark else None
-            problem = getattr(error, "problem", None) or str(error)
-            problems.append(Problem(file, line, "", f"not valid YAML: {problem}"))
+            problems.append(Problem(file, line, "", yamlsafe.message(error)))
             return
         if node is not None:
             self._index(node, ())
@@ -180,6 +189,13 @@ def _text(src, data, key, path=(), required=True, default=None):
         return default
     if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
         src.problem(path + (key,), "must be non-empty text")
+        return default
+    hidden = None
+    if key in NAME_KEYS:  # a summary may run over several lines; nothing else may hide in it
+        hidden = hidden_character(str(value).strip().translate(MULTILINE if key == "summary" else {}))
+    if hidden:
+        src.problem(path + (key,), f"contains an invisible or text-direction character ({describe(hidden)}): "
+                                   "remove it")
         return default
     return str(value).strip()
 
@@ -270,6 +286,10 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
     course_file = folder / "course.yaml"
     if not SLUG.match(folder.name):
         problems.append(Problem(rel(folder), None, "", f"folder name {folder.name!r} is not a slug"))
+    refused = files.refusal(course_file, folder)
+    if refused:
+        problems.append(Problem(rel(course_file), None, "", refused))
+        return course, problems
     if not course_file.is_file():
         problems.append(Problem(rel(folder), None, "", "has no course.yaml"))
         return course, problems
@@ -343,6 +363,11 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
                 continue
             item_slugs[item_slug] = ipath
             spec.items.append(ItemRef(kind, item_slug, _bool(src, item, "optional", ipath)))
+            item_file = ITEM_FILES[kind].format(item_slug)
+            refused = files.refusal(folder / item_file, folder)
+            if refused:
+                src.problem(ipath + (kind,), f"{item_file} {refused}")
+                continue
             if kind == "lesson":
                 lesson = load_lesson(folder / "lessons" / f"{item_slug}.md", item_slug, rel, problems)
                 if lesson is None:
@@ -366,11 +391,60 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
 
 
 def _read(path: Path, rel, problems) -> str:
+    """The text of a file ``files.refusal`` accepted."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = files.read_bytes(path, files.MAX_TEXT_BYTES).decode("utf-8")
+        return text.replace("\r\n", "\n").replace("\r", "\n")  # as reading in text mode would
     except UnicodeDecodeError as error:
         problems.append(Problem(rel(path), None, "", f"is not UTF-8 text ({error.reason})"))
-        return ""
+    except (OSError, ValueError) as error:
+        problems.append(Problem(rel(path), None, "", str(error)))
+    return ""
+
+
+def _image_problems(file: str, text: str, base: Path, folder: Path, line_of) -> list[Problem]:
+    """A problem for each image the Markdown ``text`` shows that is not a good image in
+    the course folder; ``line_of(src)`` gives the line to name."""
+    found = []
+    for src in images.sources(text):
+        problem = images.problem(src, base, folder)
+        if problem:
+            found.append(Problem(file, line_of(src), "", problem))
+    return found
+
+
+# Markdown fields of YAML item files, as paths into the data ("*": every entry of a list).
+MARKDOWN_FIELDS = {
+    "quiz": (("intro",), ("questions", "*", "prompt"), ("questions", "*", "options", "*", "text")),
+    "exercise": (("instructions",),),
+}
+
+
+def _check_yaml_images(src: _Source, path: Path, kind: str) -> None:
+    """The images in an item file's Markdown fields (paths relative to that file)."""
+
+    def values(data, pattern, at=()):
+        if not pattern:
+            if isinstance(data, str):
+                yield at, data
+            return
+        head, rest = pattern[0], pattern[1:]
+        if head == "*" and isinstance(data, list):
+            for index, entry in enumerate(data):
+                yield from values(entry, rest, at + (index,))
+        elif isinstance(data, dict) and head in data:
+            yield from values(data[head], rest, at + (head,))
+
+    def line_of(at, text, image_src):
+        line = src.line(at)
+        if line and "\n" in text.rstrip("\n"):  # a block (|): its lines start below the key
+            line += 1 + next((n for n, row in enumerate(text.splitlines()) if image_src in row), 0)
+        return line
+
+    for pattern in MARKDOWN_FIELDS[kind]:
+        for at, text in values(src.data, pattern):
+            src.problems.extend(_image_problems(src.file, text, path.parent, path.parent.parent,
+                                                lambda image_src, at=at, text=text: line_of(at, text, image_src)))
 
 
 def _open_yaml(path: Path, rel, problems: list[Problem]) -> tuple[_Source, dict] | None:
@@ -408,6 +482,14 @@ def load_lesson(path: Path, slug: str, rel, problems: list[Problem]):
     body = text[match.end():]
     if not body.strip():
         problems.append(Problem(rel(path), None, "body", "the lesson has no text"))
+    lines = text.splitlines()
+
+    def line_of(image_src: str) -> int | None:
+        return next((number for number, line in enumerate(lines, 1)
+                     if number > src.offset and image_src in line), None)
+
+    # Lessons live in lessons/ of the course folder; image paths are relative to the lesson.
+    problems.extend(_image_problems(rel(path), body, path.parent, path.parent.parent, line_of))
     if len(problems) > before:
         return False
     return LessonSpec(slug=slug, title=title, body=body, minutes=minutes, competences=refs,
@@ -456,6 +538,7 @@ def load_quiz(path: Path, slug: str, rel, problems: list[Problem]):
                 src.problem(("questions", index, "id"), f"question id {parsed['id']!r} is used twice")
             seen.add(parsed["id"])
             quiz.questions.append(parsed)
+    _check_yaml_images(src, path, "quiz")
     return quiz if len(problems) == before else False
 
 
@@ -610,6 +693,7 @@ def load_exercise(path: Path, slug: str, rel, problems: list[Problem]):
     )
     for key in ("starter", "solution"):
         lines[key] = src.line((key,))
+    _check_yaml_images(src, path, "exercise")
     return exercise if len(problems) == before else False
 
 
@@ -625,6 +709,10 @@ def load(path: Path) -> tuple[list[CourseSpec], list[Problem]]:
         return [course], problems
     courses, problems = [], []
     folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    for folder in list(folders):
+        if not folder.resolve().is_relative_to(path.resolve()):
+            problems.append(Problem(folder.name, None, "", f"is a symbolic link that leads outside {path}"))
+            folders.remove(folder)
     for folder in folders:
         course, found = load_course(folder, path)
         courses.append(course)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+
+from lms.core.i18n import format_bytes
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check what you sent and try again.")),
     403: (_l("No access"), _l("You do not have permission to open this page. If you think you should, ask the programme's administrator.")),
     404: (_l("Page not found"), _l("There is no page at this address. It may have moved, or the link may be mistyped.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too much sent"), _l("What you sent is larger than this site accepts. Nothing was saved.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An error on our side stopped this page. Nothing you did caused it; please try again in a moment.")),
 }
@@ -34,6 +37,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, str(_l("The form had expired or was sent from another site. Please go back, reload the page and try again.")))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        return render_error(413, str(_l("What you sent is larger than this site accepts (at most %(size)s). "
+                                        "Nothing was saved: please send less, for example shorter text.",
+                                        size=format_bytes(request.max_content_length))))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

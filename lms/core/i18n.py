@@ -23,6 +23,15 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or default
 
 
+def format_bytes(count: int | None) -> str:
+    """A size as people read it, in the page's language: ``1 MiB``, ``64 KiB``, ``1,5 MiB``."""
+    count = count or 0
+    for unit, size in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if count >= size:
+            return f"{format_decimal(count / size, '#,##0.#')} {unit}"
+    return f"{format_decimal(count)} B"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["numberformat"] = format_decimal
     app.jinja_env.filters["percentformat"] = format_percent

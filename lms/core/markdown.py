@@ -42,9 +42,14 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def render(text: str) -> str:
     """Markdown to sanitised HTML."""
-    html = md.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
+    return sanitise(render_unsanitised(text))
+
+
+def render_unsanitised(text: str) -> str:
+    """Markdown to HTML as written, before sanitising: for checking what an author wrote
+    (course validation), never for a page."""
+    return md.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
                        output_format="html")
-    return sanitise(html)
 
 
 def sanitise(html: str) -> str:

@@ -14,6 +14,7 @@ from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
+from lms.core import text
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
@@ -37,10 +38,14 @@ def _new_code() -> str:
 
 
 def create_class(teacher: User, name: str, group: str | None = None, ends_on: date | None = None) -> SchoolClass:
-    name = (name or "").strip()
+    name, group = (name or "").strip(), (group or "").strip()
     if not name:
         raise ClassError(_l("Give the class a name."), "name")
-    school_class = SchoolClass(teacher_id=teacher.id, name=name[:120], group=(group or "").strip()[:60] or None,
+    for field, value, label in (("name", name, _l("Class name")), ("group", group, _l("Year group or adult group"))):
+        refused = text.name_problem(value, label)
+        if refused:
+            raise ClassError(refused, field)
+    school_class = SchoolClass(teacher_id=teacher.id, name=name[:120], group=group[:60] or None,
                                ends_on=ends_on, join_code=_new_code())
     db.session.add(school_class)
     db.session.flush()

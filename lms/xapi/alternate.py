@@ -13,8 +13,8 @@ HEADER_FIELDS = {"authorization", "x-experience-api-version", "content-type", "c
 
 
 class AlternateRequestSyntax:
-    def __init__(self, wsgi_app, prefix: str = "/xapi/") -> None:
-        self.wsgi_app, self.prefix = wsgi_app, prefix
+    def __init__(self, wsgi_app, prefix: str = "/xapi/", max_bytes: int | None = None) -> None:
+        self.wsgi_app, self.prefix, self.max_bytes = wsgi_app, prefix, max_bytes
 
     def __call__(self, environ, start_response):
         if (environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").startswith(self.prefix)
@@ -29,7 +29,12 @@ class AlternateRequestSyntax:
             return None  # the resource answers 400 for the stray parameters
         if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
             return None
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        if self.max_bytes is not None and length > self.max_bytes:
+            return None  # left unread: the LRS answers 413 for a body over its limit
         body = environ["wsgi.input"].read(length).decode("utf-8", "replace")
         fields = parse_qsl(body, keep_blank_values=True)
         if any(key.lower() == "x-experience-api-version" and value.startswith("2.") for key, value in fields):

@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, g, request
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from lms.core import limits
 from lms.extensions import db
 from lms.xapi import attachments, credentials, documents, services
 from lms.xapi.models import Statement
@@ -40,6 +42,15 @@ class ApiError(Exception):
 @bp.errorhandler(ApiError)
 def api_error(error: ApiError):
     return _json({"error": error.message}, error.status, error.headers)
+
+
+limits.allow_larger_requests(bp, "LMS_XAPI_MAX_REQUEST_BYTES")  # statements carry attachments
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    return api_error(ApiError(413, f"The request is larger than this LRS accepts: at most "
+                                   f"{current_app.config['LMS_XAPI_MAX_REQUEST_BYTES']:,} bytes. Nothing was stored."))
 
 
 def _json(body, status=200, headers=None) -> Response:

@@ -247,3 +247,36 @@ def test_two_app_servers_share_login_limits_through_redis(make_app, make_user):
     assert keys, "the counters live in Redis, where every app server sees them"
     store.delete(*keys)
     store.close()
+
+
+SPOOFED = "Anna\u202enimda"  # shown as "Annaadmin"
+
+
+def test_a_name_or_username_with_a_hidden_character_is_refused_at_registration(client, app):
+    """Registering as "Anna‮nimda" (shown reversed) is refused with the field named; no account is made."""
+    response = client.post("/register", data={**NEW, "display_name": SPOOFED})
+    page = response.get_data(as_text=True)
+    assert "“Display name” contains an invisible or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE)." \
+           in page
+    assert 'aria-invalid="true"' in page
+    response = client.post("/register", data={**NEW, "username": "jan\u200bis"})
+    assert "“Username” contains an invisible or text-direction character (U+200B ZERO WIDTH SPACE)." \
+           in response.get_data(as_text=True)
+    assert count_users(app) == 0
+
+
+def test_the_refusal_is_in_latvian_for_a_latvian_visitor(client, app):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "lv"
+    page = client.post("/register", data={**NEW, "display_name": "Anna\u2066"}).get_data(as_text=True)
+    assert "„Attēlojamais vārds” satur neredzamu vai teksta virzienu mainošu rakstzīmi (U+2066 LEFT-TO-RIGHT " \
+           "ISOLATE)." in page
+    assert count_users(app) == 0
+
+
+def test_the_account_page_refuses_a_hidden_character_in_the_name(client, app, adult, login):
+    login(adult)
+    response = client.post("/account", data={"display_name": "Adult\ufeff", "locale": ""})
+    assert "“Display name” contains an invisible or text-direction character (U+FEFF ZERO WIDTH NO-BREAK SPACE)." \
+           in response.get_data(as_text=True)
+    with app.app_context():
+        assert services.find_by_login("adult").display_name == "Adult"

@@ -97,3 +97,14 @@ def test_user_list_pages_keep_the_filters(client, app, admin, login, make_user):
     page = client.get("/admin/users", query_string={"audience": "pupil"}).get_data(as_text=True)
     assert "55 accounts found." in page and "Page 1 of 2" in page
     assert "audience=pupil" in page and "page=2" in page
+
+
+def test_an_admin_cannot_create_an_account_with_a_hidden_character_in_its_name(client, app, admin, login):
+    login(admin)
+    page = client.post("/admin/users/new", data={
+        "audience": "pupil", "display_name": "An\u202dna", "username": "anna7",
+        "email": "", "password": "pupil password", "roles": ["learner"]}).get_data(as_text=True)
+    assert "“Display name” contains an invisible or text-direction character (U+202D LEFT-TO-RIGHT OVERRIDE)." \
+           in page
+    with app.app_context():
+        assert services.find_by_login("anna7") is None

@@ -74,6 +74,76 @@ def base_url(live_server) -> str:
     return live_server.config["LIVE_URL"]
 
 
+# Reported from inside the page through a binding, which (like the init script) the
+# page's Content-Security-Policy does not govern. One kind is set apart: when a learner
+# types over a selection in the code editor, Chromium's own editing puts a style
+# attribute (the deleted text's colour) on the line it merges, CodeMirror removes it at
+# once, and the policy refusing it changes nothing anyone sees. Any other refusal counts.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const editing = event.effectiveDirective === "style-src-attr" && event.target instanceof Element
+    && event.target.closest(".cm-content[contenteditable=true]") !== null;
+  window.lmsCspViolation(editing, `${location.pathname}: ${event.effectiveDirective} refused `
+    + `${event.blockedURI || "inline"} ${JSON.stringify(event.sample || "")} `
+    + `(${event.sourceFile || "page"}:${event.lineNumber})`);
+}, true);
+"""
+
+
+class CspWatch:
+    """The violations a page reported, as events (``securitypolicyviolation``) and as the
+    console's "... violates the following Content Security Policy directive" messages."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.console: list[str] = []
+        self.editing = 0  # Chromium's own style attributes in the editor (see above)
+
+    def event(self, editing: bool, text: str) -> None:
+        if editing:
+            self.editing += 1
+        else:
+            self.events.append(text)
+
+    def message(self, text: str) -> None:
+        if "Content Security Policy" in text:
+            self.console.append(text)
+
+    def problems(self) -> list[str]:
+        """Every violation that counts; each set-apart event has one console message too."""
+        console, skip = [], self.editing
+        for text in self.console:
+            if skip and text.startswith("Applying inline style violates"):
+                skip -= 1
+                continue
+            console.append("console: " + text)
+        return self.events + console
+
+    def clear(self) -> None:
+        self.events.clear()
+        self.console.clear()
+        self.editing = 0
+
+
+@pytest.fixture
+def csp(page) -> CspWatch:
+    """The Content-Security-Policy violations on the pages ``page`` opens; the ``page``
+    fixture fails any journey that leaves one."""
+    return page.lms_csp
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, failing the test on any Content-Security-Policy violation."""
+    watch = CspWatch()
+    page.expose_function("lmsCspViolation", lambda editing, text: watch.event(editing, text))
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda message: watch.message(message.text))
+    page.lms_csp = watch
+    yield page
+    assert watch.problems() == [], "Content-Security-Policy violations: " + "; ".join(watch.problems())
+
+
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB"}

@@ -23,3 +23,11 @@ def test_create_admin_names_the_bad_field(app, runner):
     result = runner.invoke(args=["lms", "create-admin", "--username", "b", "--email", "boss@example.org",
                                  "--name", "The Boss", "--password", "a long password"])
     assert result.exit_code != 0 and "username" in result.output
+
+
+def test_create_admin_refuses_a_hidden_character_in_the_name(app, runner):
+    result = runner.invoke(args=["lms", "create-admin", "--username", "boss", "--email", "boss@example.org",
+                                 "--name", "The\u200b Boss", "--password", "a long password"])
+    assert result.exit_code != 0 and "display_name" in result.output and "U+200B ZERO WIDTH SPACE" in result.output
+    with app.app_context():
+        assert services.find_by_login("boss") is None

@@ -106,7 +106,7 @@ def test_a_teacher_cannot_open_another_teachers_class(client, teacher_class, mak
 def test_the_join_sheet_is_printable(client, teacher_class):
     url, code = teacher_class
     page = client.get(f"{url}/join-sheet").get_data(as_text=True)
-    assert code in page and "/join" in page and "window.print()" in page
+    assert code in page and "/join" in page and "data-print" in page and "js/print.js" in page
 
 
 def test_a_class_needs_a_name(client, teacher, login, courses):
@@ -178,3 +178,28 @@ def test_the_heat_map_shows_a_level_taken_part_in_as_not_yet_assessed_and_its_ev
     assert "level 2 · Assessed · first-steps / basics-check" in text(cell.group(1))
     latvian = text(cell.group(1), **{"Accept-Language": "lv"})
     assert "· Novērtējums ·" in latvian and "· Dalība (dalība; vēl nav novērtēts) ·" in latvian
+
+
+def test_a_class_name_with_a_hidden_character_is_refused(app, client, teacher, login, courses):
+    """A class called "Robotics\u202e" (text reversed after it) is refused with the field named."""
+    login(teacher)
+    response = client.post("/classes", data={"name": "Robotics\u202eclub", "group": "5. klase"})
+    assert response.status_code == 400
+    assert "“Class name” contains an invisible or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE)." \
+           in response.get_data(as_text=True)
+    response = client.post("/classes", data={"name": "Robotics", "group": "5.\u200bklase"})
+    assert "“Year group or adult group” contains an invisible" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(SchoolClass).count() == 0
+
+
+def test_a_pupil_cannot_join_with_a_hidden_character_in_the_name(app, client, teacher_class):
+    url, code = teacher_class
+    client.post("/logout")
+    response = join(client, code, name="Anna\u200f")
+    assert response.status_code == 400
+    assert "“Display name” contains an invisible or text-direction character (U+200F RIGHT-TO-LEFT MARK)." \
+           in response.get_data(as_text=True)
+    assert "“Username” contains an invisible" in join(client, code, username="kid\u20601").get_data(as_text=True)
+    with app.app_context():
+        assert accounts.find_by_login("kid1") is None
