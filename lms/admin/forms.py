@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.xapi.models import CREDENTIAL_NAME_LENGTH, GRANT_REASON_LENGTH
 
 ROLE_NAMES = {"learner": _l("Learner"), "teacher": _l("Teacher"), "admin": _l("Administrator")}
 AUDIENCE_NAMES = {"pupil": _l("Pupil"), "adult": _l("Adult learner"), "teacher": _l("Teacher")}
@@ -63,15 +64,25 @@ SCOPE_NAMES = {
     "statements/read": _l("Read all statements"),
     "state": _l("Activity state"),
     "profile": _l("Activity and agent profiles"),
+    "all/read": _l("Read everything"),
     "all": _l("Everything"),
 }
 
 
 class CredentialForm(FlaskForm):
-    name = StringField(_l("Credential name"), validators=[DataRequired(), Length(max=120)],
+    name = StringField(_l("Credential name"), validators=[DataRequired(), Length(max=CREDENTIAL_NAME_LENGTH)],
                        description=_l("The app or device that will use it, e.g. “VR lab, Ventspils”."))
     scopes = CheckboxesField(_l("Allowed to"), choices=choices(SCOPE_NAMES), default=["statements/write"],
                              validators=[DataRequired(message=_l("Choose at least one scope."))])
+
+
+class GrantForm(FlaskForm):
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=GRANT_REASON_LENGTH)],
+                         description=_l("Kept with the grant, e.g. “Agreement with the VR lab of 12 March”."))
+
+
+class WithdrawGrantForm(FlaskForm):
+    """Only its CSRF token: withdrawing asks nothing more."""
 
 
 class MappingForm(FlaskForm):

@@ -3,6 +3,7 @@ import uuid
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from lms.accounts import services as accounts
 from lms.admin import forms
@@ -137,12 +138,79 @@ def list_credentials():
     return page, status, {"Cache-Control": "no-store"}
 
 
-@bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["POST"])
-@role_required("admin")
-def revoke_credential(credential_id):
+def _credential_or_404(credential_id: int):
     credential = lrs_credentials.get(credential_id)
     if credential is None:
         abort(404)
+    return credential
+
+
+def _credential_page(credential, grant_form=None, withdraw_form=None, status=200):
+    grants = credential.grants
+    people = {public_id: accounts.get_by_public_id(public_id)
+              for public_id in {grant.granted_by for grant in grants} | {grant.withdrawn_by for grant in grants}
+              if public_id is not None}
+    links = xapi.links_from(credential.id)
+    learners = {key: accounts.get_by_public_id(uuid.UUID(key.rsplit("|", 1)[1]))
+                for key in {link.learner_key for link in links}}
+    return render_template("admin/show_credential.html", credential=credential, grants=grants, people=people,
+                           grant_form=grant_form or forms.GrantForm(formdata=None),
+                           withdraw_form=withdraw_form or forms.WithdrawGrantForm(formdata=None),
+                           links=links, learners=learners, scope_names=forms.SCOPE_NAMES), status
+
+
+@bp.route("/lrs/credentials/<int:credential_id>")
+@role_required("admin")
+def show_credential(credential_id):
+    """One credential: its scopes and use, whether it may speak for the platform's learners
+    (with every grant and withdrawal on record), and the actors linked from its statements."""
+    return _credential_page(_credential_or_404(credential_id))
+
+
+@bp.route("/lrs/credentials/<int:credential_id>/grant", methods=["POST"])
+@role_required("admin")
+def grant_credential(credential_id):
+    credential = _credential_or_404(credential_id)
+    form = forms.GrantForm()
+    if form.validate_on_submit():
+        try:
+            lrs_credentials.grant_speaking_for_learners(credential, current_user.public_id, form.reason.data or "")
+        except lrs_credentials.CredentialError as error:
+            db.session.rollback()
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            flash(_("“%(name)s” may now send statements about the platform’s learners.", name=credential.name),
+                  "success")
+            return redirect(url_for("admin.show_credential", credential_id=credential.id))
+    return _credential_page(credential, grant_form=form, status=400)
+
+
+@bp.route("/lrs/credentials/<int:credential_id>/withdraw", methods=["POST"])
+@role_required("admin")
+def withdraw_grant(credential_id):
+    credential = _credential_or_404(credential_id)
+    form = forms.WithdrawGrantForm()
+    if form.validate_on_submit():
+        try:
+            lrs_credentials.withdraw_speaking_for_learners(credential, current_user.public_id)
+        except lrs_credentials.CredentialError as error:
+            db.session.rollback()
+            show_error(form, error.message)
+        else:
+            db.session.commit()
+            flash(_("“%(name)s” may no longer send statements about the platform’s learners; what it sent "
+                    "before stays.", name=credential.name), "success")
+            return redirect(url_for("admin.show_credential", credential_id=credential.id))
+    elif form.errors:
+        show_error(form, _("The form had expired: send it again."))
+    return _credential_page(credential, withdraw_form=form, status=400)
+
+
+@bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["POST"])
+@role_required("admin")
+def revoke_credential(credential_id):
+    credential = _credential_or_404(credential_id)
     lrs_credentials.revoke(credential)
     db.session.commit()
     flash(_("Credentials “%(name)s” are revoked; requests with them are refused from now on.",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
-from lms.xapi import documents, forwarding
+from lms.xapi import credentials, documents, forwarding
 from lms.xapi.models import Actor, ActorLink, Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
@@ -42,6 +42,10 @@ class StatementError(ValueError):
 
 class StatementConflict(StatementError):
     pass
+
+
+class StatementForbidden(StatementError):
+    """Valid statements that their sender may not send (``lms.xapi.rights``)."""
 
 
 def add_listener(listener: Listener) -> None:
@@ -92,8 +96,11 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+Rights = Callable[[list[dict]], list[str]]
+
+
 def record(statements: Iterable[Any], *, authority: dict | None = None,
-           version: str = XAPI_VERSION, given_away: bool = False) -> list[Statement]:
+           version: str = XAPI_VERSION, given_away: bool = False, rights: Rights | None = None) -> list[Statement]:
     """Validate, stamp (id, stored, authority, version), store and announce statements.
 
     All or nothing: if any statement is wrong, ``StatementError`` lists every problem
@@ -105,6 +112,10 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
 
     With ``given_away`` the statements are dicts the caller no longer needs (parsed from
     a request body): they are stamped in place instead of copied.
+
+    ``rights`` checks the valid batch for what its sender may not say (an external
+    credential: ``lms.xapi.rights``); any problem refuses the whole batch with
+    ``StatementForbidden`` before anything is stored.
     """
     statements = list(statements)
     batch = statements if given_away else [_as_dict(statement) for statement in statements]
@@ -113,6 +124,10 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
         problems += [f"statements[{index}].{problem}" for problem in validate_statement(data)]
     if problems:
         raise StatementError(problems)
+    if rights is not None:
+        forbidden = rights(batch)
+        if forbidden:
+            raise StatementForbidden(forbidden)
     given_ids = [uuid.UUID(data["id"]) if data.get("id") else None for data in batch]
     ids = [statement_id for statement_id in given_ids if statement_id is not None]
     if len(set(ids)) != len(ids):
@@ -522,6 +537,13 @@ def linked_actor_keys(learner_key: str) -> list[str]:
                                    .order_by(ActorLink.actor_key)))
 
 
+def links_from(credential_id: int) -> list[ActorLink]:
+    """The actors linked to learners from this credential's statements (it alone, of the
+    credentials without the right to speak for learners, may send statements about them)."""
+    return list(db.session.scalars(sa.select(ActorLink).where(ActorLink.credential_id == credential_id)
+                                   .order_by(ActorLink.linked_at.desc(), ActorLink.actor_key)))
+
+
 def learners_of(actor_keys: Iterable[str]) -> dict[str, str]:
     """{actor key: learner key} for those of these actors an admin linked to a learner."""
     keys = [key for key in set(actor_keys) if not key.startswith(_platform_prefix())]
@@ -561,12 +583,21 @@ def link_actor(actor_key: str, learner_key: str, *, identified_by_email_allowed:
     current = db.session.get(ActorLink, actor_key)
     if current is not None:
         raise LinkError(_l("This actor is linked to a learner already: unlink it first."))
-    db.session.add(ActorLink(actor_key=actor_key, learner_key=learner_key,
+    db.session.add(ActorLink(actor_key=actor_key, learner_key=learner_key, credential_id=_provider_of(actor_key),
                              linked_at=datetime.now(timezone.utc).replace(tzinfo=None)))
     db.session.flush()
     _announce(actor_key, learner_key, True)
     db.session.flush()
     return count
+
+
+def _provider_of(actor_key: str) -> int | None:
+    """The credential that sent the actor's latest statement (what the admin's list of
+    actors shows as its provider), if an external credential did."""
+    latest = db.session.scalar(sa.select(Statement.data).where(Statement.actor_key == actor_key)
+                               .order_by(Statement.seq.desc()).limit(1))
+    credential = credentials.credential_of((latest or {}).get("authority"))
+    return credential.id if credential is not None else None
 
 
 def unlink_actor(actor_key: str) -> str:
