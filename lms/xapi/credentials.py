@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -27,6 +28,8 @@ from lms.xapi.models import (
     scopes_allow,
     scopes_read_every_statement,
 )
+
+KEY = re.compile(r"[0-9a-f]{1,64}")  # what secrets.token_hex makes, at most the column's length
 
 # Writing last_used_at on every request would make every read a write; once a minute is
 # enough to tell an admin which credentials are in use.
@@ -93,7 +96,7 @@ def issue(name: str, scopes: list[str]) -> tuple[Credential, str]:
 def _digest(secret: str) -> str:
     # The secret is 192 random bits, not a person's password: a plain SHA-256 cannot be
     # brute-forced and costs microseconds, so every LRS request can be checked.
-    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def revoke(credential: Credential) -> None:
@@ -149,6 +152,8 @@ def get(credential_id: int) -> Credential | None:
 
 def authenticate(key: str, secret: str) -> Caller | None:
     """The active credential for this key and secret, or None."""
+    if not KEY.fullmatch(key):
+        return None  # keys are hex: anything else (U+0000, 5,000 characters) is no key
     digest = _digest(secret)
     now = _clock()
     cached = _cache.get((key, digest))

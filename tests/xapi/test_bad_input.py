@@ -8,6 +8,7 @@ import json
 import uuid
 from urllib.parse import unquote
 
+import jwt
 import pytest
 import sqlalchemy as sa
 from itsdangerous import URLSafeSerializer
@@ -16,6 +17,7 @@ from lms.extensions import db
 from lms.xapi import credentials
 from lms.xapi.models import Document, Statement
 from tests.xapi.test_api import statement
+from tests.xapi.test_documents_and_attachments import attachment, multipart, signing_key
 
 AGENT = {"mbox": "mailto:visitor@example.org"}
 STATE = {"activityId": "https://vr-lab.example/room", "agent": json.dumps(AGENT), "stateId": "progress"}
@@ -237,3 +239,32 @@ def test_a_statement_id_is_checked_before_any_lookup(client, lab):
     response = client.put("/xapi/statements", query_string={"statementId": str(uuid.uuid4()) + "x"}, json=statement(),
                           headers=lab)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("key", ["a\x00b", "k" * 5000, "ÄÖ"])
+def test_credentials_whose_key_is_no_key_are_a_401(client, key):
+    token = base64.b64encode(f"{key}:secret".encode()).decode()
+    response = client.get("/xapi/statements", headers={"Authorization": f"Basic {token}",
+                                                       "X-Experience-API-Version": "1.0.3"})
+    assert response.status_code == 401
+
+
+def test_an_attachment_with_a_content_type_longer_than_its_column_is_a_400(app, client, lab):
+    payload = b"a picture of Mars"
+    body, content_type = multipart(statement(attachments=[attachment(payload)]), [("image/" + "x" * 300, payload)])
+    response = client.post("/xapi/statements", data=body, content_type=content_type, headers=lab)
+    assert response.status_code == 400 and "Part 2's Content-Type is 306 characters long" in response.json["error"]
+    assert stored(app) == (0, 0)
+
+
+def test_a_signature_whose_statement_is_nested_too_deep_is_a_400(app, client, lab):
+    """The JWS verifies, but its payload is JSON nested thousands of levels deep (PyJWT
+    reads it and refuses it)."""
+    key, x5c = signing_key()
+    token = jwt.api_jws.encode(deep(5000).encode(), key, algorithm="RS256", headers={"x5c": [x5c]}).encode()
+    sent = statement(attachments=[attachment(token, "http://adlnet.gov/expapi/attachments/signature",
+                                             "application/octet-stream")])
+    body, content_type = multipart(sent, [("application/octet-stream", token)])
+    response = client.post("/xapi/statements", data=body, content_type=content_type, headers=lab)
+    assert response.status_code == 400 and "The signature does not verify" in response.json["error"]
+    assert stored(app) == (0, 0)
