@@ -81,10 +81,6 @@ class GrantForm(FlaskForm):
                          description=_l("Kept with the grant, e.g. “Agreement with the VR lab of 12 March”."))
 
 
-class WithdrawGrantForm(FlaskForm):
-    """Only its CSRF token: withdrawing asks nothing more."""
-
-
 class MappingForm(FlaskForm):
     activity_id = StringField(_l("Activity id (IRI)"), validators=[DataRequired(), Length(max=1024)],
                               description=_l("As the external app sends it, e.g. https://vr-lab.example/activities/solar-system"))

@@ -145,7 +145,7 @@ def _credential_or_404(credential_id: int):
     return credential
 
 
-def _credential_page(credential, grant_form=None, withdraw_form=None, status=200):
+def _credential_page(credential, grant_form=None, withdraw_error=None, status=200):
     grants = credential.grants
     people = {public_id: accounts.get_by_public_id(public_id)
               for public_id in {grant.granted_by for grant in grants} | {grant.withdrawn_by for grant in grants}
@@ -154,8 +154,7 @@ def _credential_page(credential, grant_form=None, withdraw_form=None, status=200
     learners = {key: accounts.get_by_public_id(uuid.UUID(key.rsplit("|", 1)[1]))
                 for key in {link.learner_key for link in links}}
     return render_template("admin/show_credential.html", credential=credential, grants=grants, people=people,
-                           grant_form=grant_form or forms.GrantForm(formdata=None),
-                           withdraw_form=withdraw_form or forms.WithdrawGrantForm(formdata=None),
+                           grant_form=grant_form or forms.GrantForm(formdata=None), withdraw_error=withdraw_error,
                            links=links, learners=learners, scope_names=forms.SCOPE_NAMES), status
 
 
@@ -190,21 +189,15 @@ def grant_credential(credential_id):
 @role_required("admin")
 def withdraw_grant(credential_id):
     credential = _credential_or_404(credential_id)
-    form = forms.WithdrawGrantForm()
-    if form.validate_on_submit():
-        try:
-            lrs_credentials.withdraw_speaking_for_learners(credential, current_user.public_id)
-        except lrs_credentials.CredentialError as error:
-            db.session.rollback()
-            show_error(form, error.message)
-        else:
-            db.session.commit()
-            flash(_("“%(name)s” may no longer send statements about the platform’s learners; what it sent "
-                    "before stays.", name=credential.name), "success")
-            return redirect(url_for("admin.show_credential", credential_id=credential.id))
-    elif form.errors:
-        show_error(form, _("The form had expired: send it again."))
-    return _credential_page(credential, withdraw_form=form, status=400)
+    try:
+        lrs_credentials.withdraw_speaking_for_learners(credential, current_user.public_id)
+    except lrs_credentials.CredentialError as error:
+        db.session.rollback()
+        return _credential_page(credential, withdraw_error=error.message, status=400)
+    db.session.commit()
+    flash(_("“%(name)s” may no longer send statements about the platform’s learners; what it sent "
+            "before stays.", name=credential.name), "success")
+    return redirect(url_for("admin.show_credential", credential_id=credential.id))
 
 
 @bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["POST"])
