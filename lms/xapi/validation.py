@@ -34,10 +34,11 @@ STATEMENT_KEYS = {"id", "actor", "verb", "object", "result", "context", "timesta
 # or key (PostgreSQL cannot store them, and nothing could encode them as UTF-8).
 MAX_DEPTH = 100
 LARGEST_NUMBER = sys.float_info.max
-# Only text with one of these can hold U+0000 or a lone surrogate once decoded, so other
-# text skips the walk over its strings.
-SUSPECT_TEXT = re.compile(r"\\u0000|\\u[dD][89a-fA-F]|[\x00\ud800-\udfff]")
 BAD_CHARACTER = re.compile(r"[\x00\ud800-\udfff]")
+# JSON decoded from UTF-8 holds U+0000 or a lone surrogate only through one of these
+# escapes (strict parsing refuses a raw U+0000, and UTF-8 has no surrogates), so other
+# text skips the walk over its strings.
+SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 class BadJSON(ValueError):
@@ -81,6 +82,8 @@ def text_problem(text: str) -> str | None:
 
 def load_json(raw: bytes | str) -> Any:
     """Parse JSON as the LRS accepts it, or raise ``BadJSON`` saying what is wrong and where."""
+    # Text given as text (a parameter) may hold a lone surrogate as it is.
+    strings = not isinstance(raw, bytes) and BAD_CHARACTER.search(raw) is not None
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -94,7 +97,7 @@ def load_json(raw: bytes | str) -> Any:
         raise
     except ValueError as error:
         raise BadJSON(str(error)) from None
-    strings = SUSPECT_TEXT.search(raw) is not None
+    strings = strings or ("\\u" in raw and SUSPECT_ESCAPE.search(raw) is not None)
     if not strings and raw.count("[") + raw.count("{") <= MAX_DEPTH:
         return value  # too few brackets to nest too deep
     problem = json_problem(value, strings=strings)

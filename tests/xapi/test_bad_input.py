@@ -231,7 +231,7 @@ def test_the_admin_form_refuses_a_long_credential_name(client, admin, login):
 
 def test_the_command_line_refuses_a_long_credential_name(app):
     result = app.test_cli_runner().invoke(args=["xapi", "issue-credential", "n" * 121])
-    assert result.exit_code != 0 and "longer than 120 characters" in result.output
+    assert result.exit_code != 0 and "120" in result.output  # in the default language
 
 
 def test_a_statement_id_is_checked_before_any_lookup(client, lab):
