@@ -231,7 +231,8 @@ def retry_forwarding():
 
 def _actors_page(search_form, link_form, status=200, error=None):
     page = max(request.args.get("page", 1, type=int), 1)
-    actors, total = xapi.external_actors((search_form.q.data or "")[:200], page=page, per_page=ACTORS_PER_PAGE)
+    search = "" if search_form.q.errors else (search_form.q.data or "")[:200]
+    actors, total = xapi.external_actors(search, page=page, per_page=ACTORS_PER_PAGE)
     learners = {key: accounts.get_by_public_id(uuid.UUID(key.rsplit("|", 1)[1]))
                 for key in {actor.learner_key for actor in actors if actor.learner_key}}
     pages = max(1, -(-total // ACTORS_PER_PAGE))
@@ -288,6 +289,8 @@ def unlink_actor():
             error = refusal.message
         else:
             error = None
+    elif form.actor_key.data and form.actor_key.errors:
+        error = form.actor_key.errors[-1]
     if error:
         return _actors_page(forms.ActorSearchForm(formdata=None), forms.LinkActorForm(formdata=None), 400, error)
     db.session.commit()

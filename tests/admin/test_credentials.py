@@ -3,6 +3,7 @@ granted, withdrawn and kept on record, and the actors linked from its statements
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
@@ -102,3 +103,30 @@ def test_the_page_lists_the_actors_linked_from_its_statements(app, client, admin
     login(admin)
     page = client.get(f"/admin/lrs/credentials/{credential_id}").get_data(as_text=True)
     assert "mailto:ann@example.org" in page and f"{adult.display_name} ({adult.username})" in page
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/admin/lrs/credentials", {"name": "VR lab\x00", "scopes": ["all"]}),
+    ("/admin/lrs/credentials/{id}/grant", {"reason": "agreed\x00"}),
+    ("/admin/lrs/actors/link", {"actor_key": "mbox:mailto:ann@example.org\x00", "learner": "admin"}),
+    ("/admin/lrs/actors/link", {"actor_key": "mbox:mailto:ann@example.org", "learner": "ad\x00min"}),
+    ("/admin/lrs/actors/unlink", {"actor_key": "mbox:mailto:ann@example.org\x00"}),
+    ("/admin/competences/mappings", {"activity_id": "https://lab.example/a", "competence": "digcomp:4.2@5\x00"}),
+])
+def test_u0000_in_the_lrs_admin_forms_is_refused_at_the_field(app, client, admin, login, path, data):
+    """PostgreSQL can neither store nor compare it: a 400 naming the character, nothing changed."""
+    credential_id = issue(app)
+    login(admin)
+    response = client.post(path.format(id=credential_id), data=data)
+    assert response.status_code == 400
+    assert "not allowed (U+0000)" in response.get_data(as_text=True)
+    with app.app_context():
+        assert len(credentials.all_credentials()) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CredentialGrant)) == 0
+
+
+def test_u0000_in_the_actor_search_is_shown_and_ignored(client, admin, login):
+    login(admin)
+    response = client.get("/admin/lrs/actors", query_string={"q": "ann\x00"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "not allowed (U+0000)" in page and "0 external actors." in page
