@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from lms.extensions import db
 from lms.xapi import credentials, services, vocabulary
 from lms.xapi.credentials import Caller
-from lms.xapi.models import ActorLink, Statement
+from lms.xapi.models import Statement
 
 
 def _home(url: str) -> str:
@@ -81,14 +81,11 @@ def refusals(caller: Caller, batch: list[dict]) -> list[str]:
 
 def _linked_to_others(actors: dict[str, list[str]], caller: Caller) -> list[str]:
     """Actors an admin linked to a learner from another provider's statements."""
-    if not actors:
-        return []
-    linked = db.session.execute(sa.select(ActorLink.actor_key, ActorLink.credential_id).where(
-        ActorLink.actor_key.in_(list(actors)))).all()
+    links = services.link_providers()
     return [f"{path}: is linked to a learner of this platform from another provider's statements; "
             "only that provider, or credentials granted the right to speak for the platform's learners, "
             "may send statements about them"
-            for key, credential_id in linked if credential_id != caller.id for path in actors[key]]
+            for key, paths in actors.items() if key in links and links[key] != caller.id for path in paths]
 
 
 def _voiding_others(batch: list[dict], own_key: str) -> list[str]:

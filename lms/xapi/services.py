@@ -6,6 +6,7 @@ import copy
 import functools
 import hashlib
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -537,6 +538,29 @@ def linked_actor_keys(learner_key: str) -> list[str]:
                                    .order_by(ActorLink.actor_key)))
 
 
+# Each process remembers the links (actor key: the credential it was linked from) for a
+# few seconds, as it remembers credentials: checking every posted statement's actors against
+# them would otherwise cost a query per request. A link or unlink takes effect at once in
+# the process that made it and within LINKS_CACHE_SECONDS everywhere else. Kept per app, so
+# each app (each database) has its own.
+LINKS_CACHE_SECONDS = 2.0
+_clock = time.monotonic
+
+
+def link_providers() -> dict[str, int | None]:
+    """{actor key: id of the credential it was linked from, or None} of every linked actor."""
+    now = _clock()
+    cached = current_app.extensions.get("lms.xapi.links")
+    if cached is None or now - cached[0] >= LINKS_CACHE_SECONDS:
+        links = dict(db.session.execute(sa.select(ActorLink.actor_key, ActorLink.credential_id)).all())
+        cached = current_app.extensions["lms.xapi.links"] = (now, links)
+    return cached[1]
+
+
+def forget_links() -> None:
+    current_app.extensions.pop("lms.xapi.links", None)
+
+
 def links_from(credential_id: int) -> list[ActorLink]:
     """The actors linked to learners from this credential's statements (it alone, of the
     credentials without the right to speak for learners, may send statements about them)."""
@@ -586,6 +610,7 @@ def link_actor(actor_key: str, learner_key: str, *, identified_by_email_allowed:
     db.session.add(ActorLink(actor_key=actor_key, learner_key=learner_key, credential_id=_provider_of(actor_key),
                              linked_at=datetime.now(timezone.utc).replace(tzinfo=None)))
     db.session.flush()
+    forget_links()
     _announce(actor_key, learner_key, True)
     db.session.flush()
     return count
@@ -609,6 +634,7 @@ def unlink_actor(actor_key: str) -> str:
     learner_key = link.learner_key
     db.session.delete(link)
     db.session.flush()
+    forget_links()
     _announce(actor_key, learner_key, False)
     db.session.flush()
     return learner_key

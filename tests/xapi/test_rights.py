@@ -1,6 +1,8 @@
 """Evidence only from those entitled to give it: an external app speaks only for people of
 its own and voids only what it sent."""
 
+import datetime
+import time
 import uuid
 
 import pytest
@@ -8,7 +10,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.xapi import credentials, services, vocabulary
-from lms.xapi.models import Statement
+from lms.xapi.models import ActorLink, Statement
 from tests.xapi.conftest import VERSION
 from tests.xapi.test_api import statement
 
@@ -176,3 +178,21 @@ def test_voiding_a_statement_not_stored_yet_is_stored_and_voids_nothing(app, cli
     """The spec lets a voiding statement arrive first; there is no one else's statement to protect."""
     headers, _ = issue("all")
     assert client.post("/xapi/statements", json=void(str(uuid.uuid4())), headers=headers).status_code == 200
+
+
+def test_a_link_made_by_another_server_is_honoured_within_seconds(app, client, issue, adult, monkeypatch):
+    """Each process remembers the links briefly; one made elsewhere (here straight in the
+    database) protects its actor once that memory has expired."""
+    lab, lab_id = issue("all", name="VR lab")
+    other, _ = issue("all", name="Science centre")
+    ann = statement(actor={"mbox": "mailto:ann@example.org"})
+    assert client.post("/xapi/statements", json=ann, headers=other).status_code == 200
+    with app.app_context():
+        db.session.add(ActorLink(actor_key="mbox:mailto:ann@example.org", credential_id=lab_id,
+                                 learner_key=services.account_key(adult.public_id),
+                                 linked_at=datetime.datetime(2026, 12, 1)))
+        db.session.commit()
+    later = time.monotonic() + services.LINKS_CACHE_SECONDS
+    monkeypatch.setattr(services, "_clock", lambda: later)
+    assert client.post("/xapi/statements", json=ann, headers=other).status_code == 403
+    assert client.post("/xapi/statements", json=ann, headers=lab).status_code == 200
