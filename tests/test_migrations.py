@@ -289,3 +289,40 @@ def test_evidence_gets_its_kind_from_its_statement_and_levels_rest_on_what_count
         downgrade(revision="0013_sessions")
         assert levels_now() == before
         db.session.rollback()
+
+
+def test_links_made_before_the_upgrade_keep_the_provider_they_were_linked_from(make_app):
+    """0015 records, for each actor already linked to a learner, the credential that sent
+    its latest statement: only that provider keeps speaking for the actor."""
+    from lms.xapi.models import ActorLink
+
+    app = make_app(schema=False)
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0016_evidence_kinds")
+        tables = db.metadata.tables
+        home = app.config["LMS_BASE_URL"].rstrip("/")
+        authority = lambda key: {"objectType": "Agent", "account": {"homePage": home, "name": f"credential/{key}"}}  # noqa: E731
+        with db.engine.begin() as connection:
+            connection.execute(tables["xapi_credential"].insert(), [
+                {"id": n, "name": f"App {n}", "key": f"key{n}", "secret_hash": "sha256:x", "scopes": ["all"],
+                 "created_at": datetime(2026, 1, 1)} for n in (1, 2)])
+            connection.execute(tables["xapi_statement"].insert(), [{
+                "seq": seq, "statement_id": uuid.uuid4(), "actor_key": actor,
+                "verb_id": "http://adlnet.gov/expapi/verbs/experienced", "activity_id": "https://example.org/a",
+                "timestamp": datetime(2026, 1, 5), "stored": datetime(2026, 1, 5), "voided": False,
+                "data": {"authority": made_by}}
+                for seq, actor, made_by in ((1, "mbox:mailto:ann@example.org", authority("key1")),
+                                            (2, "mbox:mailto:ann@example.org", authority("key2")),
+                                            (3, "openid:https://id.example/bob", {"account": {"homePage": home,
+                                                                                              "name": "lms"}}))])
+            connection.execute(sa.text("INSERT INTO xapi_actor_link (actor_key, learner_key, linked_at)"
+                                       " VALUES (:actor, :learner, :moment)"), [
+                {"actor": actor, "learner": f"account:{home}|{uuid.uuid4()}", "moment": datetime(2026, 1, 6)}
+                for actor in ("mbox:mailto:ann@example.org", "openid:https://id.example/bob")])
+        upgrade()
+        assert {(link.actor_key, link.credential_id) for link in db.session.scalars(sa.select(ActorLink))} == {
+            ("mbox:mailto:ann@example.org", 2), ("openid:https://id.example/bob", None)}
+        db.session.rollback()
+        downgrade(revision="0016_evidence_kinds")
+        assert "credential_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("xapi_actor_link")}

@@ -89,6 +89,13 @@ MATRIX = {
     ("admin.list_credentials", "POST"): (lambda s: "/admin/lrs/credentials", {}, admin_only(400)),
     ("admin.revoke_credential", "POST"): (lambda s: f"/admin/lrs/credentials/{s['credential']}/revoke", {},
                                           admin_only(302)),
+    ("admin.show_credential", "GET"): (lambda s: f"/admin/lrs/credentials/{s['credential']}", None,
+                                       admin_only(200)),
+    ("admin.grant_credential", "POST"): (lambda s: f"/admin/lrs/credentials/{s['credential']}/grant", {},
+                                         admin_only(302)),
+    # The walk goes in order of endpoints: what admin.grant_credential granted is withdrawn.
+    ("admin.withdraw_grant", "POST"): (lambda s: f"/admin/lrs/credentials/{s['credential']}/withdraw", {},
+                                       admin_only(302)),
     ("competence.my_competences", "GET"): (lambda s: "/my/competences", None, signed_in(200)),
     ("competence.download_competences", "GET"): (lambda s: "/my/competences.json", None, signed_in(200)),
     ("competence.self_assessment", "GET"): (lambda s: "/my/self-assessment", None, signed_in(404)),

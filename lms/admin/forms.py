@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.xapi.models import CREDENTIAL_NAME_LENGTH, GRANT_REASON_LENGTH
 
 ROLE_NAMES = {"learner": _l("Learner"), "teacher": _l("Teacher"), "admin": _l("Administrator")}
 AUDIENCE_NAMES = {"pupil": _l("Pupil"), "adult": _l("Adult learner"), "teacher": _l("Teacher")}
@@ -17,6 +18,18 @@ def choices(names: dict, empty_label=None) -> list[SelectChoice]:
 
 ROLE_CHOICES = choices(ROLE_NAMES)
 AUDIENCE_CHOICES = choices(AUDIENCE_NAMES)
+
+
+class TextForm(FlaskForm):
+    """A form whose text refuses U+0000, which PostgreSQL can neither store nor compare."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [*field.errors, _l("This contains a character that is not allowed (U+0000).")]
+                valid = False
+        return valid
 
 
 class CheckboxesField(SelectMultipleField):
@@ -63,18 +76,24 @@ SCOPE_NAMES = {
     "statements/read": _l("Read all statements"),
     "state": _l("Activity state"),
     "profile": _l("Activity and agent profiles"),
+    "all/read": _l("Read everything"),
     "all": _l("Everything"),
 }
 
 
-class CredentialForm(FlaskForm):
-    name = StringField(_l("Credential name"), validators=[DataRequired(), Length(max=120)],
+class CredentialForm(TextForm):
+    name = StringField(_l("Credential name"), validators=[DataRequired(), Length(max=CREDENTIAL_NAME_LENGTH)],
                        description=_l("The app or device that will use it, e.g. “VR lab, Ventspils”."))
     scopes = CheckboxesField(_l("Allowed to"), choices=choices(SCOPE_NAMES), default=["statements/write"],
                              validators=[DataRequired(message=_l("Choose at least one scope."))])
 
 
-class MappingForm(FlaskForm):
+class GrantForm(TextForm):
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=GRANT_REASON_LENGTH)],
+                         description=_l("Kept with the grant, e.g. “Agreement with the VR lab of 12 March”."))
+
+
+class MappingForm(TextForm):
     activity_id = StringField(_l("Activity id (IRI)"), validators=[DataRequired(), Length(max=1024)],
                               description=_l("As the external app sends it, e.g. https://vr-lab.example/activities/solar-system"))
     competence = StringField(_l("Competence and level"), validators=[DataRequired(), Length(max=80)],
@@ -83,19 +102,19 @@ class MappingForm(FlaskForm):
                             description=_l("A scaled score from 0 to 1 the statement must reach, e.g. 0.8"))
 
 
-class ActorSearchForm(FlaskForm):
+class ActorSearchForm(TextForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField(_l("Search by e-mail address, OpenID or account"), validators=[Optional(), Length(max=200)])
 
 
-class LinkActorForm(FlaskForm):
+class LinkActorForm(TextForm):
     actor_key = HiddenField(validators=[DataRequired(), Length(max=512)])
     learner = StringField(_l("Learner’s username or e-mail address"),
                           validators=[DataRequired(message=_l("Enter the learner’s username or e-mail address.")),
                                       Length(max=254)])
 
 
-class UnlinkActorForm(FlaskForm):
+class UnlinkActorForm(TextForm):
     actor_key = HiddenField(validators=[DataRequired(), Length(max=512)])

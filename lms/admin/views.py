@@ -3,6 +3,7 @@ import uuid
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from lms.accounts import services as accounts
 from lms.admin import forms
@@ -137,12 +138,72 @@ def list_credentials():
     return page, status, {"Cache-Control": "no-store"}
 
 
-@bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["POST"])
-@role_required("admin")
-def revoke_credential(credential_id):
+def _credential_or_404(credential_id: int):
     credential = lrs_credentials.get(credential_id)
     if credential is None:
         abort(404)
+    return credential
+
+
+def _credential_page(credential, grant_form=None, withdraw_error=None, status=200):
+    grants = credential.grants
+    people = {public_id: accounts.get_by_public_id(public_id)
+              for public_id in {grant.granted_by for grant in grants} | {grant.withdrawn_by for grant in grants}
+              if public_id is not None}
+    links = xapi.links_from(credential.id)
+    learners = {key: accounts.get_by_public_id(uuid.UUID(key.rsplit("|", 1)[1]))
+                for key in {link.learner_key for link in links}}
+    return render_template("admin/show_credential.html", credential=credential, grants=grants, people=people,
+                           grant_form=grant_form or forms.GrantForm(formdata=None), withdraw_error=withdraw_error,
+                           links=links, learners=learners, scope_names=forms.SCOPE_NAMES), status
+
+
+@bp.route("/lrs/credentials/<int:credential_id>")
+@role_required("admin")
+def show_credential(credential_id):
+    """One credential: its scopes and use, whether it may speak for the platform's learners
+    (with every grant and withdrawal on record), and the actors linked from its statements."""
+    return _credential_page(_credential_or_404(credential_id))
+
+
+@bp.route("/lrs/credentials/<int:credential_id>/grant", methods=["POST"])
+@role_required("admin")
+def grant_credential(credential_id):
+    credential = _credential_or_404(credential_id)
+    form = forms.GrantForm()
+    if form.validate_on_submit():
+        try:
+            lrs_credentials.grant_speaking_for_learners(credential, current_user.public_id, form.reason.data or "")
+        except lrs_credentials.CredentialError as error:
+            db.session.rollback()
+            show_error(form, error.message, error.field)
+        else:
+            db.session.commit()
+            flash(_("“%(name)s” may now send statements about the platform’s learners.", name=credential.name),
+                  "success")
+            return redirect(url_for("admin.show_credential", credential_id=credential.id))
+    return _credential_page(credential, grant_form=form, status=400)
+
+
+@bp.route("/lrs/credentials/<int:credential_id>/withdraw", methods=["POST"])
+@role_required("admin")
+def withdraw_grant(credential_id):
+    credential = _credential_or_404(credential_id)
+    try:
+        lrs_credentials.withdraw_speaking_for_learners(credential, current_user.public_id)
+    except lrs_credentials.CredentialError as error:
+        db.session.rollback()
+        return _credential_page(credential, withdraw_error=error.message, status=400)
+    db.session.commit()
+    flash(_("“%(name)s” may no longer send statements about the platform’s learners; what it sent "
+            "before stays.", name=credential.name), "success")
+    return redirect(url_for("admin.show_credential", credential_id=credential.id))
+
+
+@bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["POST"])
+@role_required("admin")
+def revoke_credential(credential_id):
+    credential = _credential_or_404(credential_id)
     lrs_credentials.revoke(credential)
     db.session.commit()
     flash(_("Credentials “%(name)s” are revoked; requests with them are refused from now on.",
@@ -170,7 +231,8 @@ def retry_forwarding():
 
 def _actors_page(search_form, link_form, status=200, error=None):
     page = limits.page_arg()
-    actors, total = xapi.external_actors((search_form.q.data or "")[:200], page=page, per_page=ACTORS_PER_PAGE)
+    search = "" if search_form.q.errors else (search_form.q.data or "")[:200]
+    actors, total = xapi.external_actors(search, page=page, per_page=ACTORS_PER_PAGE)
     learners = {key: accounts.get_by_public_id(uuid.UUID(key.rsplit("|", 1)[1]))
                 for key in {actor.learner_key for actor in actors if actor.learner_key}}
     pages = max(1, -(-total // ACTORS_PER_PAGE))
@@ -227,6 +289,8 @@ def unlink_actor():
             error = refusal.message
         else:
             error = None
+    elif form.actor_key.data and form.actor_key.errors:
+        error = form.actor_key.errors[-1]
     if error:
         return _actors_page(forms.ActorSearchForm(formdata=None), forms.LinkActorForm(formdata=None), 400, error)
     db.session.commit()

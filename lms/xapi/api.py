@@ -1,12 +1,17 @@
 """The LRS over HTTP (xAPI 1.0.3): ``/xapi/about`` and ``/xapi/statements``.
 
-External apps authenticate with HTTP Basic credentials an admin issued; a signed-in
+External apps authenticate with HTTP Basic credentials an admin issued, and each
+resource honours the credential's scopes (``models.RESOURCE_SCOPES``); a signed-in
 learner's browser may read their own statements. Every statement written here goes
-through ``services.record``, the same door as the platform's own."""
+through ``services.record``, the same door as the platform's own, with the credential's
+rights (``lms.xapi.rights``): it speaks only for its own actors and voids only its own
+statements. Bad input (JSON nested too deep, U+0000, lone surrogates, numbers out of
+range, identifiers longer than their columns, an altered ``more`` link) is a 400 that
+names what is wrong, never a 500."""
 
 from __future__ import annotations
 
-import base64
+import functools
 import json
 import uuid
 from datetime import datetime, timezone
@@ -15,13 +20,23 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, g, request
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.core import limits
 from lms.extensions import db
-from lms.xapi import attachments, credentials, documents, services
-from lms.xapi.models import Statement
-from lms.xapi.validation import IRI, is_uuid, parse_timestamp, validate_statement
+from lms.xapi import attachments, credentials, documents, rights, services
+from lms.xapi.models import ACTIVITY_ID_LENGTH, CONTENT_TYPE_LENGTH, DOCUMENT_ID_LENGTH, Statement
+from lms.xapi.validation import (
+    IRI,
+    BadJSON,
+    is_uuid,
+    load_json,
+    parse_timestamp,
+    text_problem,
+    too_long,
+    validate_statement,
+)
 
 bp = Blueprint("lrs", __name__, url_prefix="/xapi")
 
@@ -86,25 +101,47 @@ def check_version():
     return None
 
 
-def _authenticate(scope: str):
-    """Sets ``g.credential`` or ``g.learner_keys`` (a signed-in learner's own account and
-    the actors linked to it); 401 without valid credentials, 403
-    when they lack the scope."""
+@bp.before_request
+def refuse_unusable_text():
+    """No parameter or stored header may hold U+0000 or a lone surrogate: PostgreSQL
+    cannot store them and they encode as no UTF-8."""
+    for key, value in request.args.items(multi=True):
+        if problem := text_problem(key):
+            raise ApiError(400, f"A parameter's name {problem}.")
+        if problem := text_problem(value):
+            raise ApiError(400, f"{key}: {problem}.")
+    if problem := text_problem(request.headers.get("Content-Type", "")):
+        raise ApiError(400, f"Content-Type: {problem}.")
+
+
+RESOURCE_NAMES = {"statements": "statements", "state": "the State resource",
+                  "profile": "the Activity and Agent Profile resources", "activities": "the Activities resource",
+                  "agents": "the Agents resource"}
+
+
+def _authenticate(resource: str, write: bool = False, *, browser: bool = False):
+    """Sets ``g.credential`` or, where ``browser`` allows a signed-in learner to read,
+    ``g.learner_keys`` (their own account and the actors linked to it); 401 without valid
+    credentials, 403 when the credential's scopes do not allow this resource."""
     auth = request.authorization
     g.credential, g.learner_keys = None, None
     if auth is not None and auth.type == "basic":
         credential = credentials.authenticate(auth.username or "", auth.password or "")
         if credential is None:
             raise ApiError(401, "Unknown or revoked credentials.", {"WWW-Authenticate": 'Basic realm="LRS"'})
-        wanted = {"read": ("statements/read", "statements/read/mine"), "write": ("statements/write",)}[scope]
-        if not any(credential.allows(s) for s in wanted):
-            raise ApiError(403, f"These credentials may not {scope} statements.")
+        if not credential.allows(resource, write):
+            raise ApiError(403, f"These credentials may not {'write to' if write else 'read'} "
+                                f"{RESOURCE_NAMES[resource]}: their scopes are {', '.join(credential.scopes)}.")
         g.credential = credential
         return
-    if current_user.is_authenticated and scope == "read":
+    if browser and not write and current_user.is_authenticated:
         g.learner_keys = services.own_actor_keys(services.account_key(current_user.public_id))
         return
     raise ApiError(401, "Authentication required.", {"WWW-Authenticate": 'Basic realm="LRS"'})
+
+
+def _writes() -> bool:
+    return request.method in ("PUT", "POST", "DELETE")
 
 
 @bp.route("/about")
@@ -127,10 +164,9 @@ def _body_statements():
     elif request.mimetype != "application/json":
         raise ApiError(400, "Send statements as application/json, or multipart/mixed with attachments.")
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
+        return load_json(raw)
+    except BadJSON as error:
         raise ApiError(400, f"The body is not valid JSON: {error}") from None
-    return body
 
 
 def _store(statements_: list, status_ids=True):
@@ -139,7 +175,7 @@ def _store(statements_: list, status_ids=True):
         # The parsed body is record()'s to stamp, unless a signature is checked against
         # the statement as sent, below.
         rows = services.record(statements_, authority=authority, version=g.get("xapi_version", VERSION),
-                               given_away=not g.parts)
+                               given_away=not g.parts, rights=functools.partial(rights.refusals, g.credential))
         # After validation, so a malformed statement is named before a missing part.
         attachments.check(statements_, g.parts)
         attachments.store(g.parts)
@@ -149,6 +185,9 @@ def _store(statements_: list, status_ids=True):
     except services.StatementConflict as error:
         db.session.rollback()
         raise ApiError(409, "; ".join(error.problems)) from None
+    except services.StatementForbidden as error:
+        db.session.rollback()
+        raise ApiError(403, "; ".join(error.problems)) from None
     except services.StatementError as error:
         db.session.rollback()
         raise ApiError(400, "; ".join(error.problems)) from None
@@ -166,7 +205,7 @@ def _check_voiding(rows) -> None:
 
 @bp.route("/statements", methods=["POST"])
 def post_statements():
-    _authenticate("write")
+    _authenticate("statements", write=True)
     body = _body_statements()
     batch = body if isinstance(body, list) else [body]
     if not batch:
@@ -177,7 +216,7 @@ def post_statements():
 
 @bp.route("/statements", methods=["PUT"])
 def put_statement():
-    _authenticate("write")
+    _authenticate("statements", write=True)
     statement_id = request.args.get("statementId")
     if not is_uuid(statement_id or ""):
         raise ApiError(400, "PUT needs a statementId parameter holding a UUID.")
@@ -196,15 +235,20 @@ def put_statement():
 
 # Reading -------------------------------------------------------------------------------
 
-def _parse_agent(text: str) -> str:
+def _load_agent(text: str) -> dict:
+    """The agent of an ``agent`` parameter, valid (as a statement's actor would be)."""
     try:
-        agent = json.loads(text)
-    except ValueError:
-        raise ApiError(400, "agent: not valid JSON") from None
+        agent = load_json(text)
+    except BadJSON as error:
+        raise ApiError(400, f"agent: not valid JSON: {error}") from None
     problems = validate_statement({"actor": agent, "verb": {"id": "http://x/v"}, "object": {"id": "http://x/o"}})
     if problems:
         raise ApiError(400, "agent: " + "; ".join(p.removeprefix("actor") for p in problems))
-    return services.actor_key(agent)
+    return agent
+
+
+def _parse_agent(text: str) -> str:
+    return services.actor_key(_load_agent(text))
 
 
 def _bool_param(name: str) -> bool:
@@ -230,7 +274,7 @@ def _visible(query):
     """Limit to what the caller may read: their own statements only, where that is the scope."""
     if g.learner_keys is not None:
         return query.where(Statement.actor_key.in_(g.learner_keys))
-    if g.credential is not None and not g.credential.allows("statements/read"):
+    if g.credential is not None and not g.credential.reads_every_statement:
         authority_key = services.actor_key(credentials.authority(g.credential))
         return query.where(services.naming_agent(authority_key, related=True))
     return query
@@ -316,7 +360,7 @@ def _single(statement_id: str, voided: bool):
 
 @bp.route("/statements", methods=["GET", "HEAD"])
 def get_statements():
-    _authenticate("read")
+    _authenticate("statements", browser=True)
     args = request.args
     unknown = set(args) - GET_PARAMETERS
     if unknown:
@@ -337,10 +381,10 @@ def get_statements():
     after = None
     if "more" in args:
         try:
-            cursor = json.loads(base64.urlsafe_b64decode(args["more"].encode()))
-            params, after = cursor["p"], int(cursor["after"])
-        except (ValueError, KeyError, TypeError):
-            raise ApiError(400, "more: not a link this LRS gave out") from None
+            cursor = _cursors().loads(args["more"])
+            params, after = dict(cursor["p"]), int(cursor["after"])
+        except (BadData, ValueError, KeyError, TypeError):
+            raise ApiError(400, "more: not a link this LRS gave out, or it was altered") from None
     else:
         params = {k: v for k, v in args.items()}
     get = params.get
@@ -402,12 +446,17 @@ def get_statements():
             cursor_params["since"] = since.isoformat()
         if until is not None:
             cursor_params["until"] = until.isoformat()
-        token = base64.urlsafe_b64encode(json.dumps({"p": cursor_params, "after": rows[-1].seq}).encode()).decode()
+        token = _cursors().dumps({"p": cursor_params, "after": rows[-1].seq})
         more = f"{request.script_root}/xapi/statements?{urlencode({'more': token})}"
     body = {"statements": [_formatted(row.data, fmt) for row in rows], "more": more}
     if get("attachments") == "true":
         return _multipart(body, [row.data for row in rows])
     return _json(body)
+
+
+def _cursors() -> URLSafeSerializer:
+    """``more`` links are signed with the app's secret key, so none can be altered or made up."""
+    return URLSafeSerializer(current_app.secret_key, salt="lms.xapi.more")
 
 
 def _multipart(body, statements_: list[dict]) -> Response:
@@ -418,23 +467,19 @@ def _multipart(body, statements_: list[dict]) -> Response:
 
 # Documents: State, Activity Profile, Agent Profile ---------------------------------------
 
-def _authenticate_documents(scope: str) -> None:
-    auth = request.authorization
-    if auth is None or auth.type != "basic":
-        raise ApiError(401, "Authentication required.", {"WWW-Authenticate": 'Basic realm="LRS"'})
-    credential = credentials.authenticate(auth.username or "", auth.password or "")
-    if credential is None:
-        raise ApiError(401, "Unknown or revoked credentials.", {"WWW-Authenticate": 'Basic realm="LRS"'})
-    if scope and not credential.allows(scope):
-        raise ApiError(403, f"These credentials may not use the {scope} resources.")
-    g.credential, g.learner_keys = credential, None
-
-
-def _required(name: str) -> str:
+def _required(name: str, limit: int | None = None) -> str:
     value = request.args.get(name)
     if value is None or value == "":
         raise ApiError(400, f"The {name} parameter is required.")
+    if limit is not None and (problem := too_long(value, limit)):
+        raise ApiError(400, f"{name}: {problem}")
     return value
+
+
+def _document_id(name: str, required: bool = True) -> str | None:
+    if not required and not request.args.get(name):
+        return None
+    return _required(name, DOCUMENT_ID_LENGTH)
 
 
 def _only(*allowed: str) -> None:
@@ -444,19 +489,15 @@ def _only(*allowed: str) -> None:
 
 
 def _activity_param() -> str:
-    value = _required("activityId")
+    value = _required("activityId", ACTIVITY_ID_LENGTH)
     if not IRI.match(value):
         raise ApiError(400, "activityId: must be an IRI")
     return value
 
 
 def _agent_param() -> tuple[dict, str]:
-    text = _required("agent")
-    try:
-        agent = json.loads(text)
-    except ValueError:
-        raise ApiError(400, "agent: not valid JSON") from None
-    return agent, _parse_agent(text)
+    agent = _load_agent(_required("agent"))
+    return agent, services.actor_key(agent)
 
 
 def _document_response(document):
@@ -475,12 +516,14 @@ def _since_param():
 
 def _document_body() -> tuple[bytes, str]:
     content_type = request.headers.get("Content-Type", "application/octet-stream")
+    if problem := too_long(content_type, CONTENT_TYPE_LENGTH):
+        raise ApiError(400, f"Content-Type: {problem}")
     content = request.get_data()
     if content_type.split(";")[0].strip() == "application/json":
         try:
-            json.loads(content or b"null")
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "The body says application/json but is not valid JSON.") from None
+            load_json(content or b"null")
+        except BadJSON as error:
+            raise ApiError(400, f"The body says application/json but is not valid JSON: {error}") from None
     return content, content_type
 
 
@@ -514,7 +557,7 @@ def _delete_document(kind: str, document_id: str | None, **where):
 
 @bp.route("/activities/state", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def state():
-    _authenticate_documents("state")
+    _authenticate("state", _writes())
     _only("activityId", "agent", "registration", "stateId", "since")
     activity_id = _activity_param()
     _, agent_key = _agent_param()
@@ -524,10 +567,8 @@ def state():
             raise ApiError(400, "registration: must be a UUID")
         registration = registration.lower()
     where = {"activity_id": activity_id, "agent_key": agent_key, "registration": registration}
-    state_id = request.args.get("stateId")
+    state_id = _document_id("stateId", required=request.method in ("PUT", "POST"))
     if request.method in ("PUT", "POST"):
-        if not state_id:
-            raise ApiError(400, "The stateId parameter is required.")
         # xAPI 2.0 puts the State resource under ETag concurrency too.
         return _write_document("state", state_id, g.get("xapi_version") == LATEST, lenient_create=True, **where)
     if request.method == "DELETE":
@@ -539,15 +580,15 @@ def state():
 
 @bp.route("/activities/profile", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def activity_profile():
-    _authenticate_documents("profile")
+    _authenticate("profile", _writes())
     _only("activityId", "profileId", "since")
     activity_id = _activity_param()
-    profile_id = request.args.get("profileId")
+    profile_id = _document_id("profileId", required=_writes())
     where = {"activity_id": activity_id}
     if request.method in ("PUT", "POST"):
-        return _write_document("activity_profile", _required("profileId"), True, **where)
+        return _write_document("activity_profile", profile_id, True, **where)
     if request.method == "DELETE":
-        return _delete_document("activity_profile", _required("profileId"), **where)
+        return _delete_document("activity_profile", profile_id, **where)
     if profile_id:
         return _document_response(documents.get("activity_profile", profile_id, **where))
     return _json(documents.list_ids("activity_profile", _since_param(), **where))
@@ -555,15 +596,15 @@ def activity_profile():
 
 @bp.route("/agents/profile", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def agent_profile():
-    _authenticate_documents("profile")
+    _authenticate("profile", _writes())
     _only("agent", "profileId", "since")
     _, agent_key = _agent_param()
-    profile_id = request.args.get("profileId")
+    profile_id = _document_id("profileId", required=_writes())
     where = {"agent_key": agent_key}
     if request.method in ("PUT", "POST"):
-        return _write_document("agent_profile", _required("profileId"), True, **where)
+        return _write_document("agent_profile", profile_id, True, **where)
     if request.method == "DELETE":
-        return _delete_document("agent_profile", _required("profileId"), **where)
+        return _delete_document("agent_profile", profile_id, **where)
     if profile_id:
         return _document_response(documents.get("agent_profile", profile_id, **where))
     return _json(documents.list_ids("agent_profile", _since_param(), **where))
@@ -571,14 +612,16 @@ def agent_profile():
 
 @bp.route("/activities", methods=["GET", "HEAD"])
 def activities():
-    _authenticate_documents("")
+    _authenticate("activities")
     _only("activityId")
     return _json(documents.activity(_activity_param()))
 
 
 @bp.route("/agents", methods=["GET", "HEAD"])
 def agents():
-    _authenticate_documents("")
+    _authenticate("agents")
     _only("agent")
     agent, key = _agent_param()
-    return _json(documents.person(agent, key))
+    # The names seen with the agent, in the statements these credentials may read.
+    seen_in = _visible(sa.select(Statement.data).where(services.naming_agent(key, related=True)))
+    return _json(documents.person(agent, seen_in))

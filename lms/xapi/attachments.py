@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from cryptography import x509
 
 from lms.extensions import db
-from lms.xapi.models import Attachment
+from lms.xapi.models import CONTENT_TYPE_LENGTH, Attachment
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 ALGORITHMS = ("RS256", "RS384", "RS512")
@@ -45,7 +45,11 @@ def parse_multipart(content_type: str, body: bytes) -> tuple[bytes, dict[str, tu
         if (part.get("Content-Transfer-Encoding") or "binary").lower() != "binary":
             raise AttachmentError(f"Part {index} must use Content-Transfer-Encoding: binary.")
         payload = part.get_payload(decode=True) or b""
-        data[digest.strip().lower()] = (part.get_content_type(), payload)
+        content_type = part.get_content_type()
+        if len(content_type) > CONTENT_TYPE_LENGTH:
+            raise AttachmentError(f"Part {index}'s Content-Type is {len(content_type)} characters long, "
+                                  f"more than the {CONTENT_TYPE_LENGTH} this LRS keeps.")
+        data[digest.strip().lower()] = (content_type, payload)
     return statements, data
 
 

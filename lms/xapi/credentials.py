@@ -1,20 +1,35 @@
-"""Credentials for external apps that post to the LRS: issued and revoked by an admin."""
+"""Credentials for external apps that post to the LRS: issued and revoked by an admin,
+who may also grant one the right to speak for the platform's learners."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from lms.extensions import db
-from lms.xapi.models import SCOPES, Credential
+from lms.xapi.models import (
+    CREDENTIAL_NAME_LENGTH,
+    GRANT_REASON_LENGTH,
+    SCOPES,
+    Credential,
+    CredentialGrant,
+    scopes_allow,
+    scopes_read_every_statement,
+)
+
+KEY = re.compile(r"[0-9a-f]{1,64}")  # what secrets.token_hex makes, at most the column's length
 
 # Writing last_used_at on every request would make every read a write; once a minute is
 # enough to tell an admin which credentials are in use.
@@ -38,9 +53,15 @@ class Caller:
     name: str
     scopes: tuple[str, ...]
     last_used_at: datetime | None
+    # An admin granted it the right to send statements about the platform's learners.
+    speaks_for_learners: bool = False
 
-    def allows(self, scope: str) -> bool:
-        return "all" in self.scopes or scope in self.scopes
+    def allows(self, resource: str, write: bool = False) -> bool:
+        return scopes_allow(self.scopes, resource, write)
+
+    @property
+    def reads_every_statement(self) -> bool:
+        return scopes_read_every_statement(self.scopes)
 
 
 class CredentialError(ValueError):
@@ -55,16 +76,17 @@ def _now() -> datetime:
 
 def issue(name: str, scopes: list[str]) -> tuple[Credential, str]:
     """A new credential and its secret, which is shown once and stored only hashed."""
-    from flask_babel import lazy_gettext as _l
-
     name = (name or "").strip()
     if not name:
         raise CredentialError(_l("Give the credential a name, such as the app that will use it."), "name")
+    if len(name) > CREDENTIAL_NAME_LENGTH:
+        raise CredentialError(_l("The name is longer than %(count)d characters.", count=CREDENTIAL_NAME_LENGTH),
+                              "name")
     scopes = sorted(set(scopes))
     if not scopes or not set(scopes) <= set(SCOPES):
         raise CredentialError(_l("Choose at least one valid scope."), "scopes")
     secret = secrets.token_urlsafe(24)
-    credential = Credential(name=name[:120], key=secrets.token_hex(10), scopes=scopes,
+    credential = Credential(name=name, key=secrets.token_hex(10), scopes=scopes,
                             created_at=_now(), secret_hash=_digest(secret))
     db.session.add(credential)
     db.session.flush()
@@ -74,7 +96,7 @@ def issue(name: str, scopes: list[str]) -> tuple[Credential, str]:
 def _digest(secret: str) -> str:
     # The secret is 192 random bits, not a person's password: a plain SHA-256 cannot be
     # brute-forced and costs microseconds, so every LRS request can be checked.
-    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def revoke(credential: Credential) -> None:
@@ -83,14 +105,45 @@ def revoke(credential: Credential) -> None:
     forget_cached()
 
 
+def grant_speaking_for_learners(credential: Credential, admin: uuid.UUID | None, reason: str = "") -> CredentialGrant:
+    """Allow the credential to send statements about the platform's learners (their
+    platform accounts, and actors linked to them). Recorded with who granted it and when.
+    Flushes; the caller commits."""
+    reason = (reason or "").strip()
+    if len(reason) > GRANT_REASON_LENGTH:
+        raise CredentialError(_l("The reason is longer than %(count)d characters.", count=GRANT_REASON_LENGTH),
+                              "reason")
+    if not credential.active:
+        raise CredentialError(_l("These credentials are revoked: nothing can be granted to them."))
+    if credential.active_grant is not None:
+        raise CredentialError(_l("These credentials may speak for the platform’s learners already."))
+    grant = CredentialGrant(credential=credential, reason=reason, granted_at=_now(), granted_by=admin)
+    db.session.add(grant)
+    db.session.flush()
+    forget_cached()
+    return grant
+
+
+def withdraw_speaking_for_learners(credential: Credential, admin: uuid.UUID | None) -> CredentialGrant:
+    """End the credential's right to speak for the platform's learners (the grant stays
+    on record, with who withdrew it and when). Flushes; the caller commits."""
+    grant = credential.active_grant
+    if grant is None:
+        raise CredentialError(_l("These credentials have no right to speak for the platform’s learners."))
+    grant.withdrawn_at, grant.withdrawn_by = _now(), admin
+    db.session.flush()
+    forget_cached()
+    return grant
+
+
 def forget_cached() -> None:
     with _cache_lock:
         _cache.clear()
 
 
 def all_credentials() -> list[Credential]:
-    return list(db.session.scalars(sa.select(Credential).order_by(Credential.revoked_at.is_not(None),
-                                                                  Credential.created_at.desc())))
+    return list(db.session.scalars(sa.select(Credential).options(selectinload(Credential.grants))
+                                   .order_by(Credential.revoked_at.is_not(None), Credential.created_at.desc())))
 
 
 def get(credential_id: int) -> Credential | None:
@@ -99,6 +152,8 @@ def get(credential_id: int) -> Credential | None:
 
 def authenticate(key: str, secret: str) -> Caller | None:
     """The active credential for this key and secret, or None."""
+    if not KEY.fullmatch(key):
+        return None  # keys are hex: anything else (U+0000, 5,000 characters) is no key
     digest = _digest(secret)
     now = _clock()
     cached = _cache.get((key, digest))
@@ -106,11 +161,16 @@ def authenticate(key: str, secret: str) -> Caller | None:
     if fresh:
         caller = cached[1]
     else:
-        credential = db.session.scalar(sa.select(Credential).where(Credential.key == key))
-        if credential is None or not credential.active or not hmac.compare_digest(credential.secret_hash, digest):
+        granted = sa.exists().where(CredentialGrant.credential_id == Credential.id,
+                                    CredentialGrant.withdrawn_at.is_(None))
+        found = db.session.execute(sa.select(Credential, granted).where(Credential.key == key)).first()
+        if found is None:
+            return None
+        credential, speaks_for_learners = found
+        if not credential.active or not hmac.compare_digest(credential.secret_hash, digest):
             return None
         caller = Caller(credential.id, credential.key, credential.name, tuple(credential.scopes),
-                        credential.last_used_at)
+                        credential.last_used_at, bool(speaks_for_learners))
     moment = _now()
     if caller.last_used_at is None or moment - caller.last_used_at > LAST_USED_RESOLUTION:
         db.session.execute(sa.update(Credential).where(Credential.id == caller.id).values(last_used_at=moment))
@@ -123,8 +183,20 @@ def authenticate(key: str, secret: str) -> Caller | None:
     return caller
 
 
+AUTHORITY_PREFIX = "credential/"
+
+
 def authority(credential: Credential | Caller) -> dict:
     """The statement authority for what this credential sends."""
     return {"objectType": "Agent", "name": credential.name,
             "account": {"homePage": current_app.config["LMS_BASE_URL"].rstrip("/"),
-                        "name": f"credential/{credential.key}"}}
+                        "name": f"{AUTHORITY_PREFIX}{credential.key}"}}
+
+
+def credential_of(authority_: dict | None) -> Credential | None:
+    """The credential a stored statement's authority names, if an external credential sent it."""
+    account = authority_.get("account") if isinstance(authority_, dict) else None
+    name = account.get("name") if isinstance(account, dict) else None
+    if not isinstance(name, str) or not name.startswith(AUTHORITY_PREFIX):
+        return None
+    return db.session.scalar(sa.select(Credential).where(Credential.key == name.removeprefix(AUTHORITY_PREFIX)))

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
-from lms.xapi.models import ActivityDefinition, Document, Statement
+from lms.xapi.models import ActivityDefinition, Document
 
 
 class DocumentError(ValueError):
@@ -79,7 +79,7 @@ def put(kind: str, document_id: str, content: bytes, content_type: str, *, if_ma
 def _json_object(content: bytes) -> dict | None:
     try:
         value = json.loads(content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
@@ -185,13 +185,13 @@ def activity(activity_id: str) -> dict:
     return out
 
 
-def person(agent: dict, key: str) -> dict:
-    """The Person object for an agent: every name and identifier seen with its IFI."""
-    from lms.xapi.services import naming_agent  # services imports this module
-
+def person(agent: dict, seen_in: sa.Select) -> dict:
+    """The Person object for an agent: every name and identifier seen with its IFI in the
+    statements ``seen_in`` selects (their data; those that name the agent and that the
+    caller may read)."""
     person = {"objectType": "Person"}
     names = []
-    rows = db.session.scalars(sa.select(Statement.data).where(naming_agent(key, related=True)).limit(200))
+    rows = db.session.scalars(seen_in.limit(200))
     for data in rows:
         actor = data.get("actor", {})
         if actor.get("name") and actor.get("name") not in names and _same_ifi(actor, agent):

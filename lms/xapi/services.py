@@ -6,6 +6,7 @@ import copy
 import functools
 import hashlib
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,7 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
-from lms.xapi import documents, forwarding
+from lms.xapi import credentials, documents, forwarding
 from lms.xapi.models import Actor, ActorLink, Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
@@ -45,6 +46,10 @@ class StatementError(ValueError):
 
 class StatementConflict(StatementError):
     pass
+
+
+class StatementForbidden(StatementError):
+    """Valid statements that their sender may not send (``lms.xapi.rights``)."""
 
 
 def add_listener(listener: Listener) -> None:
@@ -107,8 +112,11 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+Rights = Callable[[list[dict]], list[str]]
+
+
 def record(statements: Iterable[Any], *, authority: dict | None = None,
-           version: str = XAPI_VERSION, given_away: bool = False) -> list[Statement]:
+           version: str = XAPI_VERSION, given_away: bool = False, rights: Rights | None = None) -> list[Statement]:
     """Validate, stamp (id, stored, authority, version), store and announce statements.
 
     All or nothing: if any statement is wrong, ``StatementError`` lists every problem
@@ -120,6 +128,10 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
 
     With ``given_away`` the statements are dicts the caller no longer needs (parsed from
     a request body): they are stamped in place instead of copied.
+
+    ``rights`` checks the valid batch for what its sender may not say (an external
+    credential: ``lms.xapi.rights``); any problem refuses the whole batch with
+    ``StatementForbidden`` before anything is stored.
     """
     statements = list(statements)
     batch = statements if given_away else [_as_dict(statement) for statement in statements]
@@ -128,6 +140,10 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
         problems += [f"statements[{index}].{problem}" for problem in validate_statement(data)]
     if problems:
         raise StatementError(problems)
+    if rights is not None:
+        forbidden = rights(batch)
+        if forbidden:
+            raise StatementForbidden(forbidden)
     given_ids = [uuid.UUID(data["id"]) if data.get("id") else None for data in batch]
     ids = [statement_id for statement_id in given_ids if statement_id is not None]
     if len(set(ids)) != len(ids):
@@ -537,6 +553,36 @@ def linked_actor_keys(learner_key: str) -> list[str]:
                                    .order_by(ActorLink.actor_key)))
 
 
+# Each process remembers the links (actor key: the credential it was linked from) for a
+# few seconds, as it remembers credentials: checking every posted statement's actors against
+# them would otherwise cost a query per request. A link or unlink takes effect at once in
+# the process that made it and within LINKS_CACHE_SECONDS everywhere else. Kept per app, so
+# each app (each database) has its own.
+LINKS_CACHE_SECONDS = 2.0
+_clock = time.monotonic
+
+
+def link_providers() -> dict[str, int | None]:
+    """{actor key: id of the credential it was linked from, or None} of every linked actor."""
+    now = _clock()
+    cached = current_app.extensions.get("lms.xapi.links")
+    if cached is None or now - cached[0] >= LINKS_CACHE_SECONDS:
+        links = dict(db.session.execute(sa.select(ActorLink.actor_key, ActorLink.credential_id)).all())
+        cached = current_app.extensions["lms.xapi.links"] = (now, links)
+    return cached[1]
+
+
+def forget_links() -> None:
+    current_app.extensions.pop("lms.xapi.links", None)
+
+
+def links_from(credential_id: int) -> list[ActorLink]:
+    """The actors linked to learners from this credential's statements (it alone, of the
+    credentials without the right to speak for learners, may send statements about them)."""
+    return list(db.session.scalars(sa.select(ActorLink).where(ActorLink.credential_id == credential_id)
+                                   .order_by(ActorLink.linked_at.desc(), ActorLink.actor_key)))
+
+
 def learners_of(actor_keys: Iterable[str]) -> dict[str, str]:
     """{actor key: learner key} for those of these actors an admin linked to a learner."""
     keys = [key for key in set(actor_keys) if not key.startswith(_platform_prefix())]
@@ -576,12 +622,22 @@ def link_actor(actor_key: str, learner_key: str, *, identified_by_email_allowed:
     current = db.session.get(ActorLink, actor_key)
     if current is not None:
         raise LinkError(_l("This actor is linked to a learner already: unlink it first."))
-    db.session.add(ActorLink(actor_key=actor_key, learner_key=learner_key,
+    db.session.add(ActorLink(actor_key=actor_key, learner_key=learner_key, credential_id=_provider_of(actor_key),
                              linked_at=datetime.now(timezone.utc).replace(tzinfo=None)))
     db.session.flush()
+    forget_links()
     _announce(actor_key, learner_key, True)
     db.session.flush()
     return count
+
+
+def _provider_of(actor_key: str) -> int | None:
+    """The credential that sent the actor's latest statement (what the admin's list of
+    actors shows as its provider), if an external credential did."""
+    latest = db.session.scalar(sa.select(Statement.data).where(Statement.actor_key == actor_key)
+                               .order_by(Statement.seq.desc()).limit(1))
+    credential = credentials.credential_of((latest or {}).get("authority"))
+    return credential.id if credential is not None else None
 
 
 def unlink_actor(actor_key: str) -> str:
@@ -593,6 +649,7 @@ def unlink_actor(actor_key: str) -> str:
     learner_key = link.learner_key
     db.session.delete(link)
     db.session.flush()
+    forget_links()
     _announce(actor_key, learner_key, False)
     db.session.flush()
     return learner_key

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
+
+from lms.xapi.models import ACTIVITY_ID_LENGTH, AGENT_KEY_LENGTH, VERB_ID_LENGTH
 
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
@@ -23,6 +27,128 @@ INTERACTION_TYPES = {"true-false", "choice", "fill-in", "long-fill-in", "matchin
                      "sequencing", "likert", "numeric", "other"}
 STATEMENT_KEYS = {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored",
                   "authority", "version", "attachments"}
+
+
+# JSON the LRS accepts (statements, documents, the agent parameter): nested at most this
+# deep, every number within a double's range, no U+0000 and no lone surrogate in any string
+# or key (PostgreSQL cannot store them, and nothing could encode them as UTF-8).
+MAX_DEPTH = 100
+LARGEST_NUMBER = sys.float_info.max
+BAD_CHARACTER = re.compile(r"[\x00\ud800-\udfff]")
+# JSON decoded from UTF-8 holds U+0000 or a lone surrogate only through one of these
+# escapes (strict parsing refuses a raw U+0000, and UTF-8 has no surrogates), so other
+# text skips the walk over its strings.
+SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+class BadJSON(ValueError):
+    """JSON the LRS refuses; the message says why and where (a JSON path)."""
+
+
+def _number_out_of_range(text: str) -> BadJSON:
+    shown = text if len(text) <= 24 else text[:20] + "…"
+    return BadJSON(f"the number {shown} is out of range (numbers must fit a double)")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if abs(value) > LARGEST_NUMBER:  # 1e400 parses as infinity
+        raise _number_out_of_range(text)
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > 320:
+        raise _number_out_of_range(text)
+    value = int(text)
+    if abs(value) > LARGEST_NUMBER:
+        raise _number_out_of_range(text)
+    return value
+
+
+def _parse_constant(name: str):
+    raise BadJSON(f"{name} is not a JSON value")
+
+
+def text_problem(text: str) -> str | None:
+    """Why a string cannot be kept (U+0000, a lone surrogate), or None."""
+    found = BAD_CHARACTER.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "contains the character U+0000, which is not allowed"
+    return f"contains a lone surrogate (U+{ord(found.group()):04X}), which is not a character"
+
+
+def load_json(raw: bytes | str) -> Any:
+    """Parse JSON as the LRS accepts it, or raise ``BadJSON`` saying what is wrong and where."""
+    # Text given as text (a parameter) may hold a lone surrogate as it is.
+    strings = not isinstance(raw, bytes) and BAD_CHARACTER.search(raw) is not None
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadJSON(f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+    try:
+        value = json.loads(raw, parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant)
+    except RecursionError:
+        raise BadJSON(f"nested more than {MAX_DEPTH} levels deep") from None
+    except BadJSON:
+        raise
+    except ValueError as error:
+        raise BadJSON(str(error)) from None
+    strings = strings or ("\\u" in raw and SUSPECT_ESCAPE.search(raw) is not None)
+    if not strings and raw.count("[") + raw.count("{") <= MAX_DEPTH:
+        return value  # too few brackets to nest too deep
+    problem = json_problem(value, strings=strings)
+    if problem:
+        raise BadJSON(problem)
+    return value
+
+
+def _path(node) -> str:
+    """The JSON path of a node of ``json_problem``'s walk: (parent, key) links."""
+    keys = []
+    while node is not None:
+        node, key = node
+        keys.append(key)
+    keys.pop()  # the root
+    parts = [f"[{key}]" if isinstance(key, int) else f".{key}" for key in reversed(keys)]
+    if len(parts) > 8:
+        parts = parts[:6] + ["…"] + parts[-1:]
+    return "".join(parts).lstrip(".") or "the document"
+
+
+def json_problem(value: Any, *, strings: bool = True) -> str | None:
+    """The first thing that stops this parsed JSON being kept: nesting deeper than
+    ``MAX_DEPTH``, a string or key with U+0000 or a lone surrogate (only looked for with
+    ``strings``); None if there is none. Walks without recursion, however deep."""
+    stack = [(value, 1, (None, None))]
+    while stack:
+        item, depth, node = stack.pop()
+        if isinstance(item, dict):
+            if depth > MAX_DEPTH:
+                return f"{_path(node)}: nested more than {MAX_DEPTH} levels deep"
+            for key, child in item.items():
+                if strings and (problem := text_problem(key)):
+                    return f"{_path(node)}: the key {key!r} {problem}"
+                if isinstance(child, (dict, list)) or (strings and isinstance(child, str)):
+                    stack.append((child, depth + 1, (node, key)))
+        elif isinstance(item, list):
+            if depth > MAX_DEPTH:
+                return f"{_path(node)}: nested more than {MAX_DEPTH} levels deep"
+            for index, child in enumerate(item):
+                if isinstance(child, (dict, list)) or (strings and isinstance(child, str)):
+                    stack.append((child, depth + 1, (node, index)))
+        elif isinstance(item, str) and (problem := text_problem(item)):
+            return f"{_path(node)}: {problem}"
+    return None
+
+
+def too_long(value: str, limit: int) -> str | None:
+    if len(value) > limit:
+        return f"is {len(value)} characters long, more than the {limit} this LRS keeps"
+    return None
 
 
 class Problems(list):
@@ -44,7 +170,9 @@ def parse_timestamp(value: Any) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is not None:
+            parsed.astimezone(timezone.utc)  # a moment must exist in UTC too
+    except (ValueError, OverflowError):
         return None
     return parsed
 
@@ -56,9 +184,11 @@ def _object(value, path, problems) -> bool:
     return True
 
 
-def _iri(value, path, problems) -> None:
+def _iri(value, path, problems, limit: int | None = None) -> None:
     if not isinstance(value, str) or not IRI.match(value):
         problems.add(path, "must be an absolute IRI")
+    elif limit is not None and (problem := too_long(value, limit)):
+        problems.add(path, problem)
 
 
 def _language_map(value, path, problems) -> None:
@@ -112,24 +242,33 @@ def _check_ifi(value, path, problems) -> None:
         return
     key = ifis[0]
     ifi = value[key]
+    # An agent is filed under a key made of its identifier ("mbox:<mbox>",
+    # "account:<homePage>|<name>", as lms.xapi.services.actor_key makes it), which must fit.
     if key == "mbox" and (not isinstance(ifi, str) or not ifi.startswith("mailto:")
                           or not EMAIL.match(ifi[len("mailto:"):])):
         problems.add(f"{path}.mbox", "must be a mailto: IRI with an e-mail address")
+    elif key == "mbox" and (problem := too_long(ifi, AGENT_KEY_LENGTH - len("mbox:"))):
+        problems.add(f"{path}.mbox", problem)
     elif key == "mbox_sha1sum" and (not isinstance(ifi, str) or not SHA1.match(ifi)):
         problems.add(f"{path}.mbox_sha1sum", "must be a SHA-1 hex digest")
     elif key == "openid":
-        _iri(ifi, f"{path}.openid", problems)
+        _iri(ifi, f"{path}.openid", problems, AGENT_KEY_LENGTH - len("openid:"))
     elif key == "account":
         if _object(ifi, f"{path}.account", problems):
             _iri(ifi.get("homePage"), f"{path}.account.homePage", problems)
             if not isinstance(ifi.get("name"), str) or not ifi.get("name"):
                 problems.add(f"{path}.account.name", "must be a non-empty string")
+            elif isinstance(ifi.get("homePage"), str):
+                limit = AGENT_KEY_LENGTH - len("account:|")
+                if len(ifi["homePage"]) + len(ifi["name"]) > limit:
+                    problems.add(f"{path}.account", f"homePage and name are {len(ifi['homePage']) + len(ifi['name'])} "
+                                                    f"characters long together, more than the {limit} this LRS keeps")
     if "name" in value and not isinstance(value["name"], str):
         problems.add(f"{path}.name", "must be a string")
 
 
 def _activity(value, path, problems) -> None:
-    _iri(value.get("id"), f"{path}.id", problems)
+    _iri(value.get("id"), f"{path}.id", problems, ACTIVITY_ID_LENGTH)
     definition = value.get("definition")
     if definition is None:
         return
@@ -342,7 +481,7 @@ def _statement_body(value, path, problems, *, sub=False) -> None:
         _agent(value["actor"], f"{prefix}actor", problems)
     verb = value.get("verb")
     if verb is not None and _object(verb, f"{prefix}verb", problems):
-        _iri(verb.get("id"), f"{prefix}verb.id", problems)
+        _iri(verb.get("id"), f"{prefix}verb.id", problems, VERB_ID_LENGTH)
         if "display" in verb:
             _language_map(verb["display"], f"{prefix}verb.display", problems)
     if "object" in value:

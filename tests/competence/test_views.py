@@ -27,8 +27,9 @@ def test_another_learners_evidence_is_404(app, client, enrolled, make_user, logi
 
 
 def test_an_admin_maps_an_external_activity_and_a_posted_statement_counts(app, client, admin, login, courses, make_user):
-    """Post an external statement for a mapped activity over HTTP: the learner's level
-    changes; void it: the level is withdrawn."""
+    """Post an external statement for a mapped activity over HTTP (from credentials an
+    admin let speak for the platform's learners): the learner's level changes; void it:
+    the level is withdrawn."""
     import base64
     import uuid
 
@@ -49,6 +50,7 @@ def test_an_admin_maps_an_external_activity_and_a_posted_statement_counts(app, c
     assert saved.status_code == 302
     with app.app_context():
         credential, secret = credentials.issue("VR lab", ["all"])
+        credentials.grant_speaking_for_learners(credential, admin.public_id)
         db.session.commit()
         auth = {"Authorization": "Basic " + base64.b64encode(f"{credential.key}:{secret}".encode()).decode(),
                 "X-Experience-API-Version": "1.0.3"}
