@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import current_app
 
 from lms.extensions import db
+from lms.xapi.vocabulary import platform_identity
 from lms.xapi.models import SCOPES, Credential
 
 # Writing last_used_at on every request would make every read a write; once a minute is
@@ -126,5 +126,4 @@ def authenticate(key: str, secret: str) -> Caller | None:
 def authority(credential: Credential | Caller) -> dict:
     """The statement authority for what this credential sends."""
     return {"objectType": "Agent", "name": credential.name,
-            "account": {"homePage": current_app.config["LMS_BASE_URL"].rstrip("/"),
-                        "name": f"credential/{credential.key}"}}
+            "account": {"homePage": platform_identity(), "name": f"credential/{credential.key}"}}

@@ -13,13 +13,13 @@ from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
 import tincan
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
 from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
 from lms.xapi import documents, forwarding
+from lms.xapi.vocabulary import platform_identity
 from lms.xapi.models import Actor, ActorLink, Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
@@ -64,12 +64,11 @@ def actor_key(actor: dict) -> str:
 
 def account_key(public_id: uuid.UUID | str) -> str:
     """The actor key of a platform user, as ``actor_key`` makes it from their statements."""
-    return f"account:{current_app.config['LMS_BASE_URL'].rstrip('/')}|{public_id}"
+    return f"account:{platform_identity()}|{public_id}"
 
 
 def platform_authority() -> dict:
-    return {"objectType": "Agent",
-            "account": {"homePage": current_app.config["LMS_BASE_URL"].rstrip("/"), "name": "lms"}}
+    return {"objectType": "Agent", "account": {"homePage": platform_identity(), "name": "lms"}}
 
 
 def iso_timestamp(moment: datetime) -> str:
