@@ -99,7 +99,7 @@ def run(database: str, url: str, learners: int, statements: int) -> dict:
             steps = migration().move(connection, OLD, NEW)
         move_seconds = time.perf_counter() - started
         assert under(db.engine, NEW) == before and under(db.engine, OLD) == 0
-        print(f"{database}: moved {before:,} learners' statements and everything else in {move_seconds:.1f} s: "
+        print(f"{database}: moved {before:,} statements of learners, and everything else, in {move_seconds:.1f} s: "
               + ", ".join(f"{step} {took:.1f} s" for step, took in steps.items()))
         db.engine.dispose()
     return {"sizes": sizes, "people": total_people, "upgrade": upgrade_seconds, "move": move_seconds,

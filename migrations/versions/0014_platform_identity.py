@@ -205,7 +205,7 @@ def move_statements(bind, old: str, new: str, keys: Rename, iris: Rename) -> Non
     # PostgreSQL prints jsonb with non-ASCII characters as they are; SQLAlchemy wrote
     # SQLite's JSON with json.dumps' escapes.
     quoted = (lambda text: json.dumps(text, ensure_ascii=not postgresql)[:-1])  # noqa: E731
-    replacements = {"home_old": quoted(old) + '"', "home_new": quoted(new) + '"',
+    replacements = {"base": quoted(old), "home_old": quoted(old) + '"', "home_new": quoted(new) + '"',
                     "iri_old": quoted(old) + '/xapi/', "iri_new": quoted(new) + '/xapi/',
                     "escaped": '\\"', "aside": "\x01"}
     text = "CAST(data AS text)" if postgresql else "data"
@@ -217,7 +217,8 @@ def move_statements(bind, old: str, new: str, keys: Rename, iris: Rename) -> Non
     update = sa.text(
         f"UPDATE xapi_statement SET data = {rewritten}, actor_key = {keys.sql('actor_key')},"
         f" activity_id = {iris.sql('activity_id')}"
-        f" WHERE seq >= :low AND seq < :high AND ({find}({text}, :home_old) > 0 OR {find}({text}, :iri_old) > 0)")
+        # One search for what both start with: each look at a row's JSON text costs.
+        f" WHERE seq >= :low AND seq < :high AND {find}({text}, :base) > 0")
     params = {**replacements, **keys.params, **iris.params}
     ranges = list(id_ranges(bind, "xapi_statement", "seq"))
     for number, (low, high) in enumerate(ranges, 1):
