@@ -1,6 +1,7 @@
 """The ``flask lms`` command group; domains add their commands to it."""
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
@@ -23,7 +24,11 @@ def init():
 def show_identity():
     """Print the platform identity (fixed when the database was created) and the address
     the site is served at (LMS_BASE_URL)."""
-    iri, address = identity.platform_identity(), identity.site_address()
+    try:
+        iri, address = identity.platform_identity(), identity.site_address()
+    except (identity.IdentityMissing, sa.exc.DBAPIError) as error:
+        raise click.ClickException("The database has no platform identity yet: run `flask lms init` to create "
+                                   f"or upgrade it. ({str(error).splitlines()[0]})") from None
     click.echo(f"Platform identity: {iri} (fixed {identity.fixed_at():%Y-%m-%d %H:%M} UTC)")
     click.echo("  Actor homePages, activity ids and the platform's authority in every statement start with it;")
     click.echo("  it never changes, so records and evidence survive a move to a new address.")

@@ -113,6 +113,8 @@ def test_flask_lms_init_fixes_the_identity_once_and_flask_lms_identity_shows_it(
     first = make_app(schema=False, LMS_BASE_URL="http://127.0.0.1:5000/")
     with first.app_context():
         drop_everything(db.engine)
+    too_early = first.test_cli_runner().invoke(args=["lms", "identity"])
+    assert too_early.exit_code == 1 and "run `flask lms init`" in too_early.output
     created = first.test_cli_runner().invoke(args=["lms", "init"])
     assert created.exit_code == 0, created.output
     assert "Platform identity: http://127.0.0.1:5000\n" in created.output
