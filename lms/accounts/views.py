@@ -119,8 +119,7 @@ def request_password_reset():
         user = services.user_for_reset_request(form.email.data)
         if user is not None:
             token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = identity.site_address() + url_for(
-                "accounts.reset_password", token=token)
+            link = identity.site_address() + url_for("accounts.reset_password", token=token)
             hours = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 3600 or 1
             mail.send(mail.Message(
                 to=user.email,

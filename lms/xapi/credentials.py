@@ -13,8 +13,8 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.xapi.vocabulary import platform_identity
 from lms.xapi.models import SCOPES, Credential
+from lms.xapi.vocabulary import platform_identity
 
 # Writing last_used_at on every request would make every read a write; once a minute is
 # enough to tell an admin which credentials are in use.
