@@ -95,7 +95,7 @@ def bases_in_use(bind) -> dict[str, tuple[int, int, int]]:
                         .where(sa.or_(stamped.c.name == "lms", stamped.c.name.startswith("credential/")))
                         .group_by(stamped.c.home))
     # An address, never a fragment of one: a base must not match inside other IRIs.
-    return {home: (int(own or 0), int(count), last) for home, own, count, last in rows if home and "://" in home}
+    return {home: (int(mine or 0), int(count), last) for home, mine, count, last in rows if home and "://" in home}
 
 
 # Moving records from one base to another -----------------------------------------------------
