@@ -97,7 +97,7 @@ def external_statements(user, credential) -> None:
     """What a VR lab sends: the learner passed two of its (mapped) activities."""
     from lms.xapi import credentials, services as xapi, vocabulary
 
-    actor = {"objectType": "Agent", "account": {"homePage": vocabulary.base_url(), "name": str(user.public_id)}}
+    actor = {"objectType": "Agent", "account": {"homePage": vocabulary.platform_identity(), "name": str(user.public_id)}}
     xapi.record([{"actor": actor, "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
                   "object": {"id": VR_LAB + name}, "result": {"score": {"scaled": 0.9}, "success": True}}
                  for name in ("privacy-escape-room", "solar-system")], authority=credentials.authority(credential))
@@ -341,8 +341,10 @@ def fill(app, people: dict, learners: int, statements: int, seed: int = 6) -> tu
 
     started = time.perf_counter()
     rng = random.Random(seed)
-    base_url = app.config["LMS_BASE_URL"].rstrip("/")
     with app.app_context():
+        from lms.xapi import vocabulary
+
+        base_url = vocabulary.platform_identity()
         engine = db.engine
         with engine.connect() as connection:
             templates = [Template(connection, user_id, base_url) for user_id in people["templates"]]

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 from flask import Config
 
@@ -41,6 +42,17 @@ def _database_url(value: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if value.startswith(prefix):
             return "postgresql+psycopg://" + value[len(prefix):]
+    return value
+
+
+def parse_address(value: str) -> str:
+    """An http(s) address with a host and nothing after the path, without a trailing slash.
+    The site's address, and the platform identity fixed from it when the database is
+    created (a value that would make every statement invalid is refused before that)."""
+    value = value.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"expected an http:// or https:// address such as https://learn.example.lv, got {value!r}")
     return value
 
 
@@ -82,8 +94,10 @@ SETTINGS = (
             "Signs sessions and tokens. Default: generated once into `instance/secret_key`. "
             "Set the same value on every app server."),
     Setting("LMS_BASE_URL", "LMS_BASE_URL",
-            "Public address of the site, used in e-mailed links and xAPI identifiers. "
-            "Default: `http://127.0.0.1:5000`."),
+            "Public address of the site, for links meant for people (e-mailed reset links, certificate "
+            "pages, the class join address). Records use the platform identity instead, fixed to this "
+            "address when the database is created (`flask lms identity` shows it). "
+            "Default: `http://127.0.0.1:5000`.", parse_address),
     Setting("LMS_DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE",
             "Language when neither the account nor the browser names one: `lv` or `en`. Default: `lv`.",
             _locale),

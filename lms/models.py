@@ -1,11 +1,13 @@
 """Every domain's models, imported in one place so Alembic and ``db.create_all`` see the
 whole schema."""
 
+from lms.core.models import PlatformIdentity  # noqa: F401
+from lms.core import identity  # noqa: F401  (fixes the identity when create_all makes its table)
 from lms.accounts.models import SignInSession, User, UserRole  # noqa: F401
 from lms.catalog.models import Course, Item, Module  # noqa: F401
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt  # noqa: F401
 from lms.xapi.models import (  # noqa: F401
-    ActivityDefinition, ActorLink, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity,
+    ActivityDefinition, Actor, ActorLink, Attachment, Credential, Document, OutboxEntry, Statement, StatementActivity,
     StatementAgent)
 from lms.competence.models import (  # noqa: F401
     ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment,

@@ -16,6 +16,14 @@ def test_a_bad_setting_names_the_variable():
         from_environment({"LMS_DEFAULT_LOCALE": "de"})
 
 
+def test_an_address_without_a_scheme_is_refused_before_anything_is_built_from_it():
+    """The site's address becomes the platform identity of a new database, for good: a
+    value that would make every statement invalid stops start-up, naming the variable."""
+    with pytest.raises(ConfigError, match="LMS_BASE_URL: expected an http:// or https:// address"):
+        from_environment({"LMS_BASE_URL": "learn.example.lv"})
+    assert from_environment({"LMS_BASE_URL": "https://learn.example.lv/"})["LMS_BASE_URL"] == "https://learn.example.lv"
+
+
 def test_the_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path))
     app = create_app()

@@ -4,7 +4,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.accounts import forms, services, sessions, signin
-from lms.core import mail
+from lms.core import identity, mail
 from lms.core.auth import login_required
 from lms.core.forms import show_error
 from lms.core.urls import safe_next
@@ -128,8 +128,7 @@ def request_password_reset():
         user = services.user_for_reset_request(form.email.data)
         if user is not None:
             token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = current_app.config["LMS_BASE_URL"].rstrip("/") + url_for(
-                "accounts.reset_password", token=token)
+            link = identity.site_address() + url_for("accounts.reset_password", token=token)
             hours = current_app.config["LMS_PASSWORD_RESET_MAX_AGE"] // 3600 or 1
             mail.send(mail.Message(
                 to=user.email,

@@ -1,6 +1,6 @@
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,7 @@ from lms.extensions import db
 from lms.xapi import credentials as lrs_credentials
 from lms.xapi import forwarding
 from lms.xapi import services as xapi
+from lms.xapi import vocabulary
 
 bp = Blueprint("admin", __name__)
 
@@ -323,9 +324,8 @@ def list_mappings():
                 return redirect(url_for("admin.list_mappings"))
     if form.errors or form.form_errors:
         status = 400
-    base = current_app.config["LMS_BASE_URL"].rstrip("/") + "/xapi/activities/"
     return render_template("admin/list_mappings.html", form=form, mappings=competence.admin_mappings(),
-                           unmapped=competence.unmapped_activities(base)), status
+                           unmapped=competence.unmapped_activities(vocabulary.activities_prefix())), status
 
 
 @bp.route("/competences/mappings/<int:mapping_id>/delete", methods=["POST"])

@@ -28,6 +28,7 @@ from lms.xapi.models import (
     scopes_allow,
     scopes_read_every_statement,
 )
+from lms.xapi.vocabulary import platform_identity
 
 KEY = re.compile(r"[0-9a-f]{1,64}")  # what secrets.token_hex makes, at most the column's length
 
@@ -189,7 +190,7 @@ AUTHORITY_PREFIX = "credential/"
 def authority(credential: Credential | Caller) -> dict:
     """The statement authority for what this credential sends."""
     return {"objectType": "Agent", "name": credential.name,
-            "account": {"homePage": current_app.config["LMS_BASE_URL"].rstrip("/"),
+            "account": {"homePage": platform_identity(),
                         "name": f"{AUTHORITY_PREFIX}{credential.key}"}}
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from lms.core.sql import insert_skipping_duplicates
 from lms.extensions import db
 from lms.xapi import credentials, documents, forwarding
+from lms.xapi.vocabulary import platform_identity
 from lms.xapi.models import Actor, ActorLink, Statement, StatementActivity, StatementAgent
 from lms.xapi.validation import parse_timestamp, validate_statement
 
@@ -72,12 +73,12 @@ def actor_key(actor: dict) -> str:
 
 def account_key(public_id: uuid.UUID | str) -> str:
     """The actor key of a platform user, as ``actor_key`` makes it from their statements."""
-    return f"account:{current_app.config['LMS_BASE_URL'].rstrip('/')}|{public_id}"
+    return f"account:{platform_identity()}|{public_id}"
 
 
 def platform_authority() -> dict:
     return {"objectType": "Agent",
-            "account": {"homePage": current_app.config["LMS_BASE_URL"].rstrip("/"), "name": PLATFORM_AUTHORITY_NAME}}
+            "account": {"homePage": platform_identity(), "name": PLATFORM_AUTHORITY_NAME}}
 
 
 def provider_of(authority: dict | None) -> str | None:

@@ -1,14 +1,15 @@
 """The platform's xAPI profile (DESIGN.md "xAPI vocabulary"), built with TinCanPython.
 
 Other domains build their statements with these helpers, never by hand-assembled dicts,
-so every statement has the same actor form, activity ids, types and context."""
+so every statement has the same actor form, activity ids, types and context. Every IRI of
+the platform starts with the platform identity (``lms.core.identity``), never with the
+address the site happens to be served at."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
 
-from flask import current_app
 from tincan import (
     Activity,
     ActivityDefinition,
@@ -22,6 +23,8 @@ from tincan import (
     Statement,
     Verb,
 )
+
+from lms.core.identity import platform_identity
 
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 TYPE_BASE = "http://adlnet.gov/expapi/activities/"
@@ -40,19 +43,25 @@ PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 PLATFORM = "Digital Skills Platform"
 
 
-def base_url() -> str:
-    return current_app.config["LMS_BASE_URL"].rstrip("/")
+# The former name of the one door, kept for callers that recognise platform accounts by
+# it: it is the platform identity, not LMS_BASE_URL.
+base_url = platform_identity
+
+
+def activities_prefix() -> str:
+    """What every activity id of the platform starts with."""
+    return f"{platform_identity()}/xapi/activities/"
 
 
 def activity_id(kind: str, *slugs: str) -> str:
-    """``<base>/xapi/activities/<kind>/<course-slug>[/<item-slug>...]``: slugs, never ids."""
-    return f"{base_url()}/xapi/activities/{kind}/" + "/".join(slugs)
+    """``<identity>/xapi/activities/<kind>/<course-slug>[/<item-slug>...]``: slugs, never ids."""
+    return f"{activities_prefix()}{kind}/" + "/".join(slugs)
 
 
 def parse_activity_id(iri: str) -> tuple[str, tuple[str, ...]] | None:
     """(kind, slugs) of one of the platform's own activity ids, else None: the inverse of
     ``activity_id``."""
-    prefix = f"{base_url()}/xapi/activities/"
+    prefix = activities_prefix()
     if not iri.startswith(prefix):
         return None
     kind, *slugs = iri[len(prefix):].split("/")
@@ -60,17 +69,17 @@ def parse_activity_id(iri: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 def profile_iri() -> str:
-    return f"{base_url()}/xapi/profile"
+    return f"{platform_identity()}/xapi/profile"
 
 
 def competences_extension() -> str:
     """The platform profile's context extension listing the competences a statement
     evidences, so an external LRS receives competence evidence too."""
-    return f"{base_url()}/xapi/extensions/competences"
+    return f"{platform_identity()}/xapi/extensions/competences"
 
 
 def competence_iri(framework: str, code: str) -> str:
-    return f"{base_url()}/xapi/competences/{framework}/{code}"
+    return f"{platform_identity()}/xapi/competences/{framework}/{code}"
 
 
 def competence_evidence(references: list[str]) -> dict:
@@ -85,7 +94,7 @@ def competence_evidence(references: list[str]) -> dict:
 
 def actor(public_id: uuid.UUID | str) -> Agent:
     """A learner by their public id only: no name, no e-mail address."""
-    return Agent(account=AgentAccount(home_page=base_url(), name=str(public_id)))
+    return Agent(account=AgentAccount(home_page=platform_identity(), name=str(public_id)))
 
 
 def verb(name: str) -> Verb:

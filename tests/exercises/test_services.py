@@ -13,6 +13,7 @@ from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import ItemProgress
 from lms.xapi import services as xapi
+from lms.xapi import vocabulary
 from lms.xapi.models import Statement
 from tests.conftest import FIXTURE_COURSES
 
@@ -93,7 +94,7 @@ def test_a_submission_makes_attempted_then_passed_or_failed_with_the_code(course
     services.submit(enrollment, exercise, WRONG_SUM)
     services.submit(enrollment, exercise, RIGHT_SUM)
     db.session.commit()
-    base = app.config["LMS_BASE_URL"]
+    base = vocabulary.platform_identity()
     activity = f"{base}/xapi/activities/exercise/code-practice/sum-numbers"
     attempted, failed, passed = statements("attempted"), statements("failed"), statements("passed")
     assert len(attempted) == 2 and len(failed) == 1 and len(passed) == 1
