@@ -46,16 +46,22 @@ def read_framework(path: Path) -> tuple[dict, list[str]]:
         return {}, [f"{path.name}: not valid YAML: {error}"]
     if not isinstance(data, dict):
         return {}, [f"{path.name}: must be a mapping"]
-    for key in ("slug", "title", "levels", "areas"):
+    for key in ("slug", "title", "title_lv", "levels", "areas"):
         if not data.get(key):
             problems.append(f"{path.name}: {key}: is required")
+    # Pages show every name in the learner's language: each entry has its Latvian title.
+    for index, level in enumerate(data.get("levels") or []):
+        if not isinstance(level, dict) or not level.get("title") or not level.get("title_lv"):
+            problems.append(f"{path.name}: levels[{index}]: title and title_lv are required")
     codes = set()
     for a_index, area in enumerate(data.get("areas") or []):
+        if not area.get("title") or not area.get("title_lv"):
+            problems.append(f"{path.name}: areas[{a_index}]: title and title_lv are required")
         for c_index, competence in enumerate(area.get("competences") or []):
             code = str(competence.get("code", ""))
             where = f"{path.name}: areas[{a_index}].competences[{c_index}]"
-            if not code or not competence.get("title"):
-                problems.append(f"{where}: code and title are required")
+            if not code or not competence.get("title") or not competence.get("title_lv"):
+                problems.append(f"{where}: code, title and title_lv are required")
             if code in codes:
                 problems.append(f"{where}.code: {code!r} is used twice")
             codes.add(code)
@@ -114,8 +120,8 @@ def _import_roles(path: Path) -> None:
         raise FrameworkError([f"{path.name}: not valid YAML: {error}"]) from None
     problems, roles = [], data.get("roles") or []
     for index, role in enumerate(roles):
-        if not role.get("slug") or not role.get("title"):
-            problems.append(f"{path.name}: roles[{index}]: slug and title are required")
+        if not role.get("slug") or not role.get("title") or not role.get("title_lv"):
+            problems.append(f"{path.name}: roles[{index}]: slug, title and title_lv are required")
         for r_index, reference in enumerate(role.get("requires") or []):
             where = f"{path.name}: roles[{index}].requires[{r_index}]"
             try:
@@ -349,6 +355,12 @@ def add_mapping(activity_id: str, reference: str, min_score: float | None = None
     mapping.level, mapping.min_score, mapping.source = ref.level, min_score, "admin"
     db.session.flush()
     return mapping
+
+
+def admin_mapping(mapping_id: int) -> ActivityCompetence | None:
+    """A mapping an admin made (course files own the others), or None."""
+    mapping = db.session.get(ActivityCompetence, mapping_id)
+    return mapping if mapping is not None and mapping.source == "admin" else None
 
 
 def remove_mapping(mapping_id: int) -> bool:
