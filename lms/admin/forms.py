@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectChoice, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.core.forms import Form
 
 ROLE_NAMES = {"learner": _l("Learner"), "teacher": _l("Teacher"), "admin": _l("Administrator")}
 AUDIENCE_NAMES = {"pupil": _l("Pupil"), "adult": _l("Adult learner"), "teacher": _l("Teacher")}
@@ -24,12 +24,12 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = CheckboxesField(_l("Roles"), choices=ROLE_CHOICES,
                             validators=[DataRequired(message=_l("Choose at least one role."))])
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     audience = RadioField(_l("Account for"), choices=AUDIENCE_CHOICES, default="pupil",
                           validators=[DataRequired()])
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)],
@@ -44,7 +44,7 @@ class NewUserForm(FlaskForm):
                             validators=[DataRequired(message=_l("Choose at least one role."))])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -67,14 +67,14 @@ SCOPE_NAMES = {
 }
 
 
-class CredentialForm(FlaskForm):
+class CredentialForm(Form):
     name = StringField(_l("Credential name"), validators=[DataRequired(), Length(max=120)],
                        description=_l("The app or device that will use it, e.g. “VR lab, Ventspils”."))
     scopes = CheckboxesField(_l("Allowed to"), choices=choices(SCOPE_NAMES), default=["statements/write"],
                              validators=[DataRequired(message=_l("Choose at least one scope."))])
 
 
-class MappingForm(FlaskForm):
+class MappingForm(Form):
     activity_id = StringField(_l("Activity id (IRI)"), validators=[DataRequired(), Length(max=1024)],
                               description=_l("As the external app sends it, e.g. https://vr-lab.example/activities/solar-system"))
     competence = StringField(_l("Competence and level"), validators=[DataRequired(), Length(max=80)],
@@ -83,19 +83,19 @@ class MappingForm(FlaskForm):
                             description=_l("A scaled score from 0 to 1 the statement must reach, e.g. 0.8"))
 
 
-class ActorSearchForm(FlaskForm):
+class ActorSearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField(_l("Search by e-mail address, OpenID or account"), validators=[Optional(), Length(max=200)])
 
 
-class LinkActorForm(FlaskForm):
+class LinkActorForm(Form):
     actor_key = HiddenField(validators=[DataRequired(), Length(max=512)])
     learner = StringField(_l("Learner’s username or e-mail address"),
                           validators=[DataRequired(message=_l("Enter the learner’s username or e-mail address.")),
                                       Length(max=254)])
 
 
-class UnlinkActorForm(FlaskForm):
+class UnlinkActorForm(Form):
     actor_key = HiddenField(validators=[DataRequired(), Length(max=512)])

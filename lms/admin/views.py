@@ -294,10 +294,8 @@ def list_mappings():
         else:
             try:
                 competence.add_mapping(form.activity_id.data, form.competence.data, min_score)
-            except ValueError as error:
-                field = str(error).split(":", 1)[0]
-                show_error(form, str(error), {"competence": "competence", "activity_id": "activity_id",
-                                              "min_score": "min_score"}.get(field))
+            except competence.MappingError as error:
+                show_error(form, error.message, error.field)
             else:
                 db.session.commit()
                 flash(_("Mapping saved. New statements for this activity count as evidence."), "success")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from lms.config import REPO_ROOT
@@ -334,25 +335,43 @@ def admin_mappings() -> list[ActivityCompetence]:
         selectinload(ActivityCompetence.competence).selectinload(Competence.framework))))
 
 
+class MappingError(ValueError):
+    """A mapping an admin cannot make: ``message`` for people, ``field`` the form field to blame."""
+
+    def __init__(self, message, field: str) -> None:
+        super().__init__(str(message))
+        self.message, self.field = message, field
+
+
 def add_mapping(activity_id: str, reference: str, min_score: float | None = None) -> ActivityCompetence:
-    """Map an external activity; ``ValueError`` names what is wrong."""
+    """Map an external activity; ``MappingError`` names what is wrong, in the page's language."""
     from lms.xapi.validation import IRI
 
     activity_id = (activity_id or "").strip()
     if not IRI.match(activity_id):
-        raise ValueError("activity_id: must be an absolute IRI, such as https://vr-lab.example/activities/1")
-    ref = references.parse((reference or "").strip())
-    competence = competence_for(ref.framework, ref.code)
+        raise MappingError(_l("The activity id must be an absolute IRI, such as "
+                              "https://vr-lab.example/activities/1."), "activity_id")
+    reference = (reference or "").strip()
+    parts = references.REFERENCE.match(reference)
+    if parts is None:
+        raise MappingError(_l("Write the competence and level as framework:code@level, for example "
+                              "digcomp:1.1@3."), "competence")
+    competence = competence_for(parts["framework"], parts["code"])
     if competence is None:
-        raise ValueError(f"competence: no framework has {ref.framework}:{ref.code}")
+        raise MappingError(_l("No framework has the competence %(competence)s.",
+                              competence=f"{parts['framework']}:{parts['code']}"), "competence")
+    if not competence.framework.rank(parts["level"]):
+        raise MappingError(_l("%(framework)s has the levels %(levels)s.", framework=competence.framework.slug,
+                              levels=", ".join(level["code"] for level in competence.framework.levels)),
+                           "competence")
     if min_score is not None and not 0 <= min_score <= 1:
-        raise ValueError("min_score: must be between 0 and 1")
+        raise MappingError(_l("Enter the minimum score as a number from 0 to 1."), "min_score")
     mapping = db.session.scalar(sa.select(ActivityCompetence).where(
         ActivityCompetence.activity_id == activity_id, ActivityCompetence.competence_id == competence.id))
     if mapping is None:
         mapping = ActivityCompetence(activity_id=activity_id, competence_id=competence.id, source="admin")
         db.session.add(mapping)
-    mapping.level, mapping.min_score, mapping.source = ref.level, min_score, "admin"
+    mapping.level, mapping.min_score, mapping.source = parts["level"], min_score, "admin"
     db.session.flush()
     return mapping
 

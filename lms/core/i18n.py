@@ -6,7 +6,10 @@ from collections.abc import Mapping
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import LazyString, format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from lms.extensions import login_manager
 
 LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}
 
@@ -29,6 +32,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["numberformat"] = format_decimal
     app.jinja_env.filters["percentformat"] = format_percent
     app.jinja_env.filters["localized"] = localized
+    # Flask-Login's own prompt on a page that needs signing in, in the page's language too.
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.localize_callback = str
 
     @app.context_processor
     def language_context():
