@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectChoice, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.core.forms import Form
 from lms.xapi.models import CREDENTIAL_NAME_LENGTH, GRANT_REASON_LENGTH
 
 ROLE_NAMES = {"learner": _l("Learner"), "teacher": _l("Teacher"), "admin": _l("Administrator")}
@@ -20,29 +20,17 @@ ROLE_CHOICES = choices(ROLE_NAMES)
 AUDIENCE_CHOICES = choices(AUDIENCE_NAMES)
 
 
-class TextForm(FlaskForm):
-    """A form whose text refuses U+0000, which PostgreSQL can neither store nor compare."""
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for field in self:
-            if isinstance(field.data, str) and "\x00" in field.data:
-                field.errors = [*field.errors, _l("This contains a character that is not allowed (U+0000).")]
-                valid = False
-        return valid
-
-
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = CheckboxesField(_l("Roles"), choices=ROLE_CHOICES,
                             validators=[DataRequired(message=_l("Choose at least one role."))])
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     audience = RadioField(_l("Account for"), choices=AUDIENCE_CHOICES, default="pupil",
                           validators=[DataRequired()])
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)],
@@ -57,7 +45,7 @@ class NewUserForm(FlaskForm):
                             validators=[DataRequired(message=_l("Choose at least one role."))])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -81,19 +69,19 @@ SCOPE_NAMES = {
 }
 
 
-class CredentialForm(TextForm):
+class CredentialForm(Form):
     name = StringField(_l("Credential name"), validators=[DataRequired(), Length(max=CREDENTIAL_NAME_LENGTH)],
                        description=_l("The app or device that will use it, e.g. “VR lab, Ventspils”."))
     scopes = CheckboxesField(_l("Allowed to"), choices=choices(SCOPE_NAMES), default=["statements/write"],
                              validators=[DataRequired(message=_l("Choose at least one scope."))])
 
 
-class GrantForm(TextForm):
+class GrantForm(Form):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=GRANT_REASON_LENGTH)],
                          description=_l("Kept with the grant, e.g. “Agreement with the VR lab of 12 March”."))
 
 
-class MappingForm(TextForm):
+class MappingForm(Form):
     activity_id = StringField(_l("Activity id (IRI)"), validators=[DataRequired(), Length(max=1024)],
                               description=_l("As the external app sends it, e.g. https://vr-lab.example/activities/solar-system"))
     competence = StringField(_l("Competence and level"), validators=[DataRequired(), Length(max=80)],
@@ -102,19 +90,19 @@ class MappingForm(TextForm):
                             description=_l("A scaled score from 0 to 1 the statement must reach, e.g. 0.8"))
 
 
-class ActorSearchForm(TextForm):
+class ActorSearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField(_l("Search by e-mail address, OpenID or account"), validators=[Optional(), Length(max=200)])
 
 
-class LinkActorForm(TextForm):
+class LinkActorForm(Form):
     actor_key = HiddenField(validators=[DataRequired(), Length(max=512)])
     learner = StringField(_l("Learner’s username or e-mail address"),
                           validators=[DataRequired(message=_l("Enter the learner’s username or e-mail address.")),
                                       Length(max=254)])
 
 
-class UnlinkActorForm(TextForm):
+class UnlinkActorForm(Form):
     actor_key = HiddenField(validators=[DataRequired(), Length(max=512)])

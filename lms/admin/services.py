@@ -21,6 +21,7 @@ from lms.accounts.models import User
 from lms.admin.models import ActiveDay
 from lms.catalog.models import Course
 from lms.competence.models import Competence, Framework, LearnerCompetence
+from lms.core.i18n import lazy_localized
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.xapi import services as xapi
@@ -181,20 +182,24 @@ def active_count(audience: str, start: date | None = None, end: date | None = No
 
 def learners_per_area() -> list[tuple[tuple[str, str, str, str], int]]:
     """((framework slug, framework title, area code, area title), learners with a level in
-    one of the area's competences) for every area someone has reached, in framework order:
-    one query, a count per area read from the (competence, learner) index."""
+    one of the area's competences) for every area someone has reached, in framework order,
+    titles in the page's language: one query, a count per area read from the (competence,
+    learner) index."""
     areas: dict[tuple, list[int]] = defaultdict(list)
+    titles: dict[tuple, tuple] = {}
     for competence in db.session.scalars(sa.select(Competence).join(Framework).order_by(
             Framework.title, Competence.area_title, Competence.position).options(sa.orm.contains_eager(Competence.framework))):
-        areas[(competence.framework.slug, competence.framework.title, competence.area_code,
-               competence.area_title)].append(competence.id)
+        key = (competence.framework.slug, competence.area_code)
+        areas[key].append(competence.id)
+        titles.setdefault(key, (lazy_localized(competence.framework), lazy_localized(competence, "area_title")))
     if not areas:
         return []
     keys = list(areas)
     counts = dict(db.session.execute(sa.union_all(*[
         sa.select(sa.literal(number).label("area"), sa.func.count(sa.distinct(LearnerCompetence.actor_key)))
         .where(LearnerCompetence.competence_id.in_(areas[key])) for number, key in enumerate(keys)])).all())
-    return [(key, counts[number]) for number, key in enumerate(keys) if counts.get(number)]
+    return [((slug, titles[(slug, code)][0], code, titles[(slug, code)][1]), counts[number])
+            for number, (slug, code) in enumerate(keys) if counts.get(number)]
 
 
 def figures(start: date | None = None, end: date | None = None) -> list[Table]:

@@ -11,7 +11,9 @@ from lms.admin import services as admin_services
 from lms.competence import services as competence
 from lms.core.auth import role_required
 from lms.core import limits
+from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response
+from lms.core.i18n import localized
 from lms.core.forms import show_error
 from lms.extensions import db
 from lms.xapi import credentials as lrs_credentials
@@ -95,10 +97,21 @@ def update_roles(public_id):
     return render_template("admin/show_user.html", user=user, form=form), 400
 
 
-@bp.route("/users/<uuid:public_id>/active", methods=["POST"])
+@bp.route("/users/<uuid:public_id>/active", methods=["GET", "POST"])
 @role_required("admin")
 def set_active(public_id):
+    """GET asks before deactivating, naming the account; POST deactivates or reactivates."""
     user = _user_or_404(public_id)
+    if request.method == "GET":
+        if not user.active:
+            return redirect(url_for("admin.show_user", public_id=user.public_id))
+        return confirmation_page(
+            title=_("Deactivate %(name)s (%(username)s)?", name=user.display_name, username=user.username),
+            explanation=[_("The account can no longer sign in, and whoever is signed in with it is signed out. "
+                           "Its learning record is kept, and an administrator can reactivate it.")],
+            action=url_for("admin.set_active", public_id=user.public_id),
+            confirm=_("Yes, deactivate %(username)s", username=user.username), fields={"active": "0"},
+            cancel_url=url_for("admin.show_user", public_id=user.public_id), cancel=_("No, keep the account active"))
     wanted = request.form.get("active")
     if wanted not in {"0", "1"}:
         abort(400)
@@ -201,10 +214,22 @@ def withdraw_grant(credential_id):
     return redirect(url_for("admin.show_credential", credential_id=credential.id))
 
 
-@bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["POST"])
+@bp.route("/lrs/credentials/<int:credential_id>/revoke", methods=["GET", "POST"])
 @role_required("admin")
 def revoke_credential(credential_id):
+    """GET asks first, naming the credentials; POST revokes them."""
     credential = _credential_or_404(credential_id)
+    if request.method == "GET":
+        if not credential.active:
+            return redirect(url_for("admin.list_credentials"))
+        return confirmation_page(
+            title=_("Revoke the credentials “%(name)s”?", name=credential.name),
+            explanation=[_("Every request with them is refused from now on, so the app that uses them can no "
+                           "longer send or read statements. The statements it sent are kept. Revoking cannot be "
+                           "undone: issue new credentials if the app needs access again.")],
+            action=url_for("admin.revoke_credential", credential_id=credential.id),
+            confirm=_("Yes, revoke “%(name)s”", name=credential.name),
+            cancel_url=url_for("admin.list_credentials"), cancel=_("No, keep them"))
     lrs_credentials.revoke(credential)
     db.session.commit()
     flash(_("Credentials “%(name)s” are revoked; requests with them are refused from now on.",
@@ -234,14 +259,18 @@ def _actors_page(search_form, link_form, status=200, error=None):
     page = limits.page_arg()
     search = "" if search_form.q.errors else (search_form.q.data or "")[:200]
     actors, total = xapi.external_actors(search, page=page, per_page=ACTORS_PER_PAGE)
-    learners = {key: accounts.get_by_public_id(uuid.UUID(key.rsplit("|", 1)[1]))
-                for key in {actor.learner_key for actor in actors if actor.learner_key}}
+    learners = {key: _learner(key) for key in {actor.learner_key for actor in actors if actor.learner_key}}
     pages = max(1, -(-total // ACTORS_PER_PAGE))
     return render_template("admin/list_actors.html", form=search_form, link_form=link_form, actors=actors,
                            learners=learners, total=total, page=page, pages=pages, error=error), status
 
 
 ACTORS_PER_PAGE = 50
+
+
+def _learner(learner_key: str):
+    """The account behind a platform actor key, or None when it no longer exists."""
+    return accounts.get_by_public_id(uuid.UUID(learner_key.rsplit("|", 1)[1]))
 
 
 @bp.route("/lrs/actors")
@@ -278,9 +307,25 @@ def link_actor():
     return _actors_page(forms.ActorSearchForm(formdata=None), form, 400)
 
 
-@bp.route("/lrs/actors/unlink", methods=["POST"])
+@bp.route("/lrs/actors/unlink", methods=["GET", "POST"])
 @role_required("admin")
 def unlink_actor():
+    """GET (``?actor_key=``) asks first, naming the actor and the learner; POST unlinks."""
+    if request.method == "GET":
+        actor_key = request.args.get("actor_key", "")
+        learner_key = xapi.learners_of([actor_key]).get(actor_key)
+        if learner_key is None:
+            abort(404)
+        learner = _learner(learner_key)
+        actor = actor_key.split(":", 1)[-1]
+        name = learner.display_name if learner else _("an account that no longer exists")
+        return confirmation_page(
+            title=_("Unlink %(actor)s from %(name)s?", actor=actor, name=name),
+            explanation=[_("Its statements no longer count as %(name)s’s: they leave the learner’s record, and "
+                           "the competence evidence they gave is withdrawn. The statements stay in the LRS, and "
+                           "you can link the actor again.", name=name)],
+            action=url_for("admin.unlink_actor"), confirm=_("Yes, unlink %(actor)s", actor=actor),
+            fields={"actor_key": actor_key}, cancel_url=url_for("admin.list_actors"), cancel=_("No, keep the link"))
     form = forms.UnlinkActorForm()
     error = _("Say which actor to unlink.")
     if form.validate_on_submit():
@@ -314,10 +359,8 @@ def list_mappings():
         else:
             try:
                 competence.add_mapping(form.activity_id.data, form.competence.data, min_score)
-            except ValueError as error:
-                field = str(error).split(":", 1)[0]
-                show_error(form, str(error), {"competence": "competence", "activity_id": "activity_id",
-                                              "min_score": "min_score"}.get(field))
+            except competence.MappingError as error:
+                show_error(form, error.message, error.field)
             else:
                 db.session.commit()
                 flash(_("Mapping saved. New statements for this activity count as evidence."), "success")
@@ -328,9 +371,22 @@ def list_mappings():
                            unmapped=competence.unmapped_activities(vocabulary.activities_prefix())), status
 
 
-@bp.route("/competences/mappings/<int:mapping_id>/delete", methods=["POST"])
+@bp.route("/competences/mappings/<int:mapping_id>/delete", methods=["GET", "POST"])
 @role_required("admin")
 def delete_mapping(mapping_id):
+    """GET asks first, naming the activity and the competence; POST removes the mapping."""
+    if request.method == "GET":
+        mapping = competence.admin_mapping(mapping_id)
+        if mapping is None:
+            abort(404)
+        named = f"{mapping.competence.reference} {localized(mapping.competence)}"
+        return confirmation_page(
+            title=_("Remove the mapping of %(activity)s to %(competence)s?", activity=mapping.activity_id,
+                    competence=named),
+            explanation=[_("New statements about this activity no longer count as evidence of %(competence)s. "
+                           "Evidence already recorded stays.", competence=named)],
+            action=url_for("admin.delete_mapping", mapping_id=mapping.id), confirm=_("Yes, remove the mapping"),
+            cancel_url=url_for("admin.list_mappings"), cancel=_("No, keep it"))
     if not competence.remove_mapping(mapping_id):
         abort(404)
     db.session.commit()

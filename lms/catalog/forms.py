@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional
+
+from lms.core.forms import Form
 
 AUDIENCE_NAMES = {"pupil": _l("Pupils"), "adult": _l("Adults"), "teacher": _l("Teachers")}
 LEVEL_NAMES = {"beginner": _l("Beginner"), "intermediate": _l("Intermediate"), "advanced": _l("Advanced")}
@@ -12,7 +13,7 @@ def _choices(names: dict, empty) -> list[SelectChoice]:
     return [SelectChoice("", empty)] + [SelectChoice(key, label) for key, label in names.items()]
 
 
-class CatalogueFilterForm(FlaskForm):
+class CatalogueFilterForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, selectinload
 
 from lms.config import REPO_ROOT
@@ -48,16 +49,22 @@ def read_framework(path: Path) -> tuple[dict, list[str]]:
         return {}, [f"{path.name}: not valid YAML: {error}"]
     if not isinstance(data, dict):
         return {}, [f"{path.name}: must be a mapping"]
-    for key in ("slug", "title", "levels", "areas"):
+    for key in ("slug", "title", "title_lv", "levels", "areas"):
         if not data.get(key):
             problems.append(f"{path.name}: {key}: is required")
+    # Pages show every name in the learner's language: each entry has its Latvian title.
+    for index, level in enumerate(data.get("levels") or []):
+        if not isinstance(level, dict) or not level.get("title") or not level.get("title_lv"):
+            problems.append(f"{path.name}: levels[{index}]: title and title_lv are required")
     codes = set()
     for a_index, area in enumerate(data.get("areas") or []):
+        if not area.get("title") or not area.get("title_lv"):
+            problems.append(f"{path.name}: areas[{a_index}]: title and title_lv are required")
         for c_index, competence in enumerate(area.get("competences") or []):
             code = str(competence.get("code", ""))
             where = f"{path.name}: areas[{a_index}].competences[{c_index}]"
-            if not code or not competence.get("title"):
-                problems.append(f"{where}: code and title are required")
+            if not code or not competence.get("title") or not competence.get("title_lv"):
+                problems.append(f"{where}: code, title and title_lv are required")
             if code in codes:
                 problems.append(f"{where}.code: {code!r} is used twice")
             codes.add(code)
@@ -116,8 +123,8 @@ def _import_roles(path: Path) -> None:
         raise FrameworkError([f"{path.name}: not valid YAML: {error}"]) from None
     problems, roles = [], data.get("roles") or []
     for index, role in enumerate(roles):
-        if not role.get("slug") or not role.get("title"):
-            problems.append(f"{path.name}: roles[{index}]: slug and title are required")
+        if not role.get("slug") or not role.get("title") or not role.get("title_lv"):
+            problems.append(f"{path.name}: roles[{index}]: slug, title and title_lv are required")
         for r_index, reference in enumerate(role.get("requires") or []):
             where = f"{path.name}: roles[{index}].requires[{r_index}]"
             try:
@@ -351,27 +358,51 @@ def admin_mappings() -> list[ActivityCompetence]:
         selectinload(ActivityCompetence.competence).selectinload(Competence.framework))))
 
 
+class MappingError(ValueError):
+    """A mapping an admin cannot make: ``message`` for people, ``field`` the form field to blame."""
+
+    def __init__(self, message, field: str) -> None:
+        super().__init__(str(message))
+        self.message, self.field = message, field
+
+
 def add_mapping(activity_id: str, reference: str, min_score: float | None = None) -> ActivityCompetence:
-    """Map an external activity; ``ValueError`` names what is wrong."""
+    """Map an external activity; ``MappingError`` names what is wrong, in the page's language."""
     from lms.xapi.validation import IRI
 
     activity_id = (activity_id or "").strip()
     if not IRI.match(activity_id):
-        raise ValueError("activity_id: must be an absolute IRI, such as https://vr-lab.example/activities/1")
-    ref = references.parse((reference or "").strip())
-    competence = competence_for(ref.framework, ref.code)
+        raise MappingError(_l("The activity id must be an absolute IRI, such as "
+                              "https://vr-lab.example/activities/1."), "activity_id")
+    reference = (reference or "").strip()
+    parts = references.REFERENCE.match(reference)
+    if parts is None:
+        raise MappingError(_l("Write the competence and level as framework:code@level, for example "
+                              "digcomp:1.1@3."), "competence")
+    competence = competence_for(parts["framework"], parts["code"])
     if competence is None:
-        raise ValueError(f"competence: no framework has {ref.framework}:{ref.code}")
+        raise MappingError(_l("No framework has the competence %(competence)s.",
+                              competence=f"{parts['framework']}:{parts['code']}"), "competence")
+    if not competence.framework.rank(parts["level"]):
+        raise MappingError(_l("%(framework)s has the levels %(levels)s.", framework=competence.framework.slug,
+                              levels=", ".join(level["code"] for level in competence.framework.levels)),
+                           "competence")
     if min_score is not None and not 0 <= min_score <= 1:
-        raise ValueError("min_score: must be between 0 and 1")
+        raise MappingError(_l("Enter the minimum score as a number from 0 to 1."), "min_score")
     mapping = db.session.scalar(sa.select(ActivityCompetence).where(
         ActivityCompetence.activity_id == activity_id, ActivityCompetence.competence_id == competence.id))
     if mapping is None:
         mapping = ActivityCompetence(activity_id=activity_id, competence_id=competence.id, source="admin")
         db.session.add(mapping)
-    mapping.level, mapping.min_score, mapping.source = ref.level, min_score, "admin"
+    mapping.level, mapping.min_score, mapping.source = parts["level"], min_score, "admin"
     db.session.flush()
     return mapping
+
+
+def admin_mapping(mapping_id: int) -> ActivityCompetence | None:
+    """A mapping an admin made (course files own the others), or None."""
+    mapping = db.session.get(ActivityCompetence, mapping_id)
+    return mapping if mapping is not None and mapping.source == "admin" else None
 
 
 def remove_mapping(mapping_id: int) -> bool:

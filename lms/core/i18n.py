@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import LazyString, format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from lms.extensions import login_manager
 
 LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}
 
@@ -35,6 +40,10 @@ def format_bytes(count: int | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["numberformat"] = format_decimal
     app.jinja_env.filters["percentformat"] = format_percent
+    app.jinja_env.filters["localized"] = localized
+    # Flask-Login's own prompt on a page that needs signing in, in the page's language too.
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.localize_callback = str
 
     @app.context_processor
     def language_context():
@@ -43,3 +52,27 @@ def init_app(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "languages": app.config["LMS_LANGUAGES"],
         }
+
+
+def localized(source, field: str = "title") -> str:
+    """The text in the page's language, chosen in this one place: ``<field>_lv`` on a
+    Latvian page when ``source`` has one, else ``<field>``. ``source`` is a model (a
+    framework, a competence, a role) or a mapping (a framework's level, an answer of the
+    self-assessment scale); in templates ``{{ competence|localized }}`` or
+    ``{{ competence|localized('area_title') }}``."""
+
+    def value(name: str):
+        return source.get(name) if isinstance(source, Mapping) else getattr(source, name, None)
+
+    locale = get_locale()
+    if locale is not None and locale.language == "lv":
+        latvian = value(f"{field}_lv")
+        if latvian:
+            return latvian
+    return value(field)
+
+
+def lazy_localized(source, field: str = "title") -> LazyString:
+    """``localized`` chosen when the text is shown, for services that build what a page
+    or an export shows before the page's language is at hand."""
+    return LazyString(localized, source, field)

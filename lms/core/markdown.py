@@ -5,6 +5,7 @@ submission) is highlighted here too, with the same Pygments classes and styleshe
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import markdown as md
@@ -29,9 +30,16 @@ for _tag in CLASSED:
 ATTRIBUTES["img"] = {"alt", "src", "width", "height", "title"}
 ATTRIBUTES["a"] = ATTRIBUTES["a"] | {"title", "id"}
 ATTRIBUTES["li"] = ATTRIBUTES["li"] | {"id"}
+for _tag in ("pre", "table"):
+    ATTRIBUTES[_tag] = ATTRIBUTES.get(_tag, set()) | {"tabindex"}
+# Code blocks and tables scroll sideways inside themselves on a narrow screen: each is a
+# tab stop, so a keyboard can scroll it too.
+SCROLLERS = re.compile(r"<(pre|table)(?=[\s>])")
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "tabindex":
+        return "0"  # in the reading order, never ahead of the page's own controls
     # Pages load nothing from outside the site: images must be local.
     if tag == "img" and attribute == "src":
         parts = urlsplit(value)
@@ -42,7 +50,7 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def render(text: str) -> str:
     """Markdown to sanitised HTML."""
-    return sanitise(render_unsanitised(text))
+    return sanitise(_keyboard_scrollable(render_unsanitised(text)))
 
 
 def render_unsanitised(text: str) -> str:
@@ -50,6 +58,10 @@ def render_unsanitised(text: str) -> str:
     (course validation), never for a page."""
     return md.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
                        output_format="html")
+
+
+def _keyboard_scrollable(html: str) -> str:
+    return SCROLLERS.sub(r'<\1 tabindex="0"', html)
 
 
 def sanitise(html: str) -> str:
@@ -62,4 +74,4 @@ def highlight(code: str, language: str) -> str:
     sanitised HTML in the ``highlight`` block that Markdown's code blocks use, so
     ``static/css/pygments.css`` styles both."""
     formatter = HtmlFormatter(cssclass=EXTENSION_CONFIGS["codehilite"]["css_class"])
-    return sanitise(pygments_highlight(code, get_lexer_by_name(language), formatter))
+    return sanitise(_keyboard_scrollable(pygments_highlight(code, get_lexer_by_name(language), formatter)))

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from lms.catalog import services as catalog
 from lms.core.auth import login_required
+from lms.core.confirm import confirmation_page
 from lms.extensions import db
 from lms.exercises import services as exercises
 from lms.learning import services
@@ -63,10 +64,18 @@ def enrol(slug):
     return redirect(url_for("learning.show_item", slug=slug, item_slug=first.slug))
 
 
-@bp.route("/courses/<slug>/leave", methods=["POST"])
+@bp.route("/courses/<slug>/leave", methods=["GET", "POST"])
 @login_required
 def leave(slug):
+    """GET asks first, naming the course; POST leaves it."""
     course, enrollment = _enrolled(slug)
+    if request.method == "GET":
+        return confirmation_page(
+            title=_("Leave %(title)s?", title=course.title),
+            explanation=[_("The course leaves My learning. Your progress, quiz attempts and certificate are kept: "
+                           "if you enrol again, you continue where you left off.")],
+            action=url_for("learning.leave", slug=slug), confirm=_("Yes, leave %(title)s", title=course.title),
+            cancel_url=url_for("catalog.show_course", slug=slug), cancel=_("No, stay in the course"))
     services.leave(enrollment)
     db.session.commit()
     flash(_("You have left %(title)s. Your progress is kept if you come back.", title=course.title), "info")

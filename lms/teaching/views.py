@@ -6,6 +6,7 @@ from wtforms import SelectChoice
 from lms.accounts import services as accounts
 from lms.accounts import signin
 from lms.core.auth import role_required
+from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response
 from lms.core.forms import show_error
 from lms.extensions import db, limiter
@@ -78,10 +79,24 @@ def assign_course(class_id):
     return redirect(url_for("teaching.show_class", class_id=class_id))
 
 
-@bp.route("/classes/<int:class_id>/courses/<int:course_id>/remove", methods=["POST"])
+@bp.route("/classes/<int:class_id>/courses/<int:course_id>/remove", methods=["GET", "POST"])
 @role_required("teacher")
 def unassign_course(class_id, course_id):
+    """GET asks first, naming the course and the class; POST unassigns it."""
     school_class = _class_or_404(class_id)
+    if request.method == "GET":
+        assignment = next((a for a in school_class.assignments if a.course_id == course_id), None)
+        if assignment is None:
+            abort(404)
+        title = assignment.course.title
+        return confirmation_page(
+            title=_("Unassign %(title)s from %(name)s?", title=title, name=school_class.name),
+            explanation=[_("Pupils who join the class from now on are not enrolled in %(title)s. Pupils already "
+                           "enrolled stay enrolled and keep their progress, but the class page no longer shows "
+                           "it.", title=title)],
+            action=url_for("teaching.unassign_course", class_id=class_id, course_id=course_id),
+            confirm=_("Yes, unassign %(title)s", title=title),
+            cancel_url=url_for("teaching.show_class", class_id=class_id), cancel=_("No, keep it assigned"))
     services.unassign_course(school_class, course_id)
     db.session.commit()
     flash(_("The course is no longer assigned. Pupils keep their progress."), "success")
@@ -114,11 +129,22 @@ def reset_pupil_password(class_id, public_id):
     return redirect(url_for("teaching.show_class", class_id=class_id))
 
 
-@bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/remove", methods=["POST"])
+@bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/remove", methods=["GET", "POST"])
 @role_required("teacher")
 def remove_pupil(class_id, public_id):
+    """GET asks first, naming the pupil and the class; POST removes the pupil."""
     school_class, membership = _membership_or_404(class_id, public_id)
     name = membership.user.display_name
+    if request.method == "GET":
+        return confirmation_page(
+            title=_("Remove %(name)s from %(class_name)s?", name=name, class_name=school_class.name),
+            explanation=[_("%(name)s (username %(username)s) leaves the class: the class page no longer shows "
+                           "their progress or competences. Their account, their courses and their learning "
+                           "record are kept, and they can join again with the class code.",
+                           name=name, username=membership.user.username)],
+            action=url_for("teaching.remove_pupil", class_id=class_id, public_id=public_id),
+            confirm=_("Yes, remove %(name)s from the class", name=name),
+            cancel_url=url_for("teaching.show_class", class_id=class_id), cancel=_("No, keep them in the class"))
     services.remove_member(school_class, membership)
     db.session.commit()
     flash(_("%(name)s is no longer in this class; their learning record is kept.", name=name), "success")

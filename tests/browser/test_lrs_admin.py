@@ -16,7 +16,7 @@ def test_an_admin_grants_a_credential_the_right_to_speak_for_learners_and_withdr
     page.get_by_label("Credential name").fill("VR lab, Ventspils")
     page.get_by_role("button", name="Issue").click()
     expect(page.get_by_text("Copy the secret now")).to_be_visible()
-    page.get_by_role("link", name="VR lab, Ventspils").click()
+    page.get_by_role("link", name="VR lab, Ventspils", exact=True).click()
     expect(page.get_by_role("heading", name="Speaking for the platform’s learners")).to_be_visible()
     expect(page.get_by_text("These credentials may not send statements about the platform’s learners.")).to_be_visible()
     accessible(page)

@@ -135,7 +135,7 @@ def test_a_role_with_an_unknown_competence_is_refused(ctx, tmp_path):
     from tests.conftest import FIXTURE_COURSES
 
     shutil.copy(FIXTURE_COURSES / "_frameworks" / "digcomp.yaml", tmp_path)
-    (tmp_path / "roles.yaml").write_text("roles:\n  - slug: r\n    title: R\n    requires: [digcomp:1.1@2]\n")
+    (tmp_path / "roles.yaml").write_text("roles:\n  - slug: r\n    title: R\n    title_lv: R\n    requires: [digcomp:1.1@2]\n")
     with pytest.raises(services.FrameworkError) as error:
         services.import_frameworks(tmp_path)
     assert error.value.problems == ["roles.yaml: roles[0].requires[0]: unknown competence digcomp:1.1"]

@@ -44,7 +44,7 @@ def test_an_admin_maps_an_external_activity_and_a_posted_statement_counts(app, c
     assert bad.status_code == 400 and "must be an absolute IRI" in bad.get_data(as_text=True)
     unknown = client.post("/admin/competences/mappings", data={"activity_id": "https://lab.example/x",
                                                                 "competence": "digcomp:9.9@5"})
-    assert unknown.status_code == 400 and "no competence" in unknown.get_data(as_text=True)
+    assert unknown.status_code == 400 and "No framework has the competence digcomp:9.9." in unknown.get_data(as_text=True)
     saved = client.post("/admin/competences/mappings", data={
         "activity_id": "https://vr-lab.example/escape-room", "competence": "digcomp:4.2@5", "min_score": "0,8"})
     assert saved.status_code == 302

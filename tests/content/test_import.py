@@ -52,7 +52,8 @@ def test_lessons_are_rendered_once_and_sanitised(ctx):
     services.import_courses(FIXTURE_COURSES)
     html = db.session.scalar(sa.select(Item.html).where(Item.slug == "welcome"))
     assert "<script" not in html and "alert(" not in html
-    assert 'class="highlight"' in html and "<table>" in html and 'class="admonition tip"' in html
+    assert 'class="highlight"' in html and '<table tabindex="0">' in html and 'class="admonition tip"' in html
+    assert '<pre tabindex="0">' in html  # a wide code block or table scrolls, by keyboard too
     assert 'class="toc"' in html and 'id="what-you-will-learn"' in html
     assert "<h1" not in html  # the page shows the title; the file's own heading is dropped
 

@@ -43,3 +43,39 @@ def test_dates_follow_the_locale(client, adult, login):
     year = str(datetime.date.today().year)
     assert year in english and year in latvian
     assert "Member since" in english and "gada" in latvian  # Latvian long dates read "2026. gada ..."
+
+
+def test_one_filter_chooses_the_latvian_version_where_there_is_one(app):
+    """Latvian pages get ``title_lv`` (or ``text_lv``), English pages and texts without a
+    Latvian version the original; models and mappings alike."""
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+
+    from lms.core.i18n import lazy_localized, localized
+
+    competence = SimpleNamespace(title="Netiquette", title_lv="Netiķete", area_title="Communication",
+                                 area_title_lv=None)
+    answer = {"value": 1, "title": "Never", "title_lv": "Nekad"}
+    for language, expected in (("lv", ["Netiķete", "Communication", "Nekad"]),
+                               ("en", ["Netiquette", "Communication", "Never"])):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert [localized(competence), localized(competence, "area_title"), localized(answer)] == expected
+            assert render_template_string("{{ c|localized }}|{{ a|localized }}", c=competence, a=answer) == \
+                f"{expected[0]}|{expected[2]}"
+            late = lazy_localized(competence)
+    with app.test_request_context(headers={"Accept-Language": "lv"}):
+        assert str(late) == "Netiķete"  # chosen when shown, in the language of that page
+
+
+def test_no_template_or_module_chooses_a_language_version_by_itself():
+    """The choice lives in ``localized`` only: no copy of the condition anywhere else."""
+    import re
+
+    from lms.config import REPO_ROOT
+
+    condition = re.compile(r"_lv\s+if\b|current_locale\s*==\s*['\"]lv['\"]|get_locale\(\)\)?\s*==\s*['\"]lv['\"]")
+    copies = [str(path.relative_to(REPO_ROOT))
+              for folder, pattern in (("templates", "**/*.html"), ("lms", "**/*.py"))
+              for path in (REPO_ROOT / folder).glob(pattern) if condition.search(path.read_text(encoding="utf-8"))]
+    assert copies == []

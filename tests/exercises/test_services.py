@@ -273,7 +273,7 @@ def test_a_submission_page_shows_highlighted_code_and_the_stored_results(course,
     services.save_draft(enrollment, exercise, RIGHT_SUM)
     db.session.commit()
     shown = services.submission_page(enrollment, exercise, submission)
-    assert shown["code_html"].startswith('<div class="highlight"><pre>')
+    assert shown["code_html"].startswith('<div class="highlight"><pre tabindex="0">')
     assert '<span class="k">export</span>' in shown["code_html"]
     assert "<script>" not in shown["code_html"] and "&lt;script&gt;" in shown["code_html"]
     assert [(t.name, t.hidden, t.passed) for t in shown["outcome"].tests] == [
