@@ -42,7 +42,7 @@ TYPES = {t.code: t for t in (
     FileType("pdf", _l("PDF document"), ("pdf",), "application/pdf"),
     FileType("png", _l("PNG image"), ("png",), "image/png"),
     FileType("jpeg", _l("JPEG image"), ("jpg", "jpeg"), "image/jpeg"),
-    FileType("text", _l("plain text"), ("txt", "md"), "text/plain; charset=utf-8"),
+    FileType("text", _l("plain text"), ("txt", "md"), "text/plain"),  # served with charset=utf-8
     FileType("zip", _l("ZIP archive"), ("zip",), "application/zip"),
     FileType("docx", _l("Word document"), ("docx",),
              "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

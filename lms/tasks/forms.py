@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms import MultipleFileField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from lms.tasks.models import ACCEPTED, ANOTHER_TRY
@@ -22,7 +22,7 @@ class ReviewForm(FlaskForm):
 
     comment = TextAreaField(_l("Comment for the learner"),
                             description=_l("Markdown. Say what is good and, for another try, what to change."))
-    decision = RadioField(_l("Decision"), choices=list(DECISION_NAMES.items()), validate_choice=False)
+    decision = RadioField(_l("Decision"), choices=[SelectChoice(value, label) for value, label in DECISION_NAMES.items()], validate_choice=False)
 
 
 class ReviewerForm(FlaskForm):

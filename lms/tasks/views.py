@@ -64,17 +64,22 @@ def render_task(enrollment, item, *, form=None, error=None, status=200):
 def save_hand_in(slug, item_slug):
     """Save the working copy, and with ``action=hand_in`` hand it in for review."""
     enrollment, item = _enrolled_task(slug, item_slug)
-    request.max_content_length = services.max_upload_bytes(item)
+    limit = services.max_upload_bytes(item)
+    too_large = _("The files together are larger than %(limit)s MB, the most this task accepts at once.",
+                  limit=f"{limit / (1024 * 1024):g}")
+    # Refused before the body is read when its announced length is too much; otherwise
+    # the form parser stops at the limit.
+    if request.content_length is not None and request.content_length > limit:
+        return render_task(enrollment, item, error=too_large, status=413)
+    request.max_content_length = limit
     try:
         form = forms.HandInForm()
     except RequestEntityTooLarge:
-        message = _("The files together are larger than %(limit)s MB, the most this task accepts at once.",
-                    limit=f"{services.max_upload_bytes(item) / (1024 * 1024):g}")
-        return render_task(enrollment, item, error=message, status=413)
+        return render_task(enrollment, item, error=too_large, status=413)
     if not form.validate_on_submit():
         abort(400)
-    limit = services.max_file_bytes(item)
-    uploads = [services.Upload(upload.filename or "", upload.stream.read(limit + 1))
+    per_file = services.max_file_bytes(item)
+    uploads = [services.Upload(upload.filename or "", upload.stream.read(per_file + 1))
                for upload in request.files.getlist(form.files.name) if upload.filename]
     remove = {int(value) for value in request.form.getlist("remove") if value.isdigit()}
     handing_in = request.form.get("action") == "hand_in"

@@ -79,9 +79,7 @@ class People:
         return learning.active_enrollment(user, self.course)
 
 
-@pytest.fixture
-def people(ctx, task_course):
-    """Everyone a task's permissions concern, inside the test's app context."""
+def build_people() -> People:
     make = factories.make_user
     teacher = make("ms-ozola", audience="teacher", roles=("learner", "teacher"), display_name="Ilze Ozola")
     other_teacher = make("mr-berzins", audience="teacher", roles=("learner", "teacher"))
@@ -101,3 +99,16 @@ def people(ctx, task_course):
     db.session.commit()
     return People(course, catalog.find_item(course, "lesson-plan"), catalog.find_item(course, "reflection"),
                   teacher, pupil, other_teacher, adult, reviewer, other_reviewer)
+
+
+@pytest.fixture
+def people(ctx, task_course):
+    """Everyone a task's permissions concern, inside the test's app context."""
+    return build_people()
+
+
+@pytest.fixture
+def cast(app, task_course):
+    """The same people for tests that use the client (no context left pushed)."""
+    with app.test_request_context():
+        return build_people()
