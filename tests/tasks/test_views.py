@@ -173,4 +173,4 @@ def test_an_admin_assigns_and_removes_a_course_reviewer(app, client, login, admi
 def test_the_task_page_is_in_latvian(client, login, cast):
     login(cast.pupil)
     page = client.get(TASK, headers={"Accept-Language": "lv"}).get_data(as_text=True)
-    assert "Nodot pārbaudei" in page and "Kā tiek vērtēts tavs darbs" in page
+    assert "Nodot pārbaudei" in page and "Kā tiek vērtēts jūsu darbs" in page
