@@ -101,6 +101,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.exercises.views import bp as exercises_bp
 
     app.register_blueprint(exercises_bp)
+    from lms.tasks.views import bp as tasks_bp
+
+    app.register_blueprint(tasks_bp)
     app.cli.add_command(competence_cli)
     xapi.add_listener(competence.on_statements)  # evidence is derived inside the one door
     xapi.add_link_listener(competence.on_link)  # and again when an admin links an actor to a learner

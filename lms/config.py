@@ -145,6 +145,9 @@ SETTINGS = (
             "Memory in MiB a grader worker may use for learner code beyond what V8 takes at start-up "
             "(enforced with RLIMIT_DATA and a resident-memory watchdog; over it, the grading ends "
             "with a memory error and the worker is restarted). Default: `512`.", _at_least(64)),
+    Setting("LMS_TASK_MAX_FILE_MB", "LMS_TASK_MAX_FILE_MB",
+            "Largest file (MB) a learner may hand in with a task; a task may set a lower limit of its own. "
+            "Files are kept in the database. Default: `10`.", _at_least(1)),
     Setting("LMS_EXERCISE_MAX_CODE_BYTES", "LMS_EXERCISE_MAX_CODE_BYTES",
             "Largest learner code (UTF-8 bytes) the grader accepts; larger code is refused "
             "before anything runs. Default: `65536`.", _at_least(1)),
@@ -184,6 +187,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_EXERCISE_MAX_CODE_BYTES": 65536,
         "LMS_MAX_REQUEST_BYTES": 1024 * 1024,
         "LMS_XAPI_MAX_REQUEST_BYTES": 16 * 1024 * 1024,
+
+
+        "LMS_TASK_MAX_FILE_MB": 10,
         "LMS_XAPI_DEFAULT_VERSION": "1.0.3",
         "LMS_XAPI_FORWARD_URL": None,
         "LMS_XAPI_FORWARD_USERNAME": None,

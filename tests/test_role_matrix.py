@@ -81,6 +81,19 @@ MATRIX = {
                                            f"{s['submission']}", None, signed_in(404)),
     ("exercises.copy_submission", "POST"): (lambda s: f"/courses/code-practice/learn/sum-numbers/submissions/"
                                             f"{s['submission']}/copy", {}, signed_in(404)),
+    # Tasks: the learner's own hand-in; files and reviews only for the learner and their
+    # reviewers (everyone else: 404, as if they did not exist); the queue for teachers.
+    ("tasks.save_hand_in", "POST"): (lambda s: "/courses/project-work/learn/reflection/hand-in",
+                                     {"text": "My reflection", "action": "save"}, everyone(302)),
+    ("tasks.download_file", "GET"): (lambda s: f"/task-files/{s['task_file']}", None, signed_in(404)),
+    ("tasks.review_queue", "GET"): (lambda s: "/reviews", None, {**admin_only(403), TEACHER: 200}),
+    ("tasks.review_hand_in", "GET"): (lambda s: f"/reviews/{s['hand_in']}", None, {**admin_only(403), TEACHER: 404}),
+    ("tasks.review_hand_in", "POST"): (lambda s: f"/reviews/{s['hand_in']}", {"decision": "accepted"},
+                                       {**admin_only(403), TEACHER: 404}),
+    ("tasks.list_reviewers", "GET"): (lambda s: "/admin/reviewers", None, admin_only(200)),
+    ("tasks.add_reviewer", "POST"): (lambda s: "/admin/reviewers/project-work", {"user": "subject"}, admin_only(400)),
+    ("tasks.remove_reviewer", "POST"): (lambda s: f"/admin/reviewers/project-work/{s['subject']}/remove", {},
+                                        admin_only(404)),
     ("learning.show_certificate", "GET"): (lambda s: "/courses/first-steps/certificate", None, signed_in(200)),
     ("learning.show_certificate", "POST"): (lambda s: "/courses/first-steps/certificate", {"show_name": "0"},
                                             everyone(302)),
@@ -213,6 +226,25 @@ def someone_elses_submission(app) -> int:
         return submission.id
 
 
+def someone_elses_hand_in(app) -> tuple[int, int]:
+    """The subject's hand-in of the lesson-plan task, with a file: (hand-in id, file id)."""
+    from lms.catalog import services as catalog
+    from lms.content import services as content
+    from lms.extensions import db
+    from lms.learning import services as learning
+    from lms.tasks import services as tasks
+    from tests.tasks.conftest import PDF, TASK_COURSES
+
+    with app.test_request_context():
+        content.import_courses(TASK_COURSES)
+        course = catalog.get_course("project-work")
+        enrollment = learning.enrol(services.find_by_login("subject"), course)
+        made = tasks.save(enrollment, catalog.find_item(course, "lesson-plan"), text="Plan",
+                          uploads=[tasks.Upload("plan.pdf", PDF)], hand_in=True)
+        db.session.commit()
+        return made.id, made.files[0].id
+
+
 def issue_credential(app) -> int:
     from lms.extensions import db
     from lms.xapi import credentials
@@ -229,7 +261,7 @@ def ensure_enrolled(app, username):
     from lms.learning import services as learning
 
     with app.app_context():
-        for slug in ("first-steps", "code-practice"):
+        for slug in ("first-steps", "code-practice", "project-work"):
             learning.enrol(services.find_by_login(username), catalog.get_course(slug))
         db.session.commit()
 
@@ -264,6 +296,7 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
     values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject"),
               "credential": issue_credential(app), "class": someone_elses_class(app),
               "submission": someone_elses_submission(app)}
+    values["hand_in"], values["task_file"] = someone_elses_hand_in(app)
     if visitor != ANON:
         complete_course(app, user.username)
 

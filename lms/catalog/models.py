@@ -11,7 +11,7 @@ from lms.xapi.models import Json
 
 LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
-ITEM_KINDS = ("lesson", "quiz", "exercise")
+ITEM_KINDS = ("lesson", "quiz", "exercise", "task")
 LESSON_COMPLETION = ("mark_done", "on_open")
 SHOW_ANSWERS = ("after_passed_or_last_attempt", "after_each_attempt", "after_passed", "never")
 
@@ -69,15 +69,16 @@ class Module(db.Model):
 
 
 class Item(db.Model):
-    """A lesson, a quiz or a code exercise. Lesson HTML (and a quiz's intro, an exercise's
-    instructions) is rendered and sanitised at import; a quiz keeps its questions (with
-    answers, never sent to the browser) as data; an exercise keeps its starter code,
-    solution and tests (the hidden ones never sent to the browser) as data."""
+    """A lesson, a quiz, a code exercise or a reviewed task. Lesson HTML (and a quiz's
+    intro, an exercise's or a task's instructions) is rendered and sanitised at import; a
+    quiz keeps its questions (with answers, never sent to the browser) as data; an exercise
+    keeps its starter code, solution and tests (the hidden ones never sent to the browser)
+    as data; a task keeps what is handed in and its rubric as data."""
 
     __tablename__ = "course_item"
     __table_args__ = (
         sa.UniqueConstraint("course_id", "slug"),
-        sa.CheckConstraint("kind IN ('lesson', 'quiz', 'exercise')", name="kind"),
+        sa.CheckConstraint("kind IN ('lesson', 'quiz', 'exercise', 'task')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +93,7 @@ class Item(db.Model):
     minutes: Mapped[int | None]
     competences: Mapped[list] = mapped_column(Json, default=list)
     html: Mapped[str | None] = mapped_column(sa.Text)        # lessons; quiz intro
-    pass_mark: Mapped[int | None]                             # quizzes, percent
+    pass_mark: Mapped[int | None]                             # quizzes, tasks (of the rubric): percent
     max_attempts: Mapped[int | None]                          # quizzes; None: unlimited
     questions: Mapped[list | None] = mapped_column(Json)      # quizzes
     # quizzes: when correct answers and feedback are shown (one of SHOW_ANSWERS), whether
@@ -103,9 +104,18 @@ class Item(db.Model):
     draw: Mapped[int | None]
     # exercises: language, environment, time_limit_ms, starter, solution, tests, hidden_tests
     exercise: Mapped[dict | None] = mapped_column(Json)
+    # tasks: {"hand_in": {"text", "link", "files": {"types", "max_files", "max_size_mb"} | None},
+    # "rubric": [{"id", "name", "description", "levels": [{"name", "description", "points"}]}]}
+    task: Mapped[dict | None] = mapped_column(Json)
 
     course: Mapped[Course] = relationship(back_populates="items", overlaps="items")
     module: Mapped[Module] = relationship(back_populates="items", overlaps="items")
+
+    @property
+    def rubric_points(self) -> float:
+        """A task's most points: the best level of every criterion."""
+        return sum(max(level["points"] for level in criterion["levels"])
+                   for criterion in (self.task or {}).get("rubric", []))
 
     @property
     def total_points(self) -> float:

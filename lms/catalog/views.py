@@ -8,6 +8,7 @@ from lms.learning import services as learning
 
 bp = Blueprint("catalog", __name__)
 
+ITEM_KIND_NAMES = {"lesson": _l("Lesson"), "quiz": _l("Quiz"), "exercise": _l("Exercise"), "task": _l("Task")}
 TRACK_NAMES = {
     "after-school": _l("After-school activities"),
     "digital-essentials": _l("Digital essentials"),
@@ -24,6 +25,12 @@ def can_see_drafts() -> bool:
 def catalogue_names():
     return {"track_names": TRACK_NAMES, "level_names": forms.LEVEL_NAMES,
             "audience_group_names": forms.AUDIENCE_NAMES, "content_language_names": forms.LANGUAGE_NAMES}
+
+
+@bp.app_template_filter("item_kind_name")
+def item_kind_name(kind: str) -> str:
+    """What people call an item's kind (a filter, so macros imported without context have it)."""
+    return str(ITEM_KIND_NAMES.get(kind, kind))
 
 
 @bp.route("/courses")

@@ -1,6 +1,7 @@
 """How a piece of evidence was obtained, and which evidence counts towards a level.
 
-DESIGN.md: evidence is assessed (a passed quiz or exercise, later a reviewed task),
+DESIGN.md: evidence is assessed (a passed quiz or exercise, or a task its reviewer
+accepted: ``passed`` on an assessment activity, with the reviewer in the statement),
 participated (a lesson opened or marked done), external (an external provider's
 statement, with the provider named) or self-assessed (the questionnaire, which is shown
 apart and is not evidence). Levels above the lowest of a framework's scale rest on

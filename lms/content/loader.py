@@ -31,14 +31,15 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "text")
 # When a learner sees the correct answers and the feedback of their attempts; before
 # that, only which questions were right and the score. The first is the default.
 SHOW_ANSWERS = ("after_passed_or_last_attempt", "after_each_attempt", "after_passed", "never")
-ITEM_KINDS = ("lesson", "quiz", "exercise")
+ITEM_KINDS = ("lesson", "quiz", "exercise", "task")
 EXERCISE_LANGUAGES = ("javascript", "react")
 EXERCISE_ENVIRONMENTS = ("dom",)
 TIME_LIMIT_MS = (100, 10000, 2000)  # minimum, maximum, default
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
 NAME_KEYS = ("title", "summary", "name")  # text people see as a name: nothing may hide in it
 MULTILINE = str.maketrans("\n\t", "  ")
-ITEM_FILES = {"lesson": "lessons/{}.md", "quiz": "quizzes/{}.yaml", "exercise": "exercises/{}.yaml"}
+ITEM_FILES = {"lesson": "lessons/{}.md", "quiz": "quizzes/{}.yaml", "exercise": "exercises/{}.yaml",
+              "task": "tasks/{}.yaml"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,22 @@ class ExerciseSpec:
 
 
 @dataclass
+class TaskSpec:
+    """A reviewed task: instructions, what the learner hands in, a rubric a reviewer scores
+    it with, and the share of the rubric's points acceptance needs (None: the reviewer's
+    decision alone)."""
+
+    slug: str
+    title: str
+    minutes: int | None
+    competences: list[str]
+    instructions: str
+    hand_in: dict          # {"text": bool, "link": bool, "files": {"types", "max_files", "max_size_mb"} | None}
+    rubric: list[dict]     # [{"id", "name", "description", "levels": [{"name", "description", "points"}]}]
+    pass_mark: int | None = None
+
+
+@dataclass
 class ItemRef:
     kind: str
     slug: str
@@ -132,6 +149,7 @@ class CourseSpec:
     lessons: dict[str, LessonSpec] = field(default_factory=dict)
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     exercises: dict[str, ExerciseSpec] = field(default_factory=dict)
+    tasks: dict[str, TaskSpec] = field(default_factory=dict)
 
 
 class _Source:
@@ -344,7 +362,7 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
                           optional=_bool(src, module, "optional", path), items=[])
         items = module.get("items")
         if not isinstance(items, list) or not items:
-            src.problem(path + ("items",), "is required: a list of at least one lesson, quiz or exercise")
+            src.problem(path + ("items",), "is required: a list of at least one lesson, quiz, exercise or task")
             items = []
         for item_index, item in enumerate(items):
             ipath = path + ("items", item_index)
@@ -352,7 +370,7 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
             kinds = [kind for kind in ITEM_KINDS if kind in item]
             _unknown_keys(src, item, {*ITEM_KINDS, "optional"}, ipath)
             if len(kinds) != 1:
-                src.problem(ipath, "must name exactly one of lesson:, quiz: or exercise:")
+                src.problem(ipath, "must name exactly one of lesson:, quiz:, exercise: or task:")
                 continue
             kind = kinds[0]
             item_slug = _slug(src, item[kind], ipath + (kind,))
@@ -380,12 +398,18 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
                     src.problem(ipath + (kind,), f"quizzes/{item_slug}.yaml does not exist")
                 elif quiz:
                     course.quizzes[item_slug] = quiz
-            else:
+            elif kind == "exercise":
                 exercise = load_exercise(folder / "exercises" / f"{item_slug}.yaml", item_slug, rel, problems)
                 if exercise is None:
                     src.problem(ipath + (kind,), f"exercises/{item_slug}.yaml does not exist")
                 elif exercise:
                     course.exercises[item_slug] = exercise
+            else:
+                task = load_task(folder / "tasks" / f"{item_slug}.yaml", item_slug, rel, problems)
+                if task is None:
+                    src.problem(ipath + (kind,), f"tasks/{item_slug}.yaml does not exist")
+                elif task:
+                    course.tasks[item_slug] = task
         course.modules.append(spec)
     return course, problems
 
@@ -695,6 +719,128 @@ def load_exercise(path: Path, slug: str, rel, problems: list[Problem]):
         lines[key] = src.line((key,))
     _check_yaml_images(src, path, "exercise")
     return exercise if len(problems) == before else False
+
+
+# Tasks -------------------------------------------------------------------------------------
+
+TASK_KEYS = {"title", "minutes", "competences", "instructions", "hand_in", "rubric", "pass_mark"}
+HAND_IN_KEYS = {"text", "link", "files"}
+FILE_KEYS = {"types", "max_files", "max_size_mb"}
+# What a task may accept; each is checked by content when uploaded (lms/tasks/files.py).
+FILE_TYPES = ("pdf", "png", "jpeg", "text", "zip", "docx", "xlsx", "pptx", "odt", "ods", "odp")
+MAX_FILES = 10
+MAX_FILE_MB = 100
+DEFAULT_FILE_MB = 10
+
+
+def _hand_in(src, data) -> dict:
+    value = data.get("hand_in")
+    wanted = "is required: what the learner hands in, one or more of text: true, link: true, files:"
+    if value is None:
+        src.problem(("hand_in",), wanted)
+        return {}
+    if not isinstance(value, dict):
+        src.problem(("hand_in",), "must be a mapping: " + wanted[len("is required: "):])
+        return {}
+    path = ("hand_in",)
+    _unknown_keys(src, value, HAND_IN_KEYS, path)
+    hand_in = {"text": _bool(src, value, "text", path), "link": _bool(src, value, "link", path), "files": None}
+    files = value.get("files")
+    if files is not None:
+        fpath = path + ("files",)
+        files = _mapping(src, files, fpath)
+        _unknown_keys(src, files, FILE_KEYS, fpath)
+        types = files.get("types")
+        if not isinstance(types, list) or not types:
+            src.problem(fpath + ("types",), f"is required: a list of one or more of {', '.join(FILE_TYPES)}")
+            types = []
+        chosen = []
+        for index, kind in enumerate(types):
+            if kind not in FILE_TYPES:
+                src.problem(fpath + ("types", index), f"must be one of {', '.join(FILE_TYPES)}, not {kind!r}")
+            elif kind in chosen:
+                src.problem(fpath + ("types", index), f"{kind!r} is listed twice")
+            else:
+                chosen.append(kind)
+        hand_in["files"] = {
+            "types": chosen,
+            "max_files": _number(src, files, "max_files", fpath, required=False, default=1, minimum=1,
+                                 maximum=MAX_FILES, whole=True),
+            "max_size_mb": _number(src, files, "max_size_mb", fpath, required=False, default=DEFAULT_FILE_MB,
+                                   minimum=0, exclusive_minimum=True, maximum=MAX_FILE_MB),
+        }
+    if not (hand_in["text"] or hand_in["link"] or files is not None):
+        src.problem(path, "asks for nothing: set text: true, link: true or files:")
+    return hand_in
+
+
+def _rubric(src, data) -> list[dict]:
+    value = data.get("rubric")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not value:
+        src.problem(("rubric",), "must be a list of at least one criterion with id:, name: and levels:")
+        return []
+    criteria, ids, names = [], set(), set()
+    for index, criterion in enumerate(value):
+        path = ("rubric", index)
+        criterion = _mapping(src, criterion, path)
+        _unknown_keys(src, criterion, {"id", "name", "description", "levels"}, path)
+        cid = _slug(src, criterion.get("id"), path + ("id",))
+        name = _text(src, criterion, "name", path)
+        if cid and cid in ids:
+            src.problem(path + ("id",), f"criterion id {cid!r} is used twice")
+        if name and name.casefold() in names:
+            src.problem(path + ("name",), f"criterion name {name!r} is used twice")
+        ids.add(cid)
+        names.add((name or "").casefold())
+        levels = criterion.get("levels")
+        if not isinstance(levels, list) or len(levels) < 2:
+            src.problem(path + ("levels",), "needs at least two levels, each with name: and points:")
+            levels = []
+        parsed, level_names = [], set()
+        for level_index, level in enumerate(levels):
+            lpath = path + ("levels", level_index)
+            level = _mapping(src, level, lpath)
+            _unknown_keys(src, level, {"name", "description", "points"}, lpath)
+            level_name = _text(src, level, "name", lpath)
+            if level_name and level_name.casefold() in level_names:
+                src.problem(lpath + ("name",), f"level name {level_name!r} is used twice in this criterion")
+            level_names.add((level_name or "").casefold())
+            points = _number(src, level, "points", lpath, minimum=0)
+            parsed.append({"name": level_name or "", "description": _text(src, level, "description", lpath,
+                                                                           required=False) or "",
+                           "points": points if points is not None else 0})
+        if parsed and len(parsed) == len(levels) and max(level["points"] for level in parsed) <= 0:
+            src.problem(path + ("levels",), "no level gives any points, so this criterion counts for nothing")
+        criteria.append({"id": cid or "", "name": name or "",
+                         "description": _text(src, criterion, "description", path, required=False) or "",
+                         "levels": parsed})
+    return criteria
+
+
+def load_task(path: Path, slug: str, rel, problems: list[Problem]):
+    """A ``TaskSpec``; None when the file is missing; False when it has problems."""
+    if not path.is_file():
+        return None
+    before = len(problems)
+    opened = _open_yaml(path, rel, problems)
+    if opened is None:
+        return False
+    src, data = opened
+    _unknown_keys(src, data, TASK_KEYS)
+    if not data.get("competences"):
+        src.problem(("competences",), "is required: a list of at least one, like [digcompedu:3.1@B1]")
+    task = TaskSpec(
+        slug=slug, title=_text(src, data, "title", default="") or "",
+        minutes=_number(src, data, "minutes", required=False, minimum=1, whole=True),
+        competences=_competences(src, data), instructions=_text(src, data, "instructions", default="") or "",
+        hand_in=_hand_in(src, data), rubric=_rubric(src, data),
+        pass_mark=_number(src, data, "pass_mark", required=False, minimum=0, maximum=100, whole=True),
+    )
+    if task.pass_mark is not None and "rubric" not in data:
+        src.problem(("pass_mark",), "needs a rubric: the share of the rubric's points the work must reach")
+    return task if len(problems) == before else False
 
 
 # Many courses ----------------------------------------------------------------------------

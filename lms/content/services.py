@@ -184,7 +184,7 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                 item.title, item.minutes, item.competences = lesson.title, lesson.minutes, lesson.competences
                 item.html = _render_lesson(lesson.body)
                 item.pass_mark = item.max_attempts = item.questions = None
-                item.exercise = None
+                item.exercise = item.task = None
                 _clear_quiz_settings(item)
             elif ref.kind == "quiz":
                 quiz = spec.quizzes[ref.slug]
@@ -193,13 +193,22 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                 item.pass_mark, item.max_attempts = quiz.pass_mark, quiz.max_attempts
                 item.questions = _quiz_questions(quiz.questions)
                 item.show_answers, item.shuffle_options, item.draw = quiz.show_answers, quiz.shuffle_options, quiz.draw
+                item.exercise = item.task = None
+            elif ref.kind == "task":
+                task = spec.tasks[ref.slug]
+                item.title, item.minutes, item.competences = task.title, task.minutes, task.competences
+                item.html = markdown.render(task.instructions)
+                item.pass_mark, item.max_attempts, item.questions = task.pass_mark, None, None
                 item.exercise = None
+                _clear_quiz_settings(item)
+                item.task = {"hand_in": task.hand_in, "rubric": task.rubric}
             else:
                 exercise = spec.exercises[ref.slug]
                 item.title, item.minutes, item.competences = exercise.title, exercise.minutes, exercise.competences
                 item.html = markdown.render(exercise.instructions)
                 item.pass_mark = item.max_attempts = item.questions = None
                 _clear_quiz_settings(item)
+                item.task = None
                 item.exercise = {
                     "language": exercise.language, "environment": exercise.environment,
                     "time_limit_ms": exercise.time_limit_ms, "starter": exercise.starter,
@@ -219,6 +228,8 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
     for exercise in spec.exercises.values():
         mappings += [(vocabulary.activity_id("exercise", spec.slug, exercise.slug), ref)
                      for ref in exercise.competences]
+    for task in spec.tasks.values():
+        mappings += [(vocabulary.activity_id("task", spec.slug, task.slug), ref) for ref in task.competences]
     report.unknown_competences += competence.map_activities(f"course:{spec.slug}", mappings, participation_counts)
     for slug, module in modules.items():
         if slug not in seen_modules and not module.archived:

@@ -3,7 +3,8 @@
 - Bodies: every request may send at most ``LMS_MAX_REQUEST_BYTES`` (Flask's
   ``MAX_CONTENT_LENGTH``, and ``MAX_FORM_MEMORY_SIZE`` for one form field); a blueprint
   whose clients send more (the LRS, with attachments) raises its own requests' limit with
-  ``allow_larger_requests``. Over the limit the body is not read: 413, nothing changed.
+  ``allow_larger_requests``, and a view that takes files (a task's hand-in) with
+  ``larger_requests``. Over the limit the body is not read: 413, nothing changed.
 - Numbers in URLs and page numbers: a number its column cannot hold would reach the
   database and fail there (SQLite cannot bind one over 64 bits; PostgreSQL casts the
   parameter to the column's type and refuses one over 32 bits for an ``Integer``); here it
@@ -12,6 +13,8 @@
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from flask import Blueprint, Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -56,6 +59,25 @@ def allow_larger_requests(blueprint: Blueprint, setting: str) -> None:
             raise RequestEntityTooLarge()
 
 
+def larger_requests(limit: Callable[[], int]):
+    """A view (decorated with this innermost, next to ``def``) whose requests may send up
+    to ``limit()`` bytes. The limit is set before anything reads the body, CSRF's check of
+    the form included, which is why a view's own ``request.max_content_length`` comes too late."""
+
+    def decorate(view):
+        view.lms_request_limit = limit
+        return view
+
+    return decorate
+
+
+def _endpoint_limit() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "lms_request_limit", None)
+    if limit is not None:
+        request.max_content_length = limit()
+
+
 def init_app(app: Flask) -> None:
     """Before any blueprint is registered (routes are compiled with the converters)."""
     limit, code = app.config["LMS_MAX_REQUEST_BYTES"], app.config["LMS_EXERCISE_MAX_CODE_BYTES"]
@@ -67,3 +89,5 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["bigint"] = BigIdConverter
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_FORM_MEMORY_SIZE"] = limit
+    # First of all the app's before-request functions: CSRFProtect reads the form in one.
+    app.before_request_funcs.setdefault(None, []).insert(0, _endpoint_limit)

@@ -8,6 +8,7 @@ from lms.core.confirm import confirmation_page
 from lms.extensions import db
 from lms.exercises import services as exercises
 from lms.learning import services
+from lms.tasks import views as tasks
 
 bp = Blueprint("learning", __name__)
 
@@ -89,6 +90,8 @@ def show_item(slug, item_slug):
     item = _item_or_404(course, item_slug)
     services.open_item(enrollment, item)
     db.session.commit()
+    if item.kind == "task":
+        return tasks.render_task(enrollment, item)
     context = services.item_context(enrollment, item)
     if item.kind == "exercise":
         return render_template("exercises/show_exercise.html", **exercises.page(enrollment, item), **context)

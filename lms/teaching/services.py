@@ -144,6 +144,20 @@ def class_progress(school_class: SchoolClass) -> list[ProgressRow]:
     return [ProgressRow(p, {c: enrollments.get((p.id, c)) for c in course_ids}) for p in pupils]
 
 
+def in_class_with_course(user_id, course_id) -> sa.ColumnElement[bool]:
+    """SQL: the learner (a column or a value) is in a class that has the course assigned."""
+    return sa.exists().where(ClassMember.user_id == user_id, ClassCourse.class_id == ClassMember.class_id,
+                             ClassCourse.course_id == course_id)
+
+
+def teaches(teacher_id: int, user_id, course_id) -> sa.ColumnElement[bool]:
+    """SQL: ``teacher_id`` runs a class the learner is in and that has the course assigned:
+    the learner's work in that course is the teacher's to see."""
+    return sa.exists().where(ClassMember.user_id == user_id, ClassCourse.class_id == ClassMember.class_id,
+                             ClassCourse.course_id == course_id, SchoolClass.id == ClassMember.class_id,
+                             SchoolClass.teacher_id == teacher_id)
+
+
 def assignable_courses() -> list[Course]:
     return catalog.list_courses(catalog.CourseFilter())
 

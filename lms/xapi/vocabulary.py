@@ -35,6 +35,7 @@ ACTIVITY_TYPES = {
     "lesson": TYPE_BASE + "lesson",
     "quiz": TYPE_BASE + "assessment",
     "exercise": TYPE_BASE + "assessment",
+    "task": TYPE_BASE + "assessment",  # a reviewed task: work a person assesses
     "question": TYPE_BASE + "cmi.interaction",
     "track": TYPE_BASE + "course",  # a track is a programme of courses
     "profile": TYPE_BASE + "profile",
@@ -76,6 +77,11 @@ def competences_extension() -> str:
     """The platform profile's context extension listing the competences a statement
     evidences, so an external LRS receives competence evidence too."""
     return f"{platform_identity()}/xapi/extensions/competences"
+
+
+def extension_iri(name: str) -> str:
+    """One of the platform profile's own context or result extensions."""
+    return f"{base_url()}/xapi/extensions/{name}"
 
 
 def competence_iri(framework: str, code: str) -> str:

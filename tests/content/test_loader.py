@@ -64,7 +64,7 @@ def test_every_problem_is_reported_at_once_with_file_line_and_field(course_copy)
         "first-steps/course.yaml:15: modules[0].items[3].quiz: item slug 'welcome' is used twice in this course",
         "first-steps/course.yaml:16: modules[1].slug: module slug 'basics' is used twice",
         "first-steps/course.yaml:16: modules[1].title: is required",
-        "first-steps/course.yaml:17: modules[1].items: is required: a list of at least one lesson, quiz or exercise",
+        "first-steps/course.yaml:17: modules[1].items: is required: a list of at least one lesson, quiz, exercise or task",
     ]
     for message in expected:
         assert any(line.startswith(message) for line in found), (message, found)

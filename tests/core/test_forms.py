@@ -19,7 +19,12 @@ from lms.config import REPO_ROOT
 from lms.core.forms import LIBRARY_MESSAGES, Form
 from lms.extensions import db
 from lms.teaching import services as teaching
+from lms.catalog import services as catalog
+from lms.content import services as content
+from lms.learning import services as learning
+from lms.tasks import services as tasks
 from lms.xapi import credentials as lrs_credentials
+from tests.tasks.conftest import TASK_COURSES
 
 CATALOGUE = REPO_ROOT / "lms" / "translations"
 WTFORMS_CATALOGUE = Path(wtforms.__file__).parent / "locale" / "wtforms.pot"
@@ -135,6 +140,11 @@ FORMS = {
         {"actor_key": "mbox:mailto:ghost@example.org", "learner": "adult"}]),
     "UnlinkActorForm": ("admin", "POST", lambda w: "/admin/lrs/actors/unlink", [
         {}, {"actor_key": "mbox:mailto:ghost@example.org"}]),
+    "HandInForm": ("adult", "POST", lambda w: "/courses/project-work/learn/lesson-plan/hand-in", [
+        {"action": "hand_in"}, {"text": "My plan", "link": "not an address", "action": "hand_in"}]),
+    "ReviewForm": ("teacher", "POST", lambda w: f"/reviews/{w['hand_in']}", [
+        {}, {"comment": "", "decision": "maybe"}]),
+    "ReviewerForm": ("admin", "POST", lambda w: "/admin/reviewers/project-work", [{}, {"user": "nobody"}]),
     "CatalogueFilterForm": (None, "GET", lambda w: "/courses", [
         {"q": LONG, "audience": "aliens", "level": "expert", "language": "xx"}]),
     "ClassForm": ("teacher", "POST", lambda w: "/classes", [
@@ -181,10 +191,18 @@ def world(app, make_user, courses):
         school_class = teaching.create_class(teacher, "Robotics club")
         pupil = teaching.join(school_class, username="anna-robo", display_name="Anna", password="pupil password")
         credential, _secret = lrs_credentials.issue("VR lab", ["statements/write"])
+        # A task course: the adult may hand in, and the class's pupil has handed in for review.
+        content.import_courses(TASK_COURSES)
+        tasks_course = catalog.get_course("project-work")
+        teaching.assign_course(school_class, tasks_course)
+        learning.enrol(accounts.find_by_login("adult"), tasks_course)
+        enrollment = learning.active_enrollment(pupil, tasks_course) or learning.enrol(pupil, tasks_course)
+        hand_in = tasks.save(enrollment, catalog.find_item(tasks_course, "reflection"), text="I learnt a lot.",
+                             hand_in=True)
         db.session.commit()
         token = accounts.make_reset_token(accounts.find_by_login("subject"), app.config["SECRET_KEY"])
         return {"subject": subject.public_id, "token": token, "class": school_class.id, "pupil": pupil.public_id,
-                "credential": credential.id}
+                "credential": credential.id, "hand_in": hand_in.id}
 
 
 @pytest.mark.parametrize("language", ["lv", "en"])
