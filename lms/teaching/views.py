@@ -294,7 +294,7 @@ def calendar_link():
     if request.method == "POST":
         token = calendar.new_link(current_user)
         db.session.commit()
-        link = url_for("teaching.calendar_feed", token=token, _external=True)
+        link = current_app.config["LMS_BASE_URL"].rstrip("/") + url_for("teaching.calendar_feed", token=token)
     return render_template("teaching/calendar_link.html", feed=calendar.feed_of(current_user), link=link)
 
 
