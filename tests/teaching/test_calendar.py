@@ -19,8 +19,11 @@ def make_link(client) -> str:
     return re.search(r'id="calendar-link" class="calendar-link" value="([^"]+)"', page).group(1)
 
 
-def date_work(app, classroom):
+def date_work(app, classroom, locale="en"):
+    """The class's course and quiz dated; the pupil reads in ``locale`` (a feed has no
+    browser to ask: it speaks the account's language, else the site's)."""
     with app.app_context():
+        accounts.find_by_login("kid1").locale = locale
         school_class = db.session.get(SchoolClass, classroom.class_id)
         course = catalog.get_course("first-steps")
         services.assign_course(school_class, course, due_at=datetime(2030, 3, 14, 16, 0))
@@ -100,10 +103,7 @@ def test_a_feed_of_a_deactivated_account_or_an_unknown_token_is_not_found(app, c
 
 
 def test_the_feed_is_in_the_learners_language(app, client, classroom, as_pupil):
-    date_work(app, classroom)
-    with app.app_context():
-        accounts.find_by_login("kid1").locale = "lv"
-        db.session.commit()
+    date_work(app, classroom, locale="lv")
     as_pupil()
     body = client.get(make_link(client).removeprefix("http://127.0.0.1:5000")).get_data(as_text=True)
     assert "SUMMARY:Termiņš: Basics check" in body
