@@ -34,6 +34,11 @@ class AssignForm(DueDatesForm):
     course = SelectField(_l("Course"), choices=[], validators=[DataRequired()])
 
 
+# The single-item form shares the class page with the course form: its fields' names and
+# ids carry this prefix, so no id is there twice.
+ITEM_PREFIX = "single"
+
+
 class AssignItemForm(DueDatesForm):
     item = SelectField(_l("Item"), choices=[], validators=[DataRequired()],
                        description=_l("One lesson, quiz or exercise of a course, with a due date of its own."))

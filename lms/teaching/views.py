@@ -55,7 +55,7 @@ def _assign_form(school_class, form=None):
 
 def _item_form(form=None):
     """Items grouped by course, each option named by its title (and kind) for a screen reader."""
-    form = form or forms.AssignItemForm(formdata=None)
+    form = form or forms.AssignItemForm(formdata=None, prefix=forms.ITEM_PREFIX)
     kinds = {"lesson": _("lesson"), "quiz": _("quiz"), "exercise": _("exercise")}
     form.item.choices = {course.title: [SelectChoice(str(i.id), f"{i.title} ({kinds.get(i.kind, i.kind)})")
                                         for i in items] for course, items in services.assignable_items()}
@@ -117,7 +117,7 @@ def assign_course(class_id):
 @role_required("teacher")
 def assign_item(class_id):
     school_class = _class_or_404(class_id)
-    form = _item_form(forms.AssignItemForm())
+    form = _item_form(forms.AssignItemForm(prefix=forms.ITEM_PREFIX))
     if not form.validate_on_submit():
         if not form.item.data or form.item.errors:
             form.item.errors = [_("Choose an item of a published course.")]

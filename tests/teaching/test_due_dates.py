@@ -99,7 +99,7 @@ def test_a_single_item_is_assigned_with_its_own_date_and_the_pupils_are_enrolled
                                                                                   as_pupil):
     as_teacher()
     quiz = item_id(app, "basics-check")
-    response = client.post(f"{classroom.url}/items", data={"item": str(quiz), "due_at": "2030-05-02T12:00"})
+    response = client.post(f"{classroom.url}/items", data={"single-item": str(quiz), "single-due_at": "2030-05-02T12:00"})
     assert response.status_code == 302
     page = text_of(client.get(classroom.url))
     assert "Basics check (First steps online) — 5/2/30, 12:00 PM stays open" in page
@@ -145,7 +145,7 @@ def test_another_teacher_cannot_see_or_change_a_classes_dates(app, client, class
     as_teacher(other)
     assert client.get(f"{classroom.url}/courses/{cid}/dates").status_code == 404
     assert client.post(f"{classroom.url}/courses/{cid}/dates", data={"clear": "1"}).status_code == 404
-    assert client.post(f"{classroom.url}/items", data={"item": str(item_id(app, "welcome"))}).status_code == 404
+    assert client.post(f"{classroom.url}/items", data={"single-item": str(item_id(app, "welcome"))}).status_code == 404
     with app.app_context():
         assert db.session.scalar(sa.select(ClassCourse.due_at)) == datetime(2030, 3, 14, 16, 0)
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ClassItem)) == 0
