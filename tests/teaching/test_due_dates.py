@@ -306,3 +306,20 @@ def test_the_dashboards_due_list_runs_as_many_queries_with_many_classes_and_item
     many = queries()
     assert "Club 3" in client.get("/my").get_data(as_text=True)
     assert one == many, f"{one} queries with one dated course, {many} with five classes"
+
+
+def test_a_single_item_with_bad_input_is_refused_with_a_message_and_nothing_is_assigned(app, client, classroom,
+                                                                                       as_teacher):
+    as_teacher()
+    quiz = item_id(app, "basics-check")
+    for data, message in (
+            ({"single-item": "999999"}, "Choose an item of a published course."),
+            ({"single-item": "not a number"}, "Choose an item of a published course."),
+            ({}, "Choose an item of a published course."),
+            ({"single-item": str(quiz), "single-opens_at": "2030-05-02T12:00", "single-due_at": "2030-05-01T12:00"},
+             "The due date is before the opening date"),
+            ({"single-item": str(quiz), "single-due_at": "2030-02-30T12:00"}, "Enter a date and a time")):
+        response = client.post(f"{classroom.url}/items", data=data)
+        assert response.status_code == 400 and message in text_of(response), data
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ClassItem)) == 0
