@@ -18,6 +18,10 @@ For other domains (the gradebook, reviewed tasks), each in a fixed number of que
 - :func:`hand_in_problem` (user, item): why hand-in is refused now (not open yet, or
   closed at the due date), or None; :func:`hand_in_closed` says only whether it is closed.
 
+Quizzes honour the windows (lms.learning.services.check_hand_in); code exercises do not
+yet (their submission is being reworked into grading jobs: a caller there needs only
+:func:`hand_in_problem`); reviewed tasks are to.
+
 Times are naive UTC, as stored; :func:`from_local` turns what a teacher typed (wall-clock
 time in ``LMS_TIMEZONE``) into that.
 """
