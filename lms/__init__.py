@@ -104,6 +104,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms.tasks.views import bp as tasks_bp
 
     app.register_blueprint(tasks_bp)
+    from lms.notifications.cli import notifications_cli
+    from lms.notifications.views import bp as notifications_bp
+    from lms.teaching import cli as teaching_cli  # noqa: F401  (adds `due-soon` to `flask notifications`)
+
+    app.register_blueprint(notifications_bp)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(competence_cli)
     xapi.add_listener(competence.on_statements)  # evidence is derived inside the one door
     xapi.add_link_listener(competence.on_link)  # and again when an admin links an actor to a learner

@@ -12,7 +12,9 @@ from lms.xapi.models import (  # noqa: F401
 from lms.competence.models import (  # noqa: F401
     ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment,
     SelfAssessmentAnswer)
-from lms.teaching.models import ClassCourse, ClassMember, SchoolClass  # noqa: F401
+from lms.teaching.models import (  # noqa: F401
+    Announcement, AnnouncementRead, CalendarFeed, ClassCourse, ClassItem, ClassMember, SchoolClass)
 from lms.admin.models import ActiveDay  # noqa: F401
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission  # noqa: F401
 from lms.tasks.models import CourseReviewer, FileBlob, HandIn, HandInView, Review, TaskDraft, TaskFile  # noqa: F401
+from lms.notifications.models import Notification, NotificationPreference  # noqa: F401

@@ -146,6 +146,46 @@ MATRIX = {
                                        {**admin_only(403), TEACHER: 404}),
     ("teaching.pupil_evidence", "GET"): (
         lambda s: f"/classes/{s['class']}/pupils/{s['subject']}/competences/1", None, {**admin_only(403), TEACHER: 404}),
+    ("teaching.assign_item", "POST"): (lambda s: f"/classes/{s['class']}/items", {},
+                                       {**admin_only(403), TEACHER: 404}),
+    ("teaching.edit_course_dates", "GET"): (lambda s: f"/classes/{s['class']}/courses/{s['course']}/dates", None,
+                                            {**admin_only(403), TEACHER: 404}),
+    ("teaching.edit_course_dates", "POST"): (lambda s: f"/classes/{s['class']}/courses/{s['course']}/dates", {},
+                                             {**admin_only(403), TEACHER: 404}),
+    ("teaching.edit_item_dates", "GET"): (lambda s: f"/classes/{s['class']}/items/{s['class_item']}/dates", None,
+                                          {**admin_only(403), TEACHER: 404}),
+    ("teaching.edit_item_dates", "POST"): (lambda s: f"/classes/{s['class']}/items/{s['class_item']}/dates", {},
+                                           {**admin_only(403), TEACHER: 404}),
+    ("teaching.unassign_item", "GET"): (lambda s: f"/classes/{s['class']}/items/{s['class_item']}/remove", None,
+                                        {**admin_only(403), TEACHER: 404}),
+    ("teaching.unassign_item", "POST"): (lambda s: f"/classes/{s['class']}/items/{s['class_item']}/remove", {},
+                                         {**admin_only(403), TEACHER: 404}),
+    ("teaching.post_announcement", "POST"): (lambda s: f"/classes/{s['class']}/announcements", {"body": "Hi"},
+                                             {**admin_only(403), TEACHER: 404}),
+    ("teaching.edit_announcement", "GET"): (
+        lambda s: f"/classes/{s['class']}/announcements/{s['announcement']}/edit", None, {**admin_only(403), TEACHER: 404}),
+    ("teaching.edit_announcement", "POST"): (
+        lambda s: f"/classes/{s['class']}/announcements/{s['announcement']}/edit", {"body": "Changed"},
+        {**admin_only(403), TEACHER: 404}),
+    ("teaching.delete_announcement", "POST"): (
+        lambda s: f"/classes/{s['class']}/announcements/{s['announcement']}/delete", {},
+        {**admin_only(403), TEACHER: 404}),
+    # A class and its announcements are for its members only: everyone else gets 404.
+    ("teaching.show_my_class", "GET"): (lambda s: f"/my/classes/{s['class']}", None, signed_in(404)),
+    ("teaching.mark_announcement_read", "POST"): (lambda s: f"/my/announcements/{s['announcement']}/read", {},
+                                                  signed_in(404)),
+    ("teaching.calendar_link", "GET"): (lambda s: "/my/calendar", None, signed_in(200)),
+    ("teaching.calendar_link", "POST"): (lambda s: "/my/calendar", {}, signed_in(200)),
+    ("teaching.stop_calendar", "POST"): (lambda s: "/my/calendar/stop", {}, everyone(302)),
+    # The secret link is the key: no sign-in, the same for everyone who has it.
+    ("teaching.calendar_feed", "GET"): (lambda s: f"/calendar/{s['calendar']}.ics", None, everyone(200)),
+    ("notifications.list_notifications", "GET"): (lambda s: "/notifications", None, signed_in(200)),
+    # Only the person notified may open or read a notification.
+    ("notifications.open_notification", "GET"): (lambda s: f"/notifications/{s['notification']}", None,
+                                                  signed_in(404)),
+    ("notifications.mark_read", "POST"): (lambda s: f"/notifications/{s['notification']}/read", {}, signed_in(404)),
+    ("notifications.mark_all_read", "POST"): (lambda s: "/notifications/read-all", {}, everyone(302)),
+    ("notifications.update_digest", "POST"): (lambda s: "/account/notifications", {}, everyone(302)),
     ("teaching.join", "GET"): (lambda s: "/join", None, {**everyone(302), ANON: 200}),
     ("teaching.join", "POST"): (lambda s: "/join", {}, {**everyone(302), ANON: 400}),
     ("admin.programme", "GET"): (lambda s: "/admin/programme", None, admin_only(200)),
@@ -194,18 +234,32 @@ def complete_course(app, username):
         return learning.certificate_for(enrollment).code
 
 
-def someone_elses_class(app) -> int:
-    """A class run by a teacher who is not the visitor: every teacher's own-class checks
-    make it a 404 for the visiting teacher."""
+def someone_elses_class(app) -> dict:
+    """A class run by a teacher who is not the visitor, with the subject in it, a course
+    and an item assigned and an announcement posted: every teacher's own-class checks
+    make them a 404 for the visiting teacher, and every member check for the visitor."""
+    from lms.accounts.services import find_by_login
+    from lms.catalog import services as catalog
     from lms.extensions import db
+    from lms.teaching import announcements, calendar
     from lms.teaching import services as teaching
+    from lms.teaching.models import ClassMember
+    from lms.notifications import services as notifications
     from tests.factories import make_user
 
     with app.app_context():
         owner = make_user("class-owner", audience="teacher", roles=("learner", "teacher"))
         school_class = teaching.create_class(owner, "Someone else's class")
+        db.session.add(ClassMember(class_id=school_class.id, user_id=find_by_login("subject").id))
+        course = catalog.get_course("first-steps")
+        teaching.assign_course(school_class, course)
+        class_item = teaching.assign_item(school_class, catalog.find_item(course, "basics-check"))
+        announcement = announcements.post(school_class, owner, "Hello", f"/my/classes/{school_class.id}")
+        notification = notifications.notify(find_by_login("subject"), "reviewed", "Work", "/my")
+        token = calendar.new_link(find_by_login("subject"))
         db.session.commit()
-        return school_class.id
+        return {"class": school_class.id, "course": course.id, "class_item": class_item.id,
+                "announcement": announcement.id, "notification": notification.id, "calendar": token}
 
 
 def someone_elses_submission(app) -> int:
@@ -294,7 +348,7 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
         audience = {PUPIL: "pupil", ADULT: "adult", TEACHER: "teacher", ADMIN: "adult"}[visitor]
         user = make_user(f"{visitor}-user", audience=audience, roles=roles)
     values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject"),
-              "credential": issue_credential(app), "class": someone_elses_class(app),
+              "credential": issue_credential(app), **someone_elses_class(app),
               "submission": someone_elses_submission(app)}
     values["hand_in"], values["task_file"] = someone_elses_hand_in(app)
     if visitor != ANON:

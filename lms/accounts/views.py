@@ -9,6 +9,8 @@ from lms.core.auth import login_required
 from lms.core.forms import show_error
 from lms.core.urls import safe_next
 from lms.extensions import db, limiter
+from lms.notifications import services as notifications
+from lms.notifications.forms import DigestForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -82,7 +84,10 @@ def settings():
             db.session.commit()
             flash(_("Your settings are saved."), "success")
             return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", form=form,
+    digest_form = None
+    if notifications.can_get_email(current_user):
+        digest_form = DigestForm(formdata=None, email_digest=notifications.email_digest_chosen(current_user))
+    return render_template("accounts/settings.html", form=form, digest_form=digest_form,
                            sign_ins=sessions.live_sessions(current_user), current=signin.current_session())
 
 

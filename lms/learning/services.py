@@ -22,6 +22,7 @@ from lms.catalog.models import SHOW_ANSWERS, Course, Item, Module
 from lms.extensions import db
 from lms.learning import papers, statements
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt
+from lms.teaching import due_dates
 from lms.xapi import services as xapi
 
 
@@ -35,6 +36,18 @@ class LearningError(ValueError):
 
 class AttemptLimitReached(LearningError):
     pass
+
+
+class HandInRefused(LearningError):
+    """A class's dates refuse the step now: not open yet, or closed at the due date."""
+
+
+def check_hand_in(enrollment: Enrollment, item: Item) -> None:
+    """Quizzes honour their classes' dates: an attempt is neither started before the
+    opening date nor submitted after a due date at which the teacher closed hand-in."""
+    problem = due_dates.hand_in_problem(enrollment.user, item)
+    if problem is not None:
+        raise HandInRefused(problem)
 
 
 class AnswerError(LearningError):
@@ -217,6 +230,7 @@ def start_attempt(enrollment: Enrollment, item: Item, rng: random.Random | None 
     open_attempt = next((a for a in made if a.submitted_at is None), None)
     if open_attempt is not None:
         return open_attempt
+    check_hand_in(enrollment, item)
     if attempts_left(item, made) == 0:
         raise AttemptLimitReached(_l("You have used all %(count)d attempts at this quiz.", count=item.max_attempts))
     attempt = QuizAttempt(enrollment_id=enrollment.id, item_id=item.id, number=len(made) + 1,
@@ -350,6 +364,7 @@ def submit_attempt(enrollment: Enrollment, attempt: QuizAttempt, form: Mapping[s
     item = attempt.item
     if attempt.submitted_at is not None:
         return Submission(attempt, counted=False)
+    check_hand_in(enrollment, item)
     paper = attempt_paper(attempt)
     answers = parse_answers(item, paper, form)
     now = utcnow()

@@ -9,6 +9,8 @@ from lms.extensions import db
 from lms.exercises import services as exercises
 from lms.learning import services
 from lms.tasks import views as tasks
+from lms.teaching import announcements, due_dates
+from lms.teaching import services as teaching
 
 bp = Blueprint("learning", __name__)
 
@@ -49,7 +51,10 @@ def _enrolled_item(slug, item_slug, kind):
 @bp.route("/my")
 @login_required
 def dashboard():
-    return render_template("learning/dashboard.html", entries=services.dashboard(current_user))
+    return render_template("learning/dashboard.html", entries=services.dashboard(current_user),
+                           due=due_dates.still_to_do(current_user),
+                           announcements=announcements.unread_for(current_user),
+                           classes=teaching.classes_joined(current_user))
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -98,7 +103,8 @@ def show_item(slug, item_slug):
     if item.kind == "quiz":
         made = services.attempts(enrollment, item)
         return render_template("learning/show_quiz.html", attempts=made, policy=services.answers_policy(item),
-                               attempts_left=services.attempts_left(item, made), **context)
+                               attempts_left=services.attempts_left(item, made),
+                               window=due_dates.window_for(current_user, item), **context)
     return render_template("learning/show_lesson.html", **context)
 
 
@@ -145,6 +151,10 @@ def show_attempt(slug, item_slug, number):
         except services.AnswerError as error:
             db.session.rollback()
             problems, status = error.problems, 400
+        except services.HandInRefused as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("learning.show_item", slug=slug, item_slug=item_slug))
         else:
             db.session.commit()
             if submission.counted and enrollment.completed_at and attempt.passed:

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, DateTimeLocalField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
@@ -14,8 +14,39 @@ class ClassForm(Form):
                         description=_l("After this date the join code stops working."))
 
 
-class AssignForm(Form):
+DATE_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+def _moment(label, description=None):
+    """A date and time as a teacher types it, in the site's time zone."""
+    return DateTimeLocalField(label, validators=[Optional()], format=DATE_TIME_FORMATS, description=description,
+                              invalid_value_message=_l("Enter a date and a time, such as 2026-03-14 18:00."))
+
+
+class DueDatesForm(Form):
+    opens_at = _moment(_l("Opens on (optional)"),
+                       _l("Before this date and time the work cannot be handed in yet."))
+    due_at = _moment(_l("Due on (optional)"), _l("Date and time in the school's time zone."))
+    close_at_due = BooleanField(_l("Close hand-in at the due date"))
+
+
+class AssignForm(DueDatesForm):
     course = SelectField(_l("Course"), choices=[], validators=[DataRequired()])
+
+
+# The single-item form shares the class page with the course form: its fields' names and
+# ids carry this prefix, so no id is there twice.
+ITEM_PREFIX = "single"
+
+
+class AssignItemForm(DueDatesForm):
+    item = SelectField(_l("Item"), choices=[], validators=[DataRequired()],
+                       description=_l("One lesson, quiz or exercise of a course, with a due date of its own."))
+
+
+class AnnouncementForm(Form):
+    body = TextAreaField(_l("Announcement"),
+                         description=_l("Markdown: **bold**, *italics*, lists and links. At most 5000 characters."))
 
 
 class PupilPasswordForm(Form):

@@ -13,12 +13,13 @@ from sqlalchemy.orm import selectinload
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.catalog import services as catalog
-from lms.catalog.models import Course
+from lms.catalog.models import Course, Item
 from lms.core import text
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
-from lms.teaching.models import ClassCourse, ClassMember, SchoolClass
+from lms.teaching import due_dates
+from lms.teaching.models import ClassCourse, ClassItem, ClassMember, SchoolClass
 
 # No 0/O, 1/I/L: codes are read aloud and copied from a board.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -63,10 +64,24 @@ def class_for_teacher(class_id: int, teacher: User) -> SchoolClass | None:
     and courses come in the same few queries, however large the class."""
     school_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.id == class_id).options(
         selectinload(SchoolClass.members).selectinload(ClassMember.user),
-        selectinload(SchoolClass.assignments).selectinload(ClassCourse.course)))
+        selectinload(SchoolClass.assignments).selectinload(ClassCourse.course),
+        selectinload(SchoolClass.item_assignments).selectinload(ClassItem.item),
+        selectinload(SchoolClass.item_assignments).selectinload(ClassItem.course)))
     if school_class is None or school_class.teacher_id != teacher.id:
         return None
     return school_class
+
+
+def class_of_member(class_id: int, user: User) -> SchoolClass | None:
+    """The class if the learner is in it; any other class is None (404)."""
+    return db.session.scalar(sa.select(SchoolClass).join(ClassMember).where(
+        SchoolClass.id == class_id, ClassMember.user_id == user.id).options(selectinload(SchoolClass.teacher)))
+
+
+def classes_joined(user: User) -> list[SchoolClass]:
+    """The classes a learner is in, by name: one query."""
+    return list(db.session.scalars(sa.select(SchoolClass).join(ClassMember).where(ClassMember.user_id == user.id)
+                                   .order_by(SchoolClass.name)))
 
 
 def find_open_class(code: str, today: date | None = None) -> SchoolClass:
@@ -88,24 +103,61 @@ def join(school_class: SchoolClass, *, username: str, display_name: str, passwor
                                  audience="pupil", email=None)
     db.session.add(ClassMember(class_id=school_class.id, user_id=pupil.id))
     db.session.flush()
-    for assignment in school_class.assignments:
-        if assignment.course.is_published:
-            learning.enrol(pupil, assignment.course)
+    courses = {a.course_id: a.course for a in school_class.assignments}
+    courses.update((a.course_id, a.course) for a in school_class.item_assignments)
+    for course in courses.values():
+        if course.is_published:
+            learning.enrol(pupil, course)
     return pupil
 
 
-def assign_course(school_class: SchoolClass, course: Course) -> None:
-    if any(a.course_id == course.id for a in school_class.assignments):
-        return
-    school_class.assignments.append(ClassCourse(course_id=course.id))
+def assign_course(school_class: SchoolClass, course: Course, opens_at=None, due_at=None,
+                  close_at_due: bool = False) -> ClassCourse:
+    """Assign a whole course, optionally with dates (naive UTC; refused dates change
+    nothing); every pupil is enrolled. Assigning it again changes nothing."""
+    due_dates.check_dates(opens_at, due_at, close_at_due)
+    existing = next((a for a in school_class.assignments if a.course_id == course.id), None)
+    if existing is not None:
+        return existing
+    assignment = ClassCourse(course_id=course.id, opens_at=opens_at, due_at=due_at, close_at_due=close_at_due)
+    school_class.assignments.append(assignment)
     db.session.flush()
     for member in school_class.members:
         learning.enrol(member.user, course)
+    return assignment
 
 
 def unassign_course(school_class: SchoolClass, course_id: int) -> None:
     school_class.assignments[:] = [a for a in school_class.assignments if a.course_id != course_id]
     db.session.flush()
+
+
+def assign_item(school_class: SchoolClass, item: Item, opens_at=None, due_at=None,
+                close_at_due: bool = False) -> ClassItem:
+    """Assign one item of a course with its own dates (naive UTC); pupils are enrolled in
+    its course. An item already assigned to the class gets the new dates."""
+    due_dates.check_dates(opens_at, due_at, close_at_due)
+    assignment = next((a for a in school_class.item_assignments if a.item_id == item.id), None)
+    if assignment is None:
+        assignment = ClassItem(item=item, course_id=item.course_id)
+        school_class.item_assignments.append(assignment)
+    due_dates.set_dates(assignment, opens_at, due_at, close_at_due)
+    for member in school_class.members:
+        learning.enrol(member.user, item.course)
+    return assignment
+
+
+def unassign_item(school_class: SchoolClass, assignment: ClassItem) -> None:
+    school_class.item_assignments.remove(assignment)
+    db.session.flush()
+
+
+def course_assignment(school_class: SchoolClass, course_id: int) -> ClassCourse | None:
+    return next((a for a in school_class.assignments if a.course_id == course_id), None)
+
+
+def item_assignment(school_class: SchoolClass, assignment_id: int) -> ClassItem | None:
+    return next((a for a in school_class.item_assignments if a.id == assignment_id), None)
 
 
 def set_joining(school_class: SchoolClass, open_: bool) -> None:
@@ -160,6 +212,25 @@ def teaches(teacher_id: int, user_id, course_id) -> sa.ColumnElement[bool]:
 
 def assignable_courses() -> list[Course]:
     return catalog.list_courses(catalog.CourseFilter())
+
+
+def assignable_item(item_id: int) -> Item | None:
+    """An item that may be assigned on its own: not archived, in a published course."""
+    item = db.session.get(Item, item_id)
+    if item is None or item.archived or not item.course.is_published:
+        return None
+    return item
+
+
+def assignable_items() -> list[tuple[Course, list[Item]]]:
+    """Each published course with its items in order, to assign one on its own: two queries."""
+    courses = assignable_courses()
+    items: dict[int, list[Item]] = {c.id: [] for c in courses}
+    if courses:
+        for item in db.session.scalars(sa.select(Item).where(Item.course_id.in_(items), Item.archived.is_(False))
+                                       .order_by(Item.position)):
+            items[item.course_id].append(item)
+    return [(c, items[c.id]) for c in courses if items[c.id]]
 
 
 @dataclass

@@ -61,9 +61,9 @@ def test_a_teacher_sees_names_and_confirms_before_a_pupil_or_a_course_leaves_the
     expect(page.get_by_text("Anna vairs nav šajā klasē")).to_be_visible()
     expect(page.get_by_text("Neviens skolēns vēl nav pievienojies.")).to_be_visible()
 
-    page.get_by_role("link", name="Noņemt kursu „First steps online”").click()
+    page.get_by_role("link", name="Noņemt „First steps online” no uzdotajiem darbiem").click()
     readable_in_every_state(page)
-    page.get_by_role("button", name="Jā, noņemt kursu „First steps online”").click()
+    page.get_by_role("button", name="Jā, noņemt „First steps online”").click()
     expect(page.get_by_text("Neviens kurss vēl nav uzdots.")).to_be_visible()
 
 

@@ -114,6 +114,25 @@ def _unassign_course(app, client, login, make_user):
 
 
 @pytest.fixture
+def _unassign_item(app, client, login, make_user):
+    teacher = make_user("ms-ozola", audience="teacher", roles=("learner", "teacher"))
+    with app.app_context():
+        school_class = teaching.create_class(accounts.find_by_login("ms-ozola"), "Robotics club")
+        item = catalog.find_item(catalog.get_course("first-steps"), "basics-check")
+        assignment = teaching.assign_item(school_class, item)
+        db.session.commit()
+        class_id, assignment_id, title = school_class.id, assignment.id, item.title
+    login(teacher)
+
+    def done():
+        with app.app_context():
+            return not teaching.class_for_teacher(class_id, accounts.find_by_login("ms-ozola")).item_assignments
+
+    return Action(f"/classes/{class_id}", f"Unassign {title}", f"/classes/{class_id}/items/{assignment_id}/remove",
+                  f"Unassign {title} from Robotics club?", f"Yes, unassign {title}", done)
+
+
+@pytest.fixture
 def _leave_course(app, client, login, adult):
     with app.app_context():
         learning.enrol(accounts.find_by_login("adult"), catalog.get_course("first-steps"))
@@ -193,7 +212,7 @@ def _unlink_actor(app, client, login, admin, adult):
                   "Unlink mailto:visitor@example.org from Adult?", "Yes, unlink mailto:visitor@example.org", done)
 
 
-ACTIONS = ["remove_pupil", "unassign_course", "leave_course", "deactivate_user", "revoke_credential",
+ACTIONS = ["remove_pupil", "unassign_course", "unassign_item", "leave_course", "deactivate_user", "revoke_credential",
            "remove_mapping", "unlink_actor"]
 
 

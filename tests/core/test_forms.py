@@ -150,6 +150,14 @@ FORMS = {
     "ClassForm": ("teacher", "POST", lambda w: "/classes", [
         {}, {"name": LONG, "group": LONG, "ends_on": "someday"}]),
     "AssignForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/courses", [{}, {"course": "999999"}]),
+    "DueDatesForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/courses/{w['tasks_course']}/dates", [
+        {"due_at": "someday"}, {"opens_at": "2026-05-02T10:00", "due_at": "2026-05-01T10:00"},
+        {"close_at_due": "y"}]),
+    "AssignItemForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/items", [
+        {}, {"single-item": "999999", "single-due_at": "tomorrow"}]),
+    "AnnouncementForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/announcements", [
+        {}, {"body": LONG * 20}]),
+    "DigestForm": ("anna-robo", "POST", lambda w: "/account/notifications", [{"email_digest": "y"}]),
     "PupilPasswordForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/pupils/{w['pupil']}/password", [
         {}, {"password": "short"}]),
     "JoinForm": (None, "POST", lambda w: "/join", [
@@ -189,7 +197,7 @@ def world(app, make_user, courses):
     subject = make_user("subject")
     with app.app_context():
         school_class = teaching.create_class(teacher, "Robotics club")
-        pupil = teaching.join(school_class, username="anna-robo", display_name="Anna", password="pupil password")
+        pupil = teaching.join(school_class, username="anna-robo", display_name="Anna", password="correct horse battery")
         credential, _secret = lrs_credentials.issue("VR lab", ["statements/write"])
         # A task course: the adult may hand in, and the class's pupil has handed in for review.
         content.import_courses(TASK_COURSES)
@@ -202,7 +210,8 @@ def world(app, make_user, courses):
         db.session.commit()
         token = accounts.make_reset_token(accounts.find_by_login("subject"), app.config["SECRET_KEY"])
         return {"subject": subject.public_id, "token": token, "class": school_class.id, "pupil": pupil.public_id,
-                "credential": credential.id, "hand_in": hand_in.id}
+                "credential": credential.id, "hand_in": hand_in.id,
+                "tasks_course": tasks_course.id}
 
 
 @pytest.mark.parametrize("language", ["lv", "en"])
