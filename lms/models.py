@@ -12,4 +12,4 @@ from lms.competence.models import (  # noqa: F401
     SelfAssessmentAnswer)
 from lms.teaching.models import ClassCourse, ClassMember, SchoolClass  # noqa: F401
 from lms.admin.models import ActiveDay  # noqa: F401
-from lms.exercises.models import ExerciseDraft, ExerciseSubmission  # noqa: F401
+from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob  # noqa: F401
