@@ -2,49 +2,22 @@
 grading's address until its results are there) and without (plain form posts, the page
 saying the code is being graded, then showing the results), and every kind of bad input."""
 
-import time
-
 import pytest
 import sqlalchemy as sa
 
+from lms.accounts import services as accounts
 from lms.catalog import services as catalog
 from lms.exercises import queues, services
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.xapi.models import Statement
-
-PAGE = "/courses/code-practice/learn/sum-numbers"
-WRONG_SUM = "export function sum(numbers) {\n  return numbers[0] + numbers[1];\n}\n"
-RIGHT_SUM = "export function sum(numbers) {\n  return numbers.reduce((a, b) => a + b, 0);\n}\n"
-JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def learner(client, adult, login, courses):
-    """The adult learner, signed in and enrolled in code-practice."""
-    login(adult)
-    assert client.post("/courses/code-practice/enrol").status_code == 302
-    return adult
+from tests.exercises.conftest import JSON, PAGE, RIGHT_SUM, WRONG_SUM, graded
 
 
 def count(app, model):
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def graded(client, response, timeout_s=60):
-    """What fetch() ends with: the queued grading's status asked until it is finished."""
-    assert response.status_code == 202, response.get_data(as_text=True)
-    url = response.get_json()["status_url"]
-    assert response.headers["Location"].endswith(url)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        body = client.get(url, headers=JSON).get_json()
-        if body["state"] not in ("queued", "running"):
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"{url} was still being graded after {timeout_s} s")
 
 
 def settle():
@@ -55,8 +28,6 @@ def settle():
 def stored_submission(app, username, code, slug="sum-numbers"):
     """A graded submission made through the service, for tests about the pages that list
     and open submissions rather than about submitting."""
-    from lms.accounts import services as accounts
-
     with app.test_request_context(headers={"Accept-Language": "en"}):
         course = catalog.get_course("code-practice")
         enrollment = learning.active_enrollment(accounts.find_by_login(username), course)
