@@ -59,7 +59,8 @@ def test_without_javascript_run_says_it_is_being_graded_then_shows_the_failing_t
     waiting = client.get(PAGE).get_data(as_text=True)
     if "1 of 2 tests passed." not in waiting:  # a fast grader may already be done
         assert "Your code is being checked with the example tests." in waiting
-        assert f'href="{PAGE}#results">Check again</a>' in waiting
+        assert f'href="{PAGE}/gradings/1">Check again</a>' in waiting
+        assert client.get(f"{PAGE}/gradings/1").headers["Location"] == f"{PAGE}#results"
         assert 'http-equiv="refresh"' not in waiting
     assert "numbers[0] + numbers[1]" in waiting  # the textarea holds the learner's code
     settle()
