@@ -121,10 +121,13 @@ def give_up(job: GradingJob, reason) -> bool:
 
 
 def get(enrollment: Enrollment, item: Item, job_id: int) -> GradingJob | None:
-    """One of this learner's gradings of this exercise (another's is as absent as none)."""
-    expire_stale(enrollment.user_id)
-    return db.session.scalar(sa.select(GradingJob).where(
+    """One of this learner's gradings of this exercise (another's is as absent as none),
+    given up first if it is past ``LMS_GRADING_TIMEOUT``. One query: pages poll this."""
+    job = db.session.scalar(sa.select(GradingJob).where(
         GradingJob.id == job_id, GradingJob.enrollment_id == enrollment.id, GradingJob.item_id == item.id))
+    if job is not None and job.in_flight and job.created_at < utcnow() - timeout():
+        give_up(job, TIMED_OUT)
+    return job
 
 
 def latest(enrollment: Enrollment, item: Item) -> GradingJob | None:
@@ -133,6 +136,16 @@ def latest(enrollment: Enrollment, item: Item) -> GradingJob | None:
     return db.session.scalar(sa.select(GradingJob).where(
         GradingJob.enrollment_id == enrollment.id, GradingJob.item_id == item.id).order_by(GradingJob.id.desc())
         .limit(1))
+
+
+def poll_after_ms(job: GradingJob) -> int:
+    """When the page should ask again about a grading in flight: a running submission not
+    before its reveal time (known from the start: it says nothing of the code), anything
+    else soon. Fewer polls keep the web servers for the pages."""
+    if job.state == "running" and job.kind == "submit" and job.started_at is not None:
+        reveal = job.started_at + timedelta(seconds=reveal_delay_s(job.item))
+        return max(250, min(5000, int((reveal - utcnow()).total_seconds() * 1000) + 100))
+    return 500 if job.state == "running" else 1000
 
 
 def outcome_of(job: GradingJob) -> services.Outcome | None:

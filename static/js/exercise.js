@@ -83,18 +83,20 @@
   }
 
   // The code is graded off the page's request: ask the grading's address until its
-  // results are there (often at first, every second after a few), more slowly when the
-  // server says "too many requests", and give up after a few failed connections.
-  var QUICK_MS = 500, SLOW_MS = 1000, SLOW_AFTER_MS = 5000, LIMITED_MS = 5000, TRIES = 5;
+  // results are there, as often as its answer says (poll_after_ms: soon for a run, once a
+  // submission's results are due), more slowly when the server says "too many requests",
+  // and give up after a few failed connections.
+  var QUICK_MS = 500, SLOW_MS = 1000, LIMITED_MS = 5000, TRIES = 5;
   function wait(url) {
-    var began = Date.now(), failures = 0;
+    var failures = 0;
     busy(true);
     function ask() {
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (response) {
         if (response.status === 429) { return { again: LIMITED_MS }; }
         return response.json().then(function (data) {
           var pending = data.state === "queued" || data.state === "running";
-          return pending ? { again: Date.now() - began > SLOW_AFTER_MS ? SLOW_MS : QUICK_MS } : { data: data };
+          var after = Math.min(Math.max(Number(data.poll_after_ms) || SLOW_MS, 250), LIMITED_MS);
+          return pending ? { again: after } : { data: data };
         });
       }).then(function (answer) {
         failures = 0;

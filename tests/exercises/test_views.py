@@ -179,6 +179,15 @@ def test_runs_and_submits_are_rate_limited_per_learner(client, learner, app):
     assert "Too many attempts" in answers[2].get_json()["error"]
 
 
+def test_asking_about_a_grading_is_limited_above_what_the_page_needs(client, learner, app):
+    """The page asks at most twice a second about one grading; past 60 asks a minute the
+    learner gets a 429, which the page answers by asking more slowly."""
+    url = client.post(f"{PAGE}/run", data={"code": WRONG_SUM}, headers=JSON).get_json()["status_url"]
+    codes = [client.get(url, headers=JSON).status_code for _ in range(61)]
+    assert codes == [200] * 60 + [429]
+    assert "Too many attempts" in client.get(url, headers=JSON).get_json()["error"]
+
+
 def test_the_page_and_its_results_are_in_latvian(client, learner):
     """A Latvian learner reads the exercise page and the grader's messages in Latvian."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "lv"
