@@ -178,6 +178,8 @@ def page(enrollment: Enrollment, item: Item, *, code: str | None = None) -> dict
     running, else its outcome (or why it failed); ``completed_course`` the first time a
     finished submit that completed the course is shown. Flushes; the caller commits."""
     job = latest(enrollment, item)
+    if job is not None and job.state == "done":
+        db.session.refresh(enrollment)  # loaded before the grading's commit, which may have moved the progress
     outcome = outcome_of(job) if job is not None else None
     context = services.page(enrollment, item, code=code, outcome=outcome)
     failed = job is not None and job.state == "failed"

@@ -147,6 +147,7 @@ def show_job(slug, item_slug, job_id):
         return redirect(url_for("learning.show_item", slug=slug, item_slug=item_slug, _anchor="results"))
     if job.in_flight:
         return jsonify(state=job.state, status_url=request.path, poll_after_ms=jobs.poll_after_ms(job))
+    db.session.refresh(enrollment)  # read before the grading's commit, which may have moved the progress
     return _results(enrollment, item, jobs.outcome_of(job), error=job.error or None, state=job.state)
 
 
