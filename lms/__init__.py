@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.teaching.views import bp as teaching_bp
 
     app.register_blueprint(teaching_bp)
+    from lms.exercises.cli import exercises_cli
     from lms.exercises.views import bp as exercises_bp
 
     app.register_blueprint(exercises_bp)
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(notifications_bp)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(exercises_cli)
     app.cli.add_command(competence_cli)
     xapi.add_listener(competence.on_statements)  # evidence is derived inside the one door
     xapi.add_link_listener(competence.on_link)  # and again when an admin links an actor to a learner

@@ -139,8 +139,19 @@ SETTINGS = (
             "How many reverse proxies stand in front of the app (trusts their X-Forwarded-* "
             "headers for the client address and scheme). Default: `0`.", _int),
     Setting("LMS_GRADER_WORKERS", "LMS_GRADER_WORKERS",
-            "Grader worker processes (each runs one learner's code at a time in V8) per web "
-            "process, started at the first grading. Default: `2`.", _at_least(1)),
+            "Grader worker processes (each runs one learner's code at a time in V8) per process that "
+            "grades: the web process in the embedded default; a `flask exercises grader` process keeps one. "
+            "Default: `2`.", _at_least(1)),
+    Setting("LMS_GRADING_QUEUE_URL", "LMS_GRADING_QUEUE_URL",
+            "Where runs and submits wait to be graded. Unset: background threads of the web process grade "
+            "them (one server). Production: Redis, e.g. `redis://127.0.0.1:6379/1`, served by "
+            "`flask exercises grader` processes on any machine."),
+    Setting("LMS_GRADING_QUEUE_NAME", "LMS_GRADING_QUEUE_NAME",
+            "Name of the grading queue in Redis (two deployments sharing one Redis need different names). "
+            "Default: `lms-grading`."),
+    Setting("LMS_GRADING_TIMEOUT", "LMS_GRADING_TIMEOUT",
+            "Seconds after which a run or submit that has not been graded is given up (its grader died or "
+            "the queue is stuck): the learner is told and may try again. Default: `120`.", _at_least(30)),
     Setting("LMS_GRADER_MEMORY_MB", "LMS_GRADER_MEMORY_MB",
             "Memory in MiB a grader worker may use for learner code beyond what V8 takes at start-up "
             "(enforced with RLIMIT_DATA and a resident-memory watchdog; over it, the grading ends "
@@ -184,6 +195,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_PROXY_COUNT": 0,
         "LMS_GRADER_WORKERS": 2,
         "LMS_GRADER_MEMORY_MB": 512,
+        "LMS_GRADING_QUEUE_URL": None,
+        "LMS_GRADING_QUEUE_NAME": "lms-grading",
+        "LMS_GRADING_TIMEOUT": 120,
         "LMS_EXERCISE_MAX_CODE_BYTES": 65536,
         "LMS_MAX_REQUEST_BYTES": 1024 * 1024,
         "LMS_XAPI_MAX_REQUEST_BYTES": 16 * 1024 * 1024,

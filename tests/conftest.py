@@ -12,6 +12,7 @@ from flask import has_app_context
 
 from lms import create_app
 from lms.config import _database_url
+from lms.exercises import queues
 from lms.extensions import db
 from tests import factories
 
@@ -87,6 +88,8 @@ def make_app(database_url):
         return app
 
     yield make
+    # Gradings still going in this process's grader threads finish before their database goes.
+    queues.wait_idle(60)
     for app in apps:
         with app.app_context():
             db.session.remove()

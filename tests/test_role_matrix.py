@@ -6,6 +6,7 @@ matrix grows with the application."""
 import pytest
 
 from lms.accounts import services
+from lms.exercises import queues
 
 ANON, PUPIL, ADULT, TEACHER, ADMIN = "anonymous", "pupil", "adult", "teacher", "admin"
 VISITORS = (ANON, PUPIL, ADULT, TEACHER, ADMIN)
@@ -69,7 +70,10 @@ MATRIX = {
     ("learning.show_attempt", "POST"): (lambda s: "/courses/first-steps/learn/basics-check/attempts/1", {},
                                         signed_in(200)),
     ("exercises.run_code", "POST"): (lambda s: "/courses/code-practice/learn/sum-numbers/run",
-                                     {"code": "export const sum = () => 0;"}, signed_in(200)),
+                                     {"code": "export const sum = () => 0;"}, everyone(302)),
+    # Only the learner whose grading it is may ask how it goes: everyone else gets 404.
+    ("exercises.show_job", "GET"): (lambda s: f"/courses/code-practice/learn/sum-numbers/gradings/{s['job']}", None,
+                                    signed_in(404)),
     ("exercises.submit_code", "POST"): (lambda s: "/courses/code-practice/learn/sum-numbers/submit",
                                         {"code": "export const sum = () => 0;"}, everyone(302)),
     ("exercises.reset_code", "GET"): (lambda s: "/courses/code-practice/learn/sum-numbers/reset", None,
@@ -299,6 +303,24 @@ def someone_elses_hand_in(app) -> tuple[int, int]:
         return made.id, made.files[0].id
 
 
+def someone_elses_job(app) -> int:
+    """A finished run of sum-numbers by the subject."""
+    from lms.catalog import services as catalog
+    from lms.exercises.models import GradingJob
+    from lms.extensions import db
+    from lms.learning import services as learning
+
+    with app.app_context():
+        course = catalog.get_course("code-practice")
+        user = services.find_by_login("subject")
+        enrollment = learning.active_enrollment(user, course)
+        job = GradingJob(user_id=user.id, enrollment_id=enrollment.id, item_id=catalog.find_item(course, "sum-numbers").id,
+                         kind="run", code="export const sum = () => 0;", locale="en", state="failed", error="x")
+        db.session.add(job)
+        db.session.commit()
+        return job.id
+
+
 def issue_credential(app) -> int:
     from lms.extensions import db
     from lms.xapi import credentials
@@ -349,13 +371,14 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
         user = make_user(f"{visitor}-user", audience=audience, roles=roles)
     values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject"),
               "credential": issue_credential(app), **someone_elses_class(app),
-              "submission": someone_elses_submission(app)}
+              "submission": someone_elses_submission(app), "job": someone_elses_job(app)}
     values["hand_in"], values["task_file"] = someone_elses_hand_in(app)
     if visitor != ANON:
         complete_course(app, user.username)
 
     wrong = []
     for (endpoint, method), (path, data, expected) in sorted(MATRIX.items()):
+        queues.wait_idle(60)  # a run queued by an earlier route is graded before the next one
         if visitor != ANON:
             client.delete_cookie("session")
             ensure_enrolled(app, user.username)

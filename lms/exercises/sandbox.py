@@ -28,6 +28,8 @@ out, ran out of memory or crashed the grader from one that failed.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import contextvars
 import json
 import logging
 import os
@@ -558,12 +560,34 @@ def pool() -> Pool:
         return _default
 
 
+# When set (a ``time.monotonic()`` moment), ``grade`` returns no earlier than it: see ``answer_no_earlier_than``.
+_answer_not_before: contextvars.ContextVar[float | None] = contextvars.ContextVar("answer_not_before", default=None)
+
+
+@contextlib.contextmanager
+def answer_no_earlier_than(moment: float):
+    """Every ``grade`` inside returns no earlier than ``moment`` (``time.monotonic()``), so
+    how long a grading took cannot be read from when its result appears. A submission's
+    grader (``lms.exercises.jobs``) sets it: its hidden tests' inputs must not show in the
+    time the learner's code spent on them. Nothing is written before ``grade`` returns."""
+    token = _answer_not_before.set(moment)
+    try:
+        yield
+    finally:
+        _answer_not_before.reset(token)
+
+
 def grade(source: str, tests: list[dict], *, language: str = "javascript", environment: str | None = None,
           time_limit_ms: int = 2000, locale: str = "en", hidden_from: int | None = None) -> GradeResult:
     """Grade a learner's code in the process's pool of grader workers, with messages in
-    ``locale``; ``tests[hidden_from:]`` are hidden (see ``Pool.grade``)."""
-    return pool().grade(source, tests, language=language, environment=environment, time_limit_ms=time_limit_ms,
-                        locale=locale, hidden_from=hidden_from)
+    ``locale``; ``tests[hidden_from:]`` are hidden (see ``Pool.grade``). Under
+    ``answer_no_earlier_than`` the answer waits until that moment."""
+    result = pool().grade(source, tests, language=language, environment=environment, time_limit_ms=time_limit_ms,
+                          locale=locale, hidden_from=hidden_from)
+    moment = _answer_not_before.get()
+    if moment is not None:
+        time.sleep(max(0.0, moment - time.monotonic()))  # the worker is already free for the next grading
+    return result
 
 
 def shutdown() -> None:

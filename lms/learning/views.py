@@ -6,7 +6,7 @@ from lms.catalog import services as catalog
 from lms.core.auth import login_required
 from lms.core.confirm import confirmation_page
 from lms.extensions import db
-from lms.exercises import services as exercises
+from lms.exercises import jobs as exercise_jobs
 from lms.learning import services
 from lms.tasks import views as tasks
 from lms.teaching import announcements, due_dates
@@ -94,12 +94,16 @@ def show_item(slug, item_slug):
     course, enrollment = _enrolled(slug)
     item = _item_or_404(course, item_slug)
     services.open_item(enrollment, item)
+    if item.kind == "exercise":
+        page = exercise_jobs.page(enrollment, item)  # with the learner's latest grading
+        db.session.commit()
+        if page.pop("completed_course"):
+            flash(_("You have completed %(title)s!", title=course.title), "success")
+        return render_template("exercises/show_exercise.html", **page, **services.item_context(enrollment, item))
     db.session.commit()
     if item.kind == "task":
         return tasks.render_task(enrollment, item)
     context = services.item_context(enrollment, item)
-    if item.kind == "exercise":
-        return render_template("exercises/show_exercise.html", **exercises.page(enrollment, item), **context)
     if item.kind == "quiz":
         made = services.attempts(enrollment, item)
         return render_template("learning/show_quiz.html", attempts=made, policy=services.answers_policy(item),

@@ -1,6 +1,7 @@
 // The exercise page with JavaScript: a real code editor in place of the textarea, and
-// Run / Submit / Reset sent with fetch() so the results appear without a reload. Without
-// JavaScript the same form posts and the server renders the page.
+// Run / Submit / Reset sent with fetch() so the results appear without a reload (Run and
+// Submit queue a grading, whose address the page asks until the results are there).
+// Without JavaScript the same form posts and the server renders the page.
 (function () {
   "use strict";
   var form = document.getElementById("exercise-form");
@@ -50,6 +51,68 @@
     status.textContent = on ? form.dataset.busy : "";
   }
 
+  function say(text) {
+    var live = document.getElementById("results-live");
+    live.innerHTML = "";
+    var alert = document.createElement("p");
+    alert.className = "alert alert-error";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text;
+    live.appendChild(alert);
+  }
+
+  // A finished grading (or a refusal): the results next to the code, the progress, the
+  // syntax error marked in the editor.
+  function show(data) {
+    var results = document.getElementById("results");
+    if (data.html) {
+      results.outerHTML = data.html;
+    } else {
+      // An error page in JSON (too many attempts, expired form): say what it says.
+      say(data.message || data.error || form.dataset.failed);
+    }
+    if (editor) {
+      var bad = data.status === "syntax_error" || data.status === "error";
+      var where = document.querySelector("#results [data-status]");
+      editor.markError(bad ? data.line : null, bad && where ? where.textContent : "");
+    }
+    if (typeof data.progress === "number") { progressTo(data.progress); }
+    if (data.done) { markDone(); }
+    var heading = document.getElementById("results-heading");
+    if (heading) { heading.focus(); }
+  }
+
+  // The code is graded off the page's request: ask the grading's address until its
+  // results are there, as often as its answer says (poll_after_ms: soon for a run, once a
+  // submission's results are due), more slowly when the server says "too many requests",
+  // and give up after a few failed connections.
+  var QUICK_MS = 500, SLOW_MS = 1000, LIMITED_MS = 5000, TRIES = 5;
+  function wait(url) {
+    var failures = 0;
+    busy(true);
+    function ask() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (response) {
+        if (response.status === 429) { return { again: LIMITED_MS }; }
+        return response.json().then(function (data) {
+          var pending = data.state === "queued" || data.state === "running";
+          var after = Math.min(Math.max(Number(data.poll_after_ms) || SLOW_MS, 250), LIMITED_MS);
+          return pending ? { again: after } : { data: data };
+        });
+      }).then(function (answer) {
+        failures = 0;
+        if (answer.again) { window.setTimeout(ask, answer.again); return; }
+        busy(false);
+        show(answer.data);
+      }).catch(function () {
+        failures += 1;
+        if (failures < TRIES) { window.setTimeout(ask, SLOW_MS * failures); return; }
+        busy(false);
+        status.textContent = form.dataset.failed;
+      });
+    }
+    window.setTimeout(ask, QUICK_MS);
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var button = event.submitter || buttons[0];
@@ -58,36 +121,22 @@
     body.set("code", code());
     busy(true);
     send(url, body).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      return response.json().then(function (data) { return { code: response.status, data: data }; });
     }).then(function (answer) {
+      if (answer.code === 202 && answer.data.status_url) { wait(answer.data.status_url); return; }
       busy(false);
-      var data = answer.data;
-      var results = document.getElementById("results");
-      if (data.html) {
-        results.outerHTML = data.html;
-      } else {
-        // An error page in JSON (too many attempts, expired form): say what it says.
-        var live = document.getElementById("results-live");
-        live.innerHTML = "";
-        var alert = document.createElement("p");
-        alert.className = "alert alert-error";
-        alert.setAttribute("role", "alert");
-        alert.textContent = data.message || data.error || form.dataset.failed;
-        live.appendChild(alert);
-      }
-      if (editor) {
-        var bad = data.status === "syntax_error" || data.status === "error";
-        editor.markError(bad ? data.line : null, bad ? document.querySelector("#results [data-status]").textContent : "");
-      }
-      if (typeof data.progress === "number") { progressTo(data.progress); }
-      if (data.done) { markDone(); }
-      var heading = document.getElementById("results-heading");
-      if (heading) { heading.focus(); }
+      show(answer.data);
+      // Refused because this exercise's grading is still going (another tab): wait for it.
+      if (answer.code === 409 && answer.data.status_url) { wait(answer.data.status_url); }
     }).catch(function () {
       busy(false);
       status.textContent = form.dataset.failed;
     });
   });
+
+  // The page was opened (or reloaded) while a grading was going: wait for its results.
+  var pending = document.querySelector("#results[data-status-url]");
+  if (pending) { wait(pending.getAttribute("data-status-url")); }
 
   var reset = form.querySelector(".reset-link");
   if (reset) {

@@ -1,6 +1,7 @@
 """A learner solves a code exercise in the page's editor: a failing try, the failing
 tests, a fix, a submission that passes, and the course progress moving; then they open
-the earlier failing submission from the list and copy its code back."""
+the earlier failing submission from the list and copy its code back. Code is graded off
+the page's request: the page waits for each grading's results and shows them."""
 
 import re
 
@@ -13,6 +14,9 @@ pytestmark = pytest.mark.browser
 
 WRONG_SUM = "export function sum(numbers) {\nreturn numbers[0] + numbers[1];\n}\n"
 RIGHT_SUM = "export function sum(numbers) {\nreturn numbers.reduce((a, b) => a + b, 0);\n}\n"
+ENDLESS = "export function sum(numbers) {\nwhile (true) {}\n}\n"
+# A submission's results come no sooner than the time limit plus the grader's margin (3.5 s).
+GRADED = 30_000
 
 
 def replace_code(page, code):
@@ -51,14 +55,16 @@ def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, ac
     replace_code(page, WRONG_SUM)
     page.get_by_role("button", name="Run the example tests").click()
     results = page.locator("#results")
-    expect(results.get_by_text("1 of 2 tests passed.")).to_be_visible()
+    expect(results.get_by_text("1 of 2 tests passed.")).to_be_visible(timeout=GRADED)
     expect(results.get_by_text("expected 3 to be 6")).to_be_visible()
     expect(results.locator("li.failed .test-name")).to_have_text(["adds three numbers"])
     accessible(page)
 
     # Submitted as it is, it fails (a hidden test too) and counts nothing yet.
     page.get_by_role("button", name="Submit for grading").click()
-    expect(results.get_by_text("1 of 4 tests passed.")).to_be_visible()
+    expect(page.get_by_text("Checking your code…")).to_be_visible()      # the page waits, buttons off
+    expect(page.get_by_role("button", name="Run the example tests")).to_be_disabled()
+    expect(results.get_by_text("1 of 4 tests passed.")).to_be_visible(timeout=GRADED)
     expect(page.get_by_text("0% done")).to_be_visible()
     expect(results.get_by_text("A hidden test shows only whether it passed")).to_be_visible()
     expect(results.locator("li.failed:has(small) .test-message")).to_have_count(0)  # hidden: no message
@@ -66,12 +72,12 @@ def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, ac
 
     replace_code(page, "export function sum(numbers) {\nreturn numbers.reduce(;\n}\n")
     page.get_by_role("button", name="Run the example tests").click()
-    expect(results.get_by_text("syntax error on line 2")).to_be_visible()
+    expect(results.get_by_text("syntax error on line 2")).to_be_visible(timeout=GRADED)
     expect(page.locator(".cm-lintRange-error, .cm-lint-marker-error").first).to_be_visible()  # marked in the editor
 
     replace_code(page, RIGHT_SUM)
     page.get_by_role("button", name="Submit for grading").click()
-    expect(results.get_by_text("Every test passed. This exercise is done.")).to_be_visible()
+    expect(results.get_by_text("Every test passed. This exercise is done.")).to_be_visible(timeout=GRADED)
     expect(results.get_by_text("an empty array adds up to 0")).to_be_visible()  # hidden test, by name
     expect(page.get_by_text("33% done")).to_be_visible()
     expect(page.locator(".course-nav li.current")).to_have_class(re.compile(r"\bdone\b"))
@@ -114,6 +120,57 @@ def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, ac
     expect(page.get_by_text("33% done")).to_be_visible()  # copying changed no result
 
 
+def check_again_until(page, text, tries=60):
+    """Without JavaScript the page does not refresh itself: the learner follows "Check again"."""
+    for _ in range(tries):
+        if page.get_by_text(text).count():
+            return
+        page.get_by_role("link", name="Check again").click()
+        page.wait_for_timeout(500)
+    expect(page.get_by_text(text)).to_be_visible()
+
+
+def test_a_second_submit_while_one_is_graded_is_refused_with_a_message(page, context, accessible, live_user):
+    """An endless loop is being graded; from a second tab the learner submits again: the page
+    says their code is already being graded, changes nothing, and shows the first one's
+    results (the time limit) when they come."""
+    username, password = live_user("impatient-coder")
+    sign_in(page, username, password)
+    page.goto("/courses/code-practice")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.goto("/courses/code-practice/learn/sum-numbers")
+    second = context.new_page()
+    second.goto("/courses/code-practice/learn/sum-numbers")
+    expect(second.locator(".cm-editor")).to_be_visible()
+
+    replace_code(page, ENDLESS)
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(page.get_by_text("Checking your code…")).to_be_visible()
+
+    replace_code(second, RIGHT_SUM)
+    second.get_by_role("button", name="Submit for grading").click()
+    refusal = second.locator("#results").get_by_text("Your code is already being graded. Wait for its results")
+    expect(refusal).to_be_visible()
+    accessible(second)
+    stopped = "Your code ran longer than the time limit, so it was stopped."
+    expect(second.locator("#results").get_by_text(stopped)).to_be_visible(timeout=GRADED)  # it waited for the first
+    expect(page.locator("#results").get_by_text(stopped)).to_be_visible(timeout=GRADED)
+    expect(page.locator("#results").get_by_text("0 of 4 tests passed.")).to_be_visible()
+    # Only the first submission was made; the refused one left nothing behind.
+    page.reload()
+    expect(page.locator("ol.submissions li")).to_have_count(1)
+    expect(page.locator(".cm-content")).to_contain_text("while (true)")
+
+    # Reopened while a grading is going, the page says so and waits for it by itself.
+    replace_code(page, WRONG_SUM)
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(page.get_by_text("Checking your code…")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("Your submission is being graded.")).to_be_visible()
+    accessible(page)
+    expect(page.locator("#results").get_by_text("1 of 4 tests passed.")).to_be_visible(timeout=GRADED)
+
+
 def test_without_javascript_the_exercise_is_a_plain_form_that_still_works(browser, base_url, live_user):
     """The same page with JavaScript off: the textarea form runs, submits and resets on the server.
     (No axe scan here: axe itself needs JavaScript; the journey above scans the same page.)"""
@@ -129,12 +186,14 @@ def test_without_javascript_the_exercise_is_a_plain_form_that_still_works(browse
     expect(page.locator(".cm-editor")).to_have_count(0)
     code.fill(WRONG_SUM)
     page.get_by_role("button", name="Run the example tests").click()
-    expect(page.get_by_text("1 of 2 tests passed.")).to_be_visible()
+    check_again_until(page, "1 of 2 tests passed.")
     expect(page.get_by_text("expected 3 to be 6")).to_be_visible()
     expect(page.get_by_label("Your code")).to_have_value(WRONG_SUM)
     page.get_by_label("Your code").fill(RIGHT_SUM)
     page.get_by_role("button", name="Submit for grading").click()
-    expect(page.get_by_text("Every test passed. This exercise is done.")).to_be_visible()
+    expect(page.get_by_text("Your submission is being graded.")).to_be_visible()  # said at once
+    expect(page.get_by_label("Your code")).to_have_value(RIGHT_SUM)
+    check_again_until(page, "Every test passed. This exercise is done.")
     expect(page.get_by_text("33% done")).to_be_visible()
     page.get_by_role("link", name="Reset to the starter code").click()
     page.get_by_role("button", name="Yes, reset my code").click()
