@@ -9,11 +9,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.catalog import services as catalog
 from lms.core.auth import login_required
 from lms.core.errors import wants_json
 from lms.exercises import jobs, queues, services
 from lms.extensions import db, limiter
+from lms.learning import guards
 from lms.learning import services as learning
 
 bp = Blueprint("exercises", __name__)
@@ -38,19 +38,8 @@ status_limit = limiter.limit(STATUS_RATE_LIMIT, key_func=_per_learner)
 
 
 def _enrolled_exercise(slug, item_slug):
-    """The exercise and the signed-in learner's active enrolment in its course: 404 for
-    no such course or item, 403 when not enrolled, 400 when the item is not an exercise."""
-    course = catalog.get_course(slug)
-    if course is None:
-        abort(404)
-    enrollment = learning.active_enrollment(current_user, course)
-    if enrollment is None:
-        abort(403)
-    item = catalog.find_item(course, item_slug)
-    if item is None:
-        abort(404)
-    if item.kind != "exercise":
-        abort(400)
+    """The exercise and the signed-in learner's active enrolment (404, 403 or 400 otherwise)."""
+    _course, enrollment, item = guards.enrolled_item(slug, item_slug, "exercise")
     return enrollment, item
 
 

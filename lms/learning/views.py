@@ -2,50 +2,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.catalog import services as catalog
 from lms.core.auth import login_required
 from lms.core.confirm import confirmation_page
 from lms.extensions import db
 from lms.exercises import jobs as exercise_jobs
-from lms.learning import services
+from lms.learning import guards, services
 from lms.tasks import views as tasks
 from lms.teaching import announcements, due_dates
 from lms.teaching import services as teaching
 
 bp = Blueprint("learning", __name__)
-
-
-def _course_or_404(slug):
-    course = catalog.get_course(slug)
-    if course is None:
-        abort(404)
-    return course
-
-
-def _enrolled(slug):
-    """The published course and the signed-in learner's active enrolment in it; 403 when
-    they are not enrolled."""
-    course = _course_or_404(slug)
-    enrollment = services.active_enrollment(current_user, course)
-    if enrollment is None:
-        abort(403)
-    return course, enrollment
-
-
-def _item_or_404(course, item_slug):
-    item = catalog.find_item(course, item_slug)
-    if item is None:
-        abort(404)
-    return item
-
-
-def _enrolled_item(slug, item_slug, kind):
-    """Course, enrolment and item for a step only a ``kind`` item takes (400 otherwise)."""
-    course, enrollment = _enrolled(slug)
-    item = _item_or_404(course, item_slug)
-    if item.kind != kind:
-        abort(400)
-    return course, enrollment, item
 
 
 @bp.route("/my")
@@ -60,7 +26,7 @@ def dashboard():
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
 @login_required
 def enrol(slug):
-    course = _course_or_404(slug)
+    course = guards.course_or_404(slug)
     enrollment = services.enrol(current_user, course)
     db.session.commit()
     flash(_("You are enrolled in %(title)s.", title=course.title), "success")
@@ -74,7 +40,7 @@ def enrol(slug):
 @login_required
 def leave(slug):
     """GET asks first, naming the course; POST leaves it."""
-    course, enrollment = _enrolled(slug)
+    course, enrollment = guards.enrolled(slug)
     if request.method == "GET":
         return confirmation_page(
             title=_("Leave %(title)s?", title=course.title),
@@ -91,8 +57,8 @@ def leave(slug):
 @bp.route("/courses/<slug>/learn/<item_slug>")
 @login_required
 def show_item(slug, item_slug):
-    course, enrollment = _enrolled(slug)
-    item = _item_or_404(course, item_slug)
+    course, enrollment = guards.enrolled(slug)
+    item = guards.item_or_404(course, item_slug)
     services.open_item(enrollment, item)
     if item.kind == "exercise":
         page = exercise_jobs.page(enrollment, item)  # with the learner's latest grading
@@ -115,7 +81,7 @@ def show_item(slug, item_slug):
 @bp.route("/courses/<slug>/learn/<item_slug>/done", methods=["POST"])
 @login_required
 def mark_done(slug, item_slug):
-    course, enrollment, item = _enrolled_item(slug, item_slug, "lesson")
+    course, enrollment, item = guards.enrolled_item(slug, item_slug, "lesson")
     services.mark_done(enrollment, item)
     db.session.commit()
     if enrollment.completed_at and services.certificate_for(enrollment):
@@ -129,7 +95,7 @@ def mark_done(slug, item_slug):
 @bp.route("/courses/<slug>/learn/<item_slug>/attempts", methods=["POST"])
 @login_required
 def start_attempt(slug, item_slug):
-    course, enrollment, item = _enrolled_item(slug, item_slug, "quiz")
+    course, enrollment, item = guards.enrolled_item(slug, item_slug, "quiz")
     try:
         attempt = services.start_attempt(enrollment, item)
     except services.LearningError as error:
@@ -143,8 +109,8 @@ def start_attempt(slug, item_slug):
 @bp.route("/courses/<slug>/learn/<item_slug>/attempts/<int:number>", methods=["GET", "POST"])
 @login_required
 def show_attempt(slug, item_slug, number):
-    course, enrollment = _enrolled(slug)
-    item = _item_or_404(course, item_slug)
+    course, enrollment = guards.enrolled(slug)
+    item = guards.item_or_404(course, item_slug)
     attempt = services.get_attempt(enrollment, item, number) if item.kind == "quiz" else None
     if attempt is None:
         abort(404)
@@ -173,7 +139,7 @@ def show_attempt(slug, item_slug, number):
 @bp.route("/courses/<slug>/certificate", methods=["GET", "POST"])
 @login_required
 def show_certificate(slug):
-    course = _course_or_404(slug)
+    course = guards.course_or_404(slug)
     enrollment = services.enrollment_for(current_user, course)
     certificate = services.certificate_for(enrollment) if enrollment else None
     if certificate is None:

@@ -15,6 +15,7 @@ from lms.catalog import services as catalog
 from lms.core import limits
 from lms.core.auth import login_required, role_required
 from lms.extensions import db
+from lms.learning import guards
 from lms.learning import services as learning
 from lms.tasks import forms, services
 from lms.tasks.models import ACCEPTED
@@ -28,19 +29,8 @@ def task_names():
 
 
 def _enrolled_task(slug, item_slug):
-    """The task and the signed-in learner's active enrolment in its course: 404 for no
-    such course or item, 403 when not enrolled, 400 when the item is not a task."""
-    course = catalog.get_course(slug)
-    if course is None:
-        abort(404)
-    enrollment = learning.active_enrollment(current_user, course)
-    if enrollment is None:
-        abort(403)
-    item = catalog.find_item(course, item_slug)
-    if item is None:
-        abort(404)
-    if item.kind != "task":
-        abort(400)
+    """The task and the signed-in learner's active enrolment (404, 403 or 400 otherwise)."""
+    _course, enrollment, item = guards.enrolled_item(slug, item_slug, "task")
     return enrollment, item
 
 
