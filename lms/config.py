@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,16 @@ from urllib.parse import urlsplit
 from flask import Config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# An installed package (``pip install .``, not editable) carries the folders that sit beside
+# ``lms/`` in the checkout (templates, static files, migrations, the shipped courses) in
+# ``lms/_share/``: setup.py copies them there when it builds the wheel.
+INSTALLED = (PACKAGE_DIR / "_share").is_dir()
+DATA_ROOT = PACKAGE_DIR / "_share" if INSTALLED else REPO_ROOT
+TEMPLATES_DIR = DATA_ROOT / "templates"
+STATIC_DIR = DATA_ROOT / "static"
+MIGRATIONS_DIR = DATA_ROOT / "migrations"
+COURSES_DIR = DATA_ROOT / "courses"
 LANGUAGES = ("lv", "en")
 
 
@@ -235,7 +246,13 @@ def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
 
 
 def instance_path(environ: Mapping[str, str]) -> Path:
-    return Path(environ.get("LMS_INSTANCE_PATH", REPO_ROOT / "instance"))
+    """``LMS_INSTANCE_PATH``, else ``instance/`` in the checkout, else (an installed package,
+    whose folder is no place for data) ``<virtualenv>/var/lms-instance``, as Flask does."""
+    if environ.get("LMS_INSTANCE_PATH"):
+        return Path(environ["LMS_INSTANCE_PATH"])
+    if INSTALLED:
+        return Path(sys.prefix) / "var" / "lms-instance"
+    return REPO_ROOT / "instance"
 
 
 def load(target: Config, instance_path: Path, environ: Mapping[str, str],
