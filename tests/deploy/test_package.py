@@ -4,6 +4,7 @@ files, migrations, shipped courses and compiled translations, not only the code.
 from __future__ import annotations
 
 import gettext
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,13 +15,20 @@ import pytest
 from lms.config import REPO_ROOT
 
 SHARED = ("templates", "static", "migrations", "courses")
+# What deploy/install.sh copies out of the checkout to build the package.
+BUILD_SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "lms", *SHARED)
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
     target = tmp_path_factory.mktemp("wheel")
+    # From a copy, as deploy/install.sh builds: setuptools writes its build files beside the sources.
+    source = tmp_path_factory.mktemp("source")
+    for name in BUILD_SOURCES:
+        copy = shutil.copytree if (REPO_ROOT / name).is_dir() else shutil.copy2
+        copy(REPO_ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(target),
-                    str(REPO_ROOT)], check=True, cwd=target)
+                    str(source)], check=True, cwd=target)
     (path,) = target.glob("lms-*.whl")
     with zipfile.ZipFile(path) as archive:
         yield archive
