@@ -5,16 +5,21 @@ At start-up it checks that the rate limits hold across the workers: with more th
 worker and ``LMS_RATELIMIT_STORAGE_URL`` left at ``memory://``, each worker would count
 on its own, and the log says so loudly."""
 
+import importlib.util
 import os
 import sys
 
-# The checkout's own package, also when gunicorn runs from a virtualenv it is not installed in.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The checkout's own package when gunicorn runs from a virtualenv it is not installed in.
+# An installed package (deploy/install.sh copies this file into the instance folder) is
+# used as installed.
+if importlib.util.find_spec("lms") is None:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from lms import config as lms_config  # noqa: E402  ("config" is a gunicorn setting)
 from lms.core import ratelimits  # noqa: E402
 
-wsgi_app = "wsgi:app"
+# The app factory, so an installed package needs no wsgi.py (in the checkout, `wsgi:app` is the same).
+wsgi_app = "lms:create_app()"
 bind = ["0.0.0.0:8000"]
 # Threaded workers: one per core (or WEB_CONCURRENCY), four requests at a time each. Pages
 # wait on the database, not on the CPU; learner code never runs here (graders do it), so a

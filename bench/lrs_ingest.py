@@ -14,7 +14,7 @@ HTTP as above. The store grows as a programme's would, by more learners: each fi
 learner has 100 statements over 100 of 200 activities.
 
 Ralph's 5.1.0 file-system backend refuses a second write to its one file unless it
-appends; it is started through tests/xapi/ralph_server.py, which sets APPEND as its write
+appends; it is started (from the virtualenv tests/xapi/ralph_env.py builds) through tests/xapi/ralph_server.py, which sets APPEND as its write
 mode. PostgreSQL: LMS_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/lms_bench,
 recreated).
 """
@@ -185,11 +185,15 @@ def start_ralph() -> tuple[subprocess.Popen, int, str]:
     (folder / "data").mkdir()
     env = {**os.environ, "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_APP_DIR": str(folder / "app"),
            "RALPH_AUTH_FILE": str(folder / "auth.json")}
-    subprocess.run([sys.executable, "-m", "ralph", "auth", "-u", "bench", "-p", "bench", "-s", "all",
+    # Ralph's own virtualenv, the one the forwarding tests build (its pins stay out of ours).
+    from tests.xapi.ralph_env import ralph_python
+
+    python = str(ralph_python())
+    subprocess.run([python, "-m", "ralph", "auth", "-u", "bench", "-p", "bench", "-s", "all",
                     "-M", "mailto:bench@example.org", "-w"], env=env, check=True, capture_output=True)
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.xapi.ralph_server", str(port), str(folder / "data")],
-                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([python, str(ROOT / "tests" / "xapi" / "ralph_server.py"), str(port),
+                                str(folder / "data")], env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(port, "/__heartbeat__")
     return process, port, base64.b64encode(b"bench:bench").decode()
 

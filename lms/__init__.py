@@ -24,8 +24,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=str(instance_path),
         instance_relative_config=True,
-        template_folder=str(config.REPO_ROOT / "templates"),
-        static_folder=str(config.REPO_ROOT / "static"),
+        template_folder=str(config.TEMPLATES_DIR),
+        static_folder=str(config.STATIC_DIR),
     )
     config.load(app.config, instance_path, os.environ, overrides)
     if not app.config.get("SECRET_KEY"):
@@ -53,7 +53,7 @@ def _init_extensions(app: Flask) -> None:
     from lms.core import i18n
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(config.REPO_ROOT / "migrations"),
+    migrate.init_app(app, db, directory=str(config.MIGRATIONS_DIR),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)

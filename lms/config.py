@@ -8,16 +8,30 @@ README's settings table and the code cannot drift apart (a test checks the READM
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from email.utils import parseaddr
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Config
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# An installed package (``pip install .``, not editable) carries the folders that sit beside
+# ``lms/`` in the checkout (templates, static files, migrations, the shipped courses) in
+# ``lms/_share/``: setup.py copies them there when it builds the wheel.
+INSTALLED = (PACKAGE_DIR / "_share").is_dir()
+DATA_ROOT = PACKAGE_DIR / "_share" if INSTALLED else REPO_ROOT
+TEMPLATES_DIR = DATA_ROOT / "templates"
+STATIC_DIR = DATA_ROOT / "static"
+MIGRATIONS_DIR = DATA_ROOT / "migrations"
+COURSES_DIR = DATA_ROOT / "courses"
 LANGUAGES = ("lv", "en")
 
 
@@ -37,11 +51,106 @@ def _int(value: str) -> int:
         raise ValueError(f"expected a whole number, got {value!r}") from None
 
 
+def _shown(value: str) -> str:
+    """A URL as an error message may show it: without the password it may carry."""
+    parts = urlsplit(value)
+    if parts.password is not None:
+        value = value.replace(f":{parts.password}@", ":***@", 1)
+    return repr(value)
+
+
 def _database_url(value: str) -> str:
-    """Accept the URLs hosting providers hand out and pin the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
+    """Accept the URLs hosting providers hand out and pin the psycopg 3 driver; only
+    PostgreSQL and SQLite, the two databases the migrations and tests run on."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
         if value.startswith(prefix):
-            return "postgresql+psycopg://" + value[len(prefix):]
+            rest = value[len(prefix):]
+            if not urlsplit("//" + rest).hostname and "host=" not in rest:
+                break
+            return "postgresql+psycopg://" + rest
+    else:
+        if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+            return value
+    raise ValueError("expected postgresql://user:password@host:5432/name or sqlite:////path/to/file.sqlite3, "
+                     f"got {_shown(value)}")
+
+
+_RATELIMIT_STORAGES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
+
+
+def _ratelimit_storage(value: str) -> str:
+    """A storage Flask-Limiter can use with the installed drivers; an unknown one would
+    otherwise fail at the first limited request, or be given up with limits switched off."""
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme not in _RATELIMIT_STORAGES or (scheme != "memory" and not value.split("://", 1)[1]):
+        raise ValueError(f"expected memory:// or a Redis URL such as redis://127.0.0.1:6379/0 (schemes: "
+                         f"{', '.join(s + '://' for s in _RATELIMIT_STORAGES)}), got {_shown(value)}")
+    return value
+
+
+def _redis_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ValueError(f"expected a Redis URL such as redis://127.0.0.1:6379/1 (redis://, rediss:// or unix://), "
+                         f"got {_shown(value)}")
+    return value
+
+
+def _rate_limit(value: str) -> str:
+    """Limits in Flask-Limiter's notation; a string it cannot read would switch the limit off."""
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("expected limits such as '10 per minute;50 per hour' (a number, 'per', a second, "
+                         f"minute, hour, day, month or year; several joined by ';'), got {value!r}") from None
+    return value
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"expected a time zone name from the IANA database such as Europe/Riga or UTC, "
+                         f"got {value!r}") from None
+    return value
+
+
+def _endpoint(value: str) -> str:
+    """An http(s) URL with a host; unlike the site's address it may have a path."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"expected an http:// or https:// address such as https://lrs.example.lv/xAPI, "
+                         f"got {_shown(value)}")
+    return value.strip()
+
+
+def _host(value: str) -> str:
+    if "://" in value or not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]", value):
+        raise ValueError(f"expected a host name or address such as smtp.example.lv (no scheme, no port), got {value!r}")
+    return value
+
+
+def _port(value: str) -> int:
+    number = _int(value)
+    if not 1 <= number <= 65535:
+        raise ValueError(f"expected a port number from 1 to 65535, got {value!r}")
+    return number
+
+
+def _email(value: str) -> str:
+    name, address = parseaddr(value)
+    local, _, domain = address.partition("@")
+    if not local or not domain or "@" in domain or " " in address:
+        raise ValueError(f"expected an e-mail address such as noreply@learn.example.lv "
+                         f"(or 'Name <noreply@learn.example.lv>'), got {value!r}")
+    return value
+
+
+def _queue_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9._:-]{1,100}", value):
+        raise ValueError(f"expected up to 100 letters, digits, '.', '_', ':' or '-', got {value!r}")
     return value
 
 
@@ -102,42 +211,44 @@ SETTINGS = (
             "Language when neither the account nor the browser names one: `lv` or `en`. Default: `lv`.",
             _locale),
     Setting("LMS_TIMEZONE", "BABEL_DEFAULT_TIMEZONE",
-            "Time zone for dates shown to people. Default: `Europe/Riga`."),
+            "Time zone for dates shown to people. Default: `Europe/Riga`.", _time_zone),
     Setting("LMS_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI",
             "Where rate-limit counters live. Default: `memory://`, counted inside each process, so "
             "with several gunicorn workers or app servers every limit multiplies (gunicorn's start-up "
-            "warns). In production: one Redis shared by every web process, e.g. `redis://127.0.0.1:6379/0`."),
+            "warns). In production: one Redis shared by every web process, e.g. `redis://127.0.0.1:6379/0`.",
+            _ratelimit_storage),
     Setting("LMS_LOGIN_RATE_LIMIT", "LMS_LOGIN_RATE_LIMIT",
-            "Login attempts allowed per client address. Default: `10 per minute;50 per hour`."),
+            "Login attempts allowed per client address. Default: `10 per minute;50 per hour`.", _rate_limit),
     Setting("LMS_EXERCISE_RATE_LIMIT", "LMS_EXERCISE_RATE_LIMIT",
-            "Runs and submits of code exercises allowed per learner. Default: `20 per minute;300 per hour`."),
+            "Runs and submits of code exercises allowed per learner. Default: `20 per minute;300 per hour`.",
+            _rate_limit),
     Setting("LMS_SESSION_IDLE_HOURS", "LMS_SESSION_IDLE_HOURS",
             "Hours a sign-in without \"keep me signed in\" lasts unused; one with it lasts as long as its "
             "cookie (365 days). Default: `24`.", _at_least(1)),
     Setting("LMS_PASSWORD_RESET_MAX_AGE", "LMS_PASSWORD_RESET_MAX_AGE",
-            "Seconds a password-reset link stays valid. Default: `3600`.", _int),
+            "Seconds a password-reset link stays valid. Default: `3600`.", _at_least(60)),
     Setting("LMS_MAIL_SERVER", "LMS_MAIL_SERVER",
-            "SMTP host. Unset: e-mails are written to the application log instead of sent."),
-    Setting("LMS_MAIL_PORT", "LMS_MAIL_PORT", "SMTP port. Default: `587`.", _int),
+            "SMTP host. Unset: e-mails are written to the application log instead of sent.", _host),
+    Setting("LMS_MAIL_PORT", "LMS_MAIL_PORT", "SMTP port. Default: `587`.", _port),
     Setting("LMS_MAIL_USERNAME", "LMS_MAIL_USERNAME", "SMTP user name, if the server needs one."),
     Setting("LMS_MAIL_PASSWORD", "LMS_MAIL_PASSWORD", "SMTP password, if the server needs one."),
     Setting("LMS_MAIL_USE_TLS", "LMS_MAIL_USE_TLS",
             "Use STARTTLS with the SMTP server: `1` or `0`. Default: `1`.", _bool),
     Setting("LMS_MAIL_SENDER", "LMS_MAIL_SENDER",
-            "From address of e-mails. Default: `noreply@localhost`."),
+            "From address of e-mails. Default: `noreply@localhost`.", _email),
     Setting("LMS_XAPI_FORWARD_URL", "LMS_XAPI_FORWARD_URL",
             "Endpoint of an external LRS to forward every statement to, e.g. `https://lrs.example.lv/xAPI`. "
-            "Unset: no forwarding."),
+            "Unset: no forwarding.", _endpoint),
     Setting("LMS_XAPI_FORWARD_USERNAME", "LMS_XAPI_FORWARD_USERNAME", "HTTP Basic user name for the external LRS."),
     Setting("LMS_XAPI_FORWARD_PASSWORD", "LMS_XAPI_FORWARD_PASSWORD", "HTTP Basic password for the external LRS."),
     Setting("LMS_XAPI_FORWARD_VERSION", "LMS_XAPI_FORWARD_VERSION",
-            "xAPI version header sent to the external LRS. Default: `1.0.3`."),
+            "xAPI version header sent to the external LRS. Default: `1.0.3`.", _xapi_version),
     Setting("LMS_XAPI_DEFAULT_VERSION", "LMS_XAPI_DEFAULT_VERSION",
             "The LRS serves xAPI 1.0.3 and 2.0.0, by each request's version header; this is the version it "
             "answers in when a request names none: `1.0.3` or `2.0.0`. Default: `1.0.3`.", _xapi_version),
     Setting("LMS_PROXY_COUNT", "LMS_PROXY_COUNT",
             "How many reverse proxies stand in front of the app (trusts their X-Forwarded-* "
-            "headers for the client address and scheme). Default: `0`.", _int),
+            "headers for the client address and scheme). Default: `0`.", _at_least(0)),
     Setting("LMS_GRADER_WORKERS", "LMS_GRADER_WORKERS",
             "Grader worker processes (each runs one learner's code at a time in V8) per process that "
             "grades: the web process in the embedded default; a `flask exercises grader` process keeps one. "
@@ -145,10 +256,10 @@ SETTINGS = (
     Setting("LMS_GRADING_QUEUE_URL", "LMS_GRADING_QUEUE_URL",
             "Where runs and submits wait to be graded. Unset: background threads of the web process grade "
             "them (one server). Production: Redis, e.g. `redis://127.0.0.1:6379/1`, served by "
-            "`flask exercises grader` processes on any machine."),
+            "`flask exercises grader` processes on any machine.", _redis_url),
     Setting("LMS_GRADING_QUEUE_NAME", "LMS_GRADING_QUEUE_NAME",
             "Name of the grading queue in Redis (two deployments sharing one Redis need different names). "
-            "Default: `lms-grading`."),
+            "Default: `lms-grading`.", _queue_name),
     Setting("LMS_GRADING_TIMEOUT", "LMS_GRADING_TIMEOUT",
             "Seconds after which a run or submit that has not been graded is given up (its grader died or "
             "the queue is stuck): the learner is told and may try again. Default: `120`.", _at_least(30)),
@@ -217,8 +328,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
     }
 
 
-class ConfigError(RuntimeError):
-    """A setting has a value the platform cannot use; the message names it."""
+class ConfigError(SystemExit):
+    """A setting has a value the platform cannot use; the message names it and says what is
+    allowed. A ``SystemExit``: nothing should carry on with such a setting, and a process
+    stopped by it (``flask``, gunicorn's master, a grader) prints that one line, no traceback."""
 
 
 def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
@@ -235,7 +348,13 @@ def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
 
 
 def instance_path(environ: Mapping[str, str]) -> Path:
-    return Path(environ.get("LMS_INSTANCE_PATH", REPO_ROOT / "instance"))
+    """``LMS_INSTANCE_PATH``, else ``instance/`` in the checkout, else (an installed package,
+    whose folder is no place for data) ``<virtualenv>/var/lms-instance``, as Flask does."""
+    if environ.get("LMS_INSTANCE_PATH"):
+        return Path(environ["LMS_INSTANCE_PATH"])
+    if INSTALLED:
+        return Path(sys.prefix) / "var" / "lms-instance"
+    return REPO_ROOT / "instance"
 
 
 def load(target: Config, instance_path: Path, environ: Mapping[str, str],

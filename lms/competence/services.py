@@ -12,7 +12,7 @@ import yaml
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, selectinload
 
-from lms.config import REPO_ROOT
+from lms.config import COURSES_DIR
 from lms.competence import kinds
 from lms.content import competences as references
 from lms.content import yamlsafe
@@ -24,7 +24,7 @@ from lms.competence.models import (
 from lms.xapi import services as xapi
 from lms.xapi.models import Statement
 
-FRAMEWORKS_DIR = REPO_ROOT / "courses" / "_frameworks"
+FRAMEWORKS_DIR = COURSES_DIR / "_frameworks"
 QUESTIONNAIRE_FILE = "digcompedu-self-assessment.yaml"
 EVIDENCE_VERBS = {"http://adlnet.gov/expapi/verbs/passed", "http://adlnet.gov/expapi/verbs/completed"}
 

@@ -13,13 +13,13 @@ import sqlalchemy as sa
 
 from lms.catalog.models import Course, Item, Module
 from lms.competence import services as competence
-from lms.config import REPO_ROOT
+from lms import config
 from lms.content.loader import CourseSpec, ExerciseSpec, Problem, load
 from lms.core import markdown
 from lms.extensions import db
 from lms.xapi import vocabulary
 
-COURSES_DIR = REPO_ROOT / "courses"
+COURSES_DIR = config.COURSES_DIR
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
 
 

@@ -548,7 +548,7 @@ def _settings():
         return current_app.config
     from lms import config
 
-    return {**config.defaults(REPO_ROOT / "instance"), **config.from_environment(os.environ)}
+    return {**config.defaults(config.instance_path(os.environ)), **config.from_environment(os.environ)}
 
 
 def pool() -> Pool:

@@ -30,7 +30,7 @@ def _context(enrollment: Enrollment, item: Item, hand_in: HandIn, *, competences
                         grouping=[learning.course_activity(course), learning.track_activity(course)],
                         extensions=extensions)
     if reviewer is not None:
-        context.instructor = v.actor(reviewer.public_id)
+        context["instructor"] = v.actor(reviewer.public_id)
     return context
 
 

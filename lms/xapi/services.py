@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
-import tincan
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
@@ -98,8 +97,6 @@ def iso_timestamp(moment: datetime) -> str:
 
 
 def _as_dict(statement: Any) -> Any:
-    if isinstance(statement, tincan.Statement):
-        return json.loads(statement.to_json(XAPI_VERSION))
     try:
         # A statement is JSON: a round trip copies it several times faster than deepcopy.
         return json.loads(json.dumps(statement))

@@ -127,5 +127,5 @@ def test_flask_lms_init_fixes_the_identity_once_and_flask_lms_identity_shows_it(
     assert "Platform identity: http://127.0.0.1:5000 (fixed " in shown.output
     assert f"Site address (LMS_BASE_URL): {NEW_ADDRESS}" in shown.output
     with later.app_context():
-        assert vocabulary.actor("x").account.home_page == "http://127.0.0.1:5000"
+        assert vocabulary.actor("x")["account"]["homePage"] == "http://127.0.0.1:5000"
         assert vocabulary.base_url() == "http://127.0.0.1:5000"  # the former name, kept for its callers

@@ -3,7 +3,8 @@
 Ralph 5.1.0's file-system LRS writes every request to the same file with the CREATE
 operation, so its second write fails with "already exists". Appending is what its
 backend offers for exactly this, so the launcher makes APPEND the default before
-starting the server. Usage: python -m tests.xapi.ralph_server PORT DIRECTORY
+starting the server. Run by the Python of Ralph's own virtualenv (tests/xapi/ralph_env.py):
+python ralph_server.py PORT DIRECTORY
 """
 
 import os

@@ -4,7 +4,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -15,6 +14,7 @@ import sqlalchemy as sa
 from lms.extensions import db
 from lms.xapi import forwarding, services
 from lms.xapi.models import OutboxEntry
+from tests.xapi.ralph_env import ralph_python
 
 RALPH_USER, RALPH_PASSWORD = "platform", "forwarding secret"
 
@@ -28,12 +28,12 @@ def free_port() -> int:
 class Ralph:
     """A Ralph LRS process that the test can stop and start again on the same port."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.port, self.process = folder, free_port(), None
+    def __init__(self, folder: Path, python: Path) -> None:
+        self.folder, self.python, self.port, self.process = folder, python, free_port(), None
         (folder / "data").mkdir(parents=True)
         self.env = {**os.environ, "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_APP_DIR": str(folder / "app"),
                     "RALPH_AUTH_FILE": str(folder / "auth.json")}
-        subprocess.run([sys.executable, "-m", "ralph", "auth", "-u", RALPH_USER, "-p", RALPH_PASSWORD,
+        subprocess.run([str(python), "-m", "ralph", "auth", "-u", RALPH_USER, "-p", RALPH_PASSWORD,
                         "-s", "all", "-M", "mailto:platform@example.org", "-w"],
                        env=self.env, check=True, capture_output=True)
 
@@ -43,8 +43,9 @@ class Ralph:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.xapi.ralph_server", str(self.port), str(self.folder / "data")],
-            env=self.env, cwd=Path(__file__).resolve().parents[2],
+            [str(self.python), str(Path(__file__).with_name("ralph_server.py")), str(self.port),
+             str(self.folder / "data")],
+            env=self.env, cwd=self.folder,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -78,11 +79,8 @@ class Ralph:
 
 @pytest.fixture
 def ralph(tmp_path):
-    try:
-        import ralph  # noqa: F401
-    except ImportError:
-        pytest.skip("ralph-malph is not installed (it comes with the test extras)")
-    server = Ralph(tmp_path / "ralph")
+    """Ralph from its own virtualenv (tests/xapi/ralph_env.py), never the test environment."""
+    server = Ralph(tmp_path / "ralph", ralph_python())
     server.start()
     yield server
     server.stop()
@@ -227,3 +225,16 @@ def test_two_workers_never_take_the_same_rows(make_app):
     assert len(held) == 4
     assert all(attempts[row_id] == 0 for row_id in held)
     assert sum(1 for row_id, count in attempts.items() if row_id not in held and count == 1) == 6
+
+
+def test_ralph_and_its_old_pins_stay_out_of_the_test_environment():
+    """Ralph pins old click and python-jose; the tests run it from its own virtualenv, so the
+    project's extras never bring it (and its pins) into the environment the tests run in."""
+    import tomllib
+
+    from lms.config import REPO_ROOT
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    assert not [r for r in requirements if r.lower().startswith(("ralph", "python-jose"))]
+    assert ralph_python().parent.parent == REPO_ROOT / ".cache" / "ralph-5.1.0"
