@@ -527,6 +527,22 @@ def test_react_render_mount_events_effects_and_flush():
     ]
 
 
+FORM_BY_ID = """import React, { useState } from 'react';
+export default function Form() {
+  const [form, setForm] = useState({ name: '', email: '' });
+  const change = (e) => setForm({ ...form, [e.target.id]: e.target.value });
+  return <form><input id="name" value={form.name} onChange={change} /><input id="email" type="email" value={form.email} onChange={change} /><p>{form.name}|{form.email}</p></form>;
+}
+"""
+
+
+def test_a_simulated_change_carries_the_fields_id_name_and_type_like_a_browser_event():
+    """One change handler for several fields, keyed on e.target.id as in a browser, works in tests."""
+    code = ("const m = mount(<solution.default />); m.findAll('input')[0].change('Anna');"
+            "m.findAll('input')[1].change('a@b.lv'); expect(m.find('p').text()).toBe('Anna|a@b.lv');")
+    assert one(FORM_BY_ID, code, language="react") == (True, "")
+
+
 def test_react_warnings_reach_the_logs():
     """React's development warnings (a list without keys) show in the test's logs."""
     source = "export function L({ items }) { return <ul>{items.map((i) => <li>{i}</li>)}</ul>; }\n"

@@ -1206,7 +1206,7 @@
       getByText: (text) => getByTextIn([inst], text),
       click: () => { callHandler(inst, "onClick", makeEvent({ type: "click", target: inst.props })); },
       change: (value) => {
-        const target = { value, checked: value, name: inst.props.name, type: inst.props.type };
+        const target = { value, checked: value, name: inst.props.name, type: inst.props.type, id: inst.props.id };
         callHandler(inst, "onChange", makeEvent({ type: "change", target, currentTarget: target }));
       },
       submit: () => {
