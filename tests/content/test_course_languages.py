@@ -6,6 +6,7 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
+from lms.catalog import services as catalog
 from lms.catalog.models import Course, Item
 from lms.content import services
 from lms.content.loader import load
@@ -123,3 +124,12 @@ def test_a_latvian_learner_reads_latvian_and_an_english_learner_english(app, cli
         db.session.commit()
     lesson = client.get("/courses/first-steps/learn/welcome").get_data(as_text=True)
     assert "latviešu nodarbība" not in lesson and "Welcome" in lesson
+
+
+def test_the_catalogue_finds_a_course_by_either_of_its_languages(ctx, bilingual):
+    """Filtering for Latvian courses, or searching for the Latvian title, finds the course."""
+    services.import_courses(bilingual)
+    latvian = [course.slug for course in catalog.list_courses(catalog.CourseFilter(language="lv"))]
+    assert "first-steps" in latvian
+    assert [c.slug for c in catalog.list_courses(catalog.CourseFilter(query="soļi tīmeklī"))] == ["first-steps"]
+    assert [c.slug for c in catalog.list_courses(catalog.CourseFilter(query="FIRST STEPS"))] == ["first-steps"]
