@@ -33,6 +33,8 @@ class Course(db.Model):
     status: Mapped[str] = mapped_column(sa.String(16), default="draft")
     competences: Mapped[list] = mapped_column(Json, default=list)
     lesson_completion: Mapped[str] = mapped_column(sa.String(16), default="mark_done")
+    # {language: {"title", "summary"}}: the course in other languages than ``language``
+    translations: Mapped[dict | None] = mapped_column(Json)
     archived: Mapped[bool] = mapped_column(default=False)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -41,6 +43,11 @@ class Course(db.Model):
     items: Mapped[list[Item]] = relationship(
         back_populates="course", order_by="Item.position", cascade="all, delete-orphan",
         overlaps="module,items")
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the course can be read in, its own first."""
+        return [self.language, *sorted(self.translations or {})]
 
     @property
     def is_published(self) -> bool:
@@ -62,6 +69,7 @@ class Module(db.Model):
     position: Mapped[int]
     optional: Mapped[bool] = mapped_column(default=False)
     archived: Mapped[bool] = mapped_column(default=False)
+    translations: Mapped[dict | None] = mapped_column(Json)  # {language: {"title", "summary"}}
 
     course: Mapped[Course] = relationship(back_populates="modules")
     items: Mapped[list[Item]] = relationship(back_populates="module", order_by="Item.position",
@@ -107,6 +115,9 @@ class Item(db.Model):
     # tasks: {"hand_in": {"text", "link", "files": {"types", "max_files", "max_size_mb"} | None},
     # "rubric": [{"id", "name", "description", "levels": [{"name", "description", "points"}]}]}
     task: Mapped[dict | None] = mapped_column(Json)
+    # {language: {"title", "html", "questions", "task"}}: what a learner reads, in another
+    # language; the questions keep their ids and options, the task its hand-in and points
+    translations: Mapped[dict | None] = mapped_column(Json)
 
     course: Mapped[Course] = relationship(back_populates="items", overlaps="items")
     module: Mapped[Module] = relationship(back_populates="items", overlaps="items")

@@ -20,31 +20,34 @@ class CourseFilter:
     language: str | None = None
 
 
-def _like(text: str) -> str:
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def list_courses(filters: CourseFilter, *, include_drafts: bool = False) -> list[Course]:
     """Courses matching the filters; drafts only for those who may see them (admins)."""
     statement = sa.select(Course).where(Course.archived.is_(False)).order_by(Course.title)
     if not include_drafts:
         statement = statement.where(Course.status == "published")
-    if filters.query:
-        pattern = _like(filters.query)
-        statement = statement.where(sa.or_(sa.func.lower(Course.title).like(pattern, escape="\\"),
-                                           sa.func.lower(Course.summary).like(pattern, escape="\\")))
     if filters.track:
         statement = statement.where(Course.track == filters.track)
     if filters.level in LEVELS:
         statement = statement.where(Course.level == filters.level)
-    if filters.language:
-        statement = statement.where(Course.language == filters.language)
     courses = list(db.session.scalars(statement))
+    # Audiences, languages and translated titles are short JSON values; filtering them here
+    # works the same on SQLite and PostgreSQL.
     if filters.audience:
-        # Audiences are a short JSON list; filtering here works the same on SQLite and PostgreSQL.
         courses = [course for course in courses if filters.audience in course.audiences]
+    if filters.language:
+        courses = [course for course in courses if filters.language in course.languages]
+    if filters.query:
+        text = filters.query.strip().lower()
+        courses = [course for course in courses if any(text in (value or "").lower() for value in _texts(course))]
     return courses
+
+
+def _texts(course: Course) -> list[str]:
+    """The course's title and summary in each of its languages, for the search."""
+    texts = [course.title, course.summary]
+    for block in (course.translations or {}).values():
+        texts += [block.get("title"), block.get("summary")]
+    return texts
 
 
 def tracks(*, include_drafts: bool = False) -> list[str]:

@@ -150,6 +150,9 @@ class CourseSpec:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     exercises: dict[str, ExerciseSpec] = field(default_factory=dict)
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
+    # the course in other languages: {language: {"title", "summary", "modules": {slug:
+    # {"title", "summary"}}, "items": {slug: {...the item's texts in that language}}}}
+    translations: dict[str, dict] = field(default_factory=dict)
 
 
 class _Source:
@@ -292,7 +295,7 @@ def _unknown_keys(src, data, allowed, path=()) -> None:
 # Course ----------------------------------------------------------------------------------
 
 COURSE_KEYS = {"title", "summary", "language", "audiences", "track", "level", "estimated_hours",
-               "status", "competences", "completion", "modules"}
+               "status", "competences", "completion", "modules", "translations"}
 
 
 def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, list[Problem]]:
@@ -411,6 +414,8 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
                 elif task:
                     course.tasks[item_slug] = task
         course.modules.append(spec)
+    if "translations" in data:
+        _load_translations(course, src, data["translations"], rel, problems)
     return course, problems
 
 
@@ -866,3 +871,156 @@ def load(path: Path) -> tuple[list[CourseSpec], list[Problem]]:
     if not folders:
         problems.append(Problem(str(path), None, "", "has no course folders"))
     return courses, problems
+
+
+# Translations ----------------------------------------------------------------------------
+#
+# One course in several languages: course.yaml's ``translations:`` gives, per language, the
+# course's and its modules' titles and summaries; ``<slug>.<language>.md`` (lessons) or
+# ``.yaml`` (quizzes, exercises, tasks) beside an item's file gives the item's texts. What
+# is not translated is shown in the course's own language. Everything that is not text
+# (slugs, question ids, correct answers, points, competences) is the course's own.
+
+def _load_translations(course: CourseSpec, src: _Source, value, rel, problems: list[Problem]) -> None:
+    value = _mapping(src, value, ("translations",))
+    modules = {module.slug: module for module in course.modules}
+    for language, block in value.items():
+        path = ("translations", language)
+        if language not in LANGUAGES or language == course.language:
+            others = ", ".join(code for code in LANGUAGES if code != course.language)
+            src.problem(path, f"must be another language of the platform ({others}), not {language!r}")
+            continue
+        block = _mapping(src, block, path)
+        _unknown_keys(src, block, {"title", "summary", "modules"}, path)
+        found = {"title": _text(src, block, "title", path),
+                 "summary": _text(src, block, "summary", path), "modules": {}, "items": {}}
+        module_block = _mapping(src, block.get("modules") or {}, path + ("modules",))
+        for slug, texts in module_block.items():
+            mpath = path + ("modules", slug)
+            if slug not in modules:
+                src.problem(mpath, f"the course has no module {slug!r}")
+                continue
+            texts = _mapping(src, texts, mpath)
+            _unknown_keys(src, texts, {"title", "summary"}, mpath)
+            found["modules"][slug] = {"title": _text(src, texts, "title", mpath),
+                                      "summary": _text(src, texts, "summary", mpath, required=False)}
+        for module in course.modules:
+            for ref in module.items:
+                file = course.folder / ITEM_FILES[ref.kind].format(f"{ref.slug}.{language}")
+                if files.refusal(file, course.folder) or not file.is_file():
+                    continue
+                texts = _TRANSLATION_LOADERS[ref.kind](course, ref.slug, file, rel, problems)
+                if texts:
+                    found["items"][ref.slug] = texts
+        course.translations[language] = found
+
+
+def _translated_lesson(course, slug, path: Path, rel, problems) -> dict | None:
+    text = _read(path, rel, problems)
+    match = FRONT_MATTER.match(text)
+    if not match:
+        problems.append(Problem(rel(path), 1, "", "must start with front matter between --- lines"))
+        return None
+    src = _Source(rel(path), match.group(1), problems, line_offset=1)
+    data = _mapping(src, src.data, ()) if src.data is not None else {}
+    _unknown_keys(src, data, {"title"})
+    body = text[match.end():]
+    if not body.strip():
+        problems.append(Problem(rel(path), None, "body", "the lesson has no text"))
+    return {"title": _text(src, data, "title", default=""), "body": body}
+
+
+def _translated_exercise(course, slug, path: Path, rel, problems) -> dict | None:
+    opened = _open_yaml(path, rel, problems)
+    if opened is None:
+        return None
+    src, data = opened
+    _unknown_keys(src, data, {"title", "instructions"})
+    return {"title": _text(src, data, "title"), "instructions": _text(src, data, "instructions", required=False)}
+
+
+def _translated_quiz(course, slug, path: Path, rel, problems) -> dict | None:
+    opened = _open_yaml(path, rel, problems)
+    if opened is None or slug not in course.quizzes:
+        return None
+    src, data = opened
+    _unknown_keys(src, data, {"title", "intro", "questions"})
+    original = {question["id"]: question for question in course.quizzes[slug].questions}
+    found = {"title": _text(src, data, "title"), "intro": _text(src, data, "intro", required=False),
+             "questions": {}}
+    questions = data.get("questions") or []
+    if not isinstance(questions, list):
+        src.problem(("questions",), "must be a list of questions, each with the id of the quiz's question")
+        questions = []
+    for index, question in enumerate(questions):
+        path_ = ("questions", index)
+        question = _mapping(src, question, path_)
+        _unknown_keys(src, question, {"id", "prompt", "options", "feedback", "accepted"}, path_)
+        qid = question.get("id")
+        if qid not in original:
+            src.problem(path_ + ("id",), f"the quiz has no question {qid!r}")
+            continue
+        texts = {"prompt": _text(src, question, "prompt", path_), "feedback": _feedback(src, question, path_)}
+        options = question.get("options")
+        if "options" in original[qid] or options is not None:
+            count = len(original[qid].get("options", []))
+            if not isinstance(options, list) or len(options) != count:
+                src.problem(path_ + ("options",), f"must translate the question's {count} options, in their order")
+                continue
+            texts["options"] = []
+            for oindex, option in enumerate(options):
+                opath = path_ + ("options", oindex)
+                option = _mapping(src, option, opath)
+                _unknown_keys(src, option, {"text", "feedback"}, opath)
+                texts["options"].append({"text": _text(src, option, "text", opath, default=""),
+                                         "feedback": str(option["feedback"]) if option.get("feedback") else None})
+        if "accepted" in question:
+            accepted = question["accepted"]
+            if original[qid]["type"] != "text" or not isinstance(accepted, list) or not all(
+                    isinstance(a, (str, int, float)) and str(a).strip() for a in accepted):
+                src.problem(path_ + ("accepted",), "only a text question has accepted answers: a list of them")
+            else:
+                texts["accepted"] = [str(a).strip() for a in accepted]
+        found["questions"][qid] = texts
+    return found
+
+
+def _translated_task(course, slug, path: Path, rel, problems) -> dict | None:
+    opened = _open_yaml(path, rel, problems)
+    if opened is None or slug not in course.tasks:
+        return None
+    src, data = opened
+    _unknown_keys(src, data, {"title", "instructions", "rubric"})
+    original = {criterion["id"]: criterion for criterion in course.tasks[slug].rubric}
+    found = {"title": _text(src, data, "title"), "instructions": _text(src, data, "instructions", required=False),
+             "rubric": {}}
+    rubric = data.get("rubric") or []
+    if not isinstance(rubric, list):
+        src.problem(("rubric",), "must be a list of criteria, each with the id of the task's criterion")
+        rubric = []
+    for index, criterion in enumerate(rubric):
+        cpath = ("rubric", index)
+        criterion = _mapping(src, criterion, cpath)
+        _unknown_keys(src, criterion, {"id", "name", "description", "levels"}, cpath)
+        cid = criterion.get("id")
+        if cid not in original:
+            src.problem(cpath + ("id",), f"the task's rubric has no criterion {cid!r}")
+            continue
+        levels = criterion.get("levels")
+        count = len(original[cid]["levels"])
+        if not isinstance(levels, list) or len(levels) != count:
+            src.problem(cpath + ("levels",), f"must translate the criterion's {count} levels, in their order")
+            continue
+        found["rubric"][cid] = {
+            "name": _text(src, criterion, "name", cpath),
+            "description": _text(src, criterion, "description", cpath, required=False),
+            "levels": [{"name": _text(src, _mapping(src, level, cpath + ("levels", n)), "name", cpath + ("levels", n)),
+                        "description": _text(src, level, "description", cpath + ("levels", n), required=False)
+                        if isinstance(level, dict) else None}
+                       for n, level in enumerate(levels)],
+        }
+    return found
+
+
+_TRANSLATION_LOADERS = {"lesson": _translated_lesson, "quiz": _translated_quiz,
+                        "exercise": _translated_exercise, "task": _translated_task}

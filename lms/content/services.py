@@ -141,6 +141,60 @@ def _quiz_questions(questions: list[dict]) -> list[dict]:
     return rendered
 
 
+def _item_translations(spec: CourseSpec, item: Item) -> dict | None:
+    """The item's texts in the course's other languages, rendered like its own: a quiz's
+    questions in full (same ids, options and answers), a task's rubric with its points. A
+    text question accepts the answers of every language, whichever the learner reads."""
+    found = {}
+    for language, block in spec.translations.items():
+        texts = block["items"].get(item.slug)
+        if not texts:
+            continue
+        shown = {"title": texts["title"]}
+        if item.kind == "lesson":
+            shown["html"] = _render_lesson(texts["body"])
+        elif texts.get("intro") or texts.get("instructions"):
+            shown["html"] = markdown.render(texts.get("intro") or texts["instructions"])
+        if item.kind == "quiz":
+            shown["questions"] = _translated_questions(item.questions, texts["questions"])
+        if item.kind == "task":
+            rubric = [{**criterion, **{k: v for k, v in texts["rubric"].get(criterion["id"], {}).items()
+                                       if k != "levels"},
+                       "levels": [{**level, **{k: v for k, v in translated.items() if v}}
+                                  for level, translated in zip(criterion["levels"], texts["rubric"].get(
+                                      criterion["id"], {}).get("levels", [{}] * len(criterion["levels"])))]}
+                      for criterion in item.task["rubric"]]
+            shown["task"] = {"hand_in": item.task["hand_in"], "rubric": rubric}
+        found[language] = shown
+    return found or None
+
+
+def _translated_questions(questions: list[dict], texts: dict) -> list[dict]:
+    """``questions`` (rendered) with the translated texts; untranslated ones as they are.
+    Accepted answers of a text question become those of both languages, on both."""
+    out = []
+    for question in questions:
+        translated = texts.get(question["id"])
+        if not translated:
+            out.append(question)
+            continue
+        if "accepted" in translated:
+            both = list(dict.fromkeys([*translated["accepted"], *question["accepted"]]))
+            question["accepted"] = list(dict.fromkeys([*question["accepted"], *translated["accepted"]]))
+            shown = {**question, "accepted": both}
+        else:
+            shown = dict(question)
+        shown["prompt"] = translated["prompt"]
+        shown["prompt_html"] = markdown.render(translated["prompt"])
+        shown["feedback"] = translated["feedback"] or question["feedback"]
+        if "options" in translated:
+            shown["options"] = [{**option, "text": new["text"], "text_html": markdown.render(new["text"]),
+                                 "feedback": new["feedback"] or option["feedback"]}
+                                for option, new in zip(question["options"], translated["options"])]
+        out.append(shown)
+    return out
+
+
 def _clear_quiz_settings(item: Item) -> None:
     item.show_answers, item.shuffle_options, item.draw = None, False, None
 
@@ -157,6 +211,8 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                  "status", "competences", "lesson_completion"):
         setattr(course, name, getattr(spec, name))
     course.archived = False
+    course.translations = {language: {"title": block["title"], "summary": block["summary"]}
+                           for language, block in spec.translations.items()} or None
     db.session.flush()
 
     modules = {m.slug: m for m in db.session.scalars(sa.select(Module).where(Module.course_id == course.id))}
@@ -170,6 +226,9 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
             db.session.add(module)
         module.title, module.summary = module_spec.title, module_spec.summary
         module.position, module.optional, module.archived = module_position, module_spec.optional, False
+        module.translations = {language: block["modules"][module_spec.slug]
+                               for language, block in spec.translations.items()
+                               if module_spec.slug in block["modules"]} or None
         db.session.flush()
         seen_modules.add(module_spec.slug)
         for ref in module_spec.items:
@@ -215,6 +274,7 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                     "solution": exercise.solution, "tests": exercise.tests,
                     "hidden_tests": exercise.hidden_tests,
                 }
+            item.translations = _item_translations(spec, item)
             seen_items.add(ref.slug)
             position += 1
     mappings, participation_counts = [], set()

@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["numberformat"] = format_decimal
     app.jinja_env.filters["percentformat"] = format_percent
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["shown_language"] = shown_language
     # Flask-Login's own prompt on a page that needs signing in, in the page's language too.
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.localize_callback = str
@@ -54,22 +55,40 @@ def init_app(app: Flask) -> None:
         }
 
 
-def localized(source, field: str = "title") -> str:
-    """The text in the page's language, chosen in this one place: ``<field>_lv`` on a
-    Latvian page when ``source`` has one, else ``<field>``. ``source`` is a model (a
-    framework, a competence, a role) or a mapping (a framework's level, an answer of the
-    self-assessment scale); in templates ``{{ competence|localized }}`` or
-    ``{{ competence|localized('area_title') }}``."""
+def localized(source, field: str = "title"):
+    """The text in the page's language, chosen in this one place: on a Latvian page
+    ``<field>_lv`` when ``source`` has one; for a course, module or item, its
+    ``translations[<page language>][<field>]`` when it has one; else ``<field>``. ``source``
+    is a model (a framework, a competence, a role, a course, a module, an item) or a mapping
+    (a framework's level, an answer of the self-assessment scale); in templates
+    ``{{ competence|localized }}``, ``{{ item|localized('html') }}``."""
 
     def value(name: str):
         return source.get(name) if isinstance(source, Mapping) else getattr(source, name, None)
 
-    locale = get_locale()
-    if locale is not None and locale.language == "lv":
+    language = _page_language()
+    if language == "lv":
         latvian = value(f"{field}_lv")
         if latvian:
             return latvian
+    translations = value("translations")
+    if isinstance(translations, Mapping) and language in translations:
+        translated = (translations[language] or {}).get(field)
+        if translated:
+            return translated
     return value(field)
+
+
+def shown_language(course) -> str:
+    """The language a course is read in on this page: the page's when the course has it,
+    else the course's own (for ``lang`` attributes)."""
+    language = _page_language()
+    return language if language in (course.translations or {}) else course.language
+
+
+def _page_language() -> str | None:
+    locale = get_locale()
+    return locale.language if locale is not None else None
 
 
 def lazy_localized(source, field: str = "title") -> LazyString:

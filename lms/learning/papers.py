@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from lms.catalog.models import Item
+from lms.core.i18n import localized
 
 
 @dataclass
@@ -93,7 +94,7 @@ def resolve(item: Item, paper: list | None, results: list | None) -> list[PaperQ
     """The paper's questions as they are in the quiz now, skipping any removed since. An
     attempt submitted before papers were kept shows the questions of its results, with
     options in the file's order."""
-    questions = {q["id"]: q for q in item.questions or []}
+    questions = {q["id"]: q for q in localized(item, "questions") or []}  # in the reader's language
     if paper is None:
         paper = [{"id": result["id"]} for result in results or []]
     out = []

@@ -58,6 +58,11 @@ def test_every_harness_message_has_both_languages_with_the_same_placeholders():
     ("expect(check(undefined)).toBeCloseTo(1);", "expected a number, but got undefined",
      "gaidīja skaitli, bet saņēma undefined"),
     ("expect([sum([])]).toContain(6);", "expected [ 5 ] to contain 6", "gaidīja, ka [ 5 ] saturēs 6, bet tā nav"),
+    ("expect(sum([]) + '\u00a0EUR').toBe('5 EUR');",
+     'expected "5\\u00a0EUR" to be "5 EUR" (the texts look alike but differ in characters you cannot see: '
+     "your text has a no-break space (\\u00a0))",
+     'gaidīja "5 EUR", bet saņēma "5\\u00a0EUR" (teksti izskatās vienādi, bet atšķiras ar rakstzīmēm, ko nevar '
+     "redzēt: jūsu tekstā ir nedalāmā atstarpe (\\u00a0))"),
     ("await new Promise(() => {});",
      "the test did not finish: it waits for something that never happens (a promise that never settles?)",
      "tests nepabeidza darbu: tas gaida kaut ko, kas nekad nenotiek (solījumu, kas nekad neatrisinās?)"),

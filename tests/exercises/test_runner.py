@@ -286,6 +286,45 @@ def test_async_learner_code_is_awaited():
         (True, ""), (False, "Error: load failed (line 3 of your code)")]
 
 
+# ---- differences a person cannot see ----
+
+PRICE = ("export function price(n) {\n"
+         "  return new Intl.NumberFormat('lv-LV', { style: 'currency', currency: 'EUR' }).format(n);\n"
+         "}\n")
+
+INVISIBLE = [
+    ("expect(price(12.5)).toBe('12,50 €')",
+     'expected "12,50\\u00a0€" to be "12,50 €" (the texts look alike but differ in characters you cannot see: '
+     "your text has a no-break space (\\u00a0))"),
+    ("expect(price(12.5)).toEqual('12,50 €')",
+     'expected "12,50\\u00a0€" to equal "12,50 €" (the texts look alike but differ in characters you cannot see: '
+     "your text has a no-break space (\\u00a0))"),
+    ("expect('Cena: ' + price(3)).toContain('3,00 €')",
+     'expected "Cena: 3,00\\u00a0€" to contain "3,00 €" (it is there, but with characters you cannot see in a '
+     "different place: your text has a no-break space (\\u00a0))"),
+    ("expect('Kopā: 5 EUR ').toBe('Kopā: 5 EUR')",
+     'expected "Kopā: 5 EUR " to be "Kopā: 5 EUR" (the texts look alike but differ in characters you cannot see: '
+     "your text has spaces at the end)"),
+    ("expect('5 EUR').toBe(' 5\u202fEUR')",
+     'expected "5 EUR" to be " 5\\u202fEUR" (the texts look alike but differ in characters you cannot see: '
+     "the expected text has a narrow no-break space (\\u202f); the expected text has spaces at the start)"),
+    ("expect('a  b').toBe('a b')",
+     'expected "a  b" to be "a b" (the texts look alike but differ in characters you cannot see: '
+     "the spaces between the words differ (more than one in a row, or a line break))"),
+    ("expect([price(1)]).toEqual(['1,00 €'])",
+     'expected [ "1,00\\u00a0€" ] to equal [ "1,00 €" ] (\\u00a0 and the like are characters you cannot see, '
+     "such as a no-break space, written as codes)"),
+    ("expect('12,50 EUR').toBe('12,50 €')", 'expected "12,50 EUR" to be "12,50 €"'),
+]
+
+
+@pytest.mark.parametrize(("code", "message"), INVISIBLE, ids=[m[0][:50] for m in INVISIBLE])
+def test_strings_that_differ_only_in_invisible_characters_are_shown_and_named(code, message):
+    """A no-break space from the currency formatter or a trailing space is written as a code and
+    named, so a learner is not told that "12,50 €" is not "12,50 €"."""
+    assert one(PRICE, code + ";") == (False, message)
+
+
 # ---- timers on the virtual clock ----
 
 def test_timers_fire_in_due_order_on_a_virtual_clock():
@@ -486,6 +525,22 @@ def test_react_render_mount_events_effects_and_flush():
         (False, "this <p> has no onClick handler"),
         (False, "getByText(\"Nope\") found no element with that text"),
     ]
+
+
+FORM_BY_ID = """import React, { useState } from 'react';
+export default function Form() {
+  const [form, setForm] = useState({ name: '', email: '' });
+  const change = (e) => setForm({ ...form, [e.target.id]: e.target.value });
+  return <form><input id="name" value={form.name} onChange={change} /><input id="email" type="email" value={form.email} onChange={change} /><p>{form.name}|{form.email}</p></form>;
+}
+"""
+
+
+def test_a_simulated_change_carries_the_fields_id_name_and_type_like_a_browser_event():
+    """One change handler for several fields, keyed on e.target.id as in a browser, works in tests."""
+    code = ("const m = mount(<solution.default />); m.findAll('input')[0].change('Anna');"
+            "m.findAll('input')[1].change('a@b.lv'); expect(m.find('p').text()).toBe('Anna|a@b.lv');")
+    assert one(FORM_BY_ID, code, language="react") == (True, "")
 
 
 def test_react_warnings_reach_the_logs():

@@ -108,6 +108,28 @@
       toBe: "expected {received} to be {expected}",
       toBeNot: "expected {received} not to be {expected}",
       useToEqual: " (they are equal but not the same object: use toEqual)",
+      invisibleNote: " (the texts look alike but differ in characters you cannot see: {what})",
+      invisibleContainNote: " (it is there, but with characters you cannot see in a different place: {what})",
+      invisibleYours: "your text has {name} ({code})",
+      invisibleExpected: "the expected text has {name} ({code})",
+      invisibleYoursEnd: "your text has spaces at the end",
+      invisibleExpectedEnd: "the expected text has spaces at the end",
+      invisibleYoursStart: "your text has spaces at the start",
+      invisibleExpectedStart: "the expected text has spaces at the start",
+      invisibleEscaped: " (\\u00a0 and the like are characters you cannot see, such as a no-break space, written as codes)",
+      invisibleSpacing: "the spaces between the words differ (more than one in a row, or a line break)",
+      invisibleOrdinarySpace: "an ordinary space",
+      char_a0: "a no-break space",
+      char_202f: "a narrow no-break space",
+      char_2007: "a figure space",
+      char_2009: "a thin space",
+      char_200b: "a zero-width space",
+      char_200c: "a zero-width non-joiner",
+      char_200d: "a zero-width joiner",
+      char_2060: "a word joiner",
+      char_feff: "a zero-width no-break space",
+      char_ad: "a soft hyphen",
+      char_9: "a tab",
       toEqual: "expected {received} to equal {expected}",
       toEqualNot: "expected {received} not to equal {expected}",
       needNumber: "expected a number, but got {received}",
@@ -196,6 +218,28 @@
       toBe: "gaidīja {expected}, bet saņēma {received}",
       toBeNot: "gaidīja vērtību, kas nav {expected}, bet saņēma {received}",
       useToEqual: " (tās ir vienādas, bet nav viens un tas pats objekts: izmantojiet toEqual)",
+      invisibleNote: " (teksti izskatās vienādi, bet atšķiras ar rakstzīmēm, ko nevar redzēt: {what})",
+      invisibleContainNote: " (tas tur ir, bet ar neredzamām rakstzīmēm citā vietā: {what})",
+      invisibleYours: "jūsu tekstā ir {name} ({code})",
+      invisibleExpected: "gaidītajā tekstā ir {name} ({code})",
+      invisibleYoursEnd: "jūsu teksta beigās ir atstarpes",
+      invisibleExpectedEnd: "gaidītā teksta beigās ir atstarpes",
+      invisibleYoursStart: "jūsu teksta sākumā ir atstarpes",
+      invisibleExpectedStart: "gaidītā teksta sākumā ir atstarpes",
+      invisibleEscaped: " (\\u00a0 un līdzīgi kodi ir rakstzīmes, ko nevar redzēt, piemēram, nedalāmā atstarpe)",
+      invisibleSpacing: "atšķiras atstarpes starp vārdiem (vairākas pēc kārtas vai jauna rinda)",
+      invisibleOrdinarySpace: "parasta atstarpe",
+      char_a0: "nedalāmā atstarpe",
+      char_202f: "šaurā nedalāmā atstarpe",
+      char_2007: "ciparu atstarpe",
+      char_2009: "šaurā atstarpe",
+      char_200b: "nulles platuma atstarpe",
+      char_200c: "nulles platuma nesavienotājs",
+      char_200d: "nulles platuma savienotājs",
+      char_2060: "vārdu savienotājs",
+      char_feff: "nulles platuma nedalāmā atstarpe",
+      char_ad: "mīkstā defise",
+      char_9: "tabulācija",
       toEqual: "gaidīja vērtību, kas vienāda ar {expected}, bet saņēma {received}",
       toEqualNot: "gaidīja vērtību, kas nav vienāda ar {expected}, bet saņēma {received}",
       needNumber: "gaidīja skaitli, bet saņēma {received}",
@@ -297,8 +341,81 @@
     try { return fn(); } catch (e) { return fallback; }
   }
 
+  // Characters a person cannot tell from a space, or from nothing: a message shows them as
+  // escapes (\u00a0), so that "12,50 €" with a no-break space from Intl.NumberFormat does
+  // not look the same as "12,50 €" with an ordinary one.
+  const INVISIBLE = /[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/g;
+  const numToString = uncurry(Number.prototype.toString);
+  const strFromCharCode = String.fromCharCode;
+
+  function escapeCode(c) {
+    return "\\u" + strSlice("000" + numToString(strCharCodeAt(c, 0), 16), -4);
+  }
+
   function quote(s) {
-    return jsonStringify(s);
+    return strReplace(jsonStringify(s), INVISIBLE, escapeCode);
+  }
+
+  // The text as a person sees it: zero-width characters gone, every run of spaces (of any
+  // kind) one ordinary space, none at the ends.
+  const ZERO_WIDTH = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g;
+  const SPACES = /[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+/g;
+  function asSeen(s) {
+    return strTrim(strReplace(strReplace(s, ZERO_WIDTH, ""), SPACES, " "));
+  }
+
+  const ESCAPED_INVISIBLE = /\\u(00a0|00ad|1680|180e|20[0-6][0-9a-f]|3000|feff)/;
+  const NAMED_INVISIBLES = [0xa0, 0x202f, 0x2007, 0x2009, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0xad, 9];
+
+  function countChar(s, code) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) if (strCharCodeAt(s, i) === code) n++;
+    return n;
+  }
+
+  function spaceRun(s, fromEnd) {
+    let n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = strCharCodeAt(s, fromEnd ? s.length - 1 - i : i);
+      if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xa0 && c !== 0x202f) break;
+      n++;
+    }
+    return n;
+  }
+
+  // What differs between two strings that look the same, in words ("your text has a
+  // no-break space (\u00a0)"), or "" when they do not look the same.
+  function invisibleDifferences(received, expected, contains) {
+    if (typeof received !== "string" || typeof expected !== "string") {
+      // Strings inside arrays and objects: their escapes are named, not compared.
+      const shown = show(received) + show(expected);
+      return regexpTest(ESCAPED_INVISIBLE, shown) ? msg("invisibleEscaped") : "";
+    }
+    if (received === expected) return "";
+    const seenReceived = asSeen(received);
+    const seenExpected = asSeen(expected);
+    if (contains ? !strIncludes(seenReceived, seenExpected) : seenReceived !== seenExpected) return "";
+    const what = [];
+    for (let i = 0; i < NAMED_INVISIBLES.length; i++) {
+      const code = NAMED_INVISIBLES[i];
+      const mine = countChar(received, code);
+      const theirs = countChar(expected, code);
+      const params = { name: msg("char_" + numToString(code, 16)), code: escapeCode(strFromCharCode(code)) };
+      if (mine > theirs && !(contains && theirs > 0)) arrayPush(what, msg("invisibleYours", params));
+      else if (theirs > mine) arrayPush(what, msg("invisibleExpected", params));
+    }
+    if (!contains) {
+      const endMine = spaceRun(received, true);
+      const endTheirs = spaceRun(expected, true);
+      if (endMine > endTheirs) arrayPush(what, msg("invisibleYoursEnd"));
+      else if (endTheirs > endMine) arrayPush(what, msg("invisibleExpectedEnd"));
+      const startMine = spaceRun(received, false);
+      const startTheirs = spaceRun(expected, false);
+      if (startMine > startTheirs) arrayPush(what, msg("invisibleYoursStart"));
+      else if (startTheirs > startMine) arrayPush(what, msg("invisibleExpectedStart"));
+    }
+    if (what.length === 0) arrayPush(what, msg("invisibleSpacing"));
+    return msg(contains ? "invisibleContainNote" : "invisibleNote", { what: arrayJoin(what, "; ") });
   }
 
   function isDomNode(v) {
@@ -712,10 +829,10 @@
 
   const matchers = {
     toBe(received, expected) {
-      return { pass: OIs(received, expected), message: (not) => msg(not ? "toBeNot" : "toBe", { received: show(received), expected: show(expected) }) + (!not && equals(received, expected, []) && typeof received === "object" ? msg("useToEqual") : "") };
+      return { pass: OIs(received, expected), message: (not) => msg(not ? "toBeNot" : "toBe", { received: show(received), expected: show(expected) }) + (!not && equals(received, expected, []) && typeof received === "object" ? msg("useToEqual") : "") + (not ? "" : invisibleDifferences(received, expected, false)) };
     },
     toEqual(received, expected) {
-      return { pass: equals(received, expected, []), message: (not) => msg(not ? "toEqualNot" : "toEqual", { received: show(received), expected: show(expected) }) };
+      return { pass: equals(received, expected, []), message: (not) => msg(not ? "toEqualNot" : "toEqual", { received: show(received), expected: show(expected) }) + (not ? "" : invisibleDifferences(received, expected, false)) };
     },
     toBeCloseTo(received, expected, digits) {
       const d = digits === undefined ? 2 : NNumber(digits);
@@ -753,7 +870,7 @@
       } else {
         return { pass: false, message: () => msg("needStringOrArray", { received: show(received) }) };
       }
-      return { pass, message: (not) => msg(not ? "toContainNot" : "toContain", { received: show(received), item: show(item) }) };
+      return { pass, message: (not) => msg(not ? "toContainNot" : "toContain", { received: show(received), item: show(item) }) + (not ? "" : invisibleDifferences(received, item, true)) };
     },
     toHaveLength(received, length) {
       const actual = safe(() => (received === null || received === undefined ? undefined : received.length), undefined);
@@ -1089,7 +1206,7 @@
       getByText: (text) => getByTextIn([inst], text),
       click: () => { callHandler(inst, "onClick", makeEvent({ type: "click", target: inst.props })); },
       change: (value) => {
-        const target = { value, checked: value, name: inst.props.name, type: inst.props.type };
+        const target = { value, checked: value, name: inst.props.name, type: inst.props.type, id: inst.props.id };
         callHandler(inst, "onChange", makeEvent({ type: "change", target, currentTarget: target }));
       },
       submit: () => {
