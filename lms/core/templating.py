@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
+from markupsafe import Markup
+
+from lms.core import markdown
 
 
 def url_with(**changes) -> str:
@@ -24,3 +27,5 @@ def abbreviate(text: str, length: int = 18) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.filters["abbreviate"] = abbreviate
+    # Quiz options and feedback: inline Markdown, rendered and sanitised by the one renderer.
+    app.jinja_env.filters["inline_markdown"] = lambda text: Markup(markdown.render_inline(text))

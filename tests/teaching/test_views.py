@@ -206,3 +206,19 @@ def test_a_pupil_cannot_join_with_a_hidden_character_in_the_name(app, client, te
     assert "“Username” contains an invisible" in join(client, code, username="kid\u20601").get_data(as_text=True)
     with app.app_context():
         assert accounts.find_by_login("kid1") is None
+
+
+def test_a_pupil_who_joined_with_a_code_shows_their_real_last_sign_in(app, client, teacher_class, admin, login):
+    """Joining signs the pupil in: an admin sees that sign-in, not "never"."""
+    url, code = teacher_class
+    client.post("/logout")
+    join(client, code)
+    client.post("/logout")
+    with app.app_context():
+        from lms.accounts import services as accounts
+
+        assert accounts.find_by_login("kid1").last_login_at is not None
+    login(admin)
+    users = client.get("/admin/users", query_string={"q": "kid1"}).get_data(as_text=True)
+    row = users.split("kid1")[1].split("</tr>")[0]
+    assert "never" not in row
