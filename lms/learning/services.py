@@ -141,6 +141,30 @@ def mark_done(enrollment: Enrollment, item: Item) -> bool:
     return True
 
 
+DEMO_COURSES = ("js-fundamentals",)  # the demo learner's first course, where it is shipped
+
+
+def start_demo_learning(user: User, lessons: int = 2) -> Enrollment | None:
+    """Give a demo learner something in progress (``flask lms seed-demo``): enrolled in
+    the adult track's first course (else any published course for their audience) with its
+    first lessons done, through the same services and records as a learner's clicks. None
+    when there is no course or they are already enrolled somewhere; flushes."""
+    if db.session.scalar(sa.select(Enrollment.id).where(Enrollment.user_id == user.id).limit(1)):
+        return None
+    course = next((c for c in (catalog.get_course(slug) for slug in DEMO_COURSES) if c is not None), None)
+    if course is None:
+        course = next((c for c in catalog.list_courses(catalog.CourseFilter(audience=user.audience))
+                       if c.is_published and any(i.kind == "lesson" for i in catalog.live_items(c))), None)
+    if course is None:
+        return None
+    enrollment = enrol(user, course)
+    for item in [i for i in catalog.live_items(course) if i.kind == "lesson"][:lessons]:
+        open_item(enrollment, item)
+        mark_done(enrollment, item)
+    db.session.flush()
+    return enrollment
+
+
 def _complete_item(enrollment: Enrollment, item: Item, row: ItemProgress) -> None:
     """First completion of an item: its statement, then progress, module, course."""
     row.completed_at = utcnow()

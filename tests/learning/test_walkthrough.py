@@ -120,3 +120,19 @@ def test_a_link_to_an_item_of_a_course_not_enrolled_in_offers_enrolment_and_open
     enrolled = client.post("/courses/first-steps/enrol", data={"item": "safe-passwords"})
     assert enrolled.headers["Location"] == "/courses/first-steps/learn/safe-passwords"
     assert client.get("/courses/first-steps/learn/safe-passwords").status_code == 200
+
+
+def test_the_demo_learner_has_a_course_in_progress(app, runner, client, login, courses):
+    """``flask lms seed-demo`` after the courses: "My learning" shows a course under way, with
+    its first lessons recorded as done; running it again adds nothing."""
+    first = runner.invoke(args=["lms", "seed-demo"])
+    assert first.exit_code == 0, first.output
+    course = re.search(r"demo-adult is enrolled in (.+) with its first lessons done", first.output).group(1)
+    again = runner.invoke(args=["lms", "seed-demo"])
+    assert again.exit_code == 0 and "enrolled in" not in again.output
+    login(type("Demo", (), {"username": "demo-adult"}), password="demo-adult-pass")
+    page = client.get("/my").get_data(as_text=True)
+    assert course in page and "You are not enrolled in any course yet." not in page
+    assert "Continue where I left off" in page
+    record = client.get("/my/record").get_data(as_text=True)
+    assert record.count('<span class="verb">') >= 3  # enrolled, and lessons opened and completed
