@@ -17,6 +17,7 @@ from lms.competence import kinds
 from lms.content import competences as references
 from lms.content import yamlsafe
 from lms.content.loader import AUDIENCES
+from lms.core.i18n import localized
 from lms.core.sql import one_of
 from lms.extensions import db
 from lms.competence.models import (
@@ -757,10 +758,12 @@ def save_self_assessment(actor_key: str, answers: dict[str, str]) -> int:
     form = questionnaire()
     by_code = {c.code: c for c in framework.competences}
     statement_competence = {s.code: code for code, items in form.competences.items() for s in items}
+    statements = {s.code: s for items in form.competences.values() for s in items}
     given: dict[str, int | None] = {}
     for code, raw in answers.items():
         if code not in statement_competence:
-            raise ValueError(f"{code}: no statement of the questionnaire has this code")
+            raise ValueError(str(_l("The form has an answer to a statement the questionnaire does not have; "
+                                    "open the page again and answer there.")))
         raw = (raw or "").strip()
         if not raw:
             given[code] = None
@@ -770,8 +773,9 @@ def save_self_assessment(actor_key: str, answers: dict[str, str]) -> int:
         except ValueError:
             value = None
         if value not in form.values:
-            raise ValueError(f"{code}: {raw!r} is not an answer of the scale "
-                             f"({', '.join(str(v) for v in sorted(form.values))})")
+            # Named by the statement the person read, in their language, not by its code.
+            raise ValueError(str(_l("The answer to “%(statement)s” is not one of the scale's answers; choose one of them.",
+                                    statement=localized(statements[code], "text"))))
         given[code] = value
     stored = {row.statement_code: row for row in db.session.scalars(
         sa.select(SelfAssessmentAnswer).where(SelfAssessmentAnswer.actor_key == actor_key))}

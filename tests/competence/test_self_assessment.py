@@ -1,6 +1,7 @@
 """Teachers' DigCompEdu self-assessment: a questionnaire about their practice that gives a
 starting level per competence, kept apart from evidence, and proposes a plan."""
 
+import html
 import re
 import shutil
 from datetime import datetime
@@ -96,8 +97,15 @@ def test_a_competence_answered_in_part_has_no_level_until_it_is_complete(app, cl
 def test_an_answer_outside_the_scale_is_refused_and_nothing_is_stored(app, client, teacher, login, shipped):
     login(teacher)
     code = statements_of(app, "1.1")[0]
+    with app.app_context():
+        statement = next(s for s in services.questionnaire().competences["1.1"] if s.code == code)
     response = client.post("/my/self-assessment", data={f"a-{code}": "9"})
-    assert response.status_code == 400 and f"{code}: &#39;9&#39; is not an answer of the scale" in response.get_data(as_text=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and f"The answer to “{statement.text}” is not one of the scale" in page
+    assert f"{code}:" not in page.split("alert-error")[1].split("</div>")[0]  # named by its text, not its code
+    latvian = html.unescape(client.post("/my/self-assessment", data={f"a-{code}": "9"},
+                                        headers={"Accept-Language": "lv"}).get_data(as_text=True))
+    assert f"Atbilde uz apgalvojumu „{statement.text_lv}”" in latvian
     with app.app_context():
         assert services.self_assessment_answers(key(teacher)) == {}
 
