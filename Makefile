@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
+# Links meant for people (join sheets, certificates, reset e-mails) point where `make run`
+# serves: `make run PORT=8080` gives http://127.0.0.1:8080 unless LMS_BASE_URL is set.
+export LMS_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test translations-update translations-compile bench
 

@@ -27,7 +27,7 @@ def admin_only(code):
 # (endpoint, method): (path builder, form data, expected status per visitor)
 MATRIX = {
     ("static", "GET"): (lambda s: "/static/css/site.css", None, everyone(200)),
-    ("core.home", "GET"): (lambda s: "/", None, everyone(200)),
+    ("core.home", "GET"): (lambda s: "/", None, {**everyone(302), ANON: 200}),
     ("core.healthz", "GET"): (lambda s: "/healthz", None, everyone(200)),
     ("core.set_language", "POST"): (lambda s: "/language", {"locale": "en"}, everyone(302)),
     ("accounts.register", "GET"): (lambda s: "/register", None, {**everyone(302), ANON: 200}),

@@ -1,4 +1,5 @@
-"""``flask lms create-admin`` and ``flask lms seed-demo``."""
+"""``flask lms create-admin`` (``flask lms seed-demo`` is in ``lms.learning.cli``: it also starts
+the demo learner on a course)."""
 
 import click
 
@@ -28,14 +29,3 @@ def create_admin(username, email, display_name, password):
         raise click.ClickException(f"{error.field or 'account'}: {error}") from None
     db.session.commit()
     click.echo(message)
-
-
-@lms_cli.command("seed-demo")
-def seed_demo():
-    """Create one demo account per audience and an administrator (idempotent)."""
-    rows = services.seed_demo()
-    db.session.commit()
-    click.echo("Demo accounts (for trying the platform out; never use them in production):")
-    for username, password, roles, created in rows:
-        state = "created" if created else "already there"
-        click.echo(f"  {username:<14} password: {password:<18} roles: {roles:<22} ({state})")

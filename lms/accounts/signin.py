@@ -8,7 +8,7 @@ from flask import request
 from flask_login import current_user, login_user, logout_user
 
 from lms.accounts import sessions
-from lms.accounts.models import User
+from lms.accounts.models import User, utcnow
 from lms.extensions import db, login_manager
 
 
@@ -31,7 +31,10 @@ def load_user(token: str) -> User | None:
 
 def sign_in(user: User, remember: bool = False) -> None:
     """Sign ``user`` in on the visitor's device with a new sign-in session; the caller
-    commits (before the response leaves, or the cookies name a session that is not there)."""
+    commits (before the response leaves, or the cookies name a session that is not there).
+    Every way in (a password, registering, joining a class with a code) is a sign-in the
+    account's "last sign-in" shows."""
+    user.last_login_at = utcnow()
     sessions.start(user, user_agent=request.headers.get("User-Agent", ""), remember=remember)
     login_user(user, remember=remember)
 

@@ -9,6 +9,7 @@ from lms.accounts import services as accounts
 from lms.admin import forms
 from lms.admin import services as admin_services
 from lms.competence import services as competence
+from lms.competence.views import evidence_sources
 from lms.core.auth import role_required
 from lms.core import limits
 from lms.core.confirm import confirmation_page
@@ -439,4 +440,7 @@ def programme_records():
     except admin_services.RecordsError as error:
         return render_template("admin/programme_records.html", records=None, problem=error.message,
                                back=back), error.status
-    return render_template("admin/programme_records.html", records=records, problem=None, back=back)
+    evidence = [item for learner in (records.learners or []) for _, items in (learner.levels or [])
+                for item in items]
+    return render_template("admin/programme_records.html", records=records, problem=None, back=back,
+                           **evidence_sources(evidence))

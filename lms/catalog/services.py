@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.catalog.models import LEVELS, Course, Item, Module
 from lms.extensions import db
+from lms.xapi import vocabulary
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,21 @@ def required_items(course: Course) -> list[Item]:
 
 def find_item(course: Course, slug: str) -> Item | None:
     return next((item for item in live_items(course) if item.slug == slug), None)
+
+
+ITEM_ACTIVITY_KINDS = ("lesson", "quiz", "exercise", "task")
+
+
+def items_for_activities(activity_ids) -> dict[str, Item]:
+    """The live items behind the platform's own activity ids (lessons, quizzes, exercises,
+    tasks), in one query: what a page names and links instead of an activity id."""
+    wanted = {}
+    for activity_id in activity_ids:
+        parsed = vocabulary.parse_activity_id(activity_id)
+        if parsed and parsed[0] in ITEM_ACTIVITY_KINDS and len(parsed[1]) == 2:
+            wanted[activity_id] = parsed[1]
+    items = items_by_slugs(set(wanted.values()))
+    return {activity_id: items[pair] for activity_id, pair in wanted.items() if pair in items}
 
 
 def items_by_slugs(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Item]:

@@ -26,6 +26,11 @@ class Framework(db.Model):
         codes = [entry["code"] for entry in self.levels]
         return codes.index(level) + 1 if level in codes else 0
 
+    def level(self, code: str | None) -> dict | None:
+        """One level of the scale ({code, title, title_lv}) by its code: what a page shows
+        (``framework.level(code)|localized``) instead of the code."""
+        return next((entry for entry in self.levels if entry["code"] == code), None)
+
 
 class Competence(db.Model):
     __tablename__ = "competence"
@@ -129,6 +134,13 @@ class RoleProfile(db.Model):
     title_lv: Mapped[str | None] = mapped_column(sa.String(200))
     description: Mapped[str | None] = mapped_column(sa.Text)
     requires: Mapped[list] = mapped_column(Json)  # ["framework:code@level", ...]
+    # Who the role is for (accounts' audiences: adult, teacher, pupil); None: everyone.
+    # A pupil is shown no job and no teacher role.
+    audiences: Mapped[list | None] = mapped_column(Json)
+
+    def fits(self, audiences) -> bool:
+        """Whether the role is for someone of these audiences."""
+        return not self.audiences or not set(self.audiences).isdisjoint(audiences)
 
 
 class SelfAssessment(db.Model):

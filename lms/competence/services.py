@@ -16,6 +16,8 @@ from lms.config import COURSES_DIR
 from lms.competence import kinds
 from lms.content import competences as references
 from lms.content import yamlsafe
+from lms.content.loader import AUDIENCES
+from lms.core.i18n import localized
 from lms.core.sql import one_of
 from lms.extensions import db
 from lms.competence.models import (
@@ -125,6 +127,10 @@ def _import_roles(path: Path) -> None:
     for index, role in enumerate(roles):
         if not role.get("slug") or not role.get("title") or not role.get("title_lv"):
             problems.append(f"{path.name}: roles[{index}]: slug, title and title_lv are required")
+        audiences = role.get("audiences")
+        if audiences is not None and (not isinstance(audiences, list) or not set(audiences) <= set(AUDIENCES)):
+            problems.append(f"{path.name}: roles[{index}].audiences: a list with one or more of "
+                            f"{', '.join(AUDIENCES)}")
         for r_index, reference in enumerate(role.get("requires") or []):
             where = f"{path.name}: roles[{index}].requires[{r_index}]"
             try:
@@ -143,12 +149,30 @@ def _import_roles(path: Path) -> None:
             db.session.add(row)
         row.title, row.title_lv, row.description = role["title"], role.get("title_lv"), role.get("description")
         row.requires = [str(references.parse(r)) for r in role.get("requires") or []]
+        row.audiences = role.get("audiences") or None
     db.session.flush()
 
 
 def competence_for(framework_slug: str, code: str) -> Competence | None:
     return db.session.scalar(sa.select(Competence).join(Framework).where(
         Framework.slug == framework_slug, Competence.code == code))
+
+
+def named_references(refs: list[str]) -> list[tuple[Competence, str]]:
+    """``framework:code@level`` references as (competence, level code) for pages that name
+    them, in one query; references no framework knows are left out."""
+    parsed = []
+    for reference in refs:
+        try:
+            parsed.append(references.parse(reference))
+        except ValueError:
+            continue
+    if not parsed:
+        return []
+    found = {(c.framework.slug, c.code): c for c in db.session.scalars(
+        sa.select(Competence).join(Framework).where(Competence.code.in_({ref.code for ref in parsed}))
+        .options(selectinload(Competence.framework)))}
+    return [(found[(ref.framework, ref.code)], ref.level) for ref in parsed if (ref.framework, ref.code) in found]
 
 
 # Mappings -----------------------------------------------------------------------------------
@@ -344,6 +368,23 @@ def profile(actor_key: str) -> list[FrameworkProfile]:
     return result
 
 
+def activity_names(evidence: list[Evidence], language: str) -> dict[str, str]:
+    """The names external activities give themselves in their statements (the object's
+    ``definition.name``, in ``language`` where there is one), for evidence that no course
+    item names: one query."""
+    seqs = {e.statement_seq for e in evidence if e.kind == kinds.EXTERNAL}
+    names: dict[str, str] = {}
+    if not seqs:
+        return names
+    for activity_id, data in db.session.execute(sa.select(Statement.activity_id, Statement.data).where(
+            Statement.seq.in_(seqs))):
+        name = ((data.get("object") or {}).get("definition") or {}).get("name") or {}
+        if isinstance(name, dict) and name and activity_id not in names:
+            chosen = next((text for tag, text in name.items() if tag.split("-")[0].lower() == language), None)
+            names[activity_id] = str(chosen or name.get("en-US") or name.get("en") or next(iter(name.values())))
+    return names
+
+
 def statement_for(actor_key: str, seq: int) -> Statement | None:
     """One of the learner's statements, or of an external actor linked to them."""
     keys = [actor_key, *xapi.linked_actor_keys(actor_key)]
@@ -434,23 +475,38 @@ class Gap:
     current: str | None
     next_activities: list[str]
 
+    @property
+    def required_level(self) -> dict | None:
+        return self.competence.framework.level(self.required)
+
+    @property
+    def current_level(self) -> dict | None:
+        return self.competence.framework.level(self.current)
+
 
 @dataclass
 class Readiness:
+    """How far a learner is towards a role: ``met`` of ``total`` requirements fully met,
+    and ``credit`` (0 to ``total``) that also counts a requirement partly reached (level 1
+    of 3 needed is a third), so a beginner sees progress from their first evidence."""
+
     role: RoleProfile
     met: int
     total: int
     gaps: list[Gap]
+    credit: float = 0.0
 
     @property
     def percent(self) -> int:
-        return round(100 * self.met / self.total) if self.total else 100
+        return round(100 * self.credit / self.total) if self.total else 100
 
 
-def readiness(actor_key: str) -> list[Readiness]:
-    """For every role profile: how many required competences the learner has at the
-    level needed, and for each gap the activities that would evidence it."""
-    roles = list(db.session.scalars(sa.select(RoleProfile).order_by(RoleProfile.title)))
+def readiness(actor_key: str, audiences: set[str] | None = None) -> list[Readiness]:
+    """For every role profile that fits ``audiences`` (every one without them): how many
+    required competences the learner has at the level needed, the partial credit of the
+    levels reached below it, and for each gap the activities that would evidence it."""
+    roles = [role for role in db.session.scalars(sa.select(RoleProfile).order_by(RoleProfile.title))
+             if audiences is None or role.fits(audiences)]
     if not roles:
         return []
     levels = {row.competence_id: row for row in db.session.scalars(
@@ -462,7 +518,7 @@ def readiness(actor_key: str) -> list[Readiness]:
         mappings[mapping.competence_id].append(mapping)
     result = []
     for role in roles:
-        met, gaps = 0, []
+        met, credit, gaps = 0, 0.0, []
         for reference in role.requires:
             ref = references.parse(reference)
             competence = competences.get((ref.framework, ref.code))
@@ -472,14 +528,21 @@ def readiness(actor_key: str) -> list[Readiness]:
             have = levels.get(competence.id)
             if have is not None and have.rank >= needed:
                 met += 1
+                credit += 1
                 continue
-            # Only activities whose evidence would count at the level needed close a gap.
-            closing = sorted({m.activity_id for m in mappings[competence.id]
-                              if competence.framework.rank(m.level) >= needed
-                              and kinds.counts(kinds.expected_kind(m.activity_id), needed, m.participation_counts)})
-            gaps.append(Gap(competence, ref.level, have.level if have else None, closing[:5]))
-        result.append(Readiness(role, met, len(role.requires), gaps))
+            credit += (have.rank / needed) if have is not None and needed else 0
+            gaps.append(Gap(competence, ref.level, have.level if have else None,
+                            closing_activities(mappings[competence.id], competence.framework, needed)[:5]))
+        result.append(Readiness(role, met, len(role.requires), gaps, credit))
     return result
+
+
+def closing_activities(mappings: list[ActivityCompetence], framework: Framework, needed: int) -> list[str]:
+    """The mapped activities whose evidence would count at rank ``needed`` or above: only
+    these close a gap."""
+    return sorted({m.activity_id for m in mappings
+                   if framework.rank(m.level) >= needed
+                   and kinds.counts(kinds.expected_kind(m.activity_id), needed, m.participation_counts)})
 
 
 # Classes ------------------------------------------------------------------------------------
@@ -695,10 +758,12 @@ def save_self_assessment(actor_key: str, answers: dict[str, str]) -> int:
     form = questionnaire()
     by_code = {c.code: c for c in framework.competences}
     statement_competence = {s.code: code for code, items in form.competences.items() for s in items}
+    statements = {s.code: s for items in form.competences.values() for s in items}
     given: dict[str, int | None] = {}
     for code, raw in answers.items():
         if code not in statement_competence:
-            raise ValueError(f"{code}: no statement of the questionnaire has this code")
+            raise ValueError(str(_l("The form has an answer to a statement the questionnaire does not have; "
+                                    "open the page again and answer there.")))
         raw = (raw or "").strip()
         if not raw:
             given[code] = None
@@ -708,8 +773,9 @@ def save_self_assessment(actor_key: str, answers: dict[str, str]) -> int:
         except ValueError:
             value = None
         if value not in form.values:
-            raise ValueError(f"{code}: {raw!r} is not an answer of the scale "
-                             f"({', '.join(str(v) for v in sorted(form.values))})")
+            # Named by the statement the person read, in their language, not by its code.
+            raise ValueError(str(_l("The answer to “%(statement)s” is not one of the scale's answers; choose one of them.",
+                                    statement=localized(statements[code], "text"))))
         given[code] = value
     stored = {row.statement_code: row for row in db.session.scalars(
         sa.select(SelfAssessmentAnswer).where(SelfAssessmentAnswer.actor_key == actor_key))}

@@ -1,11 +1,13 @@
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
+from lms.catalog import services as catalog
 from lms.competence import kinds, services
 from lms.core.auth import login_required
+from lms.core.i18n import localized
 from lms.extensions import db
 from lms.xapi import services as xapi
 
@@ -23,6 +25,34 @@ def evidence_kind(evidence) -> str:
     return kinds.describe(evidence.kind, evidence.provider)
 
 
+@bp.app_template_filter("level_name")
+def level_name(competence, code) -> str:
+    """A level of the competence's framework by its name in the reader's language
+    ("Independent (3)"), not its code; the code itself for a level the scale lacks."""
+    if code is None:
+        return "—"
+    entry = competence.framework.level(code)
+    return localized(entry) if entry else str(code)
+
+
+@bp.app_template_filter("named_competences")
+def named_competences(refs) -> list:
+    """A course's ``framework:code@level`` references as (competence, level code)."""
+    return services.named_references(list(refs or []))
+
+
+def audiences_of(user) -> set[str]:
+    """The audiences whose roles fit a person: their own, and teacher for a teacher."""
+    return {user.audience, *(["teacher"] if user.has_role("teacher") else [])}
+
+
+def evidence_sources(evidence) -> dict:
+    """What an evidence list names instead of activity ids: the course items behind the
+    platform's activities and the names external activities give themselves."""
+    return {"evidence_items": catalog.items_for_activities({e.activity_id for e in evidence}),
+            "activity_names": services.activity_names(evidence, str(get_locale() or "en").split("_")[0])}
+
+
 @bp.app_context_processor
 def evidence_kind_names():
     return {"evidence_kind_names": kinds.NAMES}
@@ -31,31 +61,20 @@ def evidence_kind_names():
 @bp.route("/my/competences")
 @login_required
 def my_competences():
-    readiness = services.readiness(_me())
-    links = _activity_links({a for role in readiness for gap in role.gaps for a in gap.next_activities})
-    return render_template("competence/my_competences.html", profiles=services.profile(_me()),
-                           readiness=readiness, activity_links=links)
+    readiness = services.readiness(_me(), audiences_of(current_user))
+    profiles = services.profile(_me())
+    evidence = [e for item in profiles for entry in item.entries for e in entry.evidence]
+    return render_template("competence/my_competences.html", profiles=profiles, readiness=readiness,
+                           activity_links=_activity_links({a for role in readiness for gap in role.gaps
+                                                           for a in gap.next_activities}),
+                           **evidence_sources(evidence))
 
 
 def _activity_links(activity_ids) -> dict[str, tuple[str, str]]:
-    """{activity id: (title, url)} for the platform lessons and quizzes among the ids,
-    resolved in one query."""
-    from lms.catalog import services as catalog
-    from lms.xapi import vocabulary
-
-    wanted = {}
-    for activity_id in activity_ids:
-        parsed = vocabulary.parse_activity_id(activity_id)
-        if parsed and parsed[0] in ("lesson", "quiz", "exercise") and len(parsed[1]) == 2:
-            wanted[activity_id] = parsed[1]
-    items = catalog.items_by_slugs(set(wanted.values()))
-    links = {}
-    for activity_id, pair in wanted.items():
-        item = items.get(pair)
-        if item is not None:
-            links[activity_id] = (f"{item.course.title}: {item.title}",
-                                  url_for("learning.show_item", slug=item.course.slug, item_slug=item.slug))
-    return links
+    """{activity id: (title, url)} for the platform items among the ids, in one query."""
+    return {activity_id: (f"{item.course.title}: {item.title}",
+                          url_for("learning.show_item", slug=item.course.slug, item_slug=item.slug))
+            for activity_id, item in catalog.items_for_activities(activity_ids).items()}
 
 
 @bp.route("/my/competences.json")
@@ -85,7 +104,8 @@ def show_evidence(seq):
     row = services.statement_for(_me(), seq)
     if row is None:
         abort(404)
-    return render_template("competence/show_evidence.html", statement=row,
+    item = catalog.items_for_activities([row.activity_id] if row.activity_id else []).get(row.activity_id)
+    return render_template("competence/show_evidence.html", statement=row, item=item,
                            pretty=json.dumps(row.data, ensure_ascii=False, indent=2))
 
 

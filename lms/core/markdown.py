@@ -53,6 +53,18 @@ def render(text: str) -> str:
     return sanitise(_keyboard_scrollable(render_unsanitised(text)))
 
 
+PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
+def render_inline(text: str) -> str:
+    """Markdown for a short text inside a line (a quiz option, feedback): ``code``,
+    emphasis and links as in lessons, by the same renderer and sanitiser, without the
+    paragraph around it."""
+    html = render(text or "").strip()
+    match = PARAGRAPH.match(html)
+    return match.group(1) if match and "<p>" not in match.group(1) else html
+
+
 def render_unsanitised(text: str) -> str:
     """Markdown to HTML as written, before sanitising: for checking what an author wrote
     (course validation), never for a page."""

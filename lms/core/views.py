@@ -11,6 +11,9 @@ bp = Blueprint("core", __name__)
 
 @bp.route("/")
 def home():
+    """The front page for visitors; a signed-in person's home is their own dashboard."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.dashboard"))
     return render_template("core/home.html")
 
 

@@ -52,8 +52,15 @@ def _results(enrollment, item, outcome=None, *, error=None, **extra):
     and where a syntax error is."""
     html = render_template("exercises/_results.html", outcome=outcome, item=item, error=error)
     row = learning.progress_by_item(enrollment).get(item.id)
+    made = services.submissions(enrollment, item)
+    # The best score and the submissions list as the page shows them, so a submit's
+    # result shows there without a reload.
     body = {"html": html, "error": str(error) if error else None, "progress": enrollment.progress,
-            "done": bool(row and row.completed_at), **extra}
+            "done": bool(row and row.completed_at),
+            "best_html": render_template("exercises/_best_score.html", row=row).strip(),
+            "submissions_html": render_template("exercises/_submissions.html", submissions=made,
+                                                best_submission=services.best_submission(made),
+                                                course=enrollment.course, item=item).strip(), **extra}
     if outcome is not None:
         body.update(status=outcome.status, line=outcome.line, column=outcome.column,
                     passed=outcome.passed_count, total=outcome.total, all_passed=outcome.all_passed)

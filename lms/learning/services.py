@@ -141,6 +141,30 @@ def mark_done(enrollment: Enrollment, item: Item) -> bool:
     return True
 
 
+DEMO_COURSES = ("js-fundamentals",)  # the demo learner's first course, where it is shipped
+
+
+def start_demo_learning(user: User, lessons: int = 2) -> Enrollment | None:
+    """Give a demo learner something in progress (``flask lms seed-demo``): enrolled in
+    the adult track's first course (else any published course for their audience) with its
+    first lessons done, through the same services and records as a learner's clicks. None
+    when there is no course or they are already enrolled somewhere; flushes."""
+    if db.session.scalar(sa.select(Enrollment.id).where(Enrollment.user_id == user.id).limit(1)):
+        return None
+    course = next((c for c in (catalog.get_course(slug) for slug in DEMO_COURSES) if c is not None), None)
+    if course is None:
+        course = next((c for c in catalog.list_courses(catalog.CourseFilter(audience=user.audience))
+                       if c.is_published and any(i.kind == "lesson" for i in catalog.live_items(c))), None)
+    if course is None:
+        return None
+    enrollment = enrol(user, course)
+    for item in [i for i in catalog.live_items(course) if i.kind == "lesson"][:lessons]:
+        open_item(enrollment, item)
+        mark_done(enrollment, item)
+    db.session.flush()
+    return enrollment
+
+
 def _complete_item(enrollment: Enrollment, item: Item, row: ItemProgress) -> None:
     """First completion of an item: its statement, then progress, module, course."""
     row.completed_at = utcnow()
@@ -435,6 +459,46 @@ def get_attempt(enrollment: Enrollment, item: Item, number: int) -> QuizAttempt 
         QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.item_id == item.id, QuizAttempt.number == number))
 
 
+HEADING = re.compile(r'<h[2-4] id="([^"]+)">(.*?)</h[2-4]>', re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(html: str) -> str:
+    return " ".join(TAG.sub("", html).replace("&amp;", "&").split()).casefold()
+
+
+def lesson_sections(course: Course) -> dict[str, list[tuple[Item, str | None]]]:
+    """Every section heading and lesson title of the course's live lessons, as plain
+    lower-case text, with the lesson and the heading's anchor (None for a whole lesson), in
+    course order: what a quiz's "revise section X" feedback links to."""
+    sections: dict[str, list[tuple[Item, str | None]]] = {}
+    for item in catalog.live_items(course):
+        if item.kind != "lesson":
+            continue
+        sections.setdefault(_plain(item.title), []).append((item, None))
+        for anchor, heading in HEADING.findall(item.html or ""):
+            sections.setdefault(_plain(heading), []).append((item, anchor))
+    return sections
+
+
+QUOTED = re.compile(r"([„“\"«])([^„“”\"«»<>]{1,120})([”“\"»])")
+
+
+def sections_named(text: str, sections: dict[str, list[tuple[Item, str | None]]]) -> dict[str, tuple[Item, str | None]]:
+    """The quoted names in ``text`` („find: atrast pirmo”) that are a lesson's section or
+    title, each with the lesson and anchor; of several lessons with that heading, the one
+    the text also names."""
+    quoted = [match.group(2) for match in QUOTED.finditer(text)]
+    named_lessons = {sections[_plain(q)][0][0].id for q in quoted
+                     if _plain(q) in sections and sections[_plain(q)][0][1] is None}
+    found = {}
+    for name in quoted:
+        places = sections.get(_plain(name))
+        if places:
+            found[name] = next((p for p in places if p[0].id in named_lessons), places[0])
+    return found
+
+
 def attempt_page(enrollment: Enrollment, item: Item, attempt: QuizAttempt) -> dict:
     """What an attempt's page shows: its paper, each question's result, and whether the
     correct answers and feedback may be shown yet (only a submitted attempt's, and only
@@ -447,6 +511,7 @@ def attempt_page(enrollment: Enrollment, item: Item, attempt: QuizAttempt) -> di
         "policy": answers_policy(item),
         "attempts_left": attempts_left(item, made),
         "progress": progress_by_item(enrollment).get(item.id),
+        "sections": lesson_sections(enrollment.course) if attempt.submitted_at is not None else {},
     }
 
 
@@ -499,8 +564,15 @@ def certificate_for(enrollment: Enrollment) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.enrollment_id == enrollment.id))
 
 
+def normalise_certificate_code(code: str) -> str:
+    """A code as people type it (spaces, lower case, with or without the dashes) in the
+    form it is issued in: ``ab12 cd34 ef56`` -> ``AB12-CD34-EF56``."""
+    raw = re.sub(r"[\s\-‐‑–—]+", "", code or "").upper()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
+
+
 def certificate_by_code(code: str) -> Certificate | None:
-    code = code.strip().upper()
+    code = normalise_certificate_code(code)
     if not re.match(r"^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$", code):
         return None
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code)

@@ -1,7 +1,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
+from lms.catalog import services as catalog
 from lms.core.auth import login_required
 from lms.core.confirm import confirmation_page
 from lms.extensions import db
@@ -12,6 +14,17 @@ from lms.teaching import announcements, due_dates
 from lms.teaching import services as teaching
 
 bp = Blueprint("learning", __name__)
+
+
+@bp.app_template_filter("link_sections")
+def link_sections(html, sections) -> Markup:
+    """Feedback (already rendered and sanitised) whose quoted section or lesson names
+    ("revise the section „find: atrast pirmo”") link to that place in the lesson."""
+    html = str(html)
+    for name, (item, anchor) in services.sections_named(html, sections or {}).items():
+        url = url_for("learning.show_item", slug=item.course.slug, item_slug=item.slug) + (f"#{anchor}" if anchor else "")
+        html = html.replace(name, f'<a href="{escape(url)}">{name}</a>', 1)
+    return Markup(html)
 
 
 @bp.route("/my")
@@ -30,7 +43,9 @@ def enrol(slug):
     enrollment = services.enrol(current_user, course)
     db.session.commit()
     flash(_("You are enrolled in %(title)s.", title=course.title), "success")
-    first = services.continue_item(enrollment)
+    # Enrolling from a link to one item (a learning plan's) opens that item.
+    wanted = catalog.find_item(course, request.form.get("item", "")) if request.form.get("item") else None
+    first = wanted or services.continue_item(enrollment)
     if first is None:
         return redirect(url_for("catalog.show_course", slug=slug))
     return redirect(url_for("learning.show_item", slug=slug, item_slug=first.slug))
@@ -57,8 +72,14 @@ def leave(slug):
 @bp.route("/courses/<slug>/learn/<item_slug>")
 @login_required
 def show_item(slug, item_slug):
-    course, enrollment = guards.enrolled(slug)
+    course = guards.course_or_404(slug)
     item = guards.item_or_404(course, item_slug)
+    enrollment = services.active_enrollment(current_user, course)
+    if enrollment is None:
+        # A link to an item from outside the course (a learning plan, a role's gap, a
+        # pupil's evidence) offers enrolment rather than a dead end.
+        flash(_("Enrol in %(course)s to open %(item)s.", course=course.title, item=item.title), "info")
+        return redirect(url_for("catalog.show_course", slug=slug, item=item.slug))
     services.open_item(enrollment, item)
     if item.kind == "exercise":
         page = exercise_jobs.page(enrollment, item)  # with the learner's latest grading
@@ -162,7 +183,7 @@ def show_certificate(slug):
 def find_certificate():
     code = request.args.get("code", "").strip()
     if code:
-        return redirect(url_for("learning.verify_certificate", code=code.upper()))
+        return redirect(url_for("learning.verify_certificate", code=services.normalise_certificate_code(code)))
     return render_template("learning/find_certificate.html")
 
 

@@ -15,6 +15,7 @@ from lms.accounts.models import User
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Item
 from lms.core import text
+from lms.core.i18n import localized
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
@@ -256,11 +257,13 @@ def heat_map(school_class: SchoolClass) -> HeatMap:
 
 
 def csv_rows(school_class: SchoolClass) -> list[list[str]]:
-    """The class's progress and competence levels as rows for a CSV export."""
+    """The class's progress and competence levels as rows for a CSV export, headed by
+    names in the reader's language (course titles, competence names), not slugs or codes."""
     progress = {row.pupil.id: row.progress for row in class_progress(school_class)}
     heat = heat_map(school_class)
-    header = ["username", "name"] + [f"progress: {a.course.slug}" for a in school_class.assignments] + [
-        f"{c.framework.slug}:{c.code}" for c in heat.competences]
+    header = [str(_l("Username")), str(_l("Name"))] + [
+        str(_l("Progress: %(course)s", course=a.course.title)) for a in school_class.assignments] + [
+        localized(c) for c in heat.competences]
     rows = [header]
     for pupil, levels in heat.rows:
         rows.append([pupil.username, pupil.display_name]

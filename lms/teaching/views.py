@@ -450,7 +450,9 @@ def pupil_evidence(class_id, public_id, competence_id):
     from lms.competence import services as competence
     from lms.xapi import services as xapi
 
+    from lms.competence.views import evidence_sources
+
     school_class, membership = _membership_or_404(class_id, public_id)
     evidence = competence.evidence_of(xapi.account_key(membership.user.public_id), competence_id)
     return render_template("teaching/pupil_evidence.html", school_class=school_class, pupil=membership.user,
-                           evidence=evidence)
+                           evidence=evidence, **evidence_sources(evidence))

@@ -76,6 +76,11 @@
       var where = document.querySelector("#results [data-status]");
       editor.markError(bad ? data.line : null, bad && where ? where.textContent : "");
     }
+    // The best score and the submissions list, as a reload would show them.
+    [["best-score", data.best_html], ["submissions", data.submissions_html]].forEach(function (pair) {
+      var current = document.getElementById(pair[0]);
+      if (current && pair[1]) { current.outerHTML = pair[1]; }
+    });
     if (typeof data.progress === "number") { progressTo(data.progress); }
     if (data.done) { markDone(); }
     var heading = document.getElementById("results-heading");

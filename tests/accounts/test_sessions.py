@@ -277,7 +277,7 @@ def test_finding_the_signed_in_user_is_one_read(app, adult):
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
-        assert browser.get("/").status_code == 200
+        assert browser.get("/").status_code == 302  # to the dashboard
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
     about_accounts = [s for s in statements if any(t in s for t in ("sign_in_session", "user_account", "user_role"))]

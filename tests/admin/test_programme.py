@@ -303,7 +303,8 @@ def test_the_records_of_a_competence_area_say_how_each_piece_of_evidence_was_obt
         return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(page)).split())
 
     english = text()
-    assert english.count("/quiz/first-steps/basics-check , Assessed, ") == 5
-    assert english.count("/lesson/first-steps/safe-passwords , Participated (participated; not yet assessed) ,") == 5
+    assert english.count("Basics check (First steps online) ( http://127.0.0.1:5000/xapi/activities/quiz/first-steps/basics-check ), Assessed, ") == 5
+    assert english.count("/lesson/first-steps/safe-passwords ), Participated (participated; not yet assessed) ,") == 5
+    assert english.count("Protecting personal data and privacy: Foundation (2)") == 5
     latvian = text(**{"Accept-Language": "lv"})
     assert latvian.count(", Novērtējums, ") == 5 and latvian.count(", Dalība (dalība; vēl nav novērtēts) ,") == 5

@@ -54,12 +54,12 @@ def test_a_teacher_opens_a_class_and_a_pupil_joins_with_the_code(page, accessibl
     expect(row).to_contain_text("66%")
     accessible(page)
     # The heat map shows the level the lesson evidenced, and the cell opens its evidence.
-    page.get_by_role("link", name="Anna, Interacting through digital technologies: level 1").click()
-    expect(page.get_by_text("first-steps / welcome")).to_be_visible()
+    page.get_by_role("link", name="Anna, Interacting through digital technologies: Foundation (1)").click()
+    expect(page.locator("main").get_by_role("link", name="Welcome", exact=True)).to_be_visible()
     accessible(page)
     # The level-2 lesson was taken part in, not assessed: the cell says so, and so does its evidence.
     page.go_back()
     page.get_by_role("link", name="Anna, Protecting personal data and privacy: no level yet; "
-                                   "2: participated; not yet assessed").click()
+                                   "Foundation (2): participated; not yet assessed").click()
     expect(page.get_by_text("participated; not yet assessed")).to_be_visible()
     accessible(page)

@@ -81,6 +81,9 @@ def test_a_learner_fails_then_passes_an_exercise_and_the_progress_moves(page, ac
     expect(results.get_by_text("an empty array adds up to 0")).to_be_visible()  # hidden test, by name
     expect(page.get_by_text("33% done")).to_be_visible()
     expect(page.locator(".course-nav li.current")).to_have_class(re.compile(r"\bdone\b"))
+    # The new best score and the submissions list show at once, without a reload.
+    expect(page.locator("#best-score")).to_have_text(re.compile(r"Best score: 100%\s*·\s*Passed"))
+    expect(page.locator("ol.submissions li.best")).to_contain_text("Submission 2: 100%")
     accessible(page)
 
     # The work is kept: a reload opens the learner's own code and the stored result.

@@ -36,7 +36,7 @@ def test_from_the_catalogue_to_a_certificate(page, accessible, live_user):
     # The lesson evidences level 2, but taking part is not an assessment: no level yet.
     quiz = page.url
     page.get_by_role("link", name="My competences").click()
-    expect(page.get_by_text("2: participated; not yet assessed")).to_be_visible()
+    expect(page.get_by_text("Foundation (2): participated; not yet assessed")).to_be_visible()
     accessible(page)
     page.goto(quiz)
     page.get_by_role("button", name="Start the quiz").click()

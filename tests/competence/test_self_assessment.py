@@ -1,6 +1,7 @@
 """Teachers' DigCompEdu self-assessment: a questionnaire about their practice that gives a
 starting level per competence, kept apart from evidence, and proposes a plan."""
 
+import html
 import re
 import shutil
 from datetime import datetime
@@ -51,19 +52,20 @@ def test_the_mean_answer_maps_to_a_starting_level(ctx, shipped, answers, level):
 def test_a_teacher_answers_the_questionnaire_and_gets_levels_and_a_plan(app, client, teacher, login, shipped):
     login(teacher)
     page = client.get("/my/self-assessment").get_data(as_text=True)
-    assert "2.1 Selecting digital resources" in page and "Routinely: I review it and help colleagues with it" in page
+    assert "Selecting digital resources" in page and "2.1 Selecting" not in page  # named, not coded
+    assert "Routinely: I review it and help colleagues with it" in page
     assert "I search for digital learning resources with more than one search strategy" in page
     low, high = statements_of(app, "2.1"), statements_of(app, "4.1")
     data = {f"a-{code}": "1" for code in low} | {f"a-{code}": "3" for code in high}
     response = client.post("/my/self-assessment", data=data)
     assert response.status_code == 302
     page = client.get("/my/self-assessment").get_data(as_text=True)
-    assert "Your learning plan" in page and "you: A2" in page
+    assert "Your learning plan" in page and "you: Explorer (A2)" in page
     assert 'href="/courses/digital-pedagogy/learn/' in page  # a lesson that develops 2.1
-    assert "you: C1" not in page  # 4.1 is at C1: above B1, not in the plan
-    assert "A2 · Self-assessed" in page and "C1 · Self-assessed" in page  # its kind, named
+    assert "you: Leader (C1)" not in page  # 4.1 is at C1: above B1, not in the plan
+    assert "Explorer (A2) · Self-assessed" in page and "Leader (C1) · Self-assessed" in page  # its kind, named
     latvian = client.get("/my/self-assessment", headers={"Accept-Language": "lv"}).get_data(as_text=True)
-    assert "A2 · Pašnovērtējums" in latvian
+    assert "Izzinātājs (A2) · Pašnovērtējums" in latvian
     with app.app_context():
         levels = {row.competence.code: row.level for row in services.self_assessed(key(teacher)).values()}
     assert levels == {"2.1": "A2", "4.1": "C1"}
@@ -95,8 +97,15 @@ def test_a_competence_answered_in_part_has_no_level_until_it_is_complete(app, cl
 def test_an_answer_outside_the_scale_is_refused_and_nothing_is_stored(app, client, teacher, login, shipped):
     login(teacher)
     code = statements_of(app, "1.1")[0]
+    with app.app_context():
+        statement = next(s for s in services.questionnaire().competences["1.1"] if s.code == code)
     response = client.post("/my/self-assessment", data={f"a-{code}": "9"})
-    assert response.status_code == 400 and f"{code}: &#39;9&#39; is not an answer of the scale" in response.get_data(as_text=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and f"The answer to “{statement.text}” is not one of the scale" in page
+    assert f"{code}:" not in page.split("alert-error")[1].split("</div>")[0]  # named by its text, not its code
+    latvian = html.unescape(client.post("/my/self-assessment", data={f"a-{code}": "9"},
+                                        headers={"Accept-Language": "lv"}).get_data(as_text=True))
+    assert f"Atbilde uz apgalvojumu „{statement.text_lv}”" in latvian
     with app.app_context():
         assert services.self_assessment_answers(key(teacher)) == {}
 
@@ -110,7 +119,7 @@ def test_a_level_chosen_on_the_earlier_form_stays_until_its_statements_are_answe
         db.session.commit()
     login(teacher)
     page = client.get("/my/self-assessment").get_data(as_text=True)
-    assert "chosen directly on the earlier form" in page and "you: A1" in page
+    assert "chosen directly on the earlier form" in page and "you: Newcomer (A1)" in page
     client.post("/my/self-assessment", data={f"a-{statements_of(app, '1.1')[0]}": "2"})  # another competence
     with app.app_context():
         assert {r.competence.code: r.level for r in services.self_assessed(key(teacher)).values()} == {"2.2": "A1"}

@@ -84,7 +84,7 @@ def test_the_page_shows_role_readiness_with_links_to_what_closes_a_gap(client, e
     page = client.get("/my/competences").get_data(as_text=True)
     assert "How ready you are for a role" in page and "Safe online citizen" in page
     assert "1 of 2 required competences" in page
-    assert "needed 3, you have —" in page  # 4.2: the quiz evidences level 2 only
+    assert "needed Intermediate (3), you have —" in page  # 4.2: the quiz evidences level 2 only
 
 
 def test_the_page_says_how_each_piece_of_evidence_was_obtained_and_what_is_not_yet_assessed(client, enrolled):
@@ -95,7 +95,7 @@ def test_the_page_says_how_each_piece_of_evidence_was_obtained_and_what_is_not_y
     client.post("/courses/first-steps/learn/safe-passwords/done")  # digcomp:4.2@2
     page = html.unescape(client.get("/my/competences").get_data(as_text=True))
     assert "Protecting personal data and privacy" in page
-    assert "2: participated; not yet assessed" in page
+    assert "Foundation (2): participated; not yet assessed" in page
     assert "· Participated ·" in page and "does not count towards this level until assessed" in page
     assert 'class="chart-waiting"' in page
     download = client.get("/my/competences.json").json
@@ -103,7 +103,7 @@ def test_the_page_says_how_each_piece_of_evidence_was_obtained_and_what_is_not_y
     assert entry["level"] is None and entry["participated_not_yet_assessed"] == "2"
     assert [(e["kind"], e["how"], e["counted"]) for e in entry["evidence"]] == [("participated", "Participated", False)]
     latvian = html.unescape(client.get("/my/competences", headers={"Accept-Language": "lv"}).get_data(as_text=True))
-    assert "· Dalība ·" in latvian and "2: dalība; vēl nav novērtēts" in latvian
+    assert "· Dalība ·" in latvian and "Pamata (2): dalība; vēl nav novērtēts" in latvian
 
     client.post("/courses/first-steps/learn/basics-check/attempts")
     client.post("/courses/first-steps/learn/basics-check/attempts/1", data=ALL_CORRECT)

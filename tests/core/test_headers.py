@@ -117,7 +117,7 @@ def lived_in(app, client, make_user, login, courses):
     return class_id, code
 
 
-PAGES = ["/", "/courses", "/courses/first-steps", "/courses/first-steps/learn/welcome",
+PAGES = ["/courses", "/courses/first-steps", "/courses/first-steps/learn/welcome",
          "/courses/first-steps/learn/basics-check", "/courses/first-steps/learn/basics-check/attempts/1",
          "/courses/code-practice/learn/sum-numbers", "/courses/code-practice/learn/sum-numbers/reset",
          "/certificates", "/my", "/my/competences", "/my/record",

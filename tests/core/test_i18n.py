@@ -26,7 +26,7 @@ def test_a_signed_in_users_choice_is_kept_on_the_account(client, app, adult, log
     other_device = app.test_client()
     other_device.post("/login", data={"login": "adult", "password": "correct horse battery"},
                       headers={"Accept-Language": "en"})
-    assert '<html lang="lv">' in other_device.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="lv">' in other_device.get("/my", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
 def test_switching_ignores_unknown_languages_and_foreign_next(client):

@@ -6,6 +6,7 @@ import html
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -137,9 +138,10 @@ def test_code_over_the_size_limit_is_refused_with_a_message(client, learner, app
 
 
 def test_an_exercise_outside_the_learners_courses_is_refused(client, adult, login, courses):
-    """Not enrolled: 403 for the page and its forms; no such exercise: 404; not an exercise: 400."""
+    """Not enrolled: the page offers enrolment and its forms are 403; no such exercise: 404;
+    not an exercise: 400."""
     login(adult)
-    assert client.get(PAGE).status_code == 403
+    assert client.get(PAGE).headers["Location"] == "/courses/code-practice?item=sum-numbers"
     assert client.post(f"{PAGE}/run", data={"code": RIGHT_SUM}).status_code == 403
     assert client.post(f"{PAGE}/submit", data={"code": RIGHT_SUM}).status_code == 403
     client.post("/courses/code-practice/enrol")
@@ -514,3 +516,21 @@ def test_a_lookup_table_built_from_what_a_submission_showed_does_not_pass(client
     table = graded(client, client.post(f"{ORDER_PAGE}/submit", data={"code": lookup_table(lines, totals)}, headers=JSON))
     assert table["status"] == "ok" and table["all_passed"] is False
     assert (table["passed"], table["total"]) == (2, 5)  # the two examples, none of the hidden tests
+
+
+def test_after_a_passing_submit_the_page_gets_the_new_best_score_and_submissions_without_a_reload(client, learner):
+    """The JSON a finished submit answers carries the best score and the submissions list
+    as the page shows them (exercise.js swaps them in by their ids), so a pass shows at once."""
+    page = client.get(PAGE).get_data(as_text=True)
+    assert '<li id="best-score" hidden>' in page and '<section id="submissions" lang="en" hidden>' in page
+    failed = graded(client, client.post(f"{PAGE}/submit", data={"code": WRONG_SUM}, headers=JSON))
+    assert "Submission 1: " in failed["submissions_html"] and "Best score: " in failed["best_html"]
+    passed = graded(client, client.post(f"{PAGE}/submit", data={"code": RIGHT_SUM}, headers=JSON))
+    assert passed["best_html"].startswith('<li id="best-score">')
+    assert "Best score: 100%" in passed["best_html"] and "Passed" in passed["best_html"]
+    listing = passed["submissions_html"]
+    assert listing.startswith('<section id="submissions"') and "Submission 2: 100%" in listing
+    assert listing.index("Submission 2") < listing.index("Submission 1")
+    assert "Best: this one counts" in listing.split("Submission 1")[0]
+    script = (Path(__file__).resolve().parents[2] / "static" / "js" / "exercise.js").read_text(encoding="utf-8")
+    assert '"best-score", data.best_html' in script and '"submissions", data.submissions_html' in script

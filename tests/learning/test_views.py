@@ -80,9 +80,10 @@ def test_the_whole_journey_records_exactly_these_statements_in_order(app, client
     assert passed["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
 
 
-def test_not_enrolled_is_403_and_unknown_or_draft_is_404(client, adult, login, courses):
+def test_not_enrolled_is_offered_enrolment_and_unknown_or_draft_is_404(client, adult, login, courses):
     login(adult)
-    assert client.get("/courses/first-steps/learn/welcome").status_code == 403
+    assert client.get("/courses/first-steps/learn/welcome").headers["Location"] == "/courses/first-steps?item=welcome"
+    assert client.post("/courses/first-steps/learn/welcome/done").status_code == 403
     assert client.get("/courses/hidden-draft").status_code == 404
     assert client.post("/courses/hidden-draft/enrol").status_code == 404
     assert client.get("/courses/no-such-course").status_code == 404

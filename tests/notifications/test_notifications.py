@@ -22,11 +22,11 @@ def notify(app, username, kind="reviewed", subject="Final project", url="/my", *
 
 def test_the_header_counts_unread_notifications_and_the_list_links_to_each(app, client, adult, login):
     login(adult)
-    assert "count-badge" not in client.get("/").get_data(as_text=True)
+    assert "count-badge" not in client.get("/my").get_data(as_text=True)
     notify(app, "adult", "feedback", "Sum numbers", "/courses/code-practice/learn/sum-numbers")
     notify(app, "adult", "reviewed", "Final project", "/my")
     notify(app, "adult", "hand_in", "Anna: Final project", "/my")
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/my").get_data(as_text=True)
     assert 'class="count-badge">3<span class="visually-hidden"> unread</span>' in page
     listing = client.get("/notifications").get_data(as_text=True)
     assert "You have feedback on Sum numbers" in listing and "Your work on Final project has been reviewed" in listing
@@ -34,12 +34,12 @@ def test_the_header_counts_unread_notifications_and_the_list_links_to_each(app, 
     first = re.search(r'href="(/notifications/(\d+))">You have feedback', listing)
     opened = client.get(first.group(1))
     assert opened.status_code == 302 and opened.headers["Location"] == "/courses/code-practice/learn/sum-numbers"
-    assert 'class="count-badge">2<' in client.get("/").get_data(as_text=True)
+    assert 'class="count-badge">2<' in client.get("/my").get_data(as_text=True)
     second = re.search(r'action="(/notifications/\d+/read)"', client.get("/notifications").get_data(as_text=True))
     client.post(second.group(1))
-    assert 'class="count-badge">1<' in client.get("/").get_data(as_text=True)
+    assert 'class="count-badge">1<' in client.get("/my").get_data(as_text=True)
     client.post("/notifications/read-all")
-    assert "count-badge" not in client.get("/").get_data(as_text=True)
+    assert "count-badge" not in client.get("/my").get_data(as_text=True)
     assert "Mark all as read" not in client.get("/notifications").get_data(as_text=True)
 
 
@@ -110,5 +110,5 @@ def test_the_list_pages_through_many_notifications(app, client, adult, login):
 
 
 def test_visitors_have_no_notifications_link(client):
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/my").get_data(as_text=True)
     assert "/notifications" not in page

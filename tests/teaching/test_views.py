@@ -129,12 +129,15 @@ def test_the_heat_map_and_csv_show_a_pupils_new_level_with_its_evidence(app, cli
     client.post("/logout")
     login(teacher)
     page = client.get(url).get_data(as_text=True)
-    assert "Competence heat map" in page and "digcomp 2.1" in page
+    assert "Competence heat map" in page and "digcomp 2.1" not in page
+    assert '<th scope="col" title="Interacting through digital technologies"><span aria-hidden="true">Interacting…</span>' \
+           '<span class="visually-hidden">Interacting through digital technologies</span></th>' in page
     cell = re.search(r'href="(/classes/\d+/pupils/[^"]+/competences/\d+)"', page).group(1)
     evidence = client.get(cell).get_data(as_text=True)
-    assert "Interacting through digital technologies" in evidence and "first-steps / welcome" in evidence
+    assert "Interacting through digital technologies" in evidence and "first-steps / welcome" not in evidence
+    assert '<a href="/courses/first-steps/learn/welcome" lang="en">Welcome</a>' in evidence
     exported = client.get(f"{url}/export.csv").get_data(as_text=True).splitlines()
-    assert exported[0].startswith("username,name,progress: first-steps,digcomp:2.1")
+    assert exported[0].startswith("Username,Name,Progress: First steps online,Interacting through digital technologies")
     assert exported[1] == "kid1,'=Anna,33,1,"
 
 
@@ -159,12 +162,12 @@ def test_the_heat_map_shows_a_level_taken_part_in_as_not_yet_assessed_and_its_ev
     page = html.unescape(client.get(url).get_data(as_text=True))
     cell = re.search(r'<td class="heat-0"><a href="(/classes/\d+/pupils/[^"]+/competences/\d+)" '
                      r'aria-label="Anna, Protecting personal data and privacy: no level yet; '
-                     r'2: participated; not yet assessed">· <small>\(2\?\)</small></a></td>', page)
+                     r'Foundation \(2\): participated; not yet assessed">· <small>\(2\?\)</small></a></td>', page)
     assert cell, page
     def text(path, **headers):
         return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(client.get(path, headers=headers).get_data(as_text=True))).split())
 
-    assert "level 2 · Participated (participated; not yet assessed)" in text(cell.group(1))
+    assert "Foundation (2) · Participated (participated; not yet assessed)" in text(cell.group(1))
     assert client.get(f"{url}/export.csv").get_data(as_text=True).splitlines()[1] == "kid1,Anna,33,,"
 
     client.post("/logout")
@@ -174,8 +177,8 @@ def test_the_heat_map_shows_a_level_taken_part_in_as_not_yet_assessed_and_its_ev
     client.post("/logout")
     login(teacher)
     page = html.unescape(client.get(url).get_data(as_text=True))
-    assert "Anna, Protecting personal data and privacy: level 2\">2</a>" in page
-    assert "level 2 · Assessed · first-steps / basics-check" in text(cell.group(1))
+    assert "Anna, Protecting personal data and privacy: Foundation (2)\">2</a>" in page
+    assert "Foundation (2) · Assessed · Basics check (First steps online)" in text(cell.group(1))
     latvian = text(cell.group(1), **{"Accept-Language": "lv"})
     assert "· Novērtējums ·" in latvian and "· Dalība (dalība; vēl nav novērtēts) ·" in latvian
 
@@ -203,3 +206,19 @@ def test_a_pupil_cannot_join_with_a_hidden_character_in_the_name(app, client, te
     assert "“Username” contains an invisible" in join(client, code, username="kid\u20601").get_data(as_text=True)
     with app.app_context():
         assert accounts.find_by_login("kid1") is None
+
+
+def test_a_pupil_who_joined_with_a_code_shows_their_real_last_sign_in(app, client, teacher_class, admin, login):
+    """Joining signs the pupil in: an admin sees that sign-in, not "never"."""
+    url, code = teacher_class
+    client.post("/logout")
+    join(client, code)
+    client.post("/logout")
+    with app.app_context():
+        from lms.accounts import services as accounts
+
+        assert accounts.find_by_login("kid1").last_login_at is not None
+    login(admin)
+    users = client.get("/admin/users", query_string={"q": "kid1"}).get_data(as_text=True)
+    row = users.split("kid1")[1].split("</tr>")[0]
+    assert "never" not in row
