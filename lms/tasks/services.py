@@ -537,3 +537,9 @@ def unassign_reviewer(course: Course, user: User) -> bool:
     db.session.delete(row)
     db.session.flush()
     return True
+
+
+def count_waiting_for(reviewer: User) -> int:
+    """How many hand-ins wait for this reviewer: one count query (the header's number)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(HandIn).join(
+        Enrollment, HandIn.enrollment_id == Enrollment.id).where(HandIn.status == WAITING, visible_to(reviewer))) or 0
