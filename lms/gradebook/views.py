@@ -158,8 +158,8 @@ def add_feedback(public_id, slug, item_slug):
     return redirect(url_for("gradebook.show_work", public_id=public_id, slug=slug, item_slug=item_slug))
 
 
-@bp.route("/my/record")
+@bp.route("/my/feedback")
 @login_required
-def my_record():
+def my_feedback():
     """Who opened, commented on and reviewed the learner's work."""
-    return render_template("gradebook/my_record.html", entries=work.record(current_user))
+    return render_template("gradebook/my_feedback.html", entries=work.record(current_user))
