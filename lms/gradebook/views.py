@@ -3,6 +3,7 @@ a learner's work on one item behind each cell, comments on that work, and the le
 record of who saw and commented on it."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,6 +30,35 @@ def item_feedback(enrollment, item):
 def reviews_waiting():
     """The count beside "Reviews" on a teacher's pages: one count query."""
     return tasks.count_waiting_for(current_user)
+
+
+class Formats:
+    """The cells' words and numbers, each distinct value formatted once per page: a
+    gradebook of 1,200 cells holds few distinct scores, days and states, and formatting
+    each cell afresh through Babel was most of the page's time."""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+
+    def _once(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def day(self, moment):
+        return self._once(("day", moment.date()), lambda: format_date(moment, "short"))
+
+    def percent(self, score):
+        return self._once(("percent", round(score, 4)), lambda: format_percent(score))
+
+    def tries(self, count):
+        return self._once(("tries", count), lambda: ngettext("%(num)d try", "%(num)d tries", count))
+
+    def state(self, cell):
+        return self._once(("state", cell.state), lambda: cell.state_name)
+
+    def text(self, message):
+        return self._once(("text", message), lambda: _(message))
 
 
 def _class_or_404(class_id):
@@ -58,7 +88,7 @@ def show_class_gradebook(class_id):
                            here=url_for("gradebook.show_class_gradebook", class_id=class_id),
                            csv_url=url_for("gradebook.export_class_csv", class_id=class_id),
                            xlsx_url=url_for("gradebook.export_class_xlsx", class_id=class_id),
-                           filters=services.FILTERS, sorts=services.SORTS)
+                           filters=services.FILTERS, sorts=services.SORTS, fmt=Formats())
 
 
 @bp.route("/classes/<int:class_id>/gradebook.csv")
@@ -96,7 +126,7 @@ def show_course_gradebook(slug):
                            here=url_for("gradebook.show_course_gradebook", slug=slug),
                            csv_url=url_for("gradebook.export_course_csv", slug=slug),
                            xlsx_url=url_for("gradebook.export_course_xlsx", slug=slug),
-                           filters=services.FILTERS, sorts=services.SORTS)
+                           filters=services.FILTERS, sorts=services.SORTS, fmt=Formats())
 
 
 @bp.route("/courses/<slug>/gradebook.csv")
