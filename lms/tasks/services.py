@@ -17,7 +17,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -29,6 +29,7 @@ from lms.core import markdown
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
+from lms.notifications import services as notifications
 from lms.tasks import files as filecheck
 from lms.tasks import statements, storage
 from lms.tasks.models import (
@@ -304,7 +305,8 @@ def review(reviewer: User, hand_in: HandIn, *, levels: dict[str, str], comment: 
     reviewer may not see the learner's work, the hand-in was already reviewed or replaced,
     a level is missing or out of range, or acceptance falls short of the task's pass mark.
     Records ``passed``/``failed`` with the reviewer's role, and acceptance completes the
-    item (its module, the course) and evidences its competences, all in this transaction."""
+    item (its module, the course) and evidences its competences, all in this transaction;
+    the learner is notified ("your work has been reviewed")."""
     enrollment, item = hand_in.enrollment, hand_in.item
     role = reviewer_role(reviewer, enrollment)
     if role is None:
@@ -353,6 +355,8 @@ def review(reviewer: User, hand_in: HandIn, *, levels: dict[str, str], comment: 
     records += learning.count_assessment(enrollment, item, score=score if score is not None else float(accepted),
                                          passed=accepted)
     xapi.record(records)
+    notifications.notify(enrollment.user_id, "reviewed", item.title,
+                         url_for("learning.show_item", slug=enrollment.course.slug, item_slug=item.slug))
     return made
 
 

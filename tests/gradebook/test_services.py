@@ -183,3 +183,12 @@ def test_the_learner_s_record_shows_views_comments_and_reviews(book):
     assert kinds == ["commented", "reviewed", "viewed"]
     assert db.session.get(WorkView, (enrollment.id, people.reflection.id, people.teacher.id)).views == 2
     assert work.record(people.adult) == []
+
+
+def test_a_review_notifies_the_learner_with_a_link_to_the_task(book):
+    people = book.people
+    hand_in = tasks.save(people.enrollment(people.pupil), people.reflection, text="Done.", hand_in=True)
+    tasks.review(people.teacher, hand_in, levels={}, comment="Change the ending.", decision="another_try")
+    db.session.commit()
+    note = db.session.query(Notification).filter_by(user_id=people.pupil.id, kind="reviewed").one()
+    assert note.url == "/courses/project-work/learn/reflection" and note.subject == people.reflection.title
