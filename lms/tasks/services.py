@@ -36,6 +36,7 @@ from lms.tasks.models import (
     ACCEPTED, ANOTHER_TRY, CLASS_TEACHER, COURSE_REVIEWER, DECISIONS, REPLACED, WAITING, CourseReviewer, HandIn,
     HandInView, Review, TaskDraft, TaskFile)
 from lms.teaching import services as teaching
+from lms.teaching.models import ClassCourse, ClassMember, SchoolClass
 from lms.xapi import services as xapi
 
 MAX_TEXT = 50_000
@@ -469,12 +470,31 @@ def statuses(enrollment_ids: list[int], item_ids: list[int]) -> dict[tuple[int, 
     return result
 
 
+def _waiting_ids(reviewer: User):
+    """SQL: the ids of hand-ins waiting for this reviewer, found from the reviewer's side
+    (their classes' members, the courses they review) rather than by testing every waiting
+    hand-in in the store: the same hand-ins as ``visible_to``, read through the indexes on
+    a class's teacher, its members and their enrolments."""
+    as_teacher = (sa.select(HandIn.id).join(Enrollment, HandIn.enrollment_id == Enrollment.id)
+                  .join(ClassMember, ClassMember.user_id == Enrollment.user_id)
+                  .join(SchoolClass, sa.and_(SchoolClass.id == ClassMember.class_id,
+                                             SchoolClass.teacher_id == reviewer.id))
+                  .join(ClassCourse, sa.and_(ClassCourse.class_id == SchoolClass.id,
+                                             ClassCourse.course_id == Enrollment.course_id))
+                  .where(HandIn.status == WAITING))
+    as_reviewer = (sa.select(HandIn.id).join(Enrollment, HandIn.enrollment_id == Enrollment.id)
+                   .join(CourseReviewer, sa.and_(CourseReviewer.course_id == Enrollment.course_id,
+                                                 CourseReviewer.user_id == reviewer.id))
+                   .where(HandIn.status == WAITING,
+                          ~teaching.in_class_with_course(Enrollment.user_id, Enrollment.course_id)))
+    return sa.union(as_teacher, as_reviewer)
+
+
 def waiting_for(reviewer: User) -> list[HandIn]:
     """Hand-ins waiting for this reviewer, oldest first, with learner, task and course: one
     query and its loads, however many classes and courses."""
     return list(db.session.scalars(
-        sa.select(HandIn).join(Enrollment, HandIn.enrollment_id == Enrollment.id)
-        .where(HandIn.status == WAITING, visible_to(reviewer)).order_by(HandIn.submitted_at, HandIn.id)
+        sa.select(HandIn).where(HandIn.id.in_(_waiting_ids(reviewer))).order_by(HandIn.submitted_at, HandIn.id)
         .options(selectinload(HandIn.enrollment).selectinload(Enrollment.user),
                  selectinload(HandIn.enrollment).selectinload(Enrollment.course),
                  selectinload(HandIn.item))))
@@ -545,5 +565,4 @@ def unassign_reviewer(course: Course, user: User) -> bool:
 
 def count_waiting_for(reviewer: User) -> int:
     """How many hand-ins wait for this reviewer: one count query (the header's number)."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(HandIn).join(
-        Enrollment, HandIn.enrollment_id == Enrollment.id).where(HandIn.status == WAITING, visible_to(reviewer))) or 0
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_waiting_ids(reviewer).subquery())) or 0
