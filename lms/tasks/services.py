@@ -490,11 +490,15 @@ def _waiting_ids(reviewer: User):
     return sa.union(as_teacher, as_reviewer)
 
 
-def waiting_for(reviewer: User) -> list[HandIn]:
-    """Hand-ins waiting for this reviewer, oldest first, with learner, task and course: one
-    query and its loads, however many classes and courses."""
+QUEUE_PAGE = 50
+
+
+def waiting_for(reviewer: User, *, limit: int | None = None, offset: int = 0) -> list[HandIn]:
+    """Hand-ins waiting for this reviewer, oldest first (``limit`` of them from ``offset``),
+    with learner, task and course: one query and its loads, however many classes and courses."""
     return list(db.session.scalars(
         sa.select(HandIn).where(HandIn.id.in_(_waiting_ids(reviewer))).order_by(HandIn.submitted_at, HandIn.id)
+        .limit(limit).offset(offset)
         .options(selectinload(HandIn.enrollment).selectinload(Enrollment.user),
                  selectinload(HandIn.enrollment).selectinload(Enrollment.course),
                  selectinload(HandIn.item))))

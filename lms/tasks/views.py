@@ -115,8 +115,12 @@ def download_file(file_id):
 @bp.route("/reviews")
 @role_required("teacher")
 def review_queue():
-    """Hand-ins waiting for this reviewer, oldest first."""
-    return render_template("tasks/review_queue.html", waiting=services.waiting_for(current_user))
+    """Hand-ins waiting for this reviewer, oldest first, a page of them at a time."""
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    total = services.count_waiting_for(current_user)
+    waiting = services.waiting_for(current_user, limit=services.QUEUE_PAGE, offset=(page - 1) * services.QUEUE_PAGE)
+    return render_template("tasks/review_queue.html", waiting=waiting, total=total, page=page,
+                           has_more=page * services.QUEUE_PAGE < total)
 
 
 @bp.route("/reviews/<int:hand_in_id>", methods=["GET", "POST"])

@@ -101,3 +101,26 @@ def test_the_review_count_shows_on_the_teacher_s_pages(client, login, staged):
     login(staged.people.teacher)
     page = client.get("/classes", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "1 hand-in waits for your review." in page and 'class="count-badge">1' in page
+
+
+def test_the_review_queue_comes_a_page_at_a_time_oldest_first(app, client, login, staged):
+    from lms.catalog import services as catalog
+    from lms.learning import services as learning
+    from lms.tasks import services as tasks
+    from lms.teaching import services as teaching
+    from lms.tasks.services import QUEUE_PAGE
+    with app.test_request_context():
+        db.session.expire_all()
+        school_class = teaching.class_for_teacher(staged.class_id, accounts.find_by_login("ms-ozola"))
+        course = catalog.get_course("project-work")
+        for n in range(QUEUE_PAGE):
+            pupil = teaching.join(school_class, username=f"queue-{n}", display_name=f"Pupil {n:02d}",
+                                  password="correct horse battery")
+            tasks.save(learning.active_enrollment(pupil, course), catalog.find_item(course, "reflection"),
+                       text="Mine.", hand_in=True)
+        db.session.commit()
+    login(staged.people.teacher)
+    first = client.get("/reviews", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f"{QUEUE_PAGE + 1} hand-ins are waiting." in first and "Anna: " in first and "Pupil 49" not in first
+    second = client.get("/reviews?page=2", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Pupil 49" in second and "Anna: " not in second
