@@ -2,7 +2,7 @@
 a learner's work on one item behind each cell, comments on that work, and the learner's
 record of who saw and commented on it."""
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,7 +12,6 @@ from lms.core.auth import login_required, role_required
 from lms.core.exports import csv_response
 from lms.extensions import db
 from lms.gradebook import access, exports, forms, services, work
-from lms.tasks import services as tasks
 from lms.teaching import services as teaching
 
 bp = Blueprint("gradebook", __name__)
@@ -24,14 +23,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def item_feedback(enrollment, item):
     """The feedback part of a learner's item page (``learning/_item_layout.html``)."""
     return work.for_item_page(enrollment, item)
-
-
-@bp.app_template_global()
-def reviews_waiting():
-    """The count beside "Reviews" on a teacher's pages: one count query per request."""
-    if "reviews_waiting" not in g:
-        g.reviews_waiting = tasks.count_waiting_for(current_user)
-    return g.reviews_waiting
 
 
 class Formats:
