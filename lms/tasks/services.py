@@ -17,7 +17,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -29,12 +29,14 @@ from lms.core import markdown
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
+from lms.notifications import services as notifications
 from lms.tasks import files as filecheck
 from lms.tasks import statements, storage
 from lms.tasks.models import (
     ACCEPTED, ANOTHER_TRY, CLASS_TEACHER, COURSE_REVIEWER, DECISIONS, REPLACED, WAITING, CourseReviewer, HandIn,
     HandInView, Review, TaskDraft, TaskFile)
 from lms.teaching import services as teaching
+from lms.teaching.models import ClassCourse, ClassMember, SchoolClass
 from lms.xapi import services as xapi
 
 MAX_TEXT = 50_000
@@ -304,7 +306,8 @@ def review(reviewer: User, hand_in: HandIn, *, levels: dict[str, str], comment: 
     reviewer may not see the learner's work, the hand-in was already reviewed or replaced,
     a level is missing or out of range, or acceptance falls short of the task's pass mark.
     Records ``passed``/``failed`` with the reviewer's role, and acceptance completes the
-    item (its module, the course) and evidences its competences, all in this transaction."""
+    item (its module, the course) and evidences its competences, all in this transaction;
+    the learner is notified ("your work has been reviewed")."""
     enrollment, item = hand_in.enrollment, hand_in.item
     role = reviewer_role(reviewer, enrollment)
     if role is None:
@@ -353,6 +356,8 @@ def review(reviewer: User, hand_in: HandIn, *, levels: dict[str, str], comment: 
     records += learning.count_assessment(enrollment, item, score=score if score is not None else float(accepted),
                                          passed=accepted)
     xapi.record(records)
+    notifications.notify(enrollment.user_id, "reviewed", item.title,
+                         url_for("learning.show_item", slug=enrollment.course.slug, item_slug=item.slug))
     return made
 
 
@@ -465,12 +470,35 @@ def statuses(enrollment_ids: list[int], item_ids: list[int]) -> dict[tuple[int, 
     return result
 
 
-def waiting_for(reviewer: User) -> list[HandIn]:
-    """Hand-ins waiting for this reviewer, oldest first, with learner, task and course: one
-    query and its loads, however many classes and courses."""
+def _waiting_ids(reviewer: User):
+    """SQL: the ids of hand-ins waiting for this reviewer, found from the reviewer's side
+    (their classes' members, the courses they review) rather than by testing every waiting
+    hand-in in the store: the same hand-ins as ``visible_to``, read through the indexes on
+    a class's teacher, its members and their enrolments."""
+    as_teacher = (sa.select(HandIn.id).join(Enrollment, HandIn.enrollment_id == Enrollment.id)
+                  .join(ClassMember, ClassMember.user_id == Enrollment.user_id)
+                  .join(SchoolClass, sa.and_(SchoolClass.id == ClassMember.class_id,
+                                             SchoolClass.teacher_id == reviewer.id))
+                  .join(ClassCourse, sa.and_(ClassCourse.class_id == SchoolClass.id,
+                                             ClassCourse.course_id == Enrollment.course_id))
+                  .where(HandIn.status == WAITING))
+    as_reviewer = (sa.select(HandIn.id).join(Enrollment, HandIn.enrollment_id == Enrollment.id)
+                   .join(CourseReviewer, sa.and_(CourseReviewer.course_id == Enrollment.course_id,
+                                                 CourseReviewer.user_id == reviewer.id))
+                   .where(HandIn.status == WAITING,
+                          ~teaching.in_class_with_course(Enrollment.user_id, Enrollment.course_id)))
+    return sa.union(as_teacher, as_reviewer)
+
+
+QUEUE_PAGE = 50
+
+
+def waiting_for(reviewer: User, *, limit: int | None = None, offset: int = 0) -> list[HandIn]:
+    """Hand-ins waiting for this reviewer, oldest first (``limit`` of them from ``offset``),
+    with learner, task and course: one query and its loads, however many classes and courses."""
     return list(db.session.scalars(
-        sa.select(HandIn).join(Enrollment, HandIn.enrollment_id == Enrollment.id)
-        .where(HandIn.status == WAITING, visible_to(reviewer)).order_by(HandIn.submitted_at, HandIn.id)
+        sa.select(HandIn).where(HandIn.id.in_(_waiting_ids(reviewer))).order_by(HandIn.submitted_at, HandIn.id)
+        .limit(limit).offset(offset)
         .options(selectinload(HandIn.enrollment).selectinload(Enrollment.user),
                  selectinload(HandIn.enrollment).selectinload(Enrollment.course),
                  selectinload(HandIn.item))))
@@ -537,3 +565,8 @@ def unassign_reviewer(course: Course, user: User) -> bool:
     db.session.delete(row)
     db.session.flush()
     return True
+
+
+def count_waiting_for(reviewer: User) -> int:
+    """How many hand-ins wait for this reviewer: one count query (the header's number)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_waiting_ids(reviewer).subquery())) or 0

@@ -4,7 +4,7 @@ through their queue, and admins assign course reviewers."""
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -21,6 +21,14 @@ from lms.tasks import forms, services
 from lms.tasks.models import ACCEPTED
 
 bp = Blueprint("tasks", __name__)
+
+
+@bp.app_template_global()
+def reviews_waiting():
+    """The count beside "Reviews" on a teacher's pages: one count query per request."""
+    if "reviews_waiting" not in g:
+        g.reviews_waiting = services.count_waiting_for(current_user)
+    return g.reviews_waiting
 
 
 @bp.app_context_processor
@@ -115,8 +123,12 @@ def download_file(file_id):
 @bp.route("/reviews")
 @role_required("teacher")
 def review_queue():
-    """Hand-ins waiting for this reviewer, oldest first."""
-    return render_template("tasks/review_queue.html", waiting=services.waiting_for(current_user))
+    """Hand-ins waiting for this reviewer, oldest first, a page of them at a time."""
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    total = reviews_waiting()
+    waiting = services.waiting_for(current_user, limit=services.QUEUE_PAGE, offset=(page - 1) * services.QUEUE_PAGE)
+    return render_template("tasks/review_queue.html", waiting=waiting, total=total, page=page,
+                           has_more=page * services.QUEUE_PAGE < total)
 
 
 @bp.route("/reviews/<int:hand_in_id>", methods=["GET", "POST"])

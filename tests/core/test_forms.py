@@ -144,6 +144,8 @@ FORMS = {
         {"action": "hand_in"}, {"text": "My plan", "link": "not an address", "action": "hand_in"}]),
     "ReviewForm": ("teacher", "POST", lambda w: f"/reviews/{w['hand_in']}", [
         {}, {"comment": "", "decision": "maybe"}]),
+    "FeedbackForm": ("teacher", "POST", lambda w: f"/work/{w['pupil']}/project-work/reflection/feedback", [
+        {}, {"target": "hand_in", "target_id": "999999", "body": "Hi"}, {"target": "attempt", "body": LONG * 40}]),
     "ReviewerForm": ("admin", "POST", lambda w: "/admin/reviewers/project-work", [{}, {"user": "nobody"}]),
     "CatalogueFilterForm": (None, "GET", lambda w: "/courses", [
         {"q": LONG, "audience": "aliens", "level": "expert", "language": "xx"}]),

@@ -1,0 +1,188 @@
+"""The gradebook of a class (its teacher) and of a course (its reviewers), its exports,
+a learner's work on one item behind each cell, comments on that work, and the learner's
+record of who saw and commented on it."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_percent, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.catalog import services as catalog
+from lms.core.auth import login_required, role_required
+from lms.core.exports import csv_response
+from lms.extensions import db
+from lms.gradebook import access, exports, forms, services, work
+from lms.teaching import services as teaching
+
+bp = Blueprint("gradebook", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.app_template_global()
+def item_feedback(enrollment, item):
+    """The feedback part of a learner's item page (``learning/_item_layout.html``)."""
+    return work.for_item_page(enrollment, item)
+
+
+class Formats:
+    """The cells' words and numbers, each distinct value formatted once per page: a
+    gradebook of 1,200 cells holds few distinct scores, days and states, and formatting
+    each cell afresh through Babel was most of the page's time."""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+
+    def _once(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def day(self, moment):
+        return self._once(("day", moment.date()), lambda: format_date(moment, "short"))
+
+    def percent(self, score):
+        return self._once(("percent", round(score, 4)), lambda: format_percent(score))
+
+    def tries(self, count):
+        return self._once(("tries", count), lambda: ngettext("%(num)d try", "%(num)d tries", count))
+
+    def state(self, cell):
+        return self._once(("state", cell.state), lambda: cell.state_name)
+
+    def text(self, message):
+        return self._once(("text", message), lambda: _(message))
+
+
+def _class_or_404(class_id):
+    school_class = teaching.class_for_teacher(class_id, current_user)
+    if school_class is None:
+        abort(404)
+    return school_class
+
+
+def _course_or_404(slug):
+    course = catalog.get_course(slug, include_drafts=True)
+    if course is None or not access.reviews_course(current_user, course.id):
+        abort(404)
+    return course
+
+
+def _choices():
+    return {"filter_": request.args.get("filter") or None, "sort": request.args.get("sort") or "name"}
+
+
+@bp.route("/classes/<int:class_id>/gradebook")
+@role_required("teacher")
+def show_class_gradebook(class_id):
+    school_class = _class_or_404(class_id)
+    return render_template("gradebook/show_gradebook.html", book=services.for_class(school_class, **_choices()),
+                           title=school_class.name, school_class=school_class, course=None,
+                           here=url_for("gradebook.show_class_gradebook", class_id=class_id),
+                           csv_url=url_for("gradebook.export_class_csv", class_id=class_id),
+                           xlsx_url=url_for("gradebook.export_class_xlsx", class_id=class_id),
+                           filters=services.FILTERS, sorts=services.SORTS, fmt=Formats())
+
+
+@bp.route("/classes/<int:class_id>/gradebook.csv")
+@role_required("teacher")
+def export_class_csv(class_id):
+    school_class = _class_or_404(class_id)
+    return csv_response(exports.rows(services.for_class(school_class)), f"gradebook-class-{class_id}.csv")
+
+
+def _xlsx(data, filename):
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/classes/<int:class_id>/gradebook.xlsx")
+@role_required("teacher")
+def export_class_xlsx(class_id):
+    school_class = _class_or_404(class_id)
+    return _xlsx(exports.xlsx(services.for_class(school_class), school_class.name), f"gradebook-class-{class_id}.xlsx")
+
+
+@bp.route("/gradebooks")
+@role_required("teacher", "admin")
+def list_gradebooks():
+    """The teacher's classes and the courses they review, each with its gradebook."""
+    return render_template("gradebook/list_gradebooks.html", classes=teaching.classes_of(current_user),
+                           courses=services.reviewed_courses(current_user))
+
+
+@bp.route("/courses/<slug>/gradebook")
+@role_required("teacher", "admin")
+def show_course_gradebook(slug):
+    course = _course_or_404(slug)
+    return render_template("gradebook/show_gradebook.html", book=services.for_course(course, **_choices()),
+                           title=course.title, school_class=None, course=course,
+                           here=url_for("gradebook.show_course_gradebook", slug=slug),
+                           csv_url=url_for("gradebook.export_course_csv", slug=slug),
+                           xlsx_url=url_for("gradebook.export_course_xlsx", slug=slug),
+                           filters=services.FILTERS, sorts=services.SORTS, fmt=Formats())
+
+
+@bp.route("/courses/<slug>/gradebook.csv")
+@role_required("teacher", "admin")
+def export_course_csv(slug):
+    course = _course_or_404(slug)
+    return csv_response(exports.rows(services.for_course(course)), f"gradebook-{slug}.csv")
+
+
+@bp.route("/courses/<slug>/gradebook.xlsx")
+@role_required("teacher", "admin")
+def export_course_xlsx(slug):
+    course = _course_or_404(slug)
+    return _xlsx(exports.xlsx(services.for_course(course), course.title), f"gradebook-{slug}.xlsx")
+
+
+def _work_page(enrollment, item, role, form=None, error=None, status=200):
+    return render_template("gradebook/show_work.html", work=work.work(enrollment, item, role),
+                           form=form or forms.FeedbackForm(formdata=None), error=error,
+                           back=request.args.get("back")), status
+
+
+@bp.route("/work/<uuid:public_id>/<slug>/<item_slug>")
+@role_required("teacher", "admin")
+def show_work(public_id, slug, item_slug):
+    """What the learner did on the item; the opening is kept and shown to the learner."""
+    found = work.find(current_user, public_id, slug, item_slug)
+    if found is None:
+        abort(404)
+    enrollment, item, role = found
+    work.record_view(enrollment, item, current_user, role)
+    page = _work_page(enrollment, item, role)
+    db.session.commit()
+    return page
+
+
+@bp.route("/work/<uuid:public_id>/<slug>/<item_slug>/feedback", methods=["POST"])
+@role_required("teacher", "admin")
+def add_feedback(public_id, slug, item_slug):
+    """A comment on an attempt, a submission (or one of its lines) or a hand-in. Work that
+    is not the commenter's to see is a 404, and nothing is saved."""
+    found = work.find(current_user, public_id, slug, item_slug)
+    if found is None:
+        abort(404)
+    enrollment, item, role = found
+    form = forms.FeedbackForm()
+    if not form.validate_on_submit():
+        return _work_page(enrollment, item, role, form, _("The comment could not be saved."), 400)
+    try:
+        work.comment(current_user, enrollment, item, target=form.target.data or "", target_id=form.target_id.data or "",
+                     body=form.body.data or "", line=form.line.data)
+    except work.FeedbackError as error:
+        db.session.rollback()
+        if error.field in ("body", "line"):
+            getattr(form, error.field).errors = [error.message]
+        return _work_page(enrollment, item, role, form, error.message, 400)
+    db.session.commit()
+    flash(_("Your comment is saved; %(name)s is notified.", name=enrollment.user.display_name), "success")
+    return redirect(url_for("gradebook.show_work", public_id=public_id, slug=slug, item_slug=item_slug))
+
+
+@bp.route("/my/feedback")
+@login_required
+def my_feedback():
+    """Who opened, commented on and reviewed the learner's work."""
+    return render_template("gradebook/my_feedback.html", entries=work.record(current_user))
