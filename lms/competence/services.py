@@ -116,6 +116,11 @@ def import_frameworks(folder: Path = FRAMEWORKS_DIR) -> list[str]:
     return slugs
 
 
+def has_frameworks() -> bool:
+    """Whether any competence framework has been imported."""
+    return db.session.scalar(sa.select(Framework.id).limit(1)) is not None
+
+
 def _import_roles(path: Path) -> None:
     try:
         data = yamlsafe.load(path.read_text(encoding="utf-8")) or {}
