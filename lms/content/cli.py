@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.content import services
+from lms.studio import services as studio
 from lms.extensions import db
 
 courses_cli = AppGroup("courses", help="Check and import course packages from files.")
@@ -58,11 +59,16 @@ def import_(path):
     course of a .zip package."""
     try:
         if path and path.lower().endswith(".zip"):
-            report = services.import_package(*_read_zip(path))
+            report = studio.import_and_publish(Path(path).read_bytes(), Path(path).stem)
         else:
             report = services.import_courses(_path(path))
     except services.ImportRefused as refused:
         db.session.rollback()
+        _print_problems(refused.problems)
+        raise SystemExit(1)
+    except studio.StudioRefused as refused:
+        db.session.rollback()
+        click.echo(refused.message, err=True)
         _print_problems(refused.problems)
         raise SystemExit(1)
     db.session.commit()
@@ -78,12 +84,18 @@ def import_(path):
 @click.argument("source")
 @click.option("--output", "-o", type=click.Path(), help="Where to write the .zip (default: SLUG.zip here).")
 def export(source, output):
-    """Write a course as a .zip package: SOURCE is a course's slug (a shipped course) or a
-    course folder."""
+    """Write a course as a .zip package: SOURCE is a course's slug (a studio course, its
+    published revision; or a shipped course) or a course folder."""
     try:
-        slug, data = services.export_course(source)
+        if (Path(source) / "course.yaml").is_file():
+            slug, data = services.export_course(source)
+        else:
+            slug, data = studio.export(source)
     except services.ImportRefused as refused:
         _print_problems(refused.problems)
+        raise SystemExit(1)
+    except studio.StudioRefused as refused:
+        click.echo(refused.message, err=True)
         raise SystemExit(1)
     target = Path(output or f"{slug}.zip")
     target.write_bytes(data)
