@@ -143,7 +143,19 @@ def check(slug: str, package: dict[str, bytes], changed: set[str] | None = None)
     ``changed``, item files not in it are known good and stand in as stubs, so a save
     reads only what it changed."""
     written = dict(package)
-    if changed is not None:
+    if changed is not None and "course.yaml" not in changed:
+        # Only items changed: a course.yaml naming just them, so only their files are read
+        # (the lines of their problems are their own files').
+        data = studio_files.outline(package["course.yaml"])
+        items = [item for module in data["modules"] for item in module["items"]
+                 if studio_files.item_path(item["kind"], item["slug"]) in changed]
+        if not items:
+            return []
+        data["modules"] = [{**data["modules"][0], "items": items}]
+        written = {path: content_ for path, content_ in package.items()
+                   if path in changed or not studio_files.kind_of(path)}
+        written["course.yaml"] = studio_files.course_yaml(data)
+    elif changed is not None:
         for path in package:
             kind = studio_files.kind_of(path)
             if kind and path not in changed:
