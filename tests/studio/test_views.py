@@ -1,0 +1,102 @@
+"""The studio's pages: an author creates a course, edits a lesson with a preview, is told
+of a stale save, submits; an admin sees what changes for learners and publishes."""
+
+import io
+import zipfile
+
+from lms.accounts.services import find_by_login
+from lms.catalog import services as catalog
+from lms.content import packages
+from lms.studio import services as studio
+from tests.conftest import FIXTURE_COURSES
+
+
+def test_someone_who_is_not_an_author_cannot_open_the_studio(client, login, teacher):
+    login(teacher)
+    assert client.get("/studio").status_code == 403
+
+
+def test_an_author_creates_a_course_and_sees_its_outline(client, login, author):
+    login(author)
+    response = client.post("/studio/new", data={"title": "Spreadsheets at work", "summary": "Tables and sums.",
+                                                 "language": "en", "audiences": ["adult"], "level": "beginner",
+                                                 "estimated_hours": "4"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Spreadsheets at work" in page and "First module" in page and "Introduction" in page
+    assert "Move up" in page and "Move down" in page
+
+
+def test_a_course_form_with_wrong_values_saves_nothing(client, login, author):
+    login(author)
+    response = client.post("/studio/new", data={"title": "", "estimated_hours": "many", "level": "expert"})
+    assert response.status_code == 400
+    assert "This field is required." in response.get_data(as_text=True)
+    assert client.get("/studio").get_data(as_text=True).count("/studio/courses/") == 0
+
+
+def test_a_lesson_is_saved_previewed_and_a_stale_save_is_refused_with_a_way_to_compare(
+        app, client, login, author, new_course):
+    login(author)
+    url = f"/studio/courses/{new_course}/items/introduction"
+    assert client.get(url).status_code == 200
+    data = {"base": "1", "title": "Introduction", "body": "# Introduction\n\nCells and **rows**."}
+    assert client.post(url, data=data).status_code == 302
+    preview = client.post(f"/studio/courses/{new_course}/preview",
+                          data={"body": "Hi <script>alert(1)</script> **bold**"}).get_data(as_text=True)
+    assert "<strong>bold</strong>" in preview and "<script" not in preview
+    response = client.post(url, data={**data, "body": "Stale change."})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "saved a newer version of this" in page and f"/studio/courses/{new_course}/history?old=1&amp;new=2" in page
+
+
+def test_invalid_item_content_is_refused_at_the_field_with_the_validators_message(client, login, author, new_course):
+    login(author)
+    response = client.post(f"/studio/courses/{new_course}/items/introduction",
+                           data={"base": "1", "title": "Introduction", "body": "![A chart](../images/none.png)"})
+    assert response.status_code == 400
+    assert "images/none.png" in response.get_data(as_text=True)
+
+
+def test_an_admin_sees_what_changes_for_learners_then_publishes(app, client, login, author, admin, new_course):
+    login(author)
+    client.post(f"/studio/courses/{new_course}/submit")
+    client.delete_cookie("session")
+    login(admin)
+    page = client.get(f"/studio/courses/{new_course}/publish").get_data(as_text=True)
+    assert "Publish Spreadsheets at work?" in page and "Added: Introduction" in page
+    assert client.post(f"/studio/courses/{new_course}/publish").status_code == 302
+    with app.app_context():
+        assert catalog.get_course(new_course).title == "Spreadsheets at work"
+
+
+def test_a_package_is_imported_in_the_browser_and_exported_again(client, login, author):
+    login(author)
+    data = packages.to_zip("first-steps", packages.folder_files(FIXTURE_COURSES / "first-steps"))
+    response = client.post("/studio/import", data={"package": (io.BytesIO(data), "first-steps.zip")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    exported = client.get("/studio/courses/first-steps/export.zip")
+    assert exported.mimetype == "application/zip"
+    assert packages.read_zip(exported.data) == packages.read_zip(data)
+
+
+def test_a_hostile_package_is_refused_naming_the_problem(client, login, author):
+    login(author)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("c/course.yaml", "x")
+        archive.writestr("c/../../evil.sh", "x")
+    response = client.post("/studio/import", data={"package": (io.BytesIO(buffer.getvalue()), "c.zip")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "has a path that leads outside the package" in response.get_data(as_text=True)
+
+
+def test_an_admin_makes_a_teacher_an_author(client, login, admin, teacher, app):
+    login(admin)
+    assert client.post("/studio/authors", data={"user": "teacher"}).status_code == 302
+    with app.app_context():
+        assert studio.is_author(find_by_login("teacher"))
+    assert client.post("/studio/authors", data={"user": "admin"}).status_code == 400
