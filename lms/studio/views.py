@@ -243,7 +243,8 @@ def publish(slug):
         return confirmation_page(title=_("Publish %(title)s?", title=course.title), explanation=explanation,
                                  action=url_for("studio.publish", slug=slug),
                                  confirm=_("Yes, publish %(title)s", title=course.title),
-                                 cancel_url=url_for("studio.show_course", slug=slug), cancel=_("Cancel"))
+                                 cancel_url=url_for("studio.show_course", slug=slug),
+                                 cancel=_("No, do not publish it now"))
     try:
         studio.publish(course, current_user)
     except studio.StudioRefused as refused:
@@ -277,7 +278,7 @@ def restore(slug, number):
                            "the published version.")],
             action=url_for("studio.restore", slug=slug, number=number),
             confirm=_("Yes, restore revision %(number)s", number=number),
-            cancel_url=url_for("studio.history", slug=slug), cancel=_("Cancel"))
+            cancel_url=url_for("studio.history", slug=slug), cancel=_("No, keep the newest revision"))
     try:
         studio.restore(course, current_user, number)
     except studio.StudioRefused as refused:

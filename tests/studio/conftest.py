@@ -40,8 +40,8 @@ def co_author(app, make_user):
 
 @pytest.fixture
 def new_course(app, author):
-    """A studio course the author created: (its slug)."""
-    with app.app_context():
+    """A studio course the author created (its first module and lesson named in English): its slug."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         course = studio.create_course(db.session.get(type(author), author.id), dict(SETTINGS))
         db.session.commit()
         return course.slug
