@@ -213,6 +213,8 @@ MATRIX = {
     ("studio.add_module", "POST"): (lambda s: "/studio/courses/no-such-course/modules", {}, admin_only(404)),
     ("studio.edit_item", "GET"): (lambda s: "/studio/courses/no-such-course/items/intro", None, admin_only(404)),
     ("studio.edit_item", "POST"): (lambda s: "/studio/courses/no-such-course/items/intro", {}, admin_only(404)),
+    ("studio.check_exercise", "POST"): (lambda s: "/studio/courses/no-such-course/items/sum/check", {},
+                                        admin_only(404)),
     ("studio.preview", "POST"): (lambda s: "/studio/courses/no-such-course/preview", {}, admin_only(404)),
     ("studio.submit", "POST"): (lambda s: "/studio/courses/no-such-course/submit", {}, admin_only(404)),
     ("studio.publish", "GET"): (lambda s: "/studio/courses/no-such-course/publish", None, admin_only(404)),

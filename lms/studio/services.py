@@ -18,7 +18,7 @@ from lms.accounts.models import User
 from lms.catalog.models import Course, Item
 from lms.content import packages
 from lms.content import services as content
-from lms.content.loader import ITEM_KINDS, Problem, load_course
+from lms.content.loader import ITEM_KINDS, Problem, load_course, load_exercise
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.studio import files as studio_files
@@ -511,6 +511,49 @@ def publish(course: StudioCourse, user: User | None) -> content.ImportReport:
     course.state, course.published_number = PUBLISHED, course.head
     db.session.flush()
     return report
+
+
+@dataclass
+class ExerciseCheck:
+    """What "check" found: the solution's result on each test, and the hidden tests the
+    starter code fails (it must fail one); ``passed`` when both are as validation demands."""
+
+    problems: list[Problem]
+    solution_error: str | None = None
+    tests: list[tuple[str, bool, bool, str]] = field(default_factory=list)  # name, hidden, passed, message
+    starter_fails: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return (not self.problems and not self.solution_error and all(t[2] for t in self.tests)
+                and bool(self.starter_fails))
+
+
+def check_exercise(course: StudioCourse, slug: str) -> ExerciseCheck:
+    """Grade the saved exercise in the sandbox as validation does: the reference solution
+    on every test, the starter code on the hidden tests."""
+    from lms.exercises import sandbox  # the grader starts its worker processes on first use
+
+    kind, path, text = item_file(course, slug)
+    if kind != "exercise":
+        raise StudioRefused(_("There is no such module or item."))
+    problems: list[Problem] = []
+    with packages.unpacked(course.slug, {path: text}) as folder:
+        spec = load_exercise(folder / path, slug, lambda p: f"{course.slug}/{p.relative_to(folder).as_posix()}",
+                             problems)
+    if problems or not spec:
+        return ExerciseCheck(problems=problems)
+    options = {"language": spec.language, "environment": spec.environment, "time_limit_ms": spec.time_limit_ms}
+    solved = sandbox.grade(spec.solution, spec.tests + spec.hidden_tests, **options)
+    hidden = {test["name"] for test in spec.hidden_tests}
+    found = ExerciseCheck(problems=[])
+    if solved.status != "ok":
+        found.solution_error = content._outcome(solved)
+    found.tests = [(t.name, t.name in hidden, t.passed, t.message) for t in solved.tests]
+    started = sandbox.grade(spec.starter, spec.hidden_tests, **options)
+    found.starter_fails = [t.name for t in started.tests if not t.passed] if started.status == "ok" else [
+        t["name"] for t in spec.hidden_tests]
+    return found
 
 
 # History ----------------------------------------------------------------------------------

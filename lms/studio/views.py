@@ -203,7 +203,22 @@ def edit_item(slug, item):
             return redirect(url_for("studio.edit_item", slug=slug, item=item))
     status = 409 if stale else 400 if form.errors or form.form_errors else 200
     return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form,
-                           stale=stale), status
+                           stale=stale, check=None), status
+
+
+@bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def check_exercise(slug, item):
+    """Grade the saved exercise as validation does and show each test's result."""
+    course = _course(slug)
+    try:
+        kind, _path, text = studio.item_file(course, item)
+        result = studio.check_exercise(course, item)
+    except studio.StudioRefused:
+        abort(404)
+    form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
+    return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
+                           check=result)
 
 
 @bp.route("/courses/<slug>/preview", methods=["POST"])

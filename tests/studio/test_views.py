@@ -7,6 +7,7 @@ import zipfile
 from lms.accounts.services import find_by_login
 from lms.catalog import services as catalog
 from lms.content import packages
+from lms.extensions import db
 from lms.studio import services as studio
 from tests.conftest import FIXTURE_COURSES
 
@@ -100,3 +101,35 @@ def test_an_admin_makes_a_teacher_an_author(client, login, admin, teacher, app):
     with app.app_context():
         assert studio.is_author(find_by_login("teacher"))
     assert client.post("/studio/authors", data={"user": "admin"}).status_code == 400
+
+
+SUM = """title: Sum
+language: javascript
+competences: [jsreact:fundamentals.functions@1]
+instructions: Write `sum(a, b)`.
+starter: |
+  export function sum(a, b) {}
+solution: |
+  export function sum(a, b) { return a + b; }
+tests:
+  - name: adds two numbers
+    code: expect(sum(1, 2)).toBe(3);
+hidden_tests:
+  - name: adds negative numbers
+    code: expect(sum(-1, -2)).toBe(-3);
+"""
+
+
+def test_check_runs_the_grader_and_shows_each_tests_result(app, client, login, author, new_course):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        course = studio.get(new_course)
+        studio.add_item(course, find_by_login("ms-berzina"), 1, "module-1", "exercise", "Sum", SUM.encode())
+        db.session.commit()
+    login(author)
+    page = client.post(f"/studio/courses/{new_course}/items/sum/check").get_data(as_text=True)
+    assert "Check: passed" in page
+    assert "The solution passes adds two numbers" in page and "The solution passes adds negative numbers" in page
+    assert "The starter code fails the hidden tests: adds negative numbers" in page
+    client.post(f"/studio/courses/{new_course}/items/sum", data={"base": "2", "text": SUM.replace("a + b", "a - b")})
+    page = client.post(f"/studio/courses/{new_course}/items/sum/check").get_data(as_text=True)
+    assert "Check: not passed" in page and "The solution fails adds two numbers" in page
