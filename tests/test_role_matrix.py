@@ -208,6 +208,8 @@ MATRIX = {
     ("studio.new_course", "POST"): (lambda s: "/studio/new", {}, admin_only(400)),
     ("studio.import_package", "POST"): (lambda s: "/studio/import", {}, admin_only(400)),
     ("studio.copy_course", "POST"): (lambda s: "/studio/shipped/no-such-course/copy", {}, admin_only(404)),
+    ("studio.edit_settings", "GET"): (lambda s: "/studio/courses/no-such-course/settings", None, admin_only(404)),
+    ("studio.edit_settings", "POST"): (lambda s: "/studio/courses/no-such-course/settings", {}, admin_only(404)),
     ("studio.show_course", "GET"): (lambda s: "/studio/courses/no-such-course", None, admin_only(404)),
     ("studio.move", "POST"): (lambda s: "/studio/courses/no-such-course/move", {}, admin_only(404)),
     ("studio.add_module", "POST"): (lambda s: "/studio/courses/no-such-course/modules", {}, admin_only(404)),

@@ -121,6 +121,24 @@ def has_frameworks() -> bool:
     return db.session.scalar(sa.select(Framework.id).limit(1)) is not None
 
 
+def competence_choices(locale: str) -> list[tuple[str, str]]:
+    """Every competence at every level of its framework, as (``framework:code@level``,
+    a name people read: framework, competence and level), for pickers that never ask for
+    a code."""
+    choices = []
+    frameworks = db.session.scalars(sa.select(Framework).order_by(Framework.slug)
+                                    .options(selectinload(Framework.competences)))
+    for framework in frameworks:
+        framework_title = (framework.title_lv if locale == "lv" else None) or framework.title
+        for item in framework.competences:
+            title = (item.title_lv if locale == "lv" else None) or item.title
+            for level in framework.levels:
+                level_title = (level.get("title_lv") if locale == "lv" else None) or level.get("title") or level["code"]
+                choices.append((f"{framework.slug}:{item.code}@{level['code']}",
+                                f"{framework_title}: {title} — {level_title}"))
+    return choices
+
+
 def _import_roles(path: Path) -> None:
     try:
         data = yamlsafe.load(path.read_text(encoding="utf-8")) or {}

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.admin.forms import CheckboxesField, choices
@@ -19,6 +19,11 @@ class CourseSettingsForm(Form):
     level = SelectField(_l("Level"), choices=choices(LEVEL_NAMES), validators=[DataRequired()])
     estimated_hours = DecimalField(_l("Estimated hours"), places=None,
                                    validators=[InputRequired(), NumberRange(min=0.5, max=1000)])
+    # Chosen by name from the frameworks' competences and levels (choices set by the view).
+    competences = SelectMultipleField(_l("Competences the course develops"), choices=[], validate_choice=True,
+                                      description=_l("Type a name to find it; hold Ctrl (or Cmd) to choose "
+                                                     "several."))
+    base = HiddenField()
 
 
 class PackageForm(Form):

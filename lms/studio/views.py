@@ -4,11 +4,13 @@ admins publish. Every route: check who may, call one service, commit, render or 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.accounts import services as accounts
+from lms.competence import services as competence
 from lms.content.services import LEADING_H1
 from lms.core import markdown
 from lms.core.auth import role_required
@@ -68,15 +70,26 @@ def index():
                            shipped=studio.shipped_courses(), form=forms.PackageForm())
 
 
+def _settings_form(**data) -> forms.CourseSettingsForm:
+    form = forms.CourseSettingsForm(**data)
+    form.competences.choices = competence.competence_choices(str(get_locale()))
+    return form
+
+
+def _settings(form: forms.CourseSettingsForm) -> dict:
+    hours = float(form.estimated_hours.data)
+    return {"title": form.title.data.strip(), "summary": form.summary.data.strip(),
+            "language": form.language.data, "audiences": form.audiences.data, "level": form.level.data,
+            "estimated_hours": int(hours) if hours == int(hours) else hours, "competences": form.competences.data}
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*STUDIO_ROLES)
 def new_course():
     _author()
-    form = forms.CourseSettingsForm()
+    form = _settings_form()
     if form.validate_on_submit():
-        settings = {"title": form.title.data.strip(), "summary": form.summary.data.strip(),
-                    "language": form.language.data, "audiences": form.audiences.data, "track": "studio",
-                    "level": form.level.data, "estimated_hours": float(form.estimated_hours.data), "competences": []}
+        settings = {**_settings(form), "track": "studio"}
         try:
             course = studio.create_course(current_user, settings)
         except studio.StudioRefused as refused:
@@ -88,6 +101,28 @@ def new_course():
             flash(_("Course created. Write its first lesson."), "success")
             return redirect(url_for("studio.show_course", slug=course.slug))
     return render_template("studio/new_course.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def edit_settings(slug):
+    course = _course(slug)
+    outline = studio.outline(course)
+    form = _settings_form(data={**outline.settings, "base": outline.number})
+    if form.validate_on_submit():
+        try:
+            studio.update_settings(course, current_user, _base(form.base.data), _settings(form))
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(refused.message)
+            for problem in refused.problems:
+                show_error(form, str(problem), problem.field.split(".")[0].split("[")[0] or None)
+        else:
+            db.session.commit()
+            flash(_("Saved as revision %(number)s.", number=course.head), "success")
+            return redirect(url_for("studio.show_course", slug=slug))
+    return render_template("studio/new_course.html", form=form, course=course), (
+        400 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/import", methods=["POST"])

@@ -7,7 +7,7 @@ from tests.conftest import FIXTURE_COURSES
 
 SETTINGS = {"title": "Spreadsheets at work", "summary": "Tables, sums and charts for the office.",
             "language": "en", "audiences": ["adult"], "track": "office", "level": "beginner",
-            "estimated_hours": 4, "competences": ["digcomp:3.1@2"]}
+            "estimated_hours": 4, "competences": ["digcomp:2.1@2"]}
 
 
 @pytest.fixture

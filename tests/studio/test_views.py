@@ -133,3 +133,18 @@ def test_check_runs_the_grader_and_shows_each_tests_result(app, client, login, a
     client.post(f"/studio/courses/{new_course}/items/sum", data={"base": "2", "text": SUM.replace("a + b", "a - b")})
     page = client.post(f"/studio/courses/{new_course}/items/sum/check").get_data(as_text=True)
     assert "Check: not passed" in page and "The solution fails adds two numbers" in page
+
+
+def test_competences_are_chosen_by_name_and_an_unknown_code_is_refused(app, client, login, author, new_course):
+    login(author)
+    url = f"/studio/courses/{new_course}/settings"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="digcomp:4.2@2"' in page  # codes only as the options' values
+    assert "Protecting personal data and privacy — Foundation (2)" in page
+    data = {"base": "1", "title": "Spreadsheets at work", "summary": "Tables.", "language": "en",
+            "audiences": ["adult"], "level": "beginner", "estimated_hours": "4"}
+    response = client.post(url, data={**data, "competences": ["digcomp:9.9@2"]})
+    assert response.status_code == 400 and "is not a valid choice" in response.get_data(as_text=True)
+    assert client.post(url, data={**data, "competences": ["digcomp:4.2@2"]}).status_code == 302
+    with app.app_context():
+        assert studio.outline(studio.get(new_course)).settings["competences"] == ["digcomp:4.2@2"]
