@@ -116,3 +116,22 @@ STUBS = {
                  b"solution: s\ntests: [{name: a, code: s}]\nhidden_tests: [{name: b, code: s}]\n"),
     "task": b"title: s\ncompetences: [digcomp:1.1@1]\ninstructions: s\nhand_in: {text: true}\n",
 }
+
+
+def new_item_text(kind: str, title: str, competence: str | None) -> bytes:
+    """A first version of a new item's file, valid as it is, for the author to change."""
+    refs = [competence] if competence else []
+    if kind == "lesson":
+        return lesson_text({"title": title}, f"# {title}\n\n…\n").encode()
+    if kind == "quiz":
+        return dump({"title": title, "pass_mark": 70, "competences": refs, "questions": [
+            {"id": "question-1", "type": "true_false", "prompt": "…?", "answer": True}]}).encode()
+    if kind == "exercise":
+        return dump({"title": title, "language": "javascript", "competences": refs,
+                     "instructions": "Write `answer()` that returns 42.\n",
+                     "starter": "export function answer() {\n  // your code here\n}\n",
+                     "solution": "export function answer() {\n  return 42;\n}\n",
+                     "tests": [{"name": "returns a number", "code": "expect(typeof answer()).toBe('number');\n"}],
+                     "hidden_tests": [{"name": "returns 42", "code": "expect(answer()).toBe(42);\n"}]}).encode()
+    return dump({"title": title, "competences": refs, "instructions": "…\n",
+                 "hand_in": {"text": True, "link": False}}).encode()

@@ -199,6 +199,25 @@ def add_module(slug):
     return redirect(url_for("studio.show_course", slug=slug))
 
 
+@bp.route("/courses/<slug>/items", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def add_item(slug):
+    course = _course(slug)
+    kind = request.form.get("kind", "")
+    title = (request.form.get("title") or "").strip()[:200] or _("New item")
+    refs = studio.outline(course).settings.get("competences") or [
+        value for value, _label in competence.competence_choices("en")[:1]]
+    try:
+        _revision, item = studio.add_item(course, current_user, _base(request.form.get("base")),
+                                          request.form.get("module", ""), kind, title,
+                                          studio_files.new_item_text(kind, title, refs[0] if refs else None))
+    except studio.StudioRefused as refused:
+        _refused(refused)
+        return redirect(url_for("studio.show_course", slug=slug))
+    db.session.commit()
+    return redirect(url_for("studio.edit_item", slug=slug, item=item))
+
+
 @bp.route("/courses/<slug>/items/<item>", methods=["GET", "POST"])
 @role_required(*STUDIO_ROLES)
 def edit_item(slug, item):

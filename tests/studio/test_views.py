@@ -4,6 +4,8 @@ of a stale save, submits; an admin sees what changes for learners and publishes.
 import io
 import zipfile
 
+import pytest
+
 from lms.accounts.services import find_by_login
 from lms.catalog import services as catalog
 from lms.content import packages
@@ -148,3 +150,14 @@ def test_competences_are_chosen_by_name_and_an_unknown_code_is_refused(app, clie
     assert client.post(url, data={**data, "competences": ["digcomp:4.2@2"]}).status_code == 302
     with app.app_context():
         assert studio.outline(studio.get(new_course)).settings["competences"] == ["digcomp:4.2@2"]
+
+
+@pytest.mark.parametrize("kind", ["lesson", "quiz", "exercise", "task"])
+def test_an_author_adds_an_item_of_each_kind_and_lands_in_its_editor(client, login, author, new_course, kind):
+    login(author)
+    response = client.post(f"/studio/courses/{new_course}/items",
+                           data={"base": "1", "module": "module-1", "kind": kind, "title": "Charts and graphs"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/items/charts-and-graphs")
+    assert client.get(response.headers["Location"]).status_code == 200
+    outline = client.get(f"/studio/courses/{new_course}").get_data(as_text=True)
+    assert "Charts and graphs" in outline
