@@ -211,6 +211,7 @@ MATRIX = {
     ("studio.edit_settings", "GET"): (lambda s: "/studio/courses/no-such-course/settings", None, admin_only(404)),
     ("studio.edit_settings", "POST"): (lambda s: "/studio/courses/no-such-course/settings", {}, admin_only(404)),
     ("studio.show_course", "GET"): (lambda s: "/studio/courses/no-such-course", None, admin_only(404)),
+    ("studio.invite_co_author", "POST"): (lambda s: "/studio/courses/no-such-course/authors", {}, admin_only(404)),
     ("studio.move", "POST"): (lambda s: "/studio/courses/no-such-course/move", {}, admin_only(404)),
     ("studio.add_module", "POST"): (lambda s: "/studio/courses/no-such-course/modules", {}, admin_only(404)),
     ("studio.add_item", "POST"): (lambda s: "/studio/courses/no-such-course/items", {}, admin_only(404)),

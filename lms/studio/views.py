@@ -166,7 +166,29 @@ def copy_course(slug):
 def show_course(slug):
     course = _course(slug)
     return render_template("studio/show_course.html", course=course, outline=studio.outline(course),
-                           revision=studio.revision(course))
+                           revision=studio.revision(course), author_form=forms.AuthorForm())
+
+
+@bp.route("/courses/<slug>/authors", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def invite_co_author(slug):
+    """An author of the course invites another author to write it with them."""
+    course = _course(slug)
+    form = forms.AuthorForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_login(form.user.data.strip())
+        try:
+            if user is None:
+                raise studio.StudioRefused(_("There is no user with that username or e-mail address."))
+            studio.add_co_author(course, user)
+        except studio.StudioRefused as refused:
+            _refused(refused)
+        else:
+            db.session.commit()
+            flash(_("%(name)s now writes this course with you.", name=user.display_name), "success")
+    else:
+        flash(_("Enter the username or e-mail address of an author."), "error")
+    return redirect(url_for("studio.show_course", slug=slug))
 
 
 @bp.route("/courses/<slug>/move", methods=["POST"])

@@ -161,3 +161,19 @@ def test_an_author_adds_an_item_of_each_kind_and_lands_in_its_editor(client, log
     assert client.get(response.headers["Location"]).status_code == 200
     outline = client.get(f"/studio/courses/{new_course}").get_data(as_text=True)
     assert "Charts and graphs" in outline
+
+
+def test_an_author_invites_a_co_author_who_can_then_edit(app, client, login, author, co_author, new_course):
+    login(author)
+    client.post(f"/studio/courses/{new_course}/authors", data={"user": "mr-ozols"})
+    page = client.get(f"/studio/courses/{new_course}").get_data(as_text=True)
+    assert "Jānis Ozols now writes this course with you." in page
+    client.delete_cookie("session")
+    login(co_author)
+    assert client.get(f"/studio/courses/{new_course}/items/introduction").status_code == 200
+
+
+def test_an_author_cannot_open_a_course_they_do_not_write(client, login, co_author, new_course):
+    login(co_author)
+    assert client.get(f"/studio/courses/{new_course}").status_code == 404
+    assert client.get(f"/studio/courses/{new_course}/export.zip").status_code == 404
