@@ -136,3 +136,28 @@ def test_an_author_writes_a_course_an_admin_publishes_it_and_learners_keep_their
                     [(i.slug, i.kind, i.title, i.html, i.questions) for i in course.items if not i.archived])
 
     assert course_items(fresh) == course_items(live_server)
+
+
+def test_the_studio_pages_fit_a_phone_and_are_axe_clean(browser, base_url, accessible, live_server, live_user):
+    from lms.accounts.services import find_by_login
+    from lms.studio import services as studio
+
+    live_user("mr-phone", audience="teacher", roles=("learner", "teacher"), display_name="Pēteris Phone")
+    with live_server.test_request_context(headers={"Accept-Language": "en"}):
+        user = find_by_login("mr-phone")
+        studio.grant_author(user)
+        course = studio.create_course(user, {
+            "title": "A course with a rather long title for a narrow phone screen", "summary": "Narrow.",
+            "language": "en", "audiences": ["adult"], "track": "studio", "level": "beginner",
+            "estimated_hours": 1, "competences": []})
+        studio.save_item(course, user, 1, "introduction", b"---\ntitle: Introduction\n---\n# Introduction\n\n"
+                         + b"A very long line of text " * 20 + b"\n")
+        db.session.commit()
+        slug = course.slug
+    phone = browser.new_context(base_url=base_url, locale="en-GB", viewport={"width": 390, "height": 844}).new_page()
+    sign_in(phone, "mr-phone", "browser password")
+    for path in ("/studio", "/studio/new", f"/studio/courses/{slug}", f"/studio/courses/{slug}/items/introduction",
+                 f"/studio/courses/{slug}/history", f"/studio/courses/{slug}/settings"):
+        phone.goto(path)
+        accessible(phone)
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
