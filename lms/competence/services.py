@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, selectinload
 
 from lms.config import REPO_ROOT
+from lms.core.i18n import localized
 from lms.competence import kinds
 from lms.content import competences as references
 from lms.content import yamlsafe
@@ -121,21 +122,18 @@ def has_frameworks() -> bool:
     return db.session.scalar(sa.select(Framework.id).limit(1)) is not None
 
 
-def competence_choices(locale: str) -> list[tuple[str, str]]:
+def competence_choices() -> list[tuple[str, str]]:
     """Every competence at every level of its framework, as (``framework:code@level``,
-    a name people read: framework, competence and level), for pickers that never ask for
-    a code."""
+    a name people read in the page's language: framework, competence and level), for
+    pickers that never ask for a code."""
     choices = []
     frameworks = db.session.scalars(sa.select(Framework).order_by(Framework.slug)
                                     .options(selectinload(Framework.competences)))
     for framework in frameworks:
-        framework_title = (framework.title_lv if locale == "lv" else None) or framework.title
         for item in framework.competences:
-            title = (item.title_lv if locale == "lv" else None) or item.title
             for level in framework.levels:
-                level_title = (level.get("title_lv") if locale == "lv" else None) or level.get("title") or level["code"]
                 choices.append((f"{framework.slug}:{item.code}@{level['code']}",
-                                f"{framework_title}: {title} — {level_title}"))
+                                f"{localized(framework)}: {localized(item)} — {localized(level) or level['code']}"))
     return choices
 
 

@@ -4,7 +4,6 @@ admins publish. Every route: check who may, call one service, commit, render or 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -72,7 +71,7 @@ def index():
 
 def _settings_form(**data) -> forms.CourseSettingsForm:
     form = forms.CourseSettingsForm(**data)
-    form.competences.choices = competence.competence_choices(str(get_locale()))
+    form.competences.choices = competence.competence_choices()
     return form
 
 
@@ -228,7 +227,7 @@ def add_item(slug):
     kind = request.form.get("kind", "")
     title = (request.form.get("title") or "").strip()[:200] or _("New item")
     refs = studio.outline(course).settings.get("competences") or [
-        value for value, _label in competence.competence_choices("en")[:1]]
+        value for value, _label in competence.competence_choices()[:1]]
     try:
         _revision, item = studio.add_item(course, current_user, _base(request.form.get("base")),
                                           request.form.get("module", ""), kind, title,
