@@ -19,3 +19,5 @@ from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob  
 from lms.tasks.models import CourseReviewer, FileBlob, HandIn, HandInView, Review, TaskDraft, TaskFile  # noqa: F401
 from lms.notifications.models import Notification, NotificationPreference  # noqa: F401
 from lms.gradebook.models import Feedback, WorkView  # noqa: F401
+
+from lms.studio.models import StudioAuthor, StudioCourse, StudioMember, StudioRevision  # noqa: F401

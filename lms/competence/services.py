@@ -118,6 +118,26 @@ def import_frameworks(folder: Path = FRAMEWORKS_DIR) -> list[str]:
     return slugs
 
 
+def has_frameworks() -> bool:
+    """Whether any competence framework has been imported."""
+    return db.session.scalar(sa.select(Framework.id).limit(1)) is not None
+
+
+def competence_choices() -> list[tuple[str, str]]:
+    """Every competence at every level of its framework, as (``framework:code@level``,
+    a name people read in the page's language: framework, competence and level), for
+    pickers that never ask for a code."""
+    choices = []
+    frameworks = db.session.scalars(sa.select(Framework).order_by(Framework.slug)
+                                    .options(selectinload(Framework.competences)))
+    for framework in frameworks:
+        for item in framework.competences:
+            for level in framework.levels:
+                choices.append((f"{framework.slug}:{item.code}@{level['code']}",
+                                f"{localized(framework)}: {localized(item)} — {localized(level) or level['code']}"))
+    return choices
+
+
 def _import_roles(path: Path) -> None:
     try:
         data = yamlsafe.load(path.read_text(encoding="utf-8")) or {}

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.content import services
+from lms.studio import services as studio
 from lms.extensions import db
 
 courses_cli = AppGroup("courses", help="Check and import course packages from files.")
@@ -21,11 +22,29 @@ def _print_problems(problems) -> None:
     click.echo(f"{len(problems)} problem(s) found; nothing was changed.", err=True)
 
 
+def _read_zip(path: str):
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        click.echo(f"{path}: cannot be read ({error.strerror})", err=True)
+        raise SystemExit(1)
+    try:
+        return services.read_package(data, Path(path).stem)
+    except services.ImportRefused as refused:
+        _print_problems(refused.problems)
+        raise SystemExit(1)
+
+
 @courses_cli.command("validate")
 @click.argument("path", required=False, type=click.Path())
 def validate(path):
-    """Check every course under PATH (default: the shipped courses/) and list all problems."""
-    specs, problems = services.validate(_path(path))
+    """Check every course under PATH (default: the shipped courses/), or a .zip package,
+    and list all problems."""
+    if path and path.lower().endswith(".zip"):
+        spec, problems = services.validate_package(*_read_zip(path))
+        specs = [spec] if spec else []
+    else:
+        specs, problems = services.validate(_path(path))
     if problems:
         _print_problems(problems)
         raise SystemExit(1)
@@ -36,11 +55,20 @@ def validate(path):
 @courses_cli.command("import")
 @click.argument("path", required=False, type=click.Path())
 def import_(path):
-    """Validate, then import or update every course under PATH (default: courses/)."""
+    """Validate, then import or update every course under PATH (default: courses/), or the
+    course of a .zip package."""
     try:
-        report = services.import_courses(_path(path))
+        if path and path.lower().endswith(".zip"):
+            report = studio.import_and_publish(Path(path).read_bytes(), Path(path).stem)
+        else:
+            report = services.import_courses(_path(path))
     except services.ImportRefused as refused:
         db.session.rollback()
+        _print_problems(refused.problems)
+        raise SystemExit(1)
+    except studio.StudioRefused as refused:
+        db.session.rollback()
+        click.echo(refused.message, err=True)
         _print_problems(refused.problems)
         raise SystemExit(1)
     db.session.commit()
@@ -50,3 +78,25 @@ def import_(path):
     if report.unknown_competences:
         click.echo("Competence references no framework knows (not mapped): "
                    + ", ".join(sorted(set(report.unknown_competences))), err=True)
+
+
+@courses_cli.command("export")
+@click.argument("source")
+@click.option("--output", "-o", type=click.Path(), help="Where to write the .zip (default: SLUG.zip here).")
+def export(source, output):
+    """Write a course as a .zip package: SOURCE is a course's slug (a studio course, its
+    published revision; or a shipped course) or a course folder."""
+    try:
+        if (Path(source) / "course.yaml").is_file():
+            slug, data = services.export_course(source)
+        else:
+            slug, data = studio.export(source)
+    except services.ImportRefused as refused:
+        _print_problems(refused.problems)
+        raise SystemExit(1)
+    except studio.StudioRefused as refused:
+        click.echo(refused.message, err=True)
+        raise SystemExit(1)
+    target = Path(output or f"{slug}.zip")
+    target.write_bytes(data)
+    click.echo(f"Wrote {target} ({len(data):,} bytes).")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from lms.catalog.models import Course, Item, Module
 from lms.competence import services as competence
 from lms import config
+from lms.content import packages
 from lms.content.loader import CourseSpec, ExerciseSpec, Problem, load
 from lms.core import markdown
 from lms.extensions import db
@@ -115,13 +116,62 @@ def import_courses(path: Path = COURSES_DIR) -> ImportReport:
     specs, problems = validate(path)
     if problems:
         raise ImportRefused(problems)
-    report = ImportReport()
     frameworks = Path(path) / "_frameworks"
     competence.import_frameworks(frameworks if frameworks.is_dir() else competence.FRAMEWORKS_DIR)
+    return import_specs(specs)
+
+
+def import_specs(specs: list[CourseSpec], report: ImportReport | None = None) -> ImportReport:
+    """Create or update the courses of checked ``specs`` (slugs are identities: progress is
+    kept, what is gone is archived). Flushes; the caller commits."""
+    report = report or ImportReport()
     for spec in specs:
         _import_course(spec, report)
     db.session.flush()
     return report
+
+
+def read_package(data: bytes, name: str | None = None) -> tuple[str, dict[str, bytes]]:
+    """A ``.zip`` package's slug and files (``packages.read_zip``), a refusal raised as
+    ``ImportRefused`` so callers show one kind of problem list."""
+    try:
+        return packages.read_zip(data, name)
+    except packages.PackageRefused as refused:
+        raise ImportRefused(refused.problems) from None
+
+
+def export_course(source: str | Path) -> tuple[str, bytes]:
+    """(slug, the ``.zip`` package) of a course folder, or of the shipped course with that
+    slug; ``ImportRefused`` when there is no such course or a file may not be packed."""
+    folder = Path(source)
+    if not (folder / "course.yaml").is_file():
+        folder = COURSES_DIR / str(source)
+        if not packages.SLUG.match(str(source)) or not (folder / "course.yaml").is_file():
+            raise ImportRefused([Problem(str(source), None, "", "is neither a course folder nor a shipped course")])
+    try:
+        return folder.name, packages.to_zip(folder.name, packages.folder_files(folder))
+    except packages.PackageRefused as refused:
+        raise ImportRefused(refused.problems) from None
+
+
+def validate_package(slug: str, files: dict[str, bytes]) -> tuple[CourseSpec | None, list[Problem]]:
+    """The course of a package's files, checked exactly as a course folder is (exercises
+    graded too): (the spec, []) or (None, every problem)."""
+    with packages.unpacked(slug, files) as folder:
+        specs, problems = validate(folder)
+    return (specs[0] if specs and not problems else None), problems
+
+
+def import_package(slug: str, files: dict[str, bytes]) -> ImportReport:
+    """Validate a package's files and create or update its course, as ``import_courses``
+    does for a folder; ``ImportRefused`` changes nothing. The frameworks already in the
+    database are used (the shipped ones are loaded into a database that has none)."""
+    spec, problems = validate_package(slug, files)
+    if problems:
+        raise ImportRefused(problems)
+    if not competence.has_frameworks():
+        competence.import_frameworks(competence.FRAMEWORKS_DIR)
+    return import_specs([spec])
 
 
 def _render_lesson(body: str) -> str:

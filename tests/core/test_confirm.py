@@ -14,6 +14,7 @@ from lms.catalog import services as catalog
 from lms.competence import services as competence
 from lms.extensions import db
 from lms.learning import services as learning
+from lms.studio import services as studio
 from lms.teaching import services as teaching
 from lms.xapi import credentials
 from lms.xapi import services as xapi
@@ -212,8 +213,47 @@ def _unlink_actor(app, client, login, admin, adult):
                   "Unlink mailto:visitor@example.org from Adult?", "Yes, unlink mailto:visitor@example.org", done)
 
 
+
+@pytest.fixture
+def _publish_studio_course(app, client, login, admin):
+    with app.app_context():
+        course = studio.create_course(accounts.find_by_login("admin"), {
+            "title": "Spreadsheets at work", "summary": "Tables.", "language": "en", "audiences": ["adult"],
+            "track": "studio", "level": "beginner", "estimated_hours": 2, "competences": []})
+        db.session.commit()
+        slug = course.slug
+    login(admin)
+
+    def done():
+        with app.app_context():
+            return catalog.get_course(slug) is not None
+
+    return Action(f"/studio/courses/{slug}", "Publish Spreadsheets at work", f"/studio/courses/{slug}/publish",
+                  "Publish Spreadsheets at work?", "Yes, publish Spreadsheets at work", done)
+
+
+@pytest.fixture
+def _restore_revision(app, client, login, admin):
+    with app.app_context():
+        user = accounts.find_by_login("admin")
+        course = studio.create_course(user, {
+            "title": "Spreadsheets at work", "summary": "Tables.", "language": "en", "audiences": ["adult"],
+            "track": "studio", "level": "beginner", "estimated_hours": 2, "competences": []})
+        studio.add_module(course, user, 1, "Charts")
+        db.session.commit()
+        slug = course.slug
+    login(admin)
+
+    def done():
+        with app.app_context():
+            course = studio.get(slug)
+            return course.head == 3 and len(studio.outline(course).modules) == 1
+
+    return Action(f"/studio/courses/{slug}/history", "Restore revision 1", f"/studio/courses/{slug}/revisions/1/restore",
+                  "Restore revision 1 of Spreadsheets at work?", "Yes, restore revision 1", done)
+
 ACTIONS = ["remove_pupil", "unassign_course", "unassign_item", "leave_course", "deactivate_user", "revoke_credential",
-           "remove_mapping", "unlink_actor"]
+           "remove_mapping", "unlink_actor", "publish_studio_course", "restore_revision"]
 
 
 @pytest.mark.parametrize("action", ACTIONS, indirect=True)

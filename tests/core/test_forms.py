@@ -22,6 +22,7 @@ from lms.teaching import services as teaching
 from lms.catalog import services as catalog
 from lms.content import services as content
 from lms.learning import services as learning
+from lms.studio import services as studio
 from lms.tasks import services as tasks
 from lms.xapi import credentials as lrs_credentials
 from tests.tasks.conftest import TASK_COURSES
@@ -162,6 +163,13 @@ FORMS = {
     "DigestForm": ("anna-robo", "POST", lambda w: "/account/notifications", [{"email_digest": "y"}]),
     "PupilPasswordForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/pupils/{w['pupil']}/password", [
         {}, {"password": "short"}]),
+    "CourseSettingsForm": ("admin", "POST", lambda w: "/studio/new", [
+        {}, {"title": LONG, "level": "expert", "estimated_hours": "many", "audiences": ["aliens"], "language": "xx"}]),
+    "PackageForm": ("admin", "POST", lambda w: "/studio/import", [{}]),
+    "AuthorForm": ("admin", "POST", lambda w: "/studio/authors", [{}, {"user": "nobody"}, {"user": "adult"}]),
+    "LessonForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction", [
+        {}, {"base": "1", "title": LONG, "minutes": "0", "body": "Text"}]),
+    "ItemSourceForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check", [{}]),
     "JoinForm": (None, "POST", lambda w: "/join", [
         {}, {"code": LONG, "display_name": LONG, "username": "ab", "password": "short", "confirm": "other"},
         {"code": "WRONGCOD", "display_name": "Anna", "username": "anna-new", "password": "a good password",
@@ -211,9 +219,16 @@ def world(app, make_user, courses):
                              hand_in=True)
         db.session.commit()
         token = accounts.make_reset_token(accounts.find_by_login("subject"), app.config["SECRET_KEY"])
+        # A studio course with a lesson and a quiz, for the item forms.
+        studio_course = studio.create_course(accounts.find_by_login("admin"), {
+            "title": "Studio forms", "summary": "A course to edit.", "language": "en", "audiences": ["adult"],
+            "track": "studio", "level": "beginner", "estimated_hours": 1, "competences": []})
+        studio.add_item(studio_course, accounts.find_by_login("admin"), 1, "module-1", "quiz", "Check",
+                        b"title: Check\npass_mark: 50\nquestions:\n- {id: q, type: true_false, prompt: p, answer: true}\n")
+        db.session.commit()
         return {"subject": subject.public_id, "token": token, "class": school_class.id, "pupil": pupil.public_id,
                 "credential": credential.id, "hand_in": hand_in.id,
-                "tasks_course": tasks_course.id}
+                "tasks_course": tasks_course.id, "studio": studio_course.slug}
 
 
 @pytest.mark.parametrize("language", ["lv", "en"])

@@ -1,0 +1,598 @@
+"""The studio's operations: authors, courses, saving revisions (with an optimistic lock),
+review and publishing, history. Plain functions that flush; the caller commits.
+
+Every revision is a whole course package that passes the course validator (exercises
+are graded at submission and publishing, and by the author's "check"), so what is
+published, exported or restored is always a course the file format accepts."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from lms.accounts.models import User
+from lms.catalog.models import Course, Item
+from lms.content import packages
+from lms.content import services as content
+from lms.content.loader import ITEM_KINDS, Problem, load_course, load_exercise
+from lms.extensions import db
+from lms.learning.models import Enrollment
+from lms.studio import files as studio_files
+from lms.studio.models import (
+    CO_AUTHOR, DRAFT, OWNER, PUBLISHED, SUBMITTED, StudioAuthor, StudioCourse, StudioMember, StudioRevision)
+
+
+class StudioRefused(ValueError):
+    """A change the studio refuses; ``message`` says why, ``problems`` the validator's."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message, self.problems = message, problems or []
+
+
+class StaleSave(StudioRefused):
+    """Someone saved ``path`` after the revision the author started from (``base``)."""
+
+    def __init__(self, message: str, base: int, head: int, path: str) -> None:
+        super().__init__(message)
+        self.base, self.head, self.path = base, head, path
+
+
+# Authors ----------------------------------------------------------------------------------
+
+def is_author(user: User) -> bool:
+    return db.session.get(StudioAuthor, user.id) is not None
+
+
+def authors() -> list[User]:
+    return list(db.session.scalars(sa.select(User).join(StudioAuthor, StudioAuthor.user_id == User.id)
+                                   .order_by(User.display_name)))
+
+
+def grant_author(user: User) -> None:
+    """Make a teacher an author; only teachers (and trainers, who are teachers) may be."""
+    if not user.has_role("teacher"):
+        raise StudioRefused(_("Only a teacher can be made an author."))
+    if not is_author(user):
+        db.session.add(StudioAuthor(user_id=user.id))
+        db.session.flush()
+
+
+def revoke_author(user: User) -> None:
+    db.session.execute(sa.delete(StudioAuthor).where(StudioAuthor.user_id == user.id))
+
+
+def may_use_studio(user: User) -> bool:
+    return user.has_role("admin") or (user.has_role("teacher") and is_author(user))
+
+
+def may_edit(user: User, course: StudioCourse) -> bool:
+    if user.has_role("admin"):
+        return True
+    return may_use_studio(user) and any(m.user_id == user.id for m in course.members)
+
+
+def courses_for(user: User) -> list[StudioCourse]:
+    query = sa.select(StudioCourse).order_by(StudioCourse.title)
+    if not user.has_role("admin"):
+        query = query.join(StudioMember).where(StudioMember.user_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def get(slug: str) -> StudioCourse | None:
+    return db.session.scalar(sa.select(StudioCourse).where(StudioCourse.slug == slug))
+
+
+def shipped_courses() -> list[tuple[str, str]]:
+    """(slug, title) of the courses shipped as files under courses/: read-only here."""
+    found = []
+    for folder in sorted(content.COURSES_DIR.iterdir()):
+        if (folder / "course.yaml").is_file() and not folder.name.startswith(("_", ".")):
+            data = studio_files.load((folder / "course.yaml").read_bytes()) or {}
+            found.append((folder.name, str(data.get("title") or folder.name)))
+    return found
+
+
+def add_co_author(course: StudioCourse, user: User) -> None:
+    if not (user.has_role("teacher") and is_author(user)):
+        raise StudioRefused(_("%(name)s is not an author; an admin makes teachers authors.", name=user.display_name))
+    if any(m.user_id == user.id for m in course.members):
+        raise StudioRefused(_("%(name)s already writes this course.", name=user.display_name))
+    course.members.append(StudioMember(user_id=user.id, role=CO_AUTHOR))
+    db.session.flush()
+
+
+# Revisions --------------------------------------------------------------------------------
+
+def revision(course: StudioCourse, number: int | None = None) -> StudioRevision | None:
+    return db.session.scalar(sa.select(StudioRevision).where(
+        StudioRevision.course_id == course.id, StudioRevision.number == (course.head if number is None else number)))
+
+
+def revisions(course: StudioCourse) -> list[StudioRevision]:
+    return list(db.session.scalars(sa.select(StudioRevision).where(StudioRevision.course_id == course.id)
+                                   .order_by(StudioRevision.number.desc())))
+
+
+_unpacked: dict[str, dict[str, bytes]] = {}  # package hash -> files: revisions never change
+
+
+def files_of(course: StudioCourse, number: int | None = None) -> dict[str, bytes]:
+    """The files of a revision (the newest by default)."""
+    found = revision(course, number)
+    if found is None:
+        raise StudioRefused(_("There is no such revision."))
+    return _files(found.package)
+
+
+def _files(package: bytes) -> dict[str, bytes]:
+    key = hashlib.sha256(package).hexdigest()
+    if key not in _unpacked:
+        if len(_unpacked) > 64:
+            _unpacked.clear()
+        _unpacked[key] = packages.read_zip(package)[1]
+    return dict(_unpacked[key])
+
+
+def check(slug: str, package: dict[str, bytes], changed: set[str] | None = None) -> list[Problem]:
+    """The validator's problems with a package (exercises are not graded here). With
+    ``changed``, item files not in it are known good and stand in as stubs, so a save
+    reads only what it changed."""
+    written = dict(package)
+    if changed is not None and "course.yaml" not in changed:
+        # Only items changed: a course.yaml naming just them, so only their files are read
+        # (the lines of their problems are their own files').
+        data = studio_files.outline(package["course.yaml"])
+        items = [item for module in data["modules"] for item in module["items"]
+                 if studio_files.item_path(item["kind"], item["slug"]) in changed]
+        if not items:
+            return []
+        data["modules"] = [{**data["modules"][0], "items": items}]
+        written = {path: content_ for path, content_ in package.items()
+                   if path in changed or not studio_files.kind_of(path)}
+        written["course.yaml"] = studio_files.course_yaml(data)
+    elif changed is not None:
+        for path in package:
+            kind = studio_files.kind_of(path)
+            if kind and path not in changed:
+                written[path] = studio_files.STUBS[kind[0]]
+    with packages.unpacked(slug, written) as folder:
+        _, problems = load_course(folder, folder.parent)
+    return problems
+
+
+def _titles(slug: str, package: dict[str, bytes], paths) -> dict[str, str]:
+    """The titles of the items in ``paths``, read from their files."""
+    titles = {}
+    for path in paths:
+        kind = studio_files.kind_of(path)
+        if kind and path in package:
+            data = studio_files.read_lesson(package[path])[0] if kind[0] == "lesson" else studio_files.load(
+                package[path])
+            titles[kind[1]] = str((data or {}).get("title") or kind[1])
+    return titles
+
+
+def _commit_revision(course: StudioCourse, user: User | None, package: dict[str, bytes], note: str) -> StudioRevision:
+    course.head += 1
+    data = studio_files.load(package["course.yaml"]) or {}
+    course.title = str(data.get("title") or course.slug)[:200]
+    if course.state != DRAFT:
+        course.state = DRAFT  # an edit of a submitted or published course is a new draft
+    made = StudioRevision(course_id=course.id, number=course.head, author_id=user.id if user else None,
+                          note=note[:200], package=packages.to_zip(course.slug, package))
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def save(course: StudioCourse, user: User | None, base: int, changes: dict[str, bytes | None],
+         note: str = "") -> StudioRevision:
+    """Save ``changes`` (path -> new bytes, None to remove) made from revision ``base`` as a
+    new revision. Refused, saving nothing, when a changed file was saved by someone else
+    after ``base`` (``StaleSave``), or when the package would not pass the validator."""
+    head = files_of(course)
+    if base != course.head:
+        if base < 1 or base > course.head:
+            raise StudioRefused(_("There is no such revision."))
+        old = files_of(course, base)
+        for path in sorted(changes):
+            if old.get(path) != head.get(path):
+                stale = revision(course)
+                raise StaleSave(_("%(name)s saved a newer version of this at %(time)s (revision %(number)s), "
+                                  "after you opened it. Nothing was saved: compare both versions, then make your "
+                                  "change again.", name=stale.author.display_name if stale.author else _("Someone"),
+                                  time=stale.created_at.strftime("%H:%M"), number=stale.number),
+                                base=base, head=course.head, path=path)
+    package = dict(head)
+    for path, content_ in changes.items():
+        if content_ is None:
+            package.pop(path, None)
+        else:
+            package[path] = content_
+    if package == head:
+        return revision(course)
+    problems = check(course.slug, package, set(changes))
+    if problems:
+        raise StudioRefused(_("Nothing was saved: the course has problems."), problems)
+    return _commit_revision(course, user, package, note)
+
+
+def _taken_slugs() -> set[str]:
+    taken = set(db.session.scalars(sa.select(StudioCourse.slug))) | set(db.session.scalars(sa.select(Course.slug)))
+    return taken | {slug for slug, _title in shipped_courses()}
+
+
+def create_course(user: User, settings: dict) -> StudioCourse:
+    """A new course: the settings, one module with a first lesson to write. ``settings``
+    are course.yaml's fields (title, summary, language, audiences, track, level,
+    estimated_hours, competences)."""
+    slug = studio_files.slugify(settings["title"], _taken_slugs())
+    course = StudioCourse(slug=slug, title=settings["title"][:200], state=DRAFT)
+    course.members.append(StudioMember(user_id=user.id, role=OWNER))
+    db.session.add(course)
+    db.session.flush()
+    data = {**settings, "status": "published", "modules": [
+        {"slug": "module-1", "title": _("First module"), "items": [{"kind": "lesson", "slug": "introduction"}]}]}
+    package = {"course.yaml": studio_files.course_yaml(data),
+               "lessons/introduction.md": studio_files.lesson_text(
+                   {"title": _("Introduction")}, "# " + _("Introduction") + "\n\n" + _("Write the lesson here.") + "\n").encode()}
+    problems = check(slug, package)
+    if problems:
+        db.session.rollback()
+        raise StudioRefused(_("Nothing was saved: the course has problems."), problems)
+    _commit_revision(course, user, package, _("Created"))
+    return course
+
+
+def copy_shipped(user: User, slug: str) -> StudioCourse:
+    """An editable copy of a course shipped under courses/: a new slug, ``user`` its owner."""
+    folder = content.COURSES_DIR / slug
+    if slug not in {found for found, _title in shipped_courses()}:
+        raise StudioRefused(_("There is no such shipped course."))
+    package = packages.folder_files(folder)
+    data = studio_files.load(package["course.yaml"]) or {}
+    title = _("%(title)s (copy)", title=data.get("title") or slug)
+    new_slug = studio_files.slugify(f"{slug}-copy", _taken_slugs())
+    data["title"] = title
+    package["course.yaml"] = studio_files.course_yaml(studio_files.outline(studio_files.dump(data).encode()))
+    course = StudioCourse(slug=new_slug, title=title[:200], state=DRAFT, copied_from=slug)
+    course.members.append(StudioMember(user_id=user.id, role=OWNER))
+    db.session.add(course)
+    db.session.flush()
+    _commit_revision(course, user, package, _("Copied from %(title)s", title=data.get("title") or slug))
+    return course
+
+
+def import_zip(user: User | None, data: bytes, name: str | None = None) -> StudioCourse:
+    """A ``.zip`` package as a new studio course, or as a new draft of a studio course the
+    user may edit; refused naming every problem (packages and the validator's). A shipped
+    course, or a course imported otherwise, is not overwritten."""
+    try:
+        slug, package = packages.read_zip(data, name)
+    except packages.PackageRefused as refused:
+        raise StudioRefused(_("The package was refused."), refused.problems) from None
+    problems = check(slug, package)
+    if problems:
+        raise StudioRefused(_("Nothing was imported: the course has problems."), problems)
+    course = get(slug)
+    if course is not None:
+        if user is not None and not may_edit(user, course):
+            raise StudioRefused(_("A course with this package's name exists and you do not write it."))
+        save(course, user, course.head, {**{path: None for path in files_of(course)}, **package}, _("Imported"))
+        return course
+    if slug in {found for found, _title in shipped_courses()} or db.session.scalar(
+            sa.select(Course.id).where(Course.slug == slug)):
+        raise StudioRefused(_("A course with this package's name is managed as files; import it under another "
+                              "name (rename its folder) or make an editable copy."))
+    course = StudioCourse(slug=slug, title="", state=DRAFT)
+    if user is not None:
+        course.members.append(StudioMember(user_id=user.id, role=OWNER))
+    db.session.add(course)
+    db.session.flush()
+    _commit_revision(course, user, package, _("Imported"))
+    return course
+
+
+def import_and_publish(data: bytes, name: str | None = None) -> content.ImportReport:
+    """``flask courses import package.zip``: the package as a studio course (kept in the
+    database like every studio course, so it can be exported again), published at once."""
+    course = import_zip(None, data, name)
+    if course.published_number == course.head:
+        return content.ImportReport(updated=[course.slug])
+    return publish(course, None)
+
+
+def export(slug: str) -> tuple[str, bytes]:
+    """The ``.zip`` of a course: a studio course's published revision (its newest if it has
+    never been published), or a shipped course's folder."""
+    course = get(slug)
+    if course is not None:
+        found = revision(course, course.published_number)
+        return slug, found.package
+    try:
+        return content.export_course(slug)
+    except content.ImportRefused:
+        raise StudioRefused(_("There is no such course to export.")) from None
+
+
+# Outline ----------------------------------------------------------------------------------
+
+@dataclass
+class Outline:
+    settings: dict
+    modules: list[dict]        # {"slug", "title", "summary", "optional", "items": [{"kind", "slug", "title", ...}]}
+    number: int
+
+
+def outline(course: StudioCourse, number: int | None = None) -> Outline:
+    """The course's settings, modules and items (with their titles) at a revision."""
+    package = files_of(course, number)
+    data = studio_files.outline(package["course.yaml"])
+    titles = _titles(course.slug, package, [studio_files.item_path(i["kind"], i["slug"])
+                                            for m in data["modules"] for i in m["items"]])
+    for module in data["modules"]:
+        for item in module["items"]:
+            item["title"] = titles.get(item["slug"], item["slug"])
+    modules = data.pop("modules")
+    return Outline(settings=data, modules=modules, number=course.head if number is None else number)
+
+
+def _edit_outline(course: StudioCourse, user: User, base: int, change, note: str,
+                  extra: dict[str, bytes | None] | None = None) -> StudioRevision:
+    package = files_of(course, base if 1 <= base <= course.head else None)
+    data = studio_files.outline(package["course.yaml"])
+    change(data)
+    return save(course, user, base, {"course.yaml": studio_files.course_yaml(data), **(extra or {})}, note)
+
+
+def update_settings(course: StudioCourse, user: User, base: int, settings: dict) -> StudioRevision:
+    return _edit_outline(course, user, base, lambda data: data.update(settings), _("Settings"))
+
+
+def add_module(course: StudioCourse, user: User, base: int, title: str) -> StudioRevision:
+    """A module at the end, with a first lesson (a module needs at least one item)."""
+    package = files_of(course)
+    data = studio_files.outline(package["course.yaml"])
+    slug = studio_files.slugify(title, {m["slug"] for m in data["modules"]}, "module")
+    lesson = studio_files.slugify(title, _item_slugs(data), "lesson")
+    text = studio_files.lesson_text({"title": title}, f"# {title}\n\n" + _("Write the lesson here.") + "\n")
+
+    def change(data):
+        data["modules"].append({"slug": slug, "title": title, "items": [{"kind": "lesson", "slug": lesson}]})
+
+    return _edit_outline(course, user, base, change, _("Module added"), {f"lessons/{lesson}.md": text.encode()})
+
+
+def _item_slugs(data: dict) -> set[str]:
+    return {item["slug"] for module in data["modules"] for item in module["items"]}
+
+
+def add_item(course: StudioCourse, user: User, base: int, module_slug: str, kind: str, title: str,
+             text: bytes) -> tuple[StudioRevision, str]:
+    """A new item (its file's ``text``) at the end of a module: (the revision, its slug)."""
+    if kind not in ITEM_KINDS:
+        raise StudioRefused(_("There is no such kind of item."))
+    data = studio_files.outline(files_of(course)["course.yaml"])
+    slug = studio_files.slugify(title, _item_slugs(data), kind)
+
+    def change(data):
+        module = next((m for m in data["modules"] if m["slug"] == module_slug), None)
+        if module is None:
+            raise StudioRefused(_("There is no such module."))
+        module["items"].append({"kind": kind, "slug": slug})
+
+    return _edit_outline(course, user, base, change, _("Item added"), {studio_files.item_path(kind, slug): text}), slug
+
+
+def move(course: StudioCourse, user: User, base: int, slug: str, direction: int, *,
+         module: bool = False) -> StudioRevision:
+    """Move a module (``module=True``) or an item one step; an item at the edge of its
+    module moves into the neighbouring module."""
+
+    def change(data):
+        modules = data["modules"]
+        for index, entry in enumerate(modules if module else []):
+            if entry["slug"] == slug:
+                target = index + direction
+                if 0 <= target < len(modules):
+                    modules[index], modules[target] = modules[target], modules[index]
+                return
+        for index, entry in enumerate([] if module else modules):
+            items = entry["items"]
+            for position, item in enumerate(items):
+                if item["slug"] != slug:
+                    continue
+                target = position + direction
+                if 0 <= target < len(items):
+                    items[position], items[target] = items[target], items[position]
+                elif 0 <= index + direction < len(modules):
+                    items.pop(position)
+                    neighbour = modules[index + direction]["items"]
+                    neighbour.insert(len(neighbour) if direction < 0 else 0, item)
+                return
+        raise StudioRefused(_("There is no such module or item."))
+
+    return _edit_outline(course, user, base, change, _("Moved"))
+
+
+def remove_item(course: StudioCourse, user: User, base: int, slug: str) -> StudioRevision:
+    data = studio_files.outline(files_of(course)["course.yaml"])
+    found = next(((m, i) for m in data["modules"] for i in m["items"] if i["slug"] == slug), None)
+    if found is None:
+        raise StudioRefused(_("There is no such module or item."))
+    path = studio_files.item_path(found[1]["kind"], slug)
+
+    def change(data):
+        for module in data["modules"]:
+            module["items"] = [item for item in module["items"] if item["slug"] != slug]
+
+    return _edit_outline(course, user, base, change, _("Item removed"), {path: None})
+
+
+def item_file(course: StudioCourse, slug: str, number: int | None = None) -> tuple[str, str, bytes]:
+    """(kind, path, bytes) of an item at a revision."""
+    package = files_of(course, number)
+    for module in studio_files.outline(package["course.yaml"])["modules"]:
+        for item in module["items"]:
+            if item["slug"] == slug:
+                path = studio_files.item_path(item["kind"], slug)
+                return item["kind"], path, package[path]
+    raise StudioRefused(_("There is no such module or item."))
+
+
+def save_item(course: StudioCourse, user: User, base: int, slug: str, text: bytes) -> StudioRevision:
+    kind, path, _old = item_file(course, slug)
+    return save(course, user, base, {path: text}, _("Edited %(item)s", item=slug))
+
+
+# Review and publishing --------------------------------------------------------------------
+
+def full_check(course: StudioCourse) -> list[Problem]:
+    """Every problem of the newest revision, exercises graded, as ``flask courses validate``."""
+    return content.validate_package(course.slug, files_of(course))[1]
+
+
+def submit(course: StudioCourse, user: User) -> None:
+    problems = full_check(course)
+    if problems:
+        raise StudioRefused(_("The course cannot be submitted: it has problems."), problems)
+    course.state = SUBMITTED
+    db.session.flush()
+
+
+@dataclass
+class Changes:
+    added: list[str] = field(default_factory=list)     # titles
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    enrolled: int = 0
+
+
+def changes_for_learners(course: StudioCourse) -> Changes:
+    """What publishing the newest revision changes for the learners of the published course."""
+    changes = Changes()
+    live = db.session.scalar(sa.select(Course).where(Course.slug == course.slug))
+    new = outline(course)
+    new_items = {i["slug"]: i for m in new.modules for i in m["items"]}
+    if live is None:
+        changes.added = [i["title"] for i in new_items.values()]
+        return changes
+    changes.enrolled = db.session.scalar(sa.select(sa.func.count()).select_from(Enrollment).where(
+        Enrollment.course_id == live.id, Enrollment.active)) or 0
+    live_items = {i.slug: i for i in db.session.scalars(sa.select(Item).where(Item.course_id == live.id,
+                                                                              Item.archived.is_(False)))}
+    head = files_of(course)
+    published = files_of(course, course.published_number) if course.published_number else {}
+    for slug, item in new_items.items():
+        if slug not in live_items:
+            changes.added.append(item["title"])
+        else:
+            path = studio_files.item_path(item["kind"], slug)
+            if live_items[slug].kind != item["kind"] or published.get(path) != head.get(path):
+                changes.changed.append(item["title"])
+    changes.removed = [item.title for slug, item in live_items.items() if slug not in new_items]
+    return changes
+
+
+def publish(course: StudioCourse, user: User | None) -> content.ImportReport:
+    """Import the newest revision as the course learners see, through the same import as
+    course files: slugs are identities, progress is kept, removed items are archived."""
+    if course.state == PUBLISHED and course.published_number == course.head:
+        raise StudioRefused(_("This revision is already published."))
+    try:
+        report = content.import_package(course.slug, files_of(course))
+    except content.ImportRefused as refused:
+        raise StudioRefused(_("The course cannot be published: it has problems."), refused.problems) from None
+    course.state, course.published_number = PUBLISHED, course.head
+    db.session.flush()
+    return report
+
+
+@dataclass
+class ExerciseCheck:
+    """What "check" found: the solution's result on each test, and the hidden tests the
+    starter code fails (it must fail one); ``passed`` when both are as validation demands."""
+
+    problems: list[Problem]
+    solution_error: str | None = None
+    tests: list[tuple[str, bool, bool, str]] = field(default_factory=list)  # name, hidden, passed, message
+    starter_fails: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return (not self.problems and not self.solution_error and all(t[2] for t in self.tests)
+                and bool(self.starter_fails))
+
+
+def check_exercise(course: StudioCourse, slug: str) -> ExerciseCheck:
+    """Grade the saved exercise in the sandbox as validation does: the reference solution
+    on every test, the starter code on the hidden tests."""
+    from lms.exercises import sandbox  # the grader starts its worker processes on first use
+
+    kind, path, text = item_file(course, slug)
+    if kind != "exercise":
+        raise StudioRefused(_("There is no such module or item."))
+    problems: list[Problem] = []
+    with packages.unpacked(course.slug, {path: text}) as folder:
+        spec = load_exercise(folder / path, slug, lambda p: f"{course.slug}/{p.relative_to(folder).as_posix()}",
+                             problems)
+    if problems or not spec:
+        return ExerciseCheck(problems=problems)
+    options = {"language": spec.language, "environment": spec.environment, "time_limit_ms": spec.time_limit_ms}
+    solved = sandbox.grade(spec.solution, spec.tests + spec.hidden_tests, **options)
+    hidden = {test["name"] for test in spec.hidden_tests}
+    found = ExerciseCheck(problems=[])
+    if solved.status != "ok":
+        found.solution_error = content._outcome(solved)
+    found.tests = [(t.name, t.name in hidden, t.passed, t.message) for t in solved.tests]
+    started = sandbox.grade(spec.starter, spec.hidden_tests, **options)
+    found.starter_fails = [t.name for t in started.tests if not t.passed] if started.status == "ok" else [
+        t["name"] for t in spec.hidden_tests]
+    return found
+
+
+# History ----------------------------------------------------------------------------------
+
+@dataclass
+class FileDiff:
+    path: str
+    status: str               # added, removed, changed
+    lines: list[tuple[str, str]]  # (" ", "+", "-", "@"), text
+
+
+def diff(course: StudioCourse, old: int, new: int) -> list[FileDiff]:
+    """What changed from revision ``old`` to ``new``, file by file, as readable lines."""
+    before, after = files_of(course, old), files_of(course, new)
+    found = []
+    for path in sorted(set(before) | set(after)):
+        a, b = before.get(path), after.get(path)
+        if a == b:
+            continue
+        status = "added" if a is None else "removed" if b is None else "changed"
+        if path.lower().endswith(packages.IMAGE_SUFFIXES):
+            found.append(FileDiff(path, status, []))
+            continue
+        a_lines = (a or b"").decode("utf-8", "replace").splitlines()
+        b_lines = (b or b"").decode("utf-8", "replace").splitlines()
+        lines = []
+        for line in difflib.unified_diff(a_lines, b_lines, lineterm="", n=2):
+            if line.startswith(("---", "+++")):
+                continue
+            lines.append((line[0], line[1:]) if line[:1] in "+- @" else (" ", line))
+        found.append(FileDiff(path, status, lines))
+    return found
+
+
+def restore(course: StudioCourse, user: User, number: int) -> StudioRevision:
+    """An old revision's package as a new draft revision (history is never rewritten)."""
+    old = files_of(course, number)
+    head = files_of(course)
+    changes = {path: None for path in head if path not in old}
+    changes.update({path: data for path, data in old.items() if head.get(path) != data})
+    return save(course, user, course.head, changes, _("Restored revision %(number)s", number=number))
+

@@ -1,0 +1,421 @@
+"""The studio's pages: authors (teachers an admin made authors) and admins write courses;
+admins publish. Every route: check who may, call one service, commit, render or redirect."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms.accounts import services as accounts
+from lms.competence import services as competence
+from lms.content.services import LEADING_H1
+from lms.core import markdown
+from lms.core.auth import role_required
+from lms.core.confirm import confirmation_page
+from lms.core.forms import show_error
+from lms.extensions import db
+from lms.studio import files as studio_files
+from lms.studio import forms
+from lms.studio import services as studio
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+STUDIO_ROLES = ("teacher", "admin")
+MAX_PACKAGE_UPLOAD = 50 * 1024 * 1024
+
+
+STATE_NAMES = {"draft": _l("Draft"), "submitted": _l("Submitted for review"), "published": _l("Published")}
+DIFF_NAMES = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed")}
+
+
+@bp.context_processor
+def names():
+    return {"state_names": STATE_NAMES, "diff_names": DIFF_NAMES}
+
+
+def _author() -> None:
+    if not studio.may_use_studio(current_user):
+        abort(403)
+
+
+def _course(slug: str):
+    _author()
+    course = studio.get(slug)
+    if course is None or not studio.may_edit(current_user, course):
+        abort(404)
+    return course
+
+
+def _base(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _refused(refused: studio.StudioRefused) -> None:
+    db.session.rollback()
+    flash(refused.message, "error")
+    for problem in refused.problems[:20]:
+        flash(str(problem), "error")
+
+
+@bp.route("")
+@role_required(*STUDIO_ROLES)
+def index():
+    _author()
+    return render_template("studio/index.html", courses=studio.courses_for(current_user),
+                           shipped=studio.shipped_courses(), form=forms.PackageForm())
+
+
+def _settings_form(**data) -> forms.CourseSettingsForm:
+    form = forms.CourseSettingsForm(**data)
+    form.competences.choices = competence.competence_choices()
+    return form
+
+
+def _settings(form: forms.CourseSettingsForm) -> dict:
+    hours = float(form.estimated_hours.data)
+    return {"title": form.title.data.strip(), "summary": form.summary.data.strip(),
+            "language": form.language.data, "audiences": form.audiences.data, "level": form.level.data,
+            "estimated_hours": int(hours) if hours == int(hours) else hours, "competences": form.competences.data}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def new_course():
+    _author()
+    form = _settings_form()
+    if form.validate_on_submit():
+        settings = {**_settings(form), "track": "studio"}
+        try:
+            course = studio.create_course(current_user, settings)
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            for problem in refused.problems:
+                show_error(form, problem.message, problem.field.split(".")[0] or None)
+        else:
+            db.session.commit()
+            flash(_("Course created. Write its first lesson."), "success")
+            return redirect(url_for("studio.show_course", slug=course.slug))
+    return render_template("studio/new_course.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def edit_settings(slug):
+    course = _course(slug)
+    outline = studio.outline(course)
+    form = _settings_form(data={**outline.settings, "base": outline.number})
+    if form.validate_on_submit():
+        try:
+            studio.update_settings(course, current_user, _base(form.base.data), _settings(form))
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(refused.message)
+            for problem in refused.problems:
+                show_error(form, str(problem), problem.field.split(".")[0].split("[")[0] or None)
+        else:
+            db.session.commit()
+            flash(_("Saved as revision %(number)s.", number=course.head), "success")
+            return redirect(url_for("studio.show_course", slug=slug))
+    return render_template("studio/new_course.html", form=form, course=course), (
+        400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/import", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def import_package():
+    _author()
+    form = forms.PackageForm()
+    if not form.validate_on_submit():
+        return render_template("studio/index.html", courses=studio.courses_for(current_user),
+                               shipped=studio.shipped_courses(), form=form), 400
+    upload = form.package.data
+    data = upload.stream.read(MAX_PACKAGE_UPLOAD + 1)
+    name = (upload.filename or "").rsplit("/", 1)[-1].removesuffix(".zip")
+    try:
+        course = studio.import_zip(current_user, data, name)
+    except studio.StudioRefused as refused:
+        db.session.rollback()
+        form.package.errors = [refused.message] + [str(problem) for problem in refused.problems[:50]]
+        return render_template("studio/index.html", courses=studio.courses_for(current_user),
+                               shipped=studio.shipped_courses(), form=form), 400
+    db.session.commit()
+    flash(_("The package was imported as a draft."), "success")
+    return redirect(url_for("studio.show_course", slug=course.slug))
+
+
+@bp.route("/shipped/<slug>/copy", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def copy_course(slug):
+    _author()
+    try:
+        course = studio.copy_shipped(current_user, slug)
+    except studio.StudioRefused:
+        abort(404)
+    db.session.commit()
+    flash(_("An editable copy was made; you are its owner."), "success")
+    return redirect(url_for("studio.show_course", slug=course.slug))
+
+
+@bp.route("/courses/<slug>")
+@role_required(*STUDIO_ROLES)
+def show_course(slug):
+    course = _course(slug)
+    return render_template("studio/show_course.html", course=course, outline=studio.outline(course),
+                           revision=studio.revision(course), author_form=forms.AuthorForm())
+
+
+@bp.route("/courses/<slug>/authors", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def invite_co_author(slug):
+    """An author of the course invites another author to write it with them."""
+    course = _course(slug)
+    form = forms.AuthorForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_login(form.user.data.strip())
+        try:
+            if user is None:
+                raise studio.StudioRefused(_("There is no user with that username or e-mail address."))
+            studio.add_co_author(course, user)
+        except studio.StudioRefused as refused:
+            _refused(refused)
+        else:
+            db.session.commit()
+            flash(_("%(name)s now writes this course with you.", name=user.display_name), "success")
+    else:
+        flash(_("Enter the username or e-mail address of an author."), "error")
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
+@bp.route("/courses/<slug>/move", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def move(slug):
+    course = _course(slug)
+    direction = -1 if request.form.get("direction") == "up" else 1
+    target = request.form.get("slug", "")
+    try:
+        studio.move(course, current_user, _base(request.form.get("base")), target, direction,
+                    module=request.form.get("what") == "module")
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+    return redirect(url_for("studio.show_course", slug=slug, _anchor=f"{request.form.get('what', 'item')}-{target}"))
+
+
+@bp.route("/courses/<slug>/modules", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def add_module(slug):
+    course = _course(slug)
+    title = (request.form.get("title") or "").strip()[:200] or _("New module")
+    try:
+        studio.add_module(course, current_user, _base(request.form.get("base")), title)
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
+@bp.route("/courses/<slug>/items", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def add_item(slug):
+    course = _course(slug)
+    kind = request.form.get("kind", "")
+    title = (request.form.get("title") or "").strip()[:200] or _("New item")
+    refs = studio.outline(course).settings.get("competences") or [
+        value for value, _label in competence.competence_choices()[:1]]
+    try:
+        _revision, item = studio.add_item(course, current_user, _base(request.form.get("base")),
+                                          request.form.get("module", ""), kind, title,
+                                          studio_files.new_item_text(kind, title, refs[0] if refs else None))
+    except studio.StudioRefused as refused:
+        _refused(refused)
+        return redirect(url_for("studio.show_course", slug=slug))
+    db.session.commit()
+    return redirect(url_for("studio.edit_item", slug=slug, item=item))
+
+
+@bp.route("/courses/<slug>/items/<item>", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def edit_item(slug, item):
+    course = _course(slug)
+    try:
+        kind, path, text = studio.item_file(course, item)
+    except studio.StudioRefused:
+        abort(404)
+    stale = None
+    if kind == "lesson":
+        front, body = studio_files.read_lesson(text)
+        form = forms.LessonForm(data={"title": front.get("title"), "minutes": front.get("minutes"), "body": body,
+                                      "base": course.head})
+        field = "body"
+    else:
+        form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
+        field = "text"
+    if form.validate_on_submit():
+        if kind == "lesson":
+            front = {**front, "title": form.title.data.strip(), "minutes": form.minutes.data}
+            new_text = studio_files.lesson_text(front, form.body.data).encode()
+        else:
+            new_text = form.text.data.replace("\r\n", "\n").encode()
+        try:
+            studio.save_item(course, current_user, _base(form.base.data), item, new_text)
+        except studio.StaleSave as refused:
+            db.session.rollback()
+            stale = refused
+            form.form_errors.append(refused.message)
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            for problem in refused.problems:
+                show_error(form, str(problem), field)
+        else:
+            db.session.commit()
+            flash(_("Saved as revision %(number)s.", number=course.head), "success")
+            return redirect(url_for("studio.edit_item", slug=slug, item=item))
+    status = 409 if stale else 400 if form.errors or form.form_errors else 200
+    return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form,
+                           stale=stale, check=None), status
+
+
+@bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def check_exercise(slug, item):
+    """Grade the saved exercise as validation does and show each test's result."""
+    course = _course(slug)
+    try:
+        kind, _path, text = studio.item_file(course, item)
+        result = studio.check_exercise(course, item)
+    except studio.StudioRefused:
+        abort(404)
+    form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
+    return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
+                           check=result)
+
+
+@bp.route("/courses/<slug>/preview", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def preview(slug):
+    """The lesson text rendered by the same sanitising renderer learners get."""
+    _course(slug)
+    body = request.form.get("body", "")[:500_000]
+    return Response(markdown.render(LEADING_H1.sub("", body, count=1)), mimetype="text/html")
+
+
+@bp.route("/courses/<slug>/submit", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def submit(slug):
+    course = _course(slug)
+    try:
+        studio.submit(course, current_user)
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+        flash(_("Submitted for review: an administrator will publish it."), "success")
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
+@bp.route("/courses/<slug>/publish", methods=["GET", "POST"])
+@role_required("admin")
+def publish(slug):
+    course = _course(slug)
+    if request.method == "GET":
+        changes = studio.changes_for_learners(course)
+        explanation = [_("%(count)s learners are enrolled. They keep their progress; removed items are archived, "
+                         "not deleted.", count=changes.enrolled)]
+        for label, titles in ((_("Added"), changes.added), (_("Removed"), changes.removed),
+                              (_("Changed"), changes.changed)):
+            explanation.append(f"{label}: {', '.join(titles)}" if titles else f"{label}: " + _("nothing"))
+        return confirmation_page(title=_("Publish %(title)s?", title=course.title), explanation=explanation,
+                                 action=url_for("studio.publish", slug=slug),
+                                 confirm=_("Yes, publish %(title)s", title=course.title),
+                                 cancel_url=url_for("studio.show_course", slug=slug),
+                                 cancel=_("No, do not publish it now"))
+    try:
+        studio.publish(course, current_user)
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+        flash(_("Published: learners see this version now."), "success")
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
+@bp.route("/courses/<slug>/history")
+@role_required(*STUDIO_ROLES)
+def history(slug):
+    course = _course(slug)
+    new = min(max(_base(request.args.get("new")) or course.head, 1), course.head)
+    old = min(max(_base(request.args.get("old")) or new - 1, 1), course.head)
+    return render_template("studio/history.html", course=course, revisions=studio.revisions(course),
+                           old=old, new=new, diff=studio.diff(course, old, new) if old != new else [])
+
+
+@bp.route("/courses/<slug>/revisions/<int:number>/restore", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def restore(slug, number):
+    course = _course(slug)
+    if studio.revision(course, number) is None:
+        abort(404)
+    if request.method == "GET":
+        return confirmation_page(
+            title=_("Restore revision %(number)s of %(title)s?", number=number, title=course.title),
+            explanation=[_("Its content becomes a new draft revision; no revision is deleted and learners keep "
+                           "the published version.")],
+            action=url_for("studio.restore", slug=slug, number=number),
+            confirm=_("Yes, restore revision %(number)s", number=number),
+            cancel_url=url_for("studio.history", slug=slug), cancel=_("No, keep the newest revision"))
+    try:
+        studio.restore(course, current_user, number)
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+        flash(_("Revision %(number)s restored as a new draft.", number=number), "success")
+    return redirect(url_for("studio.history", slug=slug))
+
+
+@bp.route("/courses/<slug>/export.zip")
+@role_required(*STUDIO_ROLES)
+def export(slug):
+    """A studio course the visitor writes, or (admins) any shipped course, as a package."""
+    _author()
+    course = studio.get(slug)
+    if course is not None and not studio.may_edit(current_user, course):
+        abort(404)
+    if course is None and not current_user.has_role("admin"):
+        abort(404)
+    try:
+        name, data = studio.export(slug)
+    except studio.StudioRefused:
+        abort(404)
+    return Response(data, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
+
+
+@bp.route("/authors", methods=["GET", "POST"])
+@role_required("admin")
+def authors():
+    form = forms.AuthorForm()
+    status = 200
+    if form.validate_on_submit():
+        user = accounts.find_by_login(form.user.data.strip())
+        try:
+            if user is None:
+                raise studio.StudioRefused(_("There is no user with that username or e-mail address."))
+            studio.grant_author(user)
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            show_error(form, refused.message, "user")
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("%(name)s can now write courses in the studio.", name=user.display_name), "success")
+            return redirect(url_for("studio.authors"))
+    elif form.errors:
+        status = 400
+    return render_template("studio/authors.html", form=form, authors=studio.authors()), status
