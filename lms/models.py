@@ -18,3 +18,4 @@ from lms.admin.models import ActiveDay  # noqa: F401
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob  # noqa: F401
 from lms.tasks.models import CourseReviewer, FileBlob, HandIn, HandInView, Review, TaskDraft, TaskFile  # noqa: F401
 from lms.notifications.models import Notification, NotificationPreference  # noqa: F401
+from lms.privacy.models import AccessLogEntry, ErasureRequest, ForwardedStatement  # noqa: F401
