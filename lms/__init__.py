@@ -135,4 +135,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten, so an erased person's data does not linger in the
+        # file's free pages (lms.privacy.erasure).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
