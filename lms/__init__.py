@@ -110,6 +110,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.teaching import cli as teaching_cli  # noqa: F401  (adds `due-soon` to `flask notifications`)
 
     app.register_blueprint(notifications_bp)
+    from lms.privacy.views import bp as privacy_bp
+    app.register_blueprint(privacy_bp)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(competence_cli)

@@ -22,6 +22,7 @@ from lms.teaching import services as teaching
 from lms.catalog import services as catalog
 from lms.content import services as content
 from lms.learning import services as learning
+from lms.privacy import requests as erasure_requests
 from lms.tasks import services as tasks
 from lms.xapi import credentials as lrs_credentials
 from tests.tasks.conftest import TASK_COURSES
@@ -160,6 +161,11 @@ FORMS = {
     "DigestForm": ("anna-robo", "POST", lambda w: "/account/notifications", [{"email_digest": "y"}]),
     "PupilPasswordForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/pupils/{w['pupil']}/password", [
         {}, {"password": "short"}]),
+    "ErasureRequestForm": ("admin", "POST", lambda w: f"/privacy/erasure/{w['pupil']}", [{"reason": LONG * 5}]),
+    "RefuseForm": ("admin", "POST", lambda w: f"/admin/privacy/requests/{w['erasure_request']}/refuse", [
+        {}, {"reason": LONG * 5}]),
+    "AccessLogSearchForm": ("admin", "GET", lambda w: "/admin/privacy/access-log", [
+        {"viewer": LONG, "subject": LONG, "since": "someday", "until": "2026-13-45"}]),
     "JoinForm": (None, "POST", lambda w: "/join", [
         {}, {"code": LONG, "display_name": LONG, "username": "ab", "password": "short", "confirm": "other"},
         {"code": "WRONGCOD", "display_name": "Anna", "username": "anna-new", "password": "a good password",
@@ -207,11 +213,13 @@ def world(app, make_user, courses):
         enrollment = learning.active_enrollment(pupil, tasks_course) or learning.enrol(pupil, tasks_course)
         hand_in = tasks.save(enrollment, catalog.find_item(tasks_course, "reflection"), text="I learnt a lot.",
                              hand_in=True)
+        erasure_request = erasure_requests.request_erasure(accounts.find_by_login("subject"),
+                                                           by=accounts.find_by_login("subject"))
         db.session.commit()
         token = accounts.make_reset_token(accounts.find_by_login("subject"), app.config["SECRET_KEY"])
         return {"subject": subject.public_id, "token": token, "class": school_class.id, "pupil": pupil.public_id,
                 "credential": credential.id, "hand_in": hand_in.id,
-                "tasks_course": tasks_course.id}
+                "tasks_course": tasks_course.id, "erasure_request": erasure_request.id}
 
 
 @pytest.mark.parametrize("language", ["lv", "en"])
