@@ -223,6 +223,8 @@ MATRIX = {
                                          {**signed_in(404), ADMIN: 200}),
     ("privacy.request_erasure", "POST"): (lambda s: f"/privacy/erasure/{s['subject']}", {},
                                           {**signed_in(404), ADMIN: 302}),
+    ("privacy.export_data", "GET"): (lambda s: f"/privacy/export/{s['subject']}", None,
+                                     {**signed_in(404), ADMIN: 200}),
     ("privacy.list_requests", "GET"): (lambda s: "/admin/privacy/requests", None, admin_only(200)),
     ("privacy.show_request", "GET"): (lambda s: f"/admin/privacy/requests/{s['erasure_request']}", None,
                                       admin_only(200)),

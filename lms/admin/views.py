@@ -10,6 +10,7 @@ from lms.admin import forms
 from lms.admin import services as admin_services
 from lms.competence import services as competence
 from lms.core.auth import role_required
+from lms.privacy.access_log import record_access
 from lms.core import limits
 from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response
@@ -76,6 +77,8 @@ def create_user():
 def show_user(public_id):
     user = _user_or_404(public_id)
     form = forms.RolesForm(roles=sorted(user.roles))
+    if record_access(current_user, user, "account"):
+        db.session.commit()
     return render_template("admin/show_user.html", user=user, form=form)
 
 
@@ -439,4 +442,8 @@ def programme_records():
     except admin_services.RecordsError as error:
         return render_template("admin/programme_records.html", records=None, problem=error.message,
                                back=back), error.status
+    named = [enrollment.user_id for enrollment in records.enrolments or []]
+    named += [learner.user.id for learner in records.learners or [] if learner.user is not None]
+    if record_access(current_user, named, "drill_down", str(records.title)):
+        db.session.commit()
     return render_template("admin/programme_records.html", records=records, problem=None, back=back)

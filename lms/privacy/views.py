@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,7 +17,7 @@ from lms.core.auth import login_required, role_required
 from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
 from lms.extensions import db
-from lms.privacy import access_log, forms
+from lms.privacy import access_log, export, forms
 from lms.privacy import requests as erasure_requests
 from lms.privacy.erasure import ErasureError
 
@@ -94,6 +94,19 @@ def request_erasure(public_id):
         status = 400
     return render_template("privacy/request_erasure.html", form=form, subject=subject,
                            open_request=erasure_requests.open_request_for(subject)), status
+
+
+@bp.route("/privacy/export/<uuid:public_id>")
+@login_required
+def export_data(public_id):
+    """Everything about a person as one .zip: for themselves, a teacher of their class or an
+    admin (anyone else: 404). A view by someone else is written to the access log."""
+    subject = _subject_or_404(public_id)
+    archive = export.build_archive(subject)
+    if access_log.record_access(current_user, subject, "export"):
+        db.session.commit()
+    return send_file(archive, mimetype="application/zip", as_attachment=True,
+                     download_name=f"data-{subject.username}.zip", max_age=0)
 
 
 @bp.route("/admin/privacy/requests")

@@ -6,6 +6,7 @@ from wtforms import SelectChoice
 from lms.accounts import services as accounts
 from lms.accounts import signin
 from lms.core.auth import login_required, role_required
+from lms.privacy.access_log import record_access
 from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response
 from lms.core.forms import show_error
@@ -440,7 +441,11 @@ def join():
 @role_required("teacher")
 def export_class(class_id):
     school_class = _class_or_404(class_id)
-    return csv_response(services.csv_rows(school_class), f"class-{school_class.join_code}.csv")
+    rows = services.csv_rows(school_class)
+    record_access(current_user, [member.user_id for member in school_class.members], "progress",
+                  f"{school_class.name} (CSV)")
+    db.session.commit()
+    return csv_response(rows, f"class-{school_class.join_code}.csv")
 
 
 @bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/competences/<int:competence_id>")
@@ -452,5 +457,7 @@ def pupil_evidence(class_id, public_id, competence_id):
 
     school_class, membership = _membership_or_404(class_id, public_id)
     evidence = competence.evidence_of(xapi.account_key(membership.user.public_id), competence_id)
+    record_access(current_user, membership.user, "evidence", school_class.name)
+    db.session.commit()
     return render_template("teaching/pupil_evidence.html", school_class=school_class, pupil=membership.user,
                            evidence=evidence)
