@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import cli as accounts_cli  # noqa: F401  (adds commands to `flask lms`)
+    from lms.privacy import cli as privacy_cli  # noqa: F401  (adds `retention` to `flask lms`)
     from lms.accounts.views import bp as accounts_bp
     from lms.admin.views import bp as admin_bp
     from lms.catalog.views import bp as catalog_bp

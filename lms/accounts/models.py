@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     # Set when the person was erased (lms.privacy.erasure): the row is then an anonymous
     # account that keeps only what programme figures count (audience, enrolments).
     erased_at: Mapped[datetime | None]
+    # When `flask lms retention` warned that the unused account will be erased.
+    retention_warned_at: Mapped[datetime | None]
 
     role_links: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

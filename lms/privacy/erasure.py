@@ -72,11 +72,11 @@ def _other_active_admins(person: User) -> int:
                                                 User.id != person.id).with_for_update()).all())
 
 
-def check_erasable(person: User, by: User, request: ErasureRequest | None = None) -> None:
-    """Refuse, with a message, an erasure by anyone but an admin, of an account already
-    erased, of the last active admin, or of a person with an open request other than the
-    one being carried out."""
-    if not by.has_role("admin") or not by.active:
+def check_erasable(person: User, by: User | None, request: ErasureRequest | None = None) -> None:
+    """Refuse, with a message, an erasure by anyone but an admin (``by`` None is the
+    retention command), of an account already erased, of the last active admin, or of a
+    person with an open request other than the one being carried out."""
+    if by is not None and (not by.has_role("admin") or not by.active):
         raise ErasureError(_l("Only an administrator can erase a person."))
     if person.erased_at is not None:
         raise ErasureError(_l("This person has already been erased."))
@@ -252,9 +252,10 @@ def _erase_account(person: User, new_public_id: uuid.UUID, old_public_id: str) -
     person.locale = None
     person.last_login_at = None
     person.erased_at = utcnow()
+    person.retention_warned_at = None
 
 
-def erase(person: User, *, by: User, request: ErasureRequest | None = None) -> Erased:
+def erase(person: User, *, by: User | None, request: ErasureRequest | None = None) -> Erased:
     """Erase ``person`` everywhere (see the module's docstring); refuses with
     ``ErasureError`` as ``check_erasable`` says. Flushes only: the caller commits, or
     rolls back on any error, so nothing is half erased."""

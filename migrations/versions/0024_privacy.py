@@ -73,11 +73,13 @@ def upgrade():
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('erased_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('retention_warned_at', sa.DateTime(), nullable=True))
 
 
 
 def downgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('retention_warned_at')
         batch_op.drop_column('erased_at')
 
     with op.batch_alter_table('certificate', schema=None) as batch_op:
