@@ -138,6 +138,8 @@ MATRIX = {
                                           {**admin_only(403), TEACHER: 404}),
     ("teaching.unassign_course", "POST"): (lambda s: f"/classes/{s['class']}/courses/1/remove", {},
                                            {**admin_only(403), TEACHER: 404}),
+    ("teaching.record_basis", "POST"): (lambda s: f"/classes/{s['class']}/basis", {},
+                                        {**admin_only(403), TEACHER: 404}),
     ("teaching.set_joining", "POST"): (lambda s: f"/classes/{s['class']}/joining", {},
                                        {**admin_only(403), TEACHER: 404}),
     ("teaching.reset_pupil_password", "POST"): (

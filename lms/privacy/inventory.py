@@ -126,7 +126,7 @@ INVENTORY: dict[str, Table] = {
     "school_class": Table(
         "classes", "to run a class", TEACHER + "members; " + ADMIN, "until the teacher deletes it",
         {"teacher_id": "the class's teacher", "created_at": "when"},
-        ("id", "name", "group", "join_code", "joining_open", "ends_on")),
+        ("id", "name", "group", "join_code", "joining_open", "ends_on", "legal_basis", "basis_date")),
     "class_member": Table("class members", "to run a class", TEACHER + ADMIN, UNTIL_ERASED,
                           {"user_id": "the member", "joined_at": "when"}, ("class_id",)),
     "class_course": Table("courses assigned to classes", "to run a class", TEACHER,

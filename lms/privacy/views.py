@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.accounts import services as accounts
@@ -52,7 +53,8 @@ def notice(audience=None):
 @role_required("admin")
 def access_log_page():
     form = forms.AccessLogSearchForm(request.args)
-    form.what.choices = [("", _("Anything"))] + [(key, str(name)) for key, name in access_log.WHAT.items()]
+    form.what.choices = [SelectChoice("", _("Anything"))] + [SelectChoice(key, name)
+                                                              for key, name in access_log.WHAT.items()]
     form.validate()
     since = form.since.data if not form.since.errors else None
     until = form.until.data if not form.until.errors else None

@@ -31,13 +31,41 @@ def _membership_or_404(class_id, public_id):
     return school_class, membership
 
 
+@bp.context_processor
+def legal_bases():
+    return {"legal_bases": services.LEGAL_BASES}
+
+
+@bp.route("/classes/<int:class_id>/basis", methods=["POST"])
+@role_required("teacher")
+def record_basis(class_id):
+    """Record on what basis the class's members take part (classes made before it was asked)."""
+    school_class = _class_or_404(class_id)
+    form = forms.LegalBasisForm()
+    if form.validate_on_submit():
+        try:
+            services.record_legal_basis(school_class, form.legal_basis.data, form.basis_date.data)
+        except services.ClassError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("teaching.show_class", class_id=class_id))
+        db.session.commit()
+        flash(_("The basis is recorded; pupils can join."), "success")
+        return redirect(url_for("teaching.show_class", class_id=class_id))
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return redirect(url_for("teaching.show_class", class_id=class_id))
+
+
 @bp.route("/classes", methods=["GET", "POST"])
 @role_required("teacher")
 def list_classes():
     form = forms.ClassForm()
     if form.validate_on_submit():
         try:
-            school_class = services.create_class(current_user, form.name.data, form.group.data, form.ends_on.data)
+            school_class = services.create_class(current_user, form.name.data, form.group.data, form.ends_on.data,
+                                                 form.legal_basis.data, form.basis_date.data)
         except services.ClassError as error:
             show_error(form, error.message, error.field)
         else:
@@ -71,7 +99,7 @@ def _class_page(school_class, status=200, **forms_given):
         assign_form=_assign_form(school_class, forms_given.get("assign_form")),
         item_form=_item_form(forms_given.get("item_form")),
         announcement_form=forms_given.get("announcement_form") or forms.AnnouncementForm(formdata=None),
-        password_form=forms.PupilPasswordForm(), rows=services.class_progress(school_class),
+        password_form=forms.PupilPasswordForm(), basis_form=forms.LegalBasisForm(formdata=None), rows=services.class_progress(school_class),
         heat=services.heat_map(school_class), work=due_dates.class_work(school_class),
         announcements=announcements.of_class(school_class)), status
 

@@ -1,6 +1,6 @@
 """privacy: erasure requests with their outcome and the ids of an erased person's
-statements already forwarded, the access log, an account's erasure mark and a
-certificate's withdrawal
+statements already forwarded, the access log, an account's erasure mark and retention
+warning, a certificate's withdrawal, and a class's legal basis
 
 Revision ID: 0024_privacy
 Revises: 0012_grading_jobs
@@ -71,6 +71,11 @@ def upgrade():
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.add_column(sa.Column('withdrawn_at', sa.DateTime(), nullable=True))
 
+    # Classes made before this are not joinable until their teacher records the basis.
+    with op.batch_alter_table('school_class', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('legal_basis', sa.String(length=24), nullable=True))
+        batch_op.add_column(sa.Column('basis_date', sa.Date(), nullable=True))
+
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('erased_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('retention_warned_at', sa.DateTime(), nullable=True))
@@ -78,6 +83,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('school_class', schema=None) as batch_op:
+        batch_op.drop_column('basis_date')
+        batch_op.drop_column('legal_basis')
+
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('retention_warned_at')
         batch_op.drop_column('erased_at')

@@ -149,7 +149,11 @@ FORMS = {
     "CatalogueFilterForm": (None, "GET", lambda w: "/courses", [
         {"q": LONG, "audience": "aliens", "level": "expert", "language": "xx"}]),
     "ClassForm": ("teacher", "POST", lambda w: "/classes", [
-        {}, {"name": LONG, "group": LONG, "ends_on": "someday"}]),
+        {}, {"name": LONG, "group": LONG, "ends_on": "someday", "legal_basis": "vibes", "basis_date": "someday"},
+        {"name": "Club", "legal_basis": "school_activity"},
+        {"name": "Club", "legal_basis": "guardian_consent", "basis_date": "2099-01-01"}]),
+    "LegalBasisForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/basis", [
+        {}, {"legal_basis": "school_activity"}, {"legal_basis": "vibes"}]),
     "AssignForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/courses", [{}, {"course": "999999"}]),
     "DueDatesForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/courses/{w['tasks_course']}/dates", [
         {"due_at": "someday"}, {"opens_at": "2026-05-02T10:00", "due_at": "2026-05-01T10:00"},
