@@ -12,7 +12,7 @@ from lms.admin import services as figures
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.privacy import erasure
-from lms.xapi.models import OutboxEntry
+from lms.xapi.models import OutboxEntry, Statement
 from tests import factories
 from tests.privacy.conftest import POSTGRES, VR_ACTIVITY, did_everything, scan_database, scan_files
 
@@ -114,3 +114,36 @@ def test_a_second_admin_can_erase_the_first_and_an_erased_account_cannot_sign_in
     assert response.status_code != 302
     with pytest.raises(erasure.ErasureError, match="already been erased"):
         erasure.erase(admin, by=other)
+
+
+def test_an_erasure_that_fails_part_way_leaves_everything_as_it_was_and_says_so(forwarding_app, monkeypatch):
+    """The database fails after the statements are deleted (injected: the tasks' part raises a
+    database error); the admin is told, and every trace of the person is still there."""
+    from sqlalchemy.exc import OperationalError
+
+    from lms.privacy import requests as erasure_requests
+    from lms.privacy.models import ErasureRequest
+
+    app = forwarding_app
+    with app.test_request_context():
+        trace = did_everything(app)
+        factories.make_user("admin", roles=("learner", "admin"))
+        person = db.session.get(User, trace.user_id)
+        request_id = erasure_requests.request_erasure(person, by=person).id
+        db.session.commit()
+        before = sorted(scan_database(trace.needles))
+        statements = db.session.scalar(sa.select(sa.func.count()).select_from(Statement))
+
+    def fail(*args, **kwargs):
+        raise OperationalError("DELETE FROM task_file", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(erasure, "_erase_tasks", fail)
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.post("/login", data={"login": "admin", "password": factories.PASSWORD})
+    response = client.post(f"/admin/privacy/requests/{request_id}/approve", follow_redirects=True)
+    assert "The erasure failed and nothing was changed (OperationalError)" in response.get_data(as_text=True)
+    with app.app_context():
+        assert sorted(scan_database(trace.needles)) == before
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Statement)) == statements
+        assert db.session.get(ErasureRequest, request_id).status == "open"
