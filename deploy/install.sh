@@ -85,7 +85,7 @@ if [ "$mode" = systemd ]; then
             "$unit" > "/etc/systemd/system/$(basename "$unit")"
     done
     systemctl daemon-reload
-    units=(lms-web.service lms-due-soon.timer lms-digest.timer)
+    units=(lms-web.service lms-due-soon.timer lms-digest.timer lms-retention.timer)
     for n in $(seq 1 "$graders"); do units+=("lms-grader@$n.service"); done
     [ -n "${LMS_XAPI_FORWARD_URL:-}" ] && units+=(lms-forwarder.service)
     systemctl enable "${units[@]}"

@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import cli as accounts_cli  # noqa: F401  (adds commands to `flask lms`)
     from lms.learning import cli as learning_cli  # noqa: F401  (adds `flask lms seed-demo`)
+    from lms.privacy import cli as privacy_cli  # noqa: F401  (adds `retention` to `flask lms`)
     from lms.accounts.views import bp as accounts_bp
     from lms.admin.views import bp as admin_bp
     from lms.catalog.views import bp as catalog_bp
@@ -118,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.teaching import cli as teaching_cli  # noqa: F401  (adds `due-soon` to `flask notifications`)
 
     app.register_blueprint(notifications_bp)
+    from lms.privacy.views import bp as privacy_bp
+    app.register_blueprint(privacy_bp)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(competence_cli)
@@ -143,4 +146,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten, so an erased person's data does not linger in the
+        # file's free pages (lms.privacy.erasure).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

@@ -270,6 +270,18 @@ SETTINGS = (
     Setting("LMS_TASK_MAX_FILE_MB", "LMS_TASK_MAX_FILE_MB",
             "Largest file (MB) a learner may hand in with a task; a task may set a lower limit of its own. "
             "Files are kept in the database. Default: `10`.", _at_least(1)),
+    Setting("LMS_RETENTION_PUPIL_DAYS", "LMS_RETENTION_PUPIL_DAYS",
+            "Days after the last of a pupil's classes ended (its end date) that `flask lms retention` erases "
+            "the pupil. Default: `365`.", _at_least(1)),
+    Setting("LMS_RETENTION_ADULT_YEARS", "LMS_RETENTION_ADULT_YEARS",
+            "Years without signing in after which `flask lms retention` erases an adult's or teacher's account "
+            "(never an admin's), after a warning e-mail where there is an address. Default: `3`.", _at_least(1)),
+    Setting("LMS_RETENTION_WARNING_DAYS", "LMS_RETENTION_WARNING_DAYS",
+            "Days between the warning e-mail and the erasure of an inactive account; signing in meanwhile "
+            "keeps it. Default: `30`.", _at_least(1)),
+    Setting("LMS_RETENTION_ACCESS_LOG_DAYS", "LMS_RETENTION_ACCESS_LOG_DAYS",
+            "Days access-log entries are kept before `flask lms retention` removes them. Default: `730`.",
+            _at_least(1)),
     Setting("LMS_EXERCISE_MAX_CODE_BYTES", "LMS_EXERCISE_MAX_CODE_BYTES",
             "Largest learner code (UTF-8 bytes) the grader accepts; larger code is refused "
             "before anything runs. Default: `65536`.", _at_least(1)),
@@ -315,6 +327,10 @@ def defaults(instance_path: Path) -> dict[str, Any]:
 
 
         "LMS_TASK_MAX_FILE_MB": 10,
+        "LMS_RETENTION_PUPIL_DAYS": 365,
+        "LMS_RETENTION_ADULT_YEARS": 3,
+        "LMS_RETENTION_WARNING_DAYS": 30,
+        "LMS_RETENTION_ACCESS_LOG_DAYS": 730,
         "LMS_XAPI_DEFAULT_VERSION": "1.0.3",
         "LMS_XAPI_FORWARD_URL": None,
         "LMS_XAPI_FORWARD_USERNAME": None,

@@ -21,3 +21,5 @@ from lms.notifications.models import Notification, NotificationPreference  # noq
 from lms.gradebook.models import Feedback, WorkView  # noqa: F401
 
 from lms.studio.models import StudioAuthor, StudioCourse, StudioMember, StudioRevision  # noqa: F401
+
+from lms.privacy.models import AccessLogEntry, ErasureRequest, ForwardedStatement  # noqa: F401

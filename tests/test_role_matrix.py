@@ -160,6 +160,8 @@ MATRIX = {
                                           {**admin_only(403), TEACHER: 404}),
     ("teaching.unassign_course", "POST"): (lambda s: f"/classes/{s['class']}/courses/1/remove", {},
                                            {**admin_only(403), TEACHER: 404}),
+    ("teaching.record_basis", "POST"): (lambda s: f"/classes/{s['class']}/basis", {},
+                                        {**admin_only(403), TEACHER: 404}),
     ("teaching.set_joining", "POST"): (lambda s: f"/classes/{s['class']}/joining", {},
                                        {**admin_only(403), TEACHER: 404}),
     ("teaching.reset_pupil_password", "POST"): (
@@ -267,6 +269,27 @@ MATRIX = {
        for method in ("GET", "PUT", "POST", "DELETE")},
     ("lrs.activities", "GET"): (lambda s: "/xapi/activities", None, everyone(401)),
     ("lrs.agents", "GET"): (lambda s: "/xapi/agents", None, everyone(401)),
+    # Personal data: only the person, their teacher or an admin may ask for an erasure
+    # (anyone else: 404); only admins decide.
+    ("privacy.my_privacy", "GET"): (lambda s: "/my/privacy", None, signed_in(200)),
+    ("privacy.notice", "GET"): (lambda s: "/privacy/pupils", None, everyone(200)),
+    ("privacy.request_erasure", "GET"): (lambda s: f"/privacy/erasure/{s['subject']}", None,
+                                         {**signed_in(404), ADMIN: 200}),
+    ("privacy.request_erasure", "POST"): (lambda s: f"/privacy/erasure/{s['subject']}", {},
+                                          {**signed_in(404), ADMIN: 302}),
+    ("privacy.export_data", "GET"): (lambda s: f"/privacy/export/{s['subject']}", None,
+                                     {**signed_in(404), ADMIN: 200}),
+    ("privacy.list_requests", "GET"): (lambda s: "/admin/privacy/requests", None, admin_only(200)),
+    ("privacy.show_request", "GET"): (lambda s: f"/admin/privacy/requests/{s['erasure_request']}", None,
+                                      admin_only(200)),
+    ("privacy.approve_request", "GET"): (lambda s: f"/admin/privacy/requests/{s['erasure_request']}/approve", None,
+                                         admin_only(200)),
+    ("privacy.approve_request", "POST"): (lambda s: f"/admin/privacy/requests/{s['erasure_request']}/approve", {},
+                                          admin_only(302)),
+    ("privacy.refuse_request", "POST"): (lambda s: f"/admin/privacy/requests/{s['erasure_request']}/refuse", {},
+                                         admin_only(400)),
+    ("privacy.access_log_page", "GET"): (lambda s: "/admin/privacy/access-log?what=export&since=2026-01-01", None,
+                                         admin_only(200)),
 }
 
 
@@ -373,6 +396,20 @@ def someone_elses_job(app) -> int:
         return job.id
 
 
+def someone_to_erase(app) -> int:
+    """An open erasure request about a learner of their own (approving it erases them, and
+    no other route needs them)."""
+    from lms.extensions import db
+    from lms.privacy import requests as erasure_requests
+    from tests.factories import make_user
+
+    with app.app_context():
+        person = make_user("to-erase")
+        request = erasure_requests.request_erasure(person, by=person, reason="")
+        db.session.commit()
+        return request.id
+
+
 def issue_credential(app) -> int:
     from lms.extensions import db
     from lms.xapi import credentials
@@ -423,7 +460,8 @@ def test_every_route_answers_each_visitor_as_expected(app, client, make_user, lo
         user = make_user(f"{visitor}-user", audience=audience, roles=roles)
     values = {"subject": subject.public_id, "token": token, "certificate": complete_course(app, "subject"),
               "credential": issue_credential(app), **someone_elses_class(app),
-              "submission": someone_elses_submission(app), "job": someone_elses_job(app)}
+              "submission": someone_elses_submission(app), "job": someone_elses_job(app),
+              "erasure_request": someone_to_erase(app)}
     values["hand_in"], values["task_file"] = someone_elses_hand_in(app)
     if visitor != ANON:
         complete_course(app, user.username)

@@ -38,6 +38,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set when the person was erased (lms.privacy.erasure): the row is then an anonymous
+    # account that keeps only what programme figures count (audience, enrolments).
+    erased_at: Mapped[datetime | None]
+    # When `flask lms retention` warned that the unused account will be erased.
+    retention_warned_at: Mapped[datetime | None]
 
     role_links: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -310,8 +310,9 @@ class UserFilter:
 
 
 def search_users(filters: UserFilter, page: int = 1, per_page: int = 50):
-    """A page of users matching the filters, newest first."""
-    statement = sa.select(User).order_by(User.created_at.desc(), User.id.desc())
+    """A page of users matching the filters, newest first; erased people's anonymous
+    accounts are not people any more and are left out."""
+    statement = sa.select(User).where(User.erased_at.is_(None)).order_by(User.created_at.desc(), User.id.desc())
     if filters.query:
         pattern = "%" + filters.query.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         statement = statement.where(sa.or_(

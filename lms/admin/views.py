@@ -11,6 +11,7 @@ from lms.admin import services as admin_services
 from lms.competence import services as competence
 from lms.competence.views import evidence_sources
 from lms.core.auth import role_required
+from lms.privacy.access_log import record_access
 from lms.core import limits
 from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response
@@ -77,6 +78,8 @@ def create_user():
 def show_user(public_id):
     user = _user_or_404(public_id)
     form = forms.RolesForm(roles=sorted(user.roles))
+    if record_access(current_user, user, "account"):
+        db.session.commit()
     return render_template("admin/show_user.html", user=user, form=form)
 
 
@@ -442,5 +445,9 @@ def programme_records():
                                back=back), error.status
     evidence = [item for learner in (records.learners or []) for _, items in (learner.levels or [])
                 for item in items]
+    named = [enrollment.user_id for enrollment in records.enrolments or []]
+    named += [learner.user.id for learner in records.learners or [] if learner.user is not None]
+    if record_access(current_user, named, "drill_down", str(records.title)):
+        db.session.commit()
     return render_template("admin/programme_records.html", records=records, problem=None, back=back,
                            **evidence_sources(evidence))

@@ -102,5 +102,7 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     # What the public verification page may show beyond the course and the date.
     show_name: Mapped[bool] = mapped_column(default=False)
+    # Set when its learner was erased: the verification page then says it was withdrawn.
+    withdrawn_at: Mapped[datetime | None]
 
     enrollment: Mapped[Enrollment] = relationship()

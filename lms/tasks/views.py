@@ -14,6 +14,7 @@ from lms.accounts import services as accounts
 from lms.catalog import services as catalog
 from lms.core import limits
 from lms.core.auth import login_required, role_required
+from lms.privacy.access_log import record_access
 from lms.extensions import db
 from lms.learning import guards
 from lms.learning import services as learning
@@ -111,6 +112,7 @@ def download_file(file_id):
     data = services.file_data(row)
     if row.hand_in is not None:
         services.record_view(row.hand_in, current_user)
+        record_access(current_user, row.hand_in.enrollment.user_id, "hand_in", f"{row.hand_in.item.title}: {row.filename}")
         db.session.commit()
     response = send_file(io.BytesIO(data), mimetype=row.content_type, as_attachment=True,
                          download_name=row.filename, max_age=0)
@@ -165,6 +167,7 @@ def review_hand_in(hand_in_id):
                   else _("%(name)s is asked for another try.", name=learner), "success")
             return redirect(url_for("tasks.review_queue"))
     services.record_view(hand_in, current_user)
+    record_access(current_user, hand_in.enrollment.user_id, "hand_in", hand_in.item.title)
     db.session.commit()
     enrollment, item = hand_in.enrollment, hand_in.item
     made = services.hand_ins(enrollment, item)

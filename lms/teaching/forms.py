@@ -1,9 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, DateTimeLocalField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, DateField, DateTimeLocalField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
 from lms.core.forms import Form
+from lms.teaching.services import LEGAL_BASES
+
+
+class LegalBasisForm(Form):
+    legal_basis = RadioField(_l("On what basis do the members take part?"), choices=[SelectChoice(key, label) for key, label in LEGAL_BASES.items()],
+                             validators=[DataRequired(message=_l("Choose on what basis the class's members take part."))])
+    basis_date = DateField(_l("Date parents were informed or consent collected"), validators=[Optional()],
+                           description=_l("Needed for pupils. Pupils cannot join until the basis is recorded."))
 
 
 class ClassForm(Form):
@@ -12,6 +20,10 @@ class ClassForm(Form):
     group = StringField(_l("Year group or adult group"), validators=[Optional(), Length(max=60)])
     ends_on = DateField(_l("Ends on (optional)"), validators=[Optional()],
                         description=_l("After this date the join code stops working."))
+    legal_basis = RadioField(_l("On what basis do the members take part?"), choices=[SelectChoice(key, label) for key, label in LEGAL_BASES.items()],
+                             validators=[DataRequired(message=_l("Choose on what basis the class's members take part."))])
+    basis_date = DateField(_l("Date parents were informed or consent collected"), validators=[Optional()],
+                           description=_l("Needed for pupils. Pupils cannot join until the basis is recorded."))
 
 
 DATE_TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]

@@ -22,6 +22,10 @@ class SchoolClass(db.Model):
     join_code: Mapped[str] = mapped_column(sa.String(12), unique=True)
     joining_open: Mapped[bool] = mapped_column(default=True)
     ends_on: Mapped[date | None]
+    # On what basis its pupils take part (teaching.services.LEGAL_BASES) and since when;
+    # a class without one cannot be joined.
+    legal_basis: Mapped[str | None] = mapped_column(sa.String(24))
+    basis_date: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     teacher: Mapped[User] = relationship()

@@ -39,7 +39,37 @@ def _new_code() -> str:
             return code
 
 
-def create_class(teacher: User, name: str, group: str | None = None, ends_on: date | None = None) -> SchoolClass:
+# On what basis a class's members take part, and whether the basis needs its date.
+LEGAL_BASES = {
+    "school_activity": _l("School activity; parents were informed on the date below"),
+    "guardian_consent": _l("Guardians' consent forms were collected on the date below"),
+    "adults": _l("Adults only, who agree for themselves when they register"),
+}
+DATED_BASES = ("school_activity", "guardian_consent")
+
+
+def check_legal_basis(legal_basis: str | None, basis_date: date | None,
+                      today: date | None = None) -> tuple[str | None, date | None]:
+    """The basis and its date as stored; ``ClassError`` names what is missing or wrong."""
+    if legal_basis is None:
+        return None, None
+    if legal_basis not in LEGAL_BASES:
+        raise ClassError(_l("Choose on what basis the class's members take part."), "legal_basis")
+    if legal_basis in DATED_BASES:
+        if basis_date is None:
+            raise ClassError(_l("Enter the date the parents were informed or the consent forms were collected."),
+                             "basis_date")
+        if basis_date > (today or date.today()):
+            raise ClassError(_l("The date cannot be in the future: record it once it has happened."), "basis_date")
+        return legal_basis, basis_date
+    return legal_basis, None
+
+
+def create_class(teacher: User, name: str, group: str | None = None, ends_on: date | None = None,
+                 legal_basis: str | None = None, basis_date: date | None = None) -> SchoolClass:
+    """A new class with a join code. Without a legal basis it cannot be joined until one is
+    recorded (the teacher's form always asks for one)."""
+    legal_basis, basis_date = check_legal_basis(legal_basis, basis_date)
     name, group = (name or "").strip(), (group or "").strip()
     if not name:
         raise ClassError(_l("Give the class a name."), "name")
@@ -48,10 +78,19 @@ def create_class(teacher: User, name: str, group: str | None = None, ends_on: da
         if refused:
             raise ClassError(refused, field)
     school_class = SchoolClass(teacher_id=teacher.id, name=name[:120], group=group[:60] or None,
-                               ends_on=ends_on, join_code=_new_code())
+                               ends_on=ends_on, join_code=_new_code(), legal_basis=legal_basis,
+                               basis_date=basis_date)
     db.session.add(school_class)
     db.session.flush()
     return school_class
+
+
+def record_legal_basis(school_class: SchoolClass, legal_basis: str | None, basis_date: date | None) -> None:
+    """Record (or correct) on what basis the class's members take part."""
+    if legal_basis is None:
+        raise ClassError(_l("Choose on what basis the class's members take part."), "legal_basis")
+    school_class.legal_basis, school_class.basis_date = check_legal_basis(legal_basis, basis_date)
+    db.session.flush()
 
 
 def classes_of(teacher: User) -> list[SchoolClass]:
@@ -95,6 +134,9 @@ def find_open_class(code: str, today: date | None = None) -> SchoolClass:
         raise ClassError(_l("This class is closed for joining. Ask your teacher."), "code")
     if school_class.ends_on is not None and school_class.ends_on < (today or date.today()):
         raise ClassError(_l("This class has ended, so its code no longer works."), "code")
+    if school_class.legal_basis is None:
+        raise ClassError(_l("This class cannot be joined yet: your teacher has not written down why you may take "
+                            "part. Ask your teacher."), "code")
     return school_class
 
 

@@ -6,6 +6,7 @@ from wtforms import SelectChoice
 from lms.accounts import services as accounts
 from lms.accounts import signin
 from lms.core.auth import login_required, role_required
+from lms.privacy.access_log import record_access
 from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response
 from lms.core.forms import show_error
@@ -30,13 +31,41 @@ def _membership_or_404(class_id, public_id):
     return school_class, membership
 
 
+@bp.context_processor
+def legal_bases():
+    return {"legal_bases": services.LEGAL_BASES}
+
+
+@bp.route("/classes/<int:class_id>/basis", methods=["POST"])
+@role_required("teacher")
+def record_basis(class_id):
+    """Record on what basis the class's members take part (classes made before it was asked)."""
+    school_class = _class_or_404(class_id)
+    form = forms.LegalBasisForm()
+    if form.validate_on_submit():
+        try:
+            services.record_legal_basis(school_class, form.legal_basis.data, form.basis_date.data)
+        except services.ClassError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("teaching.show_class", class_id=class_id))
+        db.session.commit()
+        flash(_("The basis is recorded; pupils can join."), "success")
+        return redirect(url_for("teaching.show_class", class_id=class_id))
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return redirect(url_for("teaching.show_class", class_id=class_id))
+
+
 @bp.route("/classes", methods=["GET", "POST"])
 @role_required("teacher")
 def list_classes():
     form = forms.ClassForm()
     if form.validate_on_submit():
         try:
-            school_class = services.create_class(current_user, form.name.data, form.group.data, form.ends_on.data)
+            school_class = services.create_class(current_user, form.name.data, form.group.data, form.ends_on.data,
+                                                 form.legal_basis.data, form.basis_date.data)
         except services.ClassError as error:
             show_error(form, error.message, error.field)
         else:
@@ -70,7 +99,7 @@ def _class_page(school_class, status=200, **forms_given):
         assign_form=_assign_form(school_class, forms_given.get("assign_form")),
         item_form=_item_form(forms_given.get("item_form")),
         announcement_form=forms_given.get("announcement_form") or forms.AnnouncementForm(formdata=None),
-        password_form=forms.PupilPasswordForm(), rows=services.class_progress(school_class),
+        password_form=forms.PupilPasswordForm(), basis_form=forms.LegalBasisForm(formdata=None), rows=services.class_progress(school_class),
         heat=services.heat_map(school_class), work=due_dates.class_work(school_class),
         announcements=announcements.of_class(school_class)), status
 
@@ -440,7 +469,11 @@ def join():
 @role_required("teacher")
 def export_class(class_id):
     school_class = _class_or_404(class_id)
-    return csv_response(services.csv_rows(school_class), f"class-{school_class.join_code}.csv")
+    rows = services.csv_rows(school_class)
+    record_access(current_user, [member.user_id for member in school_class.members], "progress",
+                  f"{school_class.name} (CSV)")
+    db.session.commit()
+    return csv_response(rows, f"class-{school_class.join_code}.csv")
 
 
 @bp.route("/classes/<int:class_id>/pupils/<uuid:public_id>/competences/<int:competence_id>")
@@ -454,5 +487,7 @@ def pupil_evidence(class_id, public_id, competence_id):
 
     school_class, membership = _membership_or_404(class_id, public_id)
     evidence = competence.evidence_of(xapi.account_key(membership.user.public_id), competence_id)
+    record_access(current_user, membership.user, "evidence", school_class.name)
+    db.session.commit()
     return render_template("teaching/pupil_evidence.html", school_class=school_class, pupil=membership.user,
                            evidence=evidence, **evidence_sources(evidence))

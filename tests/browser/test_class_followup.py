@@ -20,6 +20,8 @@ def test_a_pupil_sees_the_due_date_the_announcement_and_a_notification(page, acc
     sign_in(page, teacher, password)
     page.get_by_role("link", name="My classes").click()
     page.get_by_label("Class name").fill("Coding club")
+    page.get_by_label("School activity; parents were informed on the date below").check()
+    page.get_by_label("Date parents were informed or consent collected").fill("2026-09-01")
     page.get_by_role("button", name="Create the class").click()
     code = page.locator(".join-code").inner_text()
     course_form = page.locator("form.assign-form").first

@@ -18,6 +18,8 @@ def test_a_teacher_opens_a_class_and_a_pupil_joins_with_the_code(page, accessibl
     accessible(page)
     page.get_by_label("Class name").fill("Robotics club")
     page.get_by_label("Year group or adult group").fill("5. klase")
+    page.get_by_label("School activity; parents were informed on the date below").check()
+    page.get_by_label("Date parents were informed or consent collected").fill("2026-09-01")
     page.get_by_role("button", name="Create the class").click()
     expect(page.get_by_role("heading", name="Robotics club")).to_be_visible()
     accessible(page)

@@ -98,6 +98,8 @@ def test_the_main_pages_break_no_rule_of_their_policy(page, accessible, live_use
 
     opens(page, "/classes", "My classes", csp)
     page.get_by_label("Class name").fill("Robotics club")
+    page.get_by_label("School activity; parents were informed on the date below").check()
+    page.get_by_label("Date parents were informed or consent collected").fill("2026-09-01")
     page.get_by_role("button", name="Create the class").click()
     expect(page.get_by_role("heading", name="Robotics club")).to_be_visible()
     page.get_by_role("link", name="Printable join sheet").click()

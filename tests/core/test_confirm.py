@@ -253,7 +253,7 @@ def _restore_revision(app, client, login, admin):
                   "Restore revision 1 of Spreadsheets at work?", "Yes, restore revision 1", done)
 
 ACTIONS = ["remove_pupil", "unassign_course", "unassign_item", "leave_course", "deactivate_user", "revoke_credential",
-           "remove_mapping", "unlink_actor", "publish_studio_course", "restore_revision"]
+           "remove_mapping", "unlink_actor", "publish_studio_course", "restore_revision", "erase_person"]
 
 
 @pytest.mark.parametrize("action", ACTIONS, indirect=True)
@@ -278,3 +278,23 @@ def test_a_destructive_action_is_named_asks_first_and_only_then_happens(client, 
 
     response = client.post(path, data=confirmation.hidden)
     assert response.status_code == 302 and action.done()
+
+
+@pytest.fixture
+def _erase_person(app, client, login, admin, make_user):
+    leaver = make_user("leaver", display_name="Līga Leaver")
+    with app.app_context():
+        from lms.privacy import requests as erasure_requests
+
+        person = accounts.find_by_login("leaver")
+        request_id = erasure_requests.request_erasure(person, by=person).id
+        db.session.commit()
+    login(admin)
+
+    def done():
+        with app.app_context():
+            return accounts.get_by_public_id(leaver.public_id) is None
+
+    return Action(f"/admin/privacy/requests/{request_id}", "Approve and erase Līga Leaver",
+                  f"/admin/privacy/requests/{request_id}/approve", "Erase Līga Leaver everywhere?",
+                  "Yes, erase Līga Leaver", done)

@@ -23,6 +23,7 @@ from lms.catalog import services as catalog
 from lms.content import services as content
 from lms.learning import services as learning
 from lms.studio import services as studio
+from lms.privacy import requests as erasure_requests
 from lms.tasks import services as tasks
 from lms.xapi import credentials as lrs_credentials
 from tests.tasks.conftest import TASK_COURSES
@@ -151,7 +152,11 @@ FORMS = {
     "CatalogueFilterForm": (None, "GET", lambda w: "/courses", [
         {"q": LONG, "audience": "aliens", "level": "expert", "language": "xx"}]),
     "ClassForm": ("teacher", "POST", lambda w: "/classes", [
-        {}, {"name": LONG, "group": LONG, "ends_on": "someday"}]),
+        {}, {"name": LONG, "group": LONG, "ends_on": "someday", "legal_basis": "vibes", "basis_date": "someday"},
+        {"name": "Club", "legal_basis": "school_activity"},
+        {"name": "Club", "legal_basis": "guardian_consent", "basis_date": "2099-01-01"}]),
+    "LegalBasisForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/basis", [
+        {}, {"legal_basis": "school_activity"}, {"legal_basis": "vibes"}]),
     "AssignForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/courses", [{}, {"course": "999999"}]),
     "DueDatesForm": ("teacher", "POST", lambda w: f"/classes/{w['class']}/courses/{w['tasks_course']}/dates", [
         {"due_at": "someday"}, {"opens_at": "2026-05-02T10:00", "due_at": "2026-05-01T10:00"},
@@ -170,6 +175,11 @@ FORMS = {
     "LessonForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction", [
         {}, {"base": "1", "title": LONG, "minutes": "0", "body": "Text"}]),
     "ItemSourceForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check", [{}]),
+    "ErasureRequestForm": ("admin", "POST", lambda w: f"/privacy/erasure/{w['pupil']}", [{"reason": LONG * 5}]),
+    "RefuseForm": ("admin", "POST", lambda w: f"/admin/privacy/requests/{w['erasure_request']}/refuse", [
+        {}, {"reason": LONG * 5}]),
+    "AccessLogSearchForm": ("admin", "GET", lambda w: "/admin/privacy/access-log", [
+        {"viewer": LONG, "subject": LONG, "since": "someday", "until": "2026-13-45"}]),
     "JoinForm": (None, "POST", lambda w: "/join", [
         {}, {"code": LONG, "display_name": LONG, "username": "ab", "password": "short", "confirm": "other"},
         {"code": "WRONGCOD", "display_name": "Anna", "username": "anna-new", "password": "a good password",
@@ -217,6 +227,8 @@ def world(app, make_user, courses):
         enrollment = learning.active_enrollment(pupil, tasks_course) or learning.enrol(pupil, tasks_course)
         hand_in = tasks.save(enrollment, catalog.find_item(tasks_course, "reflection"), text="I learnt a lot.",
                              hand_in=True)
+        erasure_request = erasure_requests.request_erasure(accounts.find_by_login("subject"),
+                                                           by=accounts.find_by_login("subject"))
         db.session.commit()
         token = accounts.make_reset_token(accounts.find_by_login("subject"), app.config["SECRET_KEY"])
         # A studio course with a lesson and a quiz, for the item forms.
@@ -228,7 +240,7 @@ def world(app, make_user, courses):
         db.session.commit()
         return {"subject": subject.public_id, "token": token, "class": school_class.id, "pupil": pupil.public_id,
                 "credential": credential.id, "hand_in": hand_in.id,
-                "tasks_course": tasks_course.id, "studio": studio_course.slug}
+                "tasks_course": tasks_course.id, "studio": studio_course.slug, "erasure_request": erasure_request.id}
 
 
 @pytest.mark.parametrize("language", ["lv", "en"])

@@ -12,7 +12,8 @@ from lms.teaching.models import SchoolClass
 
 
 def create_class(client, name="Robotics club"):
-    response = client.post("/classes", data={"name": name, "group": "5. klase"})
+    response = client.post("/classes", data={"name": name, "group": "5. klase", "legal_basis": "school_activity",
+                                             "basis_date": "2026-09-01"})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     code = re.search(r'class="join-code">([A-Z0-9]{8})<', page).group(1)
@@ -186,11 +187,11 @@ def test_the_heat_map_shows_a_level_taken_part_in_as_not_yet_assessed_and_its_ev
 def test_a_class_name_with_a_hidden_character_is_refused(app, client, teacher, login, courses):
     """A class called "Robotics\u202e" (text reversed after it) is refused with the field named."""
     login(teacher)
-    response = client.post("/classes", data={"name": "Robotics\u202eclub", "group": "5. klase"})
+    response = client.post("/classes", data={"name": "Robotics\u202eclub", "group": "5. klase", "legal_basis": "adults"})
     assert response.status_code == 400
     assert "“Class name” contains an invisible or text-direction character (U+202E RIGHT-TO-LEFT OVERRIDE)." \
            in response.get_data(as_text=True)
-    response = client.post("/classes", data={"name": "Robotics", "group": "5.\u200bklase"})
+    response = client.post("/classes", data={"name": "Robotics", "group": "5.\u200bklase", "legal_basis": "adults"})
     assert "“Year group or adult group” contains an invisible" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(SchoolClass).count() == 0
@@ -222,3 +223,32 @@ def test_a_pupil_who_joined_with_a_code_shows_their_real_last_sign_in(app, clien
     users = client.get("/admin/users", query_string={"q": "kid1"}).get_data(as_text=True)
     row = users.split("kid1")[1].split("</tr>")[0]
     assert "never" not in row
+
+
+def test_a_class_without_a_legal_basis_cannot_be_joined_until_the_teacher_records_one(app, client, teacher, login,
+                                                                                      courses):
+    """The join page says why; the teacher records the basis on the class page; then the pupil joins."""
+    with app.app_context():
+        from lms.accounts.services import find_by_login
+
+        school_class = services.create_class(find_by_login("teacher"), "Old club")
+        db.session.commit()
+        class_id, code = school_class.id, school_class.join_code
+    refused = join(client, code)
+    assert refused.status_code == 400 and "has not written down why you may take part" in refused.get_data(as_text=True)
+    login(teacher)
+    page = client.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert "Pupils cannot join until you record" in page
+    missing = client.post(f"/classes/{class_id}/basis", data={"legal_basis": "guardian_consent"},
+                          follow_redirects=True)
+    assert "Enter the date the parents were informed" in missing.get_data(as_text=True)
+    client.post(f"/classes/{class_id}/basis", data={"legal_basis": "guardian_consent", "basis_date": "2026-09-01"})
+    page = client.get(f"/classes/{class_id}").get_data(as_text=True)
+    assert "consent forms were collected" in page
+    client.post("/logout")
+    assert join(client, code).status_code == 302
+
+
+def test_the_join_page_tells_the_pupil_what_is_kept_and_who_sees_it_in_latvian(client):
+    page = client.get("/join", headers={"Accept-Language": "lv"}).get_data(as_text=True)
+    assert "Ko mēs par tevi glabājam" in page and "Tavs skolotājs" in page

@@ -1,0 +1,103 @@
+"""A person's copy of everything about them, and who else may make it."""
+
+import io
+import json
+import zipfile
+
+import sqlalchemy as sa
+
+from lms.accounts.models import User
+from lms.extensions import db
+from lms.privacy.models import AccessLogEntry
+from lms.teaching import services as teaching
+from tests import factories
+from tests.privacy.conftest import did_everything
+from tests.tasks.conftest import cast, task_course  # noqa: F401  (fixtures)
+
+
+def open_zip(response) -> zipfile.ZipFile:
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = response.data
+    response.close()
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def test_a_learner_downloads_everything_about_them_in_one_archive(forwarding_app):
+    """JSON, their statements (linked external ones too) as an xAPI list, CSV, an HTML index and their file."""
+    app = forwarding_app
+    with app.test_request_context():
+        trace = did_everything(app)
+        admin = factories.make_user("admin", roles=("learner", "admin"))
+        db.session.add(AccessLogEntry(viewer_id=admin.id, subject_id=trace.user_id, what="hand_in", detail="Plan"))
+        db.session.commit()
+    client = app.test_client()
+    client.post("/login", data={"login": trace.username, "password": factories.PASSWORD})
+    archive = open_zip(client.get(f"/privacy/export/{trace.public_id}"))
+    names = set(archive.namelist())
+    assert {"data.json", "statements.json", "index.html", "csv/hand_ins.csv", "csv/access_log.csv"} <= names
+    data = json.loads(archive.read("data.json"))
+    assert data["account"][0]["email"] == trace.email
+    assert "the wifi box Zelma keeps under her bed" in data["quiz_attempts"][0]["answers"]
+    assert "quokka" in data["code_submissions"][0]["code"]
+    assert data["access_log"][0]["what"] == "hand_in" and data["access_log"][0]["viewer"] == "Admin"
+    statements = json.loads(archive.read("statements.json"))["statements"]
+    assert any(s["actor"].get("mbox") == "mailto:zelma.vr@example.org" for s in statements)
+    assert all("id" in s and "verb" in s for s in statements)
+    files = [name for name in names if name.startswith("files/")]
+    assert len(files) == 1 and b"marmalade experiment" in archive.read(files[0])
+    index = archive.read("index.html").decode()
+    assert "Zelma Kalniņa" in index and "Zelmagora" in index and files[0] in index
+
+
+def test_a_teacher_exports_a_pupil_of_their_class_and_the_access_is_logged(app, client):
+    """Another teacher gets a 404; the pupil sees who exported their data."""
+    with app.app_context():
+        teacher = factories.make_user("ms-ozola", audience="teacher", roles=("learner", "teacher"),
+                                      display_name="Ilze Ozola")
+        factories.make_user("mr-berzins", audience="teacher", roles=("learner", "teacher"))
+        pupil = teaching.join(teaching.create_class(teacher, "Year 5"), username="anna-b", display_name="Anna",
+                              password=factories.PASSWORD)
+        db.session.commit()
+        public_id = pupil.public_id
+    client.post("/login", data={"login": "mr-berzins", "password": factories.PASSWORD})
+    assert client.get(f"/privacy/export/{public_id}").status_code == 404
+    client.post("/logout")
+    client.post("/login", data={"login": "ms-ozola", "password": factories.PASSWORD})
+    archive = open_zip(client.get(f"/privacy/export/{public_id}"))
+    assert json.loads(archive.read("data.json"))["account"][0]["display_name"] == "Anna"
+    client.post("/logout")
+    client.post("/login", data={"login": "anna-b", "password": factories.PASSWORD})
+    page = client.get("/my/privacy").get_data(as_text=True)
+    assert "Ilze Ozola" in page and "data export" in page
+    with app.app_context():
+        entry = db.session.scalar(sa.select(AccessLogEntry))
+        assert db.session.get(User, entry.viewer_id).username == "ms-ozola" and entry.what == "export"
+
+
+def test_a_reviewer_opening_a_hand_in_is_logged_and_an_admin_finds_it_by_name(app, client, cast):
+    """Opening the pupil's hand-in writes who, whose, what; the admin's search by the pupil's name finds it."""
+    from lms.tasks import services as tasks
+
+    with app.test_request_context():
+        pupil = db.session.get(User, cast.pupil.id)
+        made = tasks.save(tasks_enrollment(pupil), db.session.merge(cast.plan), text="My plan", hand_in=True)
+        db.session.commit()
+        hand_in_id = made.id
+        factories.make_user("admin", roles=("learner", "admin"))
+    client.post("/login", data={"login": "ms-ozola", "password": factories.PASSWORD})
+    assert client.get(f"/reviews/{hand_in_id}").status_code == 200
+    client.post("/logout")
+    client.post("/login", data={"login": "admin", "password": factories.PASSWORD})
+    page = client.get("/admin/privacy/access-log", query_string={"subject": "Anna", "what": "hand_in"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "1 entry found." in text and "Ilze Ozola" in text and "Plan a flipped lesson" in text
+    none = client.get("/admin/privacy/access-log", query_string={"viewer": "nobody-like-this"}).get_data(as_text=True)
+    assert "0 entries found." in none
+
+
+def tasks_enrollment(user):
+    from lms.catalog import services as catalog
+    from lms.learning import services as learning
+
+    return learning.active_enrollment(user, catalog.get_course("project-work"))
