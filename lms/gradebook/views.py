@@ -12,6 +12,7 @@ from lms.core.auth import login_required, role_required
 from lms.core.exports import csv_response
 from lms.extensions import db
 from lms.gradebook import access, exports, forms, services, work
+from lms.privacy.access_log import record_access
 from lms.teaching import services as teaching
 
 bp = Blueprint("gradebook", __name__)
@@ -88,7 +89,15 @@ def show_class_gradebook(class_id):
 @role_required("teacher")
 def export_class_csv(class_id):
     school_class = _class_or_404(class_id)
-    return csv_response(exports.rows(services.for_class(school_class)), f"gradebook-class-{class_id}.csv")
+    book = _exported(services.for_class(school_class), school_class.name, "CSV")
+    return csv_response(exports.rows(book), f"gradebook-class-{class_id}.csv")
+
+
+def _exported(book, title: str, kind: str):
+    """An export names every learner in it: the access log keeps who took it."""
+    record_access(current_user, [row.learner.id for row in book.rows], "progress", f"{title} ({kind})")
+    db.session.commit()
+    return book
 
 
 def _xlsx(data, filename):
@@ -99,7 +108,8 @@ def _xlsx(data, filename):
 @role_required("teacher")
 def export_class_xlsx(class_id):
     school_class = _class_or_404(class_id)
-    return _xlsx(exports.xlsx(services.for_class(school_class), school_class.name), f"gradebook-class-{class_id}.xlsx")
+    book = _exported(services.for_class(school_class), school_class.name, "Excel")
+    return _xlsx(exports.xlsx(book, school_class.name), f"gradebook-class-{class_id}.xlsx")
 
 
 @bp.route("/gradebooks")
@@ -126,20 +136,26 @@ def show_course_gradebook(slug):
 @role_required("teacher", "admin")
 def export_course_csv(slug):
     course = _course_or_404(slug)
-    return csv_response(exports.rows(services.for_course(course)), f"gradebook-{slug}.csv")
+    book = _exported(services.for_course(course), course.title, "CSV")
+    return csv_response(exports.rows(book), f"gradebook-{slug}.csv")
 
 
 @bp.route("/courses/<slug>/gradebook.xlsx")
 @role_required("teacher", "admin")
 def export_course_xlsx(slug):
     course = _course_or_404(slug)
-    return _xlsx(exports.xlsx(services.for_course(course), course.title), f"gradebook-{slug}.xlsx")
+    book = _exported(services.for_course(course), course.title, "Excel")
+    return _xlsx(exports.xlsx(book, course.title), f"gradebook-{slug}.xlsx")
 
 
 def _work_page(enrollment, item, role, form=None, error=None, status=200):
     return render_template("gradebook/show_work.html", work=work.work(enrollment, item, role),
                            form=form or forms.FeedbackForm(formdata=None), error=error,
                            back=request.args.get("back")), status
+
+
+# The access log's name for what a teacher sees of each kind of item.
+WHAT_IS_SEEN = {"quiz": "answers", "exercise": "code", "task": "hand_in"}
 
 
 @bp.route("/work/<uuid:public_id>/<slug>/<item_slug>")
@@ -151,6 +167,7 @@ def show_work(public_id, slug, item_slug):
         abort(404)
     enrollment, item, role = found
     work.record_view(enrollment, item, current_user, role)
+    record_access(current_user, enrollment.user, WHAT_IS_SEEN.get(item.kind, "record"), item.title)
     page = _work_page(enrollment, item, role)
     db.session.commit()
     return page

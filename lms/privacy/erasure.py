@@ -31,9 +31,11 @@ from lms.admin.models import ActiveDay
 from lms.competence.models import Evidence, LearnerCompetence, SelfAssessment, SelfAssessmentAnswer
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob
 from lms.extensions import db
+from lms.gradebook.models import Feedback, WorkView
 from lms.learning.models import Certificate, Enrollment, QuizAttempt
 from lms.notifications.models import Notification, NotificationPreference
 from lms.privacy.models import AccessLogEntry, ErasureRequest, ForwardedStatement, OPEN
+from lms.studio.models import StudioAuthor, StudioMember, StudioRevision
 from lms.tasks import storage
 from lms.tasks.models import CourseReviewer, HandIn, HandInView, Review, TaskDraft, TaskFile
 from lms.teaching.models import Announcement, AnnouncementRead, CalendarFeed, ClassMember, SchoolClass
@@ -222,6 +224,25 @@ def _erase_tasks(person: User, enrollment_ids: list[int], erased: Erased) -> Non
     db.session.execute(sa.delete(CourseReviewer).where(CourseReviewer.user_id == person.id))
 
 
+def _erase_feedback(person: User, enrollment_ids: list[int]) -> None:
+    """Comments on the person's work and who opened it go; comments the person wrote on
+    others' work stay with those learners, without the author's name or words."""
+    db.session.execute(sa.delete(Feedback).where(Feedback.enrollment_id.in_(enrollment_ids)))
+    db.session.execute(sa.delete(WorkView).where(sa.or_(WorkView.enrollment_id.in_(enrollment_ids),
+                                                        WorkView.viewer_id == person.id)))
+    db.session.execute(sa.update(Feedback).where(Feedback.author_id == person.id)
+                       .values(author_id=None, body="", body_html="", line_text=""))
+
+
+def _erase_authoring(person: User) -> None:
+    """Courses the person wrote stay (they are not about a person); their authorship,
+    memberships and revision notes go."""
+    db.session.execute(sa.delete(StudioAuthor).where(StudioAuthor.user_id == person.id))
+    db.session.execute(sa.delete(StudioMember).where(StudioMember.user_id == person.id))
+    db.session.execute(sa.update(StudioRevision).where(StudioRevision.author_id == person.id)
+                       .values(author_id=None, note=""))
+
+
 def _erase_teaching(person: User) -> None:
     db.session.execute(sa.delete(ClassMember).where(ClassMember.user_id == person.id))
     db.session.execute(sa.delete(AnnouncementRead).where(AnnouncementRead.user_id == person.id))
@@ -277,6 +298,8 @@ def erase(person: User, *, by: User | None, request: ErasureRequest | None = Non
     _erase_learning(enrollment_ids)
     _erase_exercises(person, enrollment_ids)
     _erase_tasks(person, enrollment_ids, erased)
+    _erase_feedback(person, enrollment_ids)
+    _erase_authoring(person)
     _erase_teaching(person)
     _erase_account(person, new_public_id, old_public_id)
     db.session.flush()

@@ -120,6 +120,27 @@ INVENTORY: dict[str, Table] = {
     "task_hand_in_view": Table("who opened a hand-in", "the learner sees who looked", LEARNER + REVIEWER,
                                UNTIL_ERASED, {"hand_in_id": "whose work", "viewer_id": "who looked",
                                               "first_at": "when", "last_at": "when", "views": "how often"}),
+    "work_feedback": Table(
+        "teachers' comments on work", "feedback to the learner", LEARNER + TEACHER + REVIEWER,
+        UNTIL_ERASED + " (the learner); an author's erasure removes their name and words",
+        {"enrollment_id": "whose work", "author_id": "who commented", "body": "the comment",
+         "body_html": "the same, rendered", "line": "the line of code commented on",
+         "line_text": "that line of the learner's code", "created_at": "when"},
+        ("id", "item_id", "author_role", "target", "target_id", "target_number")),
+    "work_view": Table("who opened a learner's work", "the learner sees who looked", LEARNER + TEACHER,
+                       UNTIL_ERASED, {"enrollment_id": "whose work", "viewer_id": "who looked",
+                                      "first_at": "when", "last_at": "when", "views": "how often"},
+                       ("item_id", "viewer_role")),
+    # Authoring ----------------------------------------------------------------------------
+    "studio_author": Table("course authors", "to let a person write courses", ADMIN, UNTIL_ERASED,
+                           {"user_id": "the author", "granted_at": "when"}),
+    "studio_member": Table("authors of a studio course", "to share editing", "co-authors; " + ADMIN, UNTIL_ERASED,
+                           {"user_id": "the author", "added_at": "when"}, ("course_id", "role")),
+    "studio_revision": Table(
+        "saved versions of studio courses", "history and review", "co-authors; " + ADMIN,
+        "as long as the course; an author's erasure removes their name and notes",
+        {"author_id": "who saved", "note": "their note", "created_at": "when"},
+        ("id", "course_id", "number", "package")),
     "course_reviewer": Table("reviewers of a course", "to route hand-ins", ADMIN, UNTIL_ERASED,
                              {"user_id": "the reviewer", "assigned_at": "when"}, ("course_id",)),
     # Teaching -----------------------------------------------------------------------------
@@ -231,13 +252,13 @@ INVENTORY: dict[str, Table] = {
     # Nothing personal ---------------------------------------------------------------------
     "course": Table("courses", "", "", "", {}, (
         "id", "slug", "title", "summary", "language", "audiences", "track", "level", "estimated_hours", "status",
-        "competences", "lesson_completion", "archived", "imported_at")),
+        "competences", "lesson_completion", "archived", "imported_at", "translations")),
     "course_module": Table("course modules", "", "", "", {}, (
-        "id", "course_id", "slug", "title", "summary", "position", "optional", "archived")),
+        "id", "course_id", "slug", "title", "summary", "position", "optional", "archived", "translations")),
     "course_item": Table("course items", "", "", "", {}, (
         "id", "course_id", "module_id", "slug", "kind", "title", "position", "optional", "archived", "minutes",
         "competences", "html", "pass_mark", "max_attempts", "questions", "show_answers", "shuffle_options", "draw",
-        "exercise", "task")),
+        "exercise", "task", "translations")),
     "competence_framework": Table("frameworks", "", "", "", {}, ("id", "slug", "title", "title_lv", "source",
                                                                  "levels")),
     "competence": Table("competences", "", "", "", {}, (
@@ -246,7 +267,9 @@ INVENTORY: dict[str, Table] = {
     "activity_competence": Table("activity mappings", "", "", "", {}, (
         "id", "activity_id", "competence_id", "level", "min_score", "source", "participation_counts")),
     "role_profile": Table("role profiles", "", "", "", {}, ("id", "slug", "title", "title_lv", "description",
-                                                            "requires")),
+                                                            "requires", "audiences")),
+    "studio_course": Table("studio courses", "", "", "", {}, (
+        "id", "slug", "title", "state", "head", "published_number", "copied_from", "created_at")),
     "platform_identity": Table("the platform's identity", "", "", "", {}, ("id", "iri", "fixed_at")),
 }
 

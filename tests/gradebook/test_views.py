@@ -124,3 +124,20 @@ def test_the_review_queue_comes_a_page_at_a_time_oldest_first(app, client, login
     assert f"{QUEUE_PAGE + 1} hand-ins are waiting." in first and "Anna: " in first and "Pupil 49" not in first
     second = client.get("/reviews?page=2", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Pupil 49" in second and "Anna: " not in second
+
+
+def test_opening_a_pupil_s_work_and_exporting_the_gradebook_are_in_the_access_log(app, client, login, staged):
+    """The pupil and the data protection officer can see who looked at the pupil's code and who
+    took a file naming them."""
+    from lms.privacy.models import AccessLogEntry
+
+    login(staged.people.teacher)
+    client.get(f"/work/{staged.people.pupil.public_id}/code-practice/sum-numbers")
+    client.get(f"/classes/{staged.class_id}/gradebook.csv")
+    client.get(f"/classes/{staged.class_id}/gradebook.xlsx")
+    with app.app_context():
+        pupil = accounts.find_by_login("anna")
+        entries = db.session.scalars(db.select(AccessLogEntry).where(AccessLogEntry.subject_id == pupil.id)
+                                     .order_by(AccessLogEntry.id)).all()
+        assert [entry.what for entry in entries] == ["code", "progress", "progress"]
+        assert entries[1].detail.endswith("(CSV)") and entries[2].detail.endswith("(Excel)")

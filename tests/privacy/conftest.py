@@ -16,6 +16,9 @@ from lms.catalog import services as catalog
 from lms.content import services as content
 from lms.exercises import services as exercises
 from lms.extensions import db
+from lms.gradebook import access as gradebook_access
+from lms.gradebook import work as gradebook_work
+from lms.gradebook.models import HAND_IN
 from lms.learning import services as learning
 from lms.notifications import services as notifications
 from lms.tasks import services as tasks
@@ -117,6 +120,14 @@ def did_everything(app) -> Trace:
     reflection = tasks.save(project_enrollment, catalog.find_item(project, "reflection"),
                             text="I will try exit tickets with the otter puppet.", hand_in=True)
     trace.texts.append("exit tickets with the otter puppet")
+    # The reviewer opens the hand-in in the gradebook and comments on it.
+    plan_item = catalog.find_item(project, "lesson-plan")
+    role = gradebook_access.role_for(reviewer, project_enrollment, plan_item)
+    assert role is not None
+    gradebook_work.record_view(project_enrollment, plan_item, reviewer, role)
+    gradebook_work.comment(reviewer, project_enrollment, plan_item, target=HAND_IN, target_id=plan.id,
+                           body="Zelma, the lava could be red jelly from the school canteen.")
+    trace.texts.append("red jelly from the school canteen")
     tasks.review(reviewer, reflection, levels={}, comment="Good.", decision="accepted")
     certificate = learning.certificate_for(project_enrollment)
     assert certificate is not None
