@@ -50,7 +50,7 @@ def test_a_registration_mistake_is_shown_at_the_field(page, accessible, live_use
 def test_sign_in_switch_language_and_sign_out(page, accessible, live_user):
     username, password = live_user("martins")
     sign_in(page, username, password)
-    expect(page.get_by_text("Signed in as Martins.")).to_be_visible()
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
 
     page.get_by_role("button", name="Latviešu").click()
     expect(page.locator("html")).to_have_attribute("lang", "lv")
@@ -114,7 +114,7 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(page, accessible
     page.get_by_role("button", name="Save the new password").click()
     expect(page.get_by_text("You can sign in with the new password now.", exact=False)).to_be_visible()
     sign_in(page, username, "my new password")
-    expect(page.get_by_text("Signed in as Forgetful.")).to_be_visible()
+    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
     page.goto("/account/password")
     accessible(page)
 
