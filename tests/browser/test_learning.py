@@ -82,7 +82,7 @@ def test_the_learning_record_timeline(page, accessible, live_user):
     page.goto("/courses/first-steps")
     page.get_by_role("button", name="Enrol in this course").click()
     page.goto("/my/record")
-    expect(page.get_by_text("Opened")).to_be_visible()
+    expect(page.get_by_text("Opened", exact=True)).to_be_visible()
     expect(page.get_by_text("Enrolled in")).to_be_visible()
     accessible(page)
 
