@@ -151,7 +151,8 @@ def test_a_learner_s_pages_fit_a_phone_and_wide_lesson_content_scrolls_inside_it
         "/courses/code-practice/learn/sum-numbers", "/courses/code-practice/learn/sum-numbers/reset",
         f"/courses/code-practice/learn/sum-numbers/submissions/{world['submission']}",
         "/my/competences", f"/my/competences/evidence/{world['evidence']}", "/my/record", "/account",
-        "/account/password", "/courses/first-steps/leave"])
+        "/account/password", "/courses/first-steps/leave", "/my/feedback", "/notifications", "/my/privacy",
+        "/privacy"])
     assert not problems, "\n".join(problems)
 
     page.goto("/courses/first-steps/learn/welcome")
@@ -163,12 +164,13 @@ def test_a_learner_s_pages_fit_a_phone_and_wide_lesson_content_scrolls_inside_it
 
 
 def test_a_teacher_s_pages_fit_a_phone(page, accessible, world):
-    """My classes, the class page with its pupils and heat map, the join sheet, a pupil's
+    """My classes, the class page with its pupils and heat map, the join sheet, the gradebooks
+    and the review queue, a pupil's
     evidence, and the pages that ask before removing a pupil or unassigning a course."""
     sign_in(page, "phone-ilze")
     class_page = f"/classes/{world['class']}"
     problems = walk(page, accessible, [
-        "/classes", class_page, f"{class_page}/join-sheet",
+        "/classes", class_page, f"{class_page}/join-sheet", f"{class_page}/gradebook", "/gradebooks", "/reviews",
         f"{class_page}/pupils/{world['pupil']}/competences/{world['competence']}",
         f"{class_page}/pupils/{world['pupil']}/remove", f"{class_page}/courses/{world['course']}/remove"])
     assert not problems, "\n".join(problems)
@@ -185,5 +187,6 @@ def test_an_administrator_s_pages_fit_a_phone(page, accessible, world):
         "/admin/lrs/credentials", f"/admin/lrs/credentials/{world['credential']}/revoke",
         "/admin/lrs/forwarding", "/admin/lrs/actors",
         "/admin/lrs/actors/unlink?actor_key=mbox:mailto:phone-visitor@example.org",
-        "/admin/competences/mappings", f"/admin/competences/mappings/{world['mapping']}/delete"])
+        "/admin/competences/mappings", f"/admin/competences/mappings/{world['mapping']}/delete",
+        "/admin/privacy/requests", "/admin/privacy/access-log", "/studio", "/studio/new", "/studio/authors"])
     assert not problems, "\n".join(problems)
