@@ -29,7 +29,7 @@ def fits(page):
 
 def test_a_teacher_follows_up_in_the_gradebook_and_the_pupil_sees_the_feedback(
         browser, base_url, accessible, live_server, live_user):
-    teacher, teacher_password = live_user("ms-ozola", audience="teacher", roles=("learner", "teacher"),
+    teacher, teacher_password = live_user("ms-kalna", audience="teacher", roles=("learner", "teacher"),
                                           display_name="Ilze Ozola")
     with live_server.test_request_context():
         content.import_courses(TASK_COURSES)

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 def test_an_author_writes_a_course_an_admin_publishes_it_and_learners_keep_their_progress(
         browser, base_url, accessible, live_server, live_user, tmp_path):
     live_user("studio-admin", roles=("learner", "admin"), display_name="Anna Admin")
-    live_user("ms-ozola", audience="teacher", roles=("learner", "teacher"), display_name="Ilze Ozola")
+    live_user("ms-egle", audience="teacher", roles=("learner", "teacher"), display_name="Ilze Ozola")
     live_user("learner-liga", display_name="Līga")
     admin = browser.new_context(base_url=base_url, locale="en-GB").new_page()
     author = browser.new_context(base_url=base_url, locale="en-GB").new_page()
@@ -33,11 +33,11 @@ def test_an_author_writes_a_course_an_admin_publishes_it_and_learners_keep_their
     sign_in(admin, "studio-admin", "browser password")
     admin.goto("/studio/authors")
     accessible(admin)
-    admin.get_by_label("Username or e-mail address of a teacher").fill("ms-ozola")
+    admin.get_by_label("Username or e-mail address of a teacher").fill("ms-egle")
     admin.get_by_role("button", name="Make an author").click()
     expect(admin.get_by_text("Ilze Ozola can now write courses in the studio.")).to_be_visible()
 
-    sign_in(author, "ms-ozola", "browser password")
+    sign_in(author, "ms-egle", "browser password")
     author.goto("/studio")
     accessible(author)
     author.get_by_role("link", name="Create a course").click()
