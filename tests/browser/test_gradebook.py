@@ -261,8 +261,11 @@ def test_the_teacher_workbench_from_assigning_to_export_and_the_pupil_sees_it_al
         due_list = pupil.get_by_role("region", name="What is due")
         expect(due_list).to_contain_text("Project work")
         expect(due_list).to_contain_text("Year 9 makers")
+        expect(due_list).to_contain_text("5:30 PM")
         both_widths(pupil, accessible)
         pupil.get_by_role("link", name=re.compile("^Notifications")).first.click()
+        expect(pupil.get_by_role("link", name="Your work on Plan a flipped lesson has been reviewed")
+               ).to_have_count(2)  # another try, then accepted
         both_widths(pupil, accessible)
         pupil.get_by_role("link", name="You have feedback on Sum of the numbers").click()
         expect(pupil.get_by_role("heading", name="Feedback on your work")).to_be_visible()
@@ -271,7 +274,11 @@ def test_the_teacher_workbench_from_assigning_to_export_and_the_pupil_sees_it_al
         pupil.goto("/courses/project-work/learn/lesson-plan")
         expect(pupil.get_by_text("Your work is accepted. This task is done.")).to_be_visible()
         pupil.goto("/my/competences")
-        expect(pupil.get_by_text("Assessed").first).to_be_visible()
+        expect(pupil.get_by_text("or a task its reviewer accepted")).to_be_visible()
+        task_evidence = pupil.locator("ul.evidence li", has_text="Plan a flipped lesson (Project work)")
+        expect(task_evidence.first).to_be_visible()
+        for entry in task_evidence.all():
+            expect(entry).to_contain_text("· Assessed ·")
         both_widths(pupil, accessible)
     finally:
         desk.close()
