@@ -239,10 +239,29 @@ def save(enrollment: Enrollment, item: Item, *, text: str = "", link: str = "", 
     return _hand_in(enrollment, item, draft, made)
 
 
+def reviewer_ids(enrollment: Enrollment) -> list[int]:
+    """Who reviews this learner's work in the course: the teachers of the learner's classes
+    that have it assigned, or else the course's reviewers (as ``visible_to`` says)."""
+    teachers = db.session.scalars(sa.select(SchoolClass.teacher_id).distinct()
+                                  .join(ClassMember, ClassMember.class_id == SchoolClass.id)
+                                  .join(ClassCourse, ClassCourse.class_id == SchoolClass.id)
+                                  .where(ClassMember.user_id == enrollment.user_id,
+                                         ClassCourse.course_id == enrollment.course_id)).all()
+    if teachers:
+        return list(teachers)
+    return list(db.session.scalars(sa.select(CourseReviewer.user_id)
+                                   .where(CourseReviewer.course_id == enrollment.course_id)))
+
+
+def _waiting_key(hand_in: HandIn) -> str:
+    return f"hand-in-waiting:{hand_in.id}"
+
+
 def _hand_in(enrollment: Enrollment, item: Item, draft: TaskDraft, made: list[HandIn]) -> HandIn:
     for earlier in made:
         if earlier.status == WAITING:
             earlier.status = REPLACED
+            notifications.withdraw(_waiting_key(earlier))
     new = HandIn(enrollment_id=enrollment.id, item_id=item.id, text=draft.text, link=draft.link,
                  text_html=markdown.render(draft.text) if draft.text.strip() else "", status=WAITING,
                  submitted_at=utcnow())
@@ -264,6 +283,8 @@ def _hand_in(enrollment: Enrollment, item: Item, draft: TaskDraft, made: list[Ha
                                   content_type=source.content_type, size=source.size))
     db.session.flush()
     xapi.record([statements.handed_in(enrollment, item, new)])
+    notifications.notify_many(reviewer_ids(enrollment), "hand_in", f"{enrollment.user.display_name}: {item.title}",
+                              url_for("tasks.review_hand_in", hand_in_id=new.id), key=_waiting_key(new))
     return new
 
 
@@ -356,6 +377,7 @@ def review(reviewer: User, hand_in: HandIn, *, levels: dict[str, str], comment: 
     records += learning.count_assessment(enrollment, item, score=score if score is not None else float(accepted),
                                          passed=accepted)
     xapi.record(records)
+    notifications.withdraw(_waiting_key(hand_in))
     notifications.notify(enrollment.user_id, "reviewed", item.title,
                          url_for("learning.show_item", slug=enrollment.course.slug, item_slug=item.slug))
     return made

@@ -86,7 +86,7 @@ def _assign_form(school_class, form=None):
 def _item_form(form=None):
     """Items grouped by course, each option named by its title (and kind) for a screen reader."""
     form = form or forms.AssignItemForm(formdata=None, prefix=forms.ITEM_PREFIX)
-    kinds = {"lesson": _("lesson"), "quiz": _("quiz"), "exercise": _("exercise")}
+    kinds = {"lesson": _("lesson"), "quiz": _("quiz"), "exercise": _("exercise"), "task": _("task")}
     form.item.choices = {course.title: [SelectChoice(str(i.id), f"{i.title} ({kinds.get(i.kind, i.kind)})")
                                         for i in items] for course, items in services.assignable_items()}
     return form

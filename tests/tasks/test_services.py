@@ -8,6 +8,7 @@ from lms.competence.models import Evidence, LearnerCompetence
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import ItemProgress, ModuleCompletion
+from lms.notifications import services as notifications
 from lms.tasks import services
 from lms.tasks.models import FileBlob, HandIn, Review, TaskFile
 from lms.xapi import services as xapi
@@ -294,3 +295,23 @@ def test_the_review_queue_takes_a_fixed_number_of_queries(people, app):
     with count_queries(app) as many:
         assert len(services.waiting_for(people.teacher)) == 6
     assert len(many) == len(few)
+
+
+def test_a_hand_in_notifies_its_reviewers_until_it_is_replaced_or_reviewed(people):
+    """The class teacher hears of a pupil's hand-in and the course's reviewer of an adult's,
+    nobody else; a newer hand-in replaces the notice and a review removes it."""
+    def notices(user):
+        return [(n.kind, n.subject, n.url) for n in notifications.notifications_of(user).notifications]
+
+    first = hand_in(people, text="Version one")
+    assert notices(people.teacher) == [("hand_in", "Anna: Plan a flipped lesson", f"/reviews/{first.id}")]
+    second = hand_in(people, text="Version two")
+    assert notices(people.teacher) == [("hand_in", "Anna: Plan a flipped lesson", f"/reviews/{second.id}")]
+    adults_work = hand_in(people, people.adult)
+    assert [n[2] for n in notices(people.reviewer)] == [f"/reviews/{adults_work.id}"]
+    for outsider in (people.other_teacher, people.other_reviewer, people.pupil, people.adult):
+        assert [n for n in notices(outsider) if n[0] == "hand_in"] == [], outsider.username
+    services.review(people.teacher, second, levels=GOOD, comment="", decision="accepted")
+    db.session.commit()
+    assert notices(people.teacher) == []
+    assert [n[0] for n in notices(people.pupil)] == ["reviewed"]

@@ -6,9 +6,11 @@ from datetime import date, timedelta
 import pytest
 
 from lms.accounts import services as accounts
+from lms.content import services as content
 from lms.extensions import db
 from lms.teaching import services
 from lms.teaching.models import SchoolClass
+from tests.tasks.conftest import TASK_COURSES
 
 
 def create_class(client, name="Robotics club"):
@@ -252,3 +254,15 @@ def test_a_class_without_a_legal_basis_cannot_be_joined_until_the_teacher_record
 def test_the_join_page_tells_the_pupil_what_is_kept_and_who_sees_it_in_latvian(client):
     page = client.get("/join", headers={"Accept-Language": "lv"}).get_data(as_text=True)
     assert "Ko mēs par tevi glabājam" in page and "Tavs skolotājs" in page
+
+
+def test_the_single_item_list_names_a_task_as_a_task_in_latvian(app, client, teacher_class):
+    """The 'Assign one part of a course' list says each item's kind in the page's language."""
+    with app.app_context():
+        content.import_courses(TASK_COURSES)
+        db.session.commit()
+    url, _ = teacher_class
+    english = client.get(url).get_data(as_text=True)
+    assert "Plan a flipped lesson (task)" in english
+    latvian = client.get(url, headers={"Accept-Language": "lv"}).get_data(as_text=True)
+    assert "Plan a flipped lesson (uzdevums)" in latvian and "(task)" not in latvian
