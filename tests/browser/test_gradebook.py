@@ -128,7 +128,7 @@ def both_widths(page, accessible):
 def test_the_teacher_workbench_from_assigning_to_export_and_the_pupil_sees_it_all(
         browser, base_url, accessible, live_server, live_user, tmp_path):
     """Issue 12's done-when in one walk, every main page checked at desktop width and at 390 px."""
-    teacher, teacher_password = live_user("ms-kalna", audience="teacher", roles=("learner", "teacher"),
+    teacher, teacher_password = live_user("ms-priede", audience="teacher", roles=("learner", "teacher"),
                                           display_name="Anna Kalna")
     with live_server.app_context():
         content.import_courses(TASK_COURSES)
