@@ -168,3 +168,18 @@ def test_xapi_imports_only_core():
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_domain_is_a_package(domain):
     assert (PACKAGE / domain / "__init__.py").is_file()
+
+
+def test_xapi_modules_import_each_other_without_cycles():
+    """Inside the one door too (documents and services once imported each other)."""
+    modules = {}
+    for path in sorted((PACKAGE / "xapi").rglob("*.py")):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        modules[module.removesuffix(".__init__")] = path
+    graph = {module: {} for module in modules}
+    for module, path in modules.items():
+        for target in _imported_modules(path, module):
+            if target in modules and target not in (module, "lms.xapi"):
+                graph[module][target] = [(str(path.relative_to(PACKAGE.parent)), target)]
+    cycle = find_cycle(graph)
+    assert cycle is None, "import cycle inside lms.xapi:\n" + _describe(cycle, graph)
