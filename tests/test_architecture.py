@@ -108,7 +108,6 @@ def _describe(cycle, graph):
 KNOWN_BACK_EDGES = {
     ("notifications", "accounts"),  # accounts' settings page shows the digest choice
     ("catalog", "learning"),  # the catalogue's views ask learning for a learner's state
-    ("competence", "content"),  # framework codes hard-coded in content/competences.py
     ("content", "studio"),  # `flask courses` imports studio's packages
     ("learning", "exercises"),  # learning's item page shows an exercise
     ("learning", "tasks"),  # learning's item page shows a task
