@@ -109,8 +109,6 @@ KNOWN_BACK_EDGES = {
     ("notifications", "accounts"),  # accounts' settings page shows the digest choice
     ("catalog", "learning"),  # the catalogue's views ask learning for a learner's state
     ("content", "studio"),  # `flask courses` imports studio's packages
-    ("learning", "exercises"),  # learning's item page shows an exercise
-    ("learning", "tasks"),  # learning's item page shows a task
     ("learning", "teaching"),  # a learner's classes, due dates
     ("tasks", "privacy"),  # views log access to personal data (privacy.access_log)
     ("teaching", "privacy"),  # the same
