@@ -106,7 +106,7 @@ def _describe(cycle, graph):
 # Layers, bottom to top: core, xapi, notifications, accounts, catalog, competence,
 # learning, exercises, content, teaching, tasks, gradebook, admin, studio, privacy.
 KNOWN_BACK_EDGES = {
-    ("notifications", "accounts"),  # accounts' settings page shows the digest choice
+    ("notifications", "accounts"),  # its models and digest need users; accounts' settings page shows the digest choice
     ("catalog", "learning"),  # the catalogue's views ask learning for a learner's state
     ("content", "studio"),  # `flask courses` imports studio's packages
     ("learning", "teaching"),  # a learner's classes, due dates
