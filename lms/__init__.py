@@ -129,6 +129,15 @@ def _register_blueprints(app: Flask) -> None:
     from lms.admin import services as admin_services
 
     xapi.add_listener(admin_services.on_statements)  # learners' active days, for the weekly figures
+    from lms.accounts import services as accounts_services
+    from lms.exercises.views import show_exercise
+    from lms.learning.views import add_item_page
+    from lms.tasks.views import show_task
+
+    add_item_page("exercise", show_exercise)  # learning shows them without importing their domains
+    add_item_page("task", show_task)
+
+    i18n.add_language_listener(accounts_services.on_language_chosen)  # the choice stays on the account
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

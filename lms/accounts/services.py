@@ -209,6 +209,12 @@ def update_settings(user: User, *, display_name: str, locale: str | None) -> Non
     db.session.flush()
 
 
+def on_language_chosen(user: User, locale: str) -> None:
+    """Keep a signed-in person's language choice (the switch in every page's footer) on
+    their account; registered with ``lms.core.i18n.add_language_listener``."""
+    update_settings(user, display_name=user.display_name, locale=locale)
+
+
 # Password reset -----------------------------------------------------------------------
 
 def _password_fingerprint(user: User) -> str:

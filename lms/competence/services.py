@@ -12,11 +12,10 @@ import yaml
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, selectinload
 
+from lms.accounts.models import AUDIENCES
 from lms.config import COURSES_DIR
-from lms.competence import kinds
-from lms.content import competences as references
-from lms.content import yamlsafe
-from lms.content.loader import AUDIENCES
+from lms.competence import kinds, references
+from lms.core import yamlsafe
 from lms.core.i18n import localized
 from lms.core.sql import one_of
 from lms.extensions import db

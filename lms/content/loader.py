@@ -18,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from lms.content import competences, files, images, yamlsafe
+from lms.competence import references as competences
+from lms.content import files, images
+from lms.core import yamlsafe
 from lms.core.text import describe, hidden_character
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

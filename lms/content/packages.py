@@ -9,7 +9,7 @@ entry, an archive inside the archive, too many entries, or more bytes than the l
 the limit, so a zip that lies about its sizes cannot fill memory) are each refused,
 naming the entry and the problem. What passes is unpacked into a fresh folder and
 checked by the same validator as a course folder, with the same messages (YAML bombs are
-refused there, by ``lms.content.yamlsafe``)."""
+refused there, by ``lms.core.yamlsafe``)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import LazyString, format_decimal, format_percent, get_locale
@@ -12,6 +12,24 @@ from flask_login import current_user
 from lms.extensions import login_manager
 
 LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}
+
+# Called with the signed-in person and the language they chose. The accounts domain
+# registers one at start-up that keeps the choice on the account, so core needs not
+# know where accounts store it (core imports no domain).
+LanguageListener = Callable[[object, str], None]
+_language_listeners: list[LanguageListener] = []
+
+
+def add_language_listener(listener: LanguageListener) -> None:
+    """Other domains call this once at start-up to hear a signed-in person's language choice."""
+    if listener not in _language_listeners:
+        _language_listeners.append(listener)
+
+
+def language_chosen(user, locale: str) -> None:
+    """Tell the listeners that ``user`` chose ``locale``; the caller commits."""
+    for listener in _language_listeners:
+        listener(user, locale)
 
 
 def select_locale() -> str:

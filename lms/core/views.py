@@ -3,6 +3,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from lms.core import i18n
 from lms.core.urls import safe_next
 from lms.extensions import db
 
@@ -37,8 +38,6 @@ def set_language():
         return redirect(back)
     session["locale"] = locale
     if current_user.is_authenticated:
-        from lms.accounts import services
-
-        services.update_settings(current_user, display_name=current_user.display_name, locale=locale)
+        i18n.language_chosen(current_user, locale)
         db.session.commit()
     return redirect(back)

@@ -24,6 +24,16 @@ bp = Blueprint("exercises", __name__)
 STATUS_RATE_LIMIT = "60 per minute"
 
 
+def show_exercise(enrollment, item):
+    """The exercise's item page (``learning.show_item``), with the learner's latest grading;
+    registered with ``lms.learning.views.add_item_page`` at start-up."""
+    page = jobs.page(enrollment, item)
+    db.session.commit()
+    if page.pop("completed_course"):
+        flash(_("You have completed %(title)s!", title=enrollment.course.title), "success")
+    return render_template("exercises/show_exercise.html", **page, **learning.item_context(enrollment, item))
+
+
 def _grading_limit() -> str:
     return current_app.config["LMS_EXERCISE_RATE_LIMIT"]
 

@@ -1,19 +1,33 @@
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
 from lms.catalog import services as catalog
+from lms.catalog.models import Item
 from lms.core.auth import login_required
 from lms.core.confirm import confirmation_page
 from lms.extensions import db
-from lms.exercises import jobs as exercise_jobs
 from lms.learning import guards, services
-from lms.tasks import views as tasks
+from lms.learning.models import Enrollment
 from lms.teaching import announcements, due_dates
 from lms.teaching import services as teaching
 
 bp = Blueprint("learning", __name__)
+
+# The item page of a kind another domain owns (an exercise, a task): that domain registers
+# its page at start-up (``add_item_page``), so learning needs not import it. The page is
+# called with the enrolment and the item once the item is marked opened, and commits.
+ItemPage = Callable[[Enrollment, Item], ResponseReturnValue]
+_item_pages: dict[str, ItemPage] = {}
+
+
+def add_item_page(kind: str, page: ItemPage) -> None:
+    """Show items of ``kind`` with ``page`` in ``show_item``; called once at start-up."""
+    _item_pages[kind] = page
 
 
 @bp.app_template_filter("link_sections")
@@ -81,15 +95,9 @@ def show_item(slug, item_slug):
         flash(_("Enrol in %(course)s to open %(item)s.", course=course.title, item=item.title), "info")
         return redirect(url_for("catalog.show_course", slug=slug, item=item.slug))
     services.open_item(enrollment, item)
-    if item.kind == "exercise":
-        page = exercise_jobs.page(enrollment, item)  # with the learner's latest grading
-        db.session.commit()
-        if page.pop("completed_course"):
-            flash(_("You have completed %(title)s!", title=course.title), "success")
-        return render_template("exercises/show_exercise.html", **page, **services.item_context(enrollment, item))
+    if item.kind in _item_pages:
+        return _item_pages[item.kind](enrollment, item)
     db.session.commit()
-    if item.kind == "task":
-        return tasks.render_task(enrollment, item)
     context = services.item_context(enrollment, item)
     if item.kind == "quiz":
         made = services.attempts(enrollment, item)

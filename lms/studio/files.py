@@ -8,7 +8,7 @@ import unicodedata
 
 import yaml
 
-from lms.content import yamlsafe
+from lms.core import yamlsafe
 from lms.content.loader import FRONT_MATTER, ITEM_FILES, ITEM_KINDS
 
 ITEM_FILE = re.compile(r"^(lessons/([a-z0-9-]+)\.md|(quizzes|exercises|tasks)/([a-z0-9-]+)\.yaml)$")

@@ -43,6 +43,13 @@ def _enrolled_task(slug, item_slug):
     return enrollment, item
 
 
+def show_task(enrollment, item):
+    """The task's item page (``learning.show_item``); registered with
+    ``lms.learning.views.add_item_page`` at start-up."""
+    db.session.commit()
+    return render_task(enrollment, item)
+
+
 def render_task(enrollment, item, *, form=None, error=None, status=200):
     """The learner's task page (also ``learning.show_item`` for a task)."""
     draft = services.draft_for(enrollment, item)

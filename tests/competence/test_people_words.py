@@ -11,7 +11,7 @@ import yaml
 
 from lms.competence import kinds, services
 from lms.competence.services import FRAMEWORKS_DIR
-from lms.content import competences as references
+from lms.competence import references
 from lms.content import loader
 from lms.content.services import COURSES_DIR
 from lms.extensions import db

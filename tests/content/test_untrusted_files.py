@@ -14,7 +14,7 @@ import pytest
 from lms.config import REPO_ROOT
 from lms.content import files
 from lms.content.loader import load
-from lms.content.yamlsafe import MAX_DEPTH
+from lms.core.yamlsafe import MAX_DEPTH
 from tests.conftest import FIXTURE_COURSES
 
 
