@@ -215,7 +215,7 @@ def world(app, make_user, courses):
     teacher = make_user("teacher", audience="teacher", roles=("learner", "teacher"))
     make_user("admin", roles=("learner", "admin"))
     subject = make_user("subject")
-    with app.app_context():
+    with app.test_request_context():  # a hand-in notifies its reviewers with a link
         school_class = teaching.create_class(teacher, "Robotics club")
         pupil = teaching.join(school_class, username="anna-robo", display_name="Anna", password="correct horse battery")
         credential, _secret = lrs_credentials.issue("VR lab", ["statements/write"])
