@@ -36,7 +36,15 @@ import threading
 import time
 from pathlib import Path
 
-from py_mini_racer import JSEvalException, JSOOMException, JSParseException, JSTimeoutException, MiniRacer
+from py_mini_racer import (JSEvalException, JSOOMException, JSParseException, JSTimeoutException, MiniRacer,
+                           init_mini_racer)
+
+# Start V8 now, in the importing thread, before mini-racer starts threads of its own. Left to
+# start lazily inside the thread that made the first context (the transformer's), V8 crashed
+# the process when a context was then made in another thread, on a machine whose CPU has
+# memory protection keys (whose rights a thread copies from the thread that started it, the
+# likely cause): every grading failed with "the grader stopped".
+init_mini_racer(ignore_duplicate_init=True)
 
 JS_DIR = Path(__file__).parent / "js"
 DIST_DIR = JS_DIR / "dist"
