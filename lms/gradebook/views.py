@@ -12,7 +12,7 @@ from lms.core.auth import login_required, role_required
 from lms.core.exports import csv_response
 from lms.extensions import db
 from lms.gradebook import access, exports, forms, services, work
-from lms.privacy.access_log import record_access
+from lms.audit.services import record_access
 from lms.teaching import services as teaching
 
 bp = Blueprint("gradebook", __name__)
@@ -154,10 +154,6 @@ def _work_page(enrollment, item, role, form=None, error=None, status=200):
                            back=request.args.get("back")), status
 
 
-# The access log's name for what a teacher sees of each kind of item.
-WHAT_IS_SEEN = {"quiz": "answers", "exercise": "code", "task": "hand_in"}
-
-
 @bp.route("/work/<uuid:public_id>/<slug>/<item_slug>")
 @role_required("teacher", "admin")
 def show_work(public_id, slug, item_slug):
@@ -167,7 +163,6 @@ def show_work(public_id, slug, item_slug):
         abort(404)
     enrollment, item, role = found
     work.record_view(enrollment, item, current_user, role)
-    record_access(current_user, enrollment.user, WHAT_IS_SEEN.get(item.kind, "record"), item.title)
     page = _work_page(enrollment, item, role)
     db.session.commit()
     return page

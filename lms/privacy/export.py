@@ -31,7 +31,7 @@ from lms.exercises.models import ExerciseSubmission
 from lms.extensions import db
 from lms.learning.models import Certificate, Enrollment, ItemProgress, QuizAttempt
 from lms.notifications.models import Notification
-from lms.privacy import access_log
+from lms.audit import services as access_log
 from lms.privacy.models import ErasureRequest
 from lms.tasks import storage
 from lms.tasks.models import HandIn, Review, TaskFile

@@ -62,21 +62,3 @@ class ForwardedStatement(db.Model):
     statement_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
 
     request: Mapped[ErasureRequest] = relationship(back_populates="forwarded")
-
-
-class AccessLogEntry(db.Model):
-    """A teacher or admin looked at another person's personal data: who, whose, what
-    and when. The person sees the entries about them; admins search them all."""
-
-    __tablename__ = "access_log_entry"
-    __table_args__ = (sa.Index("ix_access_log_entry_subject_at", "subject_id", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    viewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
-    subject_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
-    what: Mapped[str] = mapped_column(sa.String(32))
-    detail: Mapped[str] = mapped_column(sa.String(200), default="")
-
-    viewer: Mapped[User | None] = relationship(foreign_keys=[viewer_id])
-    subject: Mapped[User] = relationship(foreign_keys=[subject_id])

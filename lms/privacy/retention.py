@@ -21,9 +21,11 @@ from flask import current_app, url_for
 
 from lms.accounts.models import User, UserRole, utcnow
 from lms.core import mail
+from lms.audit import services as access_log
+from lms.audit.models import AccessLogEntry
 from lms.extensions import db
-from lms.privacy import access_log, erasure
-from lms.privacy.models import OPEN, AccessLogEntry, ErasureRequest
+from lms.privacy import erasure
+from lms.privacy.models import OPEN, ErasureRequest
 from lms.teaching.models import ClassMember, SchoolClass
 
 

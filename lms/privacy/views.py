@@ -18,7 +18,8 @@ from lms.core.auth import login_required, role_required
 from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
 from lms.extensions import db
-from lms.privacy import access_log, export, forms
+from lms.audit import services as access_log
+from lms.privacy import export, forms
 from lms.privacy import requests as erasure_requests
 from lms.privacy.erasure import ErasureError
 

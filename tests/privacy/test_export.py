@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from lms.accounts.models import User
 from lms.extensions import db
-from lms.privacy.models import AccessLogEntry
+from lms.audit.models import AccessLogEntry
 from lms.teaching import services as teaching
 from tests import factories
 from tests.privacy.conftest import did_everything

@@ -1,0 +1,86 @@
+"""one access log: who opened a learner's work moves from the gradebook's own table
+(work_view) into the access log, which gains the item and the viewer's role
+
+Revision ID: 0030_access_log
+Revises: 0024_privacy
+Create Date: 2026-12-05 05:05:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0030_access_log'
+down_revision = "0024_privacy"
+branch_labels = None
+depends_on = None
+
+# The access log's name for what a teacher sees of each kind of item (lms.gradebook.work).
+WHAT_IS_SEEN = {"quiz": "answers", "exercise": "code", "task": "hand_in"}
+
+
+def upgrade():
+    with op.batch_alter_table('access_log_entry', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('item_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('viewer_role', sa.String(length=16), nullable=False, server_default=''))
+        batch_op.create_foreign_key(batch_op.f('fk_access_log_entry_item_id_course_item'), 'course_item',
+                                    ['item_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_index(batch_op.f('ix_access_log_entry_item_id'), ['item_id'], unique=False)
+
+    # Each opening row becomes its first and (when opened again) its last entry.
+    connection = op.get_bind()
+    rows = connection.execute(sa.text(
+        "SELECT e.user_id, v.item_id, v.viewer_id, v.viewer_role, v.first_at, v.last_at, v.views, i.kind, i.title "
+        "FROM work_view v JOIN enrollment e ON e.id = v.enrollment_id "
+        "JOIN course_item i ON i.id = v.item_id")).all()
+    log = sa.table('access_log_entry', sa.column('at', sa.DateTime), sa.column('viewer_id', sa.Integer),
+                   sa.column('subject_id', sa.Integer), sa.column('what', sa.String),
+                   sa.column('detail', sa.String), sa.column('item_id', sa.Integer),
+                   sa.column('viewer_role', sa.String))
+    entries = []
+    for subject_id, item_id, viewer_id, role, first_at, last_at, views, kind, title in rows:
+        if subject_id == viewer_id:
+            continue
+        entry = dict(viewer_id=viewer_id, subject_id=subject_id, what=WHAT_IS_SEEN.get(kind, "record"),
+                     detail=(title or "")[:200], item_id=item_id, viewer_role=(role or "")[:16])
+        entries.append(dict(entry, at=first_at))
+        if views > 1 and last_at != first_at:
+            entries.append(dict(entry, at=last_at))
+    if entries:
+        op.bulk_insert(log, entries)
+
+    with op.batch_alter_table('work_view', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_view_viewer_id'))
+    op.drop_table('work_view')
+
+
+def downgrade():
+    op.create_table('work_view',
+    sa.Column('enrollment_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('viewer_id', sa.Integer(), nullable=False),
+    sa.Column('viewer_role', sa.String(length=16), nullable=False),
+    sa.Column('first_at', sa.DateTime(), nullable=False),
+    sa.Column('last_at', sa.DateTime(), nullable=False),
+    sa.Column('views', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['enrollment_id'], ['enrollment.id'], name=op.f('fk_work_view_enrollment_id_enrollment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['course_item.id'], name=op.f('fk_work_view_item_id_course_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['viewer_id'], ['user_account.id'], name=op.f('fk_work_view_viewer_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('enrollment_id', 'item_id', 'viewer_id', name=op.f('pk_work_view'))
+    )
+    with op.batch_alter_table('work_view', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_view_viewer_id'), ['viewer_id'], unique=False)
+    connection = op.get_bind()
+    connection.execute(sa.text(
+        "INSERT INTO work_view (enrollment_id, item_id, viewer_id, viewer_role, first_at, last_at, views) "
+        "SELECT e.id, a.item_id, a.viewer_id, MAX(a.viewer_role), MIN(a.at), MAX(a.at), COUNT(*) "
+        "FROM access_log_entry a JOIN course_item i ON i.id = a.item_id "
+        "JOIN enrollment e ON e.user_id = a.subject_id AND e.course_id = i.course_id "
+        "WHERE a.viewer_id IS NOT NULL GROUP BY e.id, a.item_id, a.viewer_id"))
+    connection.execute(sa.text("DELETE FROM access_log_entry WHERE item_id IS NOT NULL"))
+    with op.batch_alter_table('access_log_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_access_log_entry_item_id'))
+        batch_op.drop_constraint(batch_op.f('fk_access_log_entry_item_id_course_item'), type_='foreignkey')
+        batch_op.drop_column('viewer_role')
+        batch_op.drop_column('item_id')
