@@ -29,26 +29,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_access_log_entry_item_id'), ['item_id'], unique=False)
 
     # Each opening row becomes its first and (when opened again) its last entry.
-    connection = op.get_bind()
-    rows = connection.execute(sa.text(
-        "SELECT e.user_id, v.item_id, v.viewer_id, v.viewer_role, v.first_at, v.last_at, v.views, i.kind, i.title "
-        "FROM work_view v JOIN enrollment e ON e.id = v.enrollment_id "
-        "JOIN course_item i ON i.id = v.item_id")).all()
-    log = sa.table('access_log_entry', sa.column('at', sa.DateTime), sa.column('viewer_id', sa.Integer),
-                   sa.column('subject_id', sa.Integer), sa.column('what', sa.String),
-                   sa.column('detail', sa.String), sa.column('item_id', sa.Integer),
-                   sa.column('viewer_role', sa.String))
-    entries = []
-    for subject_id, item_id, viewer_id, role, first_at, last_at, views, kind, title in rows:
-        if subject_id == viewer_id:
-            continue
-        entry = dict(viewer_id=viewer_id, subject_id=subject_id, what=WHAT_IS_SEEN.get(kind, "record"),
-                     detail=(title or "")[:200], item_id=item_id, viewer_role=(role or "")[:16])
-        entries.append(dict(entry, at=first_at))
-        if views > 1 and last_at != first_at:
-            entries.append(dict(entry, at=last_at))
-    if entries:
-        op.bulk_insert(log, entries)
+    what = "CASE i.kind " + " ".join(f"WHEN '{kind}' THEN '{name}'" for kind, name in WHAT_IS_SEEN.items()) \
+        + " ELSE 'record' END"
+    for moment, condition in (("v.first_at", ""), ("v.last_at", " AND v.views > 1 AND v.last_at <> v.first_at")):
+        op.execute(
+            "INSERT INTO access_log_entry (at, viewer_id, subject_id, what, detail, item_id, viewer_role) "
+            f"SELECT {moment}, v.viewer_id, e.user_id, {what}, SUBSTR(i.title, 1, 200), v.item_id, v.viewer_role "
+            "FROM work_view v JOIN enrollment e ON e.id = v.enrollment_id JOIN course_item i ON i.id = v.item_id "
+            f"WHERE e.user_id <> v.viewer_id{condition}")
 
     with op.batch_alter_table('work_view', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_work_view_viewer_id'))
