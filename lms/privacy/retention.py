@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from lms.accounts.models import User, UserRole, utcnow
 from lms.core import mail
@@ -81,15 +83,21 @@ def last_seen_of(user: User) -> datetime:
     return user.last_login_at or user.created_at
 
 
+def warning_message(user: User) -> mail.Message:
+    """The warning before an inactive account is erased, from the translated catalogue in the
+    person's language (the platform's default when they chose none)."""
+    locale = user.locale if user.locale in current_app.config["LMS_LANGUAGES"] else \
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        return mail.Message(
+            to=user.email, subject=_("Your account on the Digital Skills Platform will be erased"),
+            body=render_template("privacy/retention_warning_email.txt", user=user,
+                                 days=current_app.config["LMS_RETENTION_WARNING_DAYS"],
+                                 login=url_for("accounts.login", _external=True)))
+
+
 def _warn(user: User, now: datetime) -> None:
-    days = current_app.config["LMS_RETENTION_WARNING_DAYS"]
-    mail.send(mail.Message(
-        to=user.email, subject="Your account will be erased / Jūsu konts tiks dzēsts",
-        body=(f"Hello {user.display_name},\n\nYou have not signed in for a long time. Your account "
-              f"{user.username} and everything about it will be erased in {days} days unless you sign in "
-              f"before then: {url_for('accounts.login', _external=True)}\n\n"
-              f"Labdien! Jūs ilgi neesat pieteicies. Jūsu konts {user.username} un viss ar to saistītais tiks "
-              f"dzēsts pēc {days} dienām, ja līdz tam nepieteiksieties.\n")))
+    mail.send(warning_message(user))
     user.retention_warned_at = now
 
 
