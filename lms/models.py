@@ -23,4 +23,4 @@ from lms.gradebook.models import Feedback  # noqa: F401
 from lms.studio.models import StudioAuthor, StudioCourse, StudioMember, StudioRevision  # noqa: F401
 
 from lms.audit.models import AccessLogEntry  # noqa: F401
-from lms.privacy.models import ErasureRequest, ForwardedStatement  # noqa: F401
+from lms.privacy.models import DataExport, ErasureRequest, ForwardedStatement  # noqa: F401

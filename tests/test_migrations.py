@@ -562,7 +562,7 @@ def test_the_gradebook_s_work_views_move_into_the_one_access_log_and_back(make_a
                 "VALUES (1, 1, :viewer, 'class-teacher', :first, :last, 3)"),
                 {"viewer": teacher.id, "first": now, "last": datetime(2026, 3, 4, 9, 0)})
         db.session.rollback()
-        upgrade(revision="0030_access_log")
+        upgrade(revision="0030_privacy_finish")
         [view] = audit.views_of(pupil.id)
         assert (view.viewer.username, view.viewer_role, view.item_id, view.views) == (
             "mig-teacher", "class-teacher", 1, 2)

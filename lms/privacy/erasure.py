@@ -35,6 +35,7 @@ from lms.gradebook.models import Feedback
 from lms.learning.models import Certificate, Enrollment, QuizAttempt
 from lms.notifications.models import Notification, NotificationPreference
 from lms.audit.models import AccessLogEntry
+from lms.privacy import export
 from lms.privacy.models import ErasureRequest, ForwardedStatement, OPEN
 from lms.studio.models import StudioAuthor, StudioMember, StudioRevision
 from lms.tasks import storage
@@ -296,6 +297,7 @@ def erase(person: User, *, by: User | None, request: ErasureRequest | None = Non
     _erase_competences(keys, anonymous_key)
     _erase_learning(enrollment_ids)
     _erase_exercises(person, enrollment_ids)
+    export.erase_exports(person)  # before the file store is tidied: archives are blobs there
     _erase_tasks(person, enrollment_ids, erased)
     _erase_feedback(person, enrollment_ids)
     _erase_authoring(person)

@@ -62,3 +62,37 @@ class ForwardedStatement(db.Model):
     statement_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid)
 
     request: Mapped[ErasureRequest] = relationship(back_populates="forwarded")
+
+
+QUEUED, RUNNING, READY, FAILED = "queued", "running", "ready", "failed"
+EXPORT_STATES = (QUEUED, RUNNING, READY, FAILED)
+
+
+class DataExport(db.Model):
+    """A copy of everything about one person, asked for by them, their teacher or an admin,
+    built in the background: the request stores it ``queued``, a grader process (the
+    shared job queue) builds the archive into the file store tasks use (``ready``), or
+    says it could not (``failed``), and notifies the requester. It can be downloaded until
+    ``expires_at``; the retention command then removes it with its archive."""
+
+    __tablename__ = "data_export"
+    __table_args__ = (
+        sa.CheckConstraint(_in("state", EXPORT_STATES), name="state"),
+        sa.Index("ix_data_export_subject_requester", "subject_id", "requested_by_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                                        index=True)
+    state: Mapped[str] = mapped_column(sa.String(8), default=QUEUED)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    size: Mapped[int] = mapped_column(default=0)
+    # The archive's key in the file store (``lms.tasks.storage``): a ``task_file_blob`` row.
+    blob_id: Mapped[int | None] = mapped_column(sa.ForeignKey("task_file_blob.id", ondelete="SET NULL"))
+    error: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    subject: Mapped[User] = relationship(foreign_keys=[subject_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

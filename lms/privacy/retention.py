@@ -26,8 +26,8 @@ from lms.core import mail
 from lms.audit import services as access_log
 from lms.audit.models import AccessLogEntry
 from lms.extensions import db
-from lms.privacy import erasure
-from lms.privacy.models import OPEN, ErasureRequest
+from lms.privacy import erasure, export
+from lms.privacy.models import OPEN, DataExport, ErasureRequest
 from lms.teaching.models import ClassMember, SchoolClass
 
 
@@ -39,6 +39,7 @@ class Plan:
     inactive: list[User] = field(default_factory=list)
     warn: list[User] = field(default_factory=list)
     access_log_entries: int = 0
+    expired_exports: int = 0
 
 
 def _open_request_subjects():
@@ -76,6 +77,8 @@ def plan(now: datetime | None = None) -> Plan:
     log_cutoff = now - timedelta(days=config["LMS_RETENTION_ACCESS_LOG_DAYS"])
     result.access_log_entries = db.session.scalar(
         sa.select(sa.func.count()).select_from(AccessLogEntry).where(AccessLogEntry.at < log_cutoff))
+    result.expired_exports = db.session.scalar(
+        sa.select(sa.func.count()).select_from(DataExport).where(DataExport.expires_at <= now))
     return result
 
 
@@ -115,5 +118,6 @@ def apply(now: datetime | None = None, dry_run: bool = False) -> Plan:
     for user in todo.warn:
         _warn(user, now)
     access_log.remove_older_than(now - timedelta(days=current_app.config["LMS_RETENTION_ACCESS_LOG_DAYS"]))
+    export.remove_expired(now)
     db.session.commit()
     return todo

@@ -1,7 +1,9 @@
-"""one access log: who opened a learner's work moves from the gradebook's own table
-(work_view) into the access log, which gains the item and the viewer's role
+"""privacy: one access log (who opened a learner's work moves from the gradebook's own
+table, work_view, into the access log, which gains the item and the viewer's role), and
+copies of a person's data built in the background (data_export, and the "export ready"
+notification)
 
-Revision ID: 0030_access_log
+Revision ID: 0030_privacy_finish
 Revises: 0024_privacy
 Create Date: 2026-12-05 05:05:00
 
@@ -11,13 +13,14 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0030_access_log'
+revision = '0030_privacy_finish'
 down_revision = "0024_privacy"
 branch_labels = None
 depends_on = None
 
 # The access log's name for what a teacher sees of each kind of item (lms.gradebook.work).
 WHAT_IS_SEEN = {"quiz": "answers", "exercise": "code", "task": "hand_in"}
+NOTIFICATION_KINDS = ("announcement", "due_soon", "feedback", "reviewed", "hand_in")
 
 
 def upgrade():
@@ -42,8 +45,44 @@ def upgrade():
         batch_op.drop_index(batch_op.f('ix_work_view_viewer_id'))
     op.drop_table('work_view')
 
+    op.create_table('data_export',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.String(length=8), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('blob_id', sa.Integer(), nullable=True),
+    sa.Column('error', sa.String(length=200), nullable=False),
+    sa.CheckConstraint("state IN ('queued', 'running', 'ready', 'failed')", name=op.f('ck_data_export_state')),
+    sa.ForeignKeyConstraint(['blob_id'], ['task_file_blob.id'], name=op.f('fk_data_export_blob_id_task_file_blob'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user_account.id'], name=op.f('fk_data_export_requested_by_id_user_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['subject_id'], ['user_account.id'], name=op.f('fk_data_export_subject_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_data_export'))
+    )
+    with op.batch_alter_table('data_export', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_data_export_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_data_export_requested_by_id'), ['requested_by_id'], unique=False)
+        batch_op.create_index('ix_data_export_subject_requester', ['subject_id', 'requested_by_id'], unique=False)
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_notification_kind'), type_='check')
+        batch_op.create_check_constraint(batch_op.f('ck_notification_kind'), f"kind IN {NOTIFICATION_KINDS + ('export_ready',)}")
+
 
 def downgrade():
+    op.execute("DELETE FROM notification WHERE kind = 'export_ready'")
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_notification_kind'), type_='check')
+        batch_op.create_check_constraint(batch_op.f('ck_notification_kind'), f"kind IN {NOTIFICATION_KINDS}")
+    op.execute("DELETE FROM task_file_blob WHERE id IN (SELECT blob_id FROM data_export)")
+    with op.batch_alter_table('data_export', schema=None) as batch_op:
+        batch_op.drop_index('ix_data_export_subject_requester')
+        batch_op.drop_index(batch_op.f('ix_data_export_requested_by_id'))
+        batch_op.drop_index(batch_op.f('ix_data_export_expires_at'))
+    op.drop_table('data_export')
+
     op.create_table('work_view',
     sa.Column('enrollment_id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
