@@ -240,6 +240,13 @@ INVENTORY: dict[str, Table] = {
     "erasure_forwarded_statement": Table(
         "ids of an erased person's statements already forwarded", "for the external LRS's operator", ADMIN,
         "kept with the request", {"statement_id": "a statement's id"}, ("id", "request_id", "endpoint")),
+    "data_export": Table(
+        "copies of a person's data asked for (the archive itself is a file-store blob)",
+        "to hand the person, their teacher or an admin a copy of everything", "the requester",
+        "LMS_EXPORT_KEEP_HOURS hours after it is ready; erased with the person or the requester",
+        {"subject_id": "whose data", "requested_by_id": "who asked", "blob_id": "the archive",
+         "created_at": "when asked", "finished_at": "when ready"},
+        ("id", "state", "expires_at", "size", "error")),
     "access_log_entry": Table(
         "views of a person's data by teachers, reviewers and admins (among them who opened a learner's work)",
         "accountability; the learner sees who looked", LEARNER + ADMIN,
