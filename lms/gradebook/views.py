@@ -2,10 +2,14 @@
 a learner's work on one item behind each cell, comments on that work, and the learner's
 record of who saw and commented on it."""
 
+import uuid
+from urllib.parse import quote as url_quote
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from lms.catalog import services as catalog
 from lms.core.auth import login_required, role_required
@@ -53,6 +57,47 @@ class Formats:
 
     def text(self, message):
         return self._once(("text", message), lambda: _(message))
+
+    def work_url(self, learner, item):
+        """The cell's link to the learner's work: the route built once per page and filled
+        in per cell (``url_for`` for each of 1,200 cells was a third of the page's time)."""
+        pattern = self._once("work_url", lambda: url_for(
+            "gradebook.show_work", public_id=_PLACEHOLDER_ID, slug="{slug}", item_slug="{item}")
+            .replace(str(_PLACEHOLDER_ID), "{learner}").replace("%7Bslug%7D", "{slug}")
+            .replace("%7Bitem%7D", "{item}"))
+        learner_part = self._once(("learner", learner.id), lambda: url_quote(str(learner.public_id), safe=""))
+        item_parts = self._once(("item", item.id), lambda: (url_quote(item.course.slug, safe=""),
+                                                             url_quote(item.slug, safe="")))
+        return pattern.replace("{learner}", learner_part).replace("{slug}", item_parts[0]) \
+            .replace("{item}", item_parts[1])
+
+    def cell(self, learner, cell) -> Markup:
+        """A cell's content: its link, state, best score, tries, late marker and last day.
+        Cells that read the same (most of a class's) are written once per page; one call per
+        cell instead of a template macro's five keeps the 1,200-cell page fast."""
+        score = round(cell.best_score, 4) if cell.best_score is not None else None
+        day = cell.last_at.date() if cell.last_at else None
+        body = self._once(("cell", cell.state, score, cell.attempts, cell.late, day), lambda: self._body(cell))
+        if not cell.enrollment_id:
+            return body
+        return (Markup('<a href="{}">').format(self.work_url(learner, cell.item)) + body
+                + Markup('<span class="visually-hidden"> — {}, {}</span></a>').format(learner.display_name,
+                                                                                      cell.item.title))
+
+    def _body(self, cell) -> Markup:
+        parts = [Markup('<span class="state">{}</span>').format(self.state(cell))]
+        if cell.best_score is not None:
+            parts.append(Markup('<span class="score">{}</span>').format(self.percent(cell.best_score)))
+        if cell.attempts:
+            parts.append(Markup('<span class="attempts">{}</span>').format(self.tries(cell.attempts)))
+        if cell.late:
+            parts.append(Markup('<strong class="late-marker">{}</strong>').format(_("late")))
+        if cell.last_at:
+            parts.append(Markup('<span class="last meta">{}</span>').format(self.day(cell.last_at)))
+        return Markup("").join(parts)
+
+
+_PLACEHOLDER_ID = uuid.UUID(int=0)
 
 
 def _class_or_404(class_id):
