@@ -1,7 +1,7 @@
 """privacy: one access log (who opened a learner's work moves from the gradebook's own
 table, work_view, into the access log, which gains the item and the viewer's role), and
 copies of a person's data built in the background (data_export, and the "export ready"
-notification)
+notification), and an index for a reviewer's queue (hand-ins by enrolment and status)
 
 Revision ID: 0030_privacy_finish
 Revises: 0024_privacy
@@ -69,9 +69,14 @@ def upgrade():
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_notification_kind'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_notification_kind'), f"kind IN {NOTIFICATION_KINDS + ('export_ready',)}")
+    # Speed (issue 12): a reviewer's queue reads their learners' waiting hand-ins through this.
+    with op.batch_alter_table('task_hand_in', schema=None) as batch_op:
+        batch_op.create_index('ix_task_hand_in_enrollment_status', ['enrollment_id', 'status'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('task_hand_in', schema=None) as batch_op:
+        batch_op.drop_index('ix_task_hand_in_enrollment_status')
     op.execute("DELETE FROM notification WHERE kind = 'export_ready'")
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_notification_kind'), type_='check')
