@@ -73,29 +73,29 @@ class Formats:
 
     def cell(self, learner, cell) -> Markup:
         """A cell's content: its link, state, best score, tries, late marker and last day.
-        Cells that read the same are written once per page, each piece escaped once; one
-        call per cell instead of a template macro's five keeps the 1,200-cell page fast."""
-        score = round(cell.best_score, 4) if cell.best_score is not None else None
-        day = cell.last_at.date() if cell.last_at else None
-        body = self._once(("cell", cell.state, score, cell.attempts, cell.late, day), lambda: self._body(cell))
+        Each piece is written (and escaped) once per page for each distinct value and the
+        cell is their concatenation: one call per cell instead of a template macro's five
+        keeps the 1,200-cell page fast."""
+        once = self._once
+        body = once(("state-html", cell.state),
+                    lambda: f'<span class="state">{escape(self.state(cell))}</span>')
+        if cell.best_score is not None:
+            body += once(("score-html", round(cell.best_score, 4)),
+                         lambda: f'<span class="score">{escape(self.percent(cell.best_score))}</span>')
+        if cell.attempts:
+            body += once(("tries-html", cell.attempts),
+                         lambda: f'<span class="attempts">{escape(self.tries(cell.attempts))}</span>')
+        if cell.late:
+            body += once("late-html", lambda: f'<strong class="late-marker">{escape(_("late"))}</strong>')
+        if cell.last_at:
+            body += once(("day-html", cell.last_at.date()),
+                         lambda: f'<span class="last meta">{escape(self.day(cell.last_at))}</span>')
         if not cell.enrollment_id:
             return Markup(body)
-        name = self._once(("name", learner.id), lambda: str(escape(learner.display_name)))
-        title = self._once(("title", cell.item.id), lambda: str(escape(cell.item.title)))
+        name = once(("name", learner.id), lambda: str(escape(learner.display_name)))
+        title = once(("title", cell.item.id), lambda: str(escape(cell.item.title)))
         return Markup(f'<a href="{escape(self.work_url(learner, cell.item))}">{body}'
                       f'<span class="visually-hidden"> — {name}, {title}</span></a>')
-
-    def _body(self, cell) -> str:
-        parts = [f'<span class="state">{escape(self.state(cell))}</span>']
-        if cell.best_score is not None:
-            parts.append(f'<span class="score">{escape(self.percent(cell.best_score))}</span>')
-        if cell.attempts:
-            parts.append(f'<span class="attempts">{escape(self.tries(cell.attempts))}</span>')
-        if cell.late:
-            parts.append(f'<strong class="late-marker">{escape(_("late"))}</strong>')
-        if cell.last_at:
-            parts.append(f'<span class="last meta">{escape(self.day(cell.last_at))}</span>')
-        return "".join(parts)
 
 
 _PLACEHOLDER_ID = uuid.UUID(int=0)
