@@ -2,7 +2,8 @@
 # The production recipe in one command: install the platform from this checkout into a
 # virtualenv of its own (translations compiled as the package is built), migrate the
 # database, import the shipped courses, then start the web servers (gunicorn), the graders
-# (`flask exercises grader`, fed through Redis) and, when an external LRS is configured,
+# (`flask exercises grader`, fed through Redis; they also build copies of people's data, see
+# docs/privacy.md) and, when an external LRS is configured,
 # the forwarder (`flask xapi forward`).
 #
 #   deploy/install.sh /etc/lms/lms.env              # then runs everything in the foreground

@@ -282,6 +282,9 @@ SETTINGS = (
     Setting("LMS_RETENTION_ACCESS_LOG_DAYS", "LMS_RETENTION_ACCESS_LOG_DAYS",
             "Days access-log entries are kept before `flask lms retention` removes them. Default: `730`.",
             _at_least(1)),
+    Setting("LMS_EXPORT_KEEP_HOURS", "LMS_EXPORT_KEEP_HOURS",
+            "Hours a prepared copy of a person's data (the export archive) can be downloaded; then "
+            "`flask lms retention` removes it. Default: `72`.", _at_least(1)),
     Setting("LMS_EXERCISE_MAX_CODE_BYTES", "LMS_EXERCISE_MAX_CODE_BYTES",
             "Largest learner code (UTF-8 bytes) the grader accepts; larger code is refused "
             "before anything runs. Default: `65536`.", _at_least(1)),
@@ -331,6 +334,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_RETENTION_ADULT_YEARS": 3,
         "LMS_RETENTION_WARNING_DAYS": 30,
         "LMS_RETENTION_ACCESS_LOG_DAYS": 730,
+        "LMS_EXPORT_KEEP_HOURS": 72,
         "LMS_XAPI_DEFAULT_VERSION": "1.0.3",
         "LMS_XAPI_FORWARD_URL": None,
         "LMS_XAPI_FORWARD_USERNAME": None,

@@ -18,8 +18,9 @@ from lms.admin.models import ActiveDay  # noqa: F401
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob  # noqa: F401
 from lms.tasks.models import CourseReviewer, FileBlob, HandIn, HandInView, Review, TaskDraft, TaskFile  # noqa: F401
 from lms.notifications.models import Notification, NotificationPreference  # noqa: F401
-from lms.gradebook.models import Feedback, WorkView  # noqa: F401
+from lms.gradebook.models import Feedback  # noqa: F401
 
 from lms.studio.models import StudioAuthor, StudioCourse, StudioMember, StudioRevision  # noqa: F401
 
-from lms.privacy.models import AccessLogEntry, ErasureRequest, ForwardedStatement  # noqa: F401
+from lms.audit.models import AccessLogEntry  # noqa: F401
+from lms.privacy.models import DataExport, ErasureRequest, ForwardedStatement  # noqa: F401

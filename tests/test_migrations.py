@@ -528,3 +528,51 @@ def test_a_store_without_statements_takes_the_address_of_this_moment(make_app):
         db.session.rollback()
         downgrade(revision="0015_credential_grants")
         assert "platform_identity" not in sa.inspect(db.engine).get_table_names()
+
+
+def test_the_gradebook_s_work_views_move_into_the_one_access_log_and_back(make_app):
+    """0030 drops ``work_view``: each opening of a learner's work becomes access-log entries
+    (its first and, when opened again, its last), with the item and the viewer's role, so
+    the learner's record still says who looked. Downgrading puts the rows back."""
+    from lms.audit import services as audit
+    from tests import factories
+
+    app = make_app(schema=False)
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0024_privacy")
+        pupil = factories.make_user("mig-pupil", audience="pupil")
+        teacher = factories.make_user("mig-teacher", roles=("teacher",))
+        tables, now = db.metadata.tables, datetime(2026, 3, 2, 10, 0)
+        with db.engine.begin() as connection:
+            connection.execute(tables["course"].insert().values(
+                id=1, slug="c", title="C", summary="", language="lv", audiences=["pupil"], track="t", level="l",
+                estimated_hours=1, status="published", competences=[], lesson_completion="view", archived=False,
+                imported_at=now))
+            connection.execute(tables["course_module"].insert().values(
+                id=1, course_id=1, slug="m", title="M", summary="", position=1, optional=False, archived=False))
+            connection.execute(tables["course_item"].insert().values(
+                id=1, course_id=1, module_id=1, slug="q", kind="quiz", title="Fractions", position=1,
+                optional=False, archived=False, competences=[]))
+            connection.execute(tables["enrollment"].insert().values(
+                id=1, user_id=pupil.id, course_id=1, registration=uuid.uuid4(), active=True, enrolled_at=now,
+                last_activity_at=now, progress=0))
+            connection.execute(sa.text(
+                "INSERT INTO work_view (enrollment_id, item_id, viewer_id, viewer_role, first_at, last_at, views) "
+                "VALUES (1, 1, :viewer, 'class-teacher', :first, :last, 3)"),
+                {"viewer": teacher.id, "first": now, "last": datetime(2026, 3, 4, 9, 0)})
+        db.session.rollback()
+        upgrade(revision="0030_privacy_finish")
+        [view] = audit.views_of(pupil.id)
+        assert (view.viewer.username, view.viewer_role, view.item_id, view.views) == (
+            "mig-teacher", "class-teacher", 1, 2)
+        assert (view.first_at, view.last_at) == (now, datetime(2026, 3, 4, 9, 0))
+        assert [entry.what for entry in audit.entries_about(pupil)] == ["answers", "answers"]
+        db.session.rollback()
+        downgrade(revision="0024_privacy")
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT viewer_role, views FROM work_view")).all()
+            left = connection.execute(sa.text("SELECT count(*) FROM access_log_entry")).scalar()
+        assert [tuple(row) for row in rows] == [("class-teacher", 2)] and left == 0
+        db.session.rollback()
+        upgrade()

@@ -279,6 +279,11 @@ MATRIX = {
                                           {**signed_in(404), ADMIN: 302}),
     ("privacy.export_data", "GET"): (lambda s: f"/privacy/export/{s['subject']}", None,
                                      {**signed_in(404), ADMIN: 200}),
+    ("privacy.export_data", "POST"): (lambda s: f"/privacy/export/{s['subject']}", {},
+                                      {**signed_in(404), ADMIN: 302}),
+    # Only the copy's requester may download it; the matrix's visitors asked for none.
+    ("privacy.download_export", "GET"): (lambda s: f"/privacy/export/{s['subject']}/1.zip", None,
+                                         signed_in(404)),
     ("privacy.list_requests", "GET"): (lambda s: "/admin/privacy/requests", None, admin_only(200)),
     ("privacy.show_request", "GET"): (lambda s: f"/admin/privacy/requests/{s['erasure_request']}", None,
                                       admin_only(200)),

@@ -11,7 +11,7 @@ from lms.admin import services as admin_services
 from lms.competence import services as competence
 from lms.competence.views import evidence_sources
 from lms.core.auth import role_required
-from lms.privacy.access_log import record_access
+from lms.audit.services import record_access
 from lms.core import limits
 from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response

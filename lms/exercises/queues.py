@@ -7,7 +7,10 @@
   ``flask exercises grader`` processes serve them, on any machine that reaches the
   database and Redis, each at a lower CPU priority than the web servers.
 
-A job carries only its id: the grader reads everything else from the database.
+A job carries only its id: the grader reads everything else from the database. Other
+domains' background work rides the same queue and graders (``dispatch(app, job_id,
+perform)``): ``perform`` is a module-level function taking the job's id, called in an app
+context (a privacy export is built this way).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import logging
 import os
 import queue
 import threading
-from typing import Protocol
+from typing import Callable, Protocol
 
 import redis
 from flask import Flask, current_app
@@ -32,15 +35,18 @@ class Unavailable(RuntimeError):
     """The queue could not take the job (Redis is down or unreachable)."""
 
 
+Perform = Callable[[int], object]
+
+
 class Backend(Protocol):
-    def enqueue(self, app: Flask, job_id: int) -> None:
+    def enqueue(self, app: Flask, job_id: int, perform: Perform | None = None) -> None:
         """Hand a committed job to a grader; raises ``Unavailable`` if it cannot."""
 
 
-def grade(app: Flask, job_id: int) -> str | None:
-    """Grade one job in an app context (and database session) of its own."""
+def grade(app: Flask, job_id: int, perform: Perform | None = None):
+    """Grade one job (or do ``perform``'s job) in an app context (and database session) of its own."""
     with app.app_context():
-        return jobs.perform(job_id)
+        return (perform or jobs.perform)(job_id)
 
 
 class InProcess:
@@ -52,23 +58,23 @@ class InProcess:
     def __init__(self, threads: int) -> None:
         self.size = threads
         self.pid = os.getpid()
-        self._jobs: queue.Queue[tuple[Flask, int]] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Flask, int, Perform | None]] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
 
-    def enqueue(self, app: Flask, job_id: int) -> None:
+    def enqueue(self, app: Flask, job_id: int, perform: Perform | None = None) -> None:
         with self._lock:
             while len(self._threads) < self.size:
                 thread = threading.Thread(target=self._serve, name=f"grader-{len(self._threads) + 1}", daemon=True)
                 thread.start()
                 self._threads.append(thread)
-        self._jobs.put((app, job_id))
+        self._jobs.put((app, job_id, perform))
 
     def _serve(self) -> None:
         while True:
-            app, job_id = self._jobs.get()
+            app, job_id, perform = self._jobs.get()
             try:
-                grade(app, job_id)
+                grade(app, job_id, perform)
             except Exception:  # the next job must still be served
                 log.exception("grading job %s could not be graded", job_id)
             finally:
@@ -89,8 +95,12 @@ class RedisQueue:
         self.queue = Queue(name, connection=self.connection, serializer=JSONSerializer)
         self.timeout_s = timeout_s
 
-    def enqueue(self, app: Flask, job_id: int) -> None:
+    def enqueue(self, app: Flask, job_id: int, perform: Perform | None = None) -> None:
         try:
+            if perform is not None:  # another domain's job: the grader process has the app in context
+                self.queue.enqueue(perform, job_id, job_timeout=max(self.timeout_s, 600), result_ttl=0,
+                                   failure_ttl=24 * 3600, description=f"{perform.__module__} job {job_id}")
+                return
             # Kept in Redis no longer than the database keeps the job worth grading.
             self.queue.enqueue(perform_queued, job_id, job_timeout=self.timeout_s, ttl=self.timeout_s,
                                result_ttl=0, failure_ttl=24 * 3600, description=f"grading job {job_id}")
@@ -141,6 +151,7 @@ def backend(app: Flask) -> Backend:
         return _queues[key]
 
 
-def dispatch(app: Flask, job_id: int) -> None:
-    """Hand a committed job to the app's backend; raises ``Unavailable`` if it cannot."""
-    backend(app).enqueue(app, job_id)
+def dispatch(app: Flask, job_id: int, perform: Perform | None = None) -> None:
+    """Hand a committed job to the app's backend (a grading job, or ``perform``'s); raises
+    ``Unavailable`` if it cannot."""
+    backend(app).enqueue(app, job_id, perform)

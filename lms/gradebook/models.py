@@ -44,22 +44,3 @@ class Feedback(db.Model):
     enrollment: Mapped[Enrollment] = relationship()
     item: Mapped[Item] = relationship()
     author: Mapped[User | None] = relationship()
-
-
-class WorkView(db.Model):
-    """Someone other than the learner opened their work on an item from the gradebook: the
-    learner sees it in their record ("your teacher viewed …")."""
-
-    __tablename__ = "work_view"
-
-    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"), primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), primary_key=True)
-    viewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True,
-                                           index=True)
-    viewer_role: Mapped[str] = mapped_column(sa.String(16))
-    first_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_at: Mapped[datetime] = mapped_column(default=utcnow)
-    views: Mapped[int] = mapped_column(default=1)
-
-    item: Mapped[Item] = relationship()
-    viewer: Mapped[User] = relationship()

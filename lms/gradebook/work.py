@@ -17,11 +17,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.accounts import services as accounts
 from lms.accounts.models import User, utcnow
+from lms.audit import services as audit
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, Item
 from lms.core import markdown
@@ -29,7 +29,7 @@ from lms.exercises import services as exercises
 from lms.exercises.models import ExerciseSubmission
 from lms.extensions import db
 from lms.gradebook import access
-from lms.gradebook.models import ATTEMPT, HAND_IN, SUBMISSION, TARGETS, Feedback, WorkView
+from lms.gradebook.models import ATTEMPT, HAND_IN, SUBMISSION, TARGETS, Feedback
 from lms.learning import services as learning
 from lms.learning.models import Enrollment, QuizAttempt
 from lms.notifications import services as notifications
@@ -128,21 +128,15 @@ def work(enrollment: Enrollment, item: Item, role: str) -> Work:
     return found
 
 
+# The access log's name for what a teacher sees of each kind of item.
+WHAT_IS_SEEN = {"quiz": "answers", "exercise": "code", "task": "hand_in"}
+
+
 def record_view(enrollment: Enrollment, item: Item, viewer: User, role: str) -> None:
-    """The viewer opened the learner's work: kept, and shown to the learner."""
-    row = db.session.get(WorkView, (enrollment.id, item.id, viewer.id))
-    now = utcnow()
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(WorkView(enrollment_id=enrollment.id, item_id=item.id, viewer_id=viewer.id,
-                                        viewer_role=role, first_at=now, last_at=now, views=1))
-                db.session.flush()
-            return
-        except IntegrityError:
-            row = db.session.get(WorkView, (enrollment.id, item.id, viewer.id))
-    row.last_at, row.views, row.viewer_role = now, row.views + 1, role
-    db.session.flush()
+    """The viewer opened the learner's work: one entry in the access log, which the learner
+    sees on the item's page and in their record, and admins search."""
+    audit.record_access(viewer, enrollment.user_id, WHAT_IS_SEEN.get(item.kind, "record"), item.title,
+                        item_id=item.id, role=role)
 
 
 # Feedback ------------------------------------------------------------------------------------
@@ -206,10 +200,8 @@ def feedback_on(enrollment: Enrollment, item: Item) -> list[Feedback]:
         .order_by(Feedback.created_at, Feedback.id).options(selectinload(Feedback.author))))
 
 
-def views_on(enrollment: Enrollment, item: Item) -> list[WorkView]:
-    return list(db.session.scalars(sa.select(WorkView).where(
-        WorkView.enrollment_id == enrollment.id, WorkView.item_id == item.id)
-        .order_by(WorkView.first_at).options(selectinload(WorkView.viewer))))
+def views_on(enrollment: Enrollment, item: Item) -> list[audit.WorkViews]:
+    return audit.views_of(enrollment.user_id, item.id)
 
 
 @dataclass
@@ -217,7 +209,7 @@ class ItemFeedback:
     """The feedback part of a learner's item page."""
 
     feedback: list[Feedback]
-    views: list[WorkView]
+    views: list[audit.WorkViews]
 
 
 def for_item_page(enrollment: Enrollment | None, item: Item) -> ItemFeedback | None:
@@ -241,12 +233,18 @@ class RecordEntry:
 
 
 def record(user: User) -> list[RecordEntry]:
-    """Who opened, commented on and reviewed the learner's work, newest first: three queries."""
+    """Who opened (from the access log), commented on and reviewed the learner's work,
+    newest first: a fixed number of queries."""
     mine = sa.select(Enrollment.id).where(Enrollment.user_id == user.id)
     entries = []
-    for view in db.session.scalars(sa.select(WorkView).where(WorkView.enrollment_id.in_(mine)).options(
-            selectinload(WorkView.viewer), selectinload(WorkView.item).selectinload(Item.course))):
-        entries.append(RecordEntry(view.last_at, "viewed", view.viewer, view.viewer_role, view.item.course, view.item))
+    views = audit.views_of(user.id)
+    items = {item.id: item for item in db.session.scalars(
+        sa.select(Item).where(Item.id.in_({view.item_id for view in views})).options(selectinload(Item.course)))} \
+        if views else {}
+    for view in views:
+        if view.item_id in items:
+            item = items[view.item_id]
+            entries.append(RecordEntry(view.last_at, "viewed", view.viewer, view.viewer_role, item.course, item))
     for row in db.session.scalars(sa.select(Feedback).where(Feedback.enrollment_id.in_(mine)).options(
             selectinload(Feedback.author), selectinload(Feedback.item).selectinload(Item.course))):
         entries.append(RecordEntry(row.created_at, "commented", row.author, row.author_role, row.item.course,

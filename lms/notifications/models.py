@@ -9,7 +9,7 @@ from lms.accounts.models import User, utcnow
 from lms.extensions import db
 
 # What a notification is about; lms.notifications.services.KINDS says each in words.
-KINDS = ("announcement", "due_soon", "feedback", "reviewed", "hand_in")
+KINDS = ("announcement", "due_soon", "feedback", "reviewed", "hand_in", "export_ready")
 
 
 class Notification(db.Model):
@@ -24,7 +24,7 @@ class Notification(db.Model):
         sa.UniqueConstraint("user_id", "key"),
         # The header's unread count and the list read this index only.
         sa.Index("ix_notification_user_unread", "user_id", "read_at", "id"),
-        sa.CheckConstraint("kind IN ('announcement', 'due_soon', 'feedback', 'reviewed', 'hand_in')",
+        sa.CheckConstraint("kind IN ('announcement', 'due_soon', 'feedback', 'reviewed', 'hand_in', 'export_ready')",
                            name="kind"),
     )
 

@@ -31,6 +31,7 @@ SENTENCES = {
     "feedback": _l("You have feedback on %(subject)s"),
     "reviewed": _l("Your work on %(subject)s has been reviewed"),
     "hand_in": _l("A hand-in is waiting for your review: %(subject)s"),
+    "export_ready": _l("The copy of the data about %(subject)s is ready to download"),
 }
 assert set(SENTENCES) == set(KINDS)
 

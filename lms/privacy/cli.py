@@ -10,7 +10,7 @@ from lms.privacy import retention
 @click.option("--dry-run", is_flag=True, help="List what would be erased, warned and removed; change nothing.")
 def retention_command(dry_run):
     """Erase pupils whose classes ended long ago and unused accounts (after a warning e-mail),
-    and remove old access-log entries, as the LMS_RETENTION_* settings say."""
+    and remove old access-log entries and expired data exports, as the LMS_RETENTION_* settings say."""
     names = {}
     todo = retention.plan()
     for user in todo.pupils + todo.inactive + todo.warn:
@@ -24,3 +24,4 @@ def retention_command(dry_run):
     for user in done.warn:
         click.echo(f"{verb}warn {names[user.id]} by e-mail that the unused account will be erased")
     click.echo(f"{verb}remove {done.access_log_entries} access-log entries")
+    click.echo(f"{verb}remove {done.expired_exports} expired copies of people's data")

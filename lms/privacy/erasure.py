@@ -31,10 +31,12 @@ from lms.admin.models import ActiveDay
 from lms.competence.models import Evidence, LearnerCompetence, SelfAssessment, SelfAssessmentAnswer
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob
 from lms.extensions import db
-from lms.gradebook.models import Feedback, WorkView
+from lms.gradebook.models import Feedback
 from lms.learning.models import Certificate, Enrollment, QuizAttempt
 from lms.notifications.models import Notification, NotificationPreference
-from lms.privacy.models import AccessLogEntry, ErasureRequest, ForwardedStatement, OPEN
+from lms.audit.models import AccessLogEntry
+from lms.privacy import export
+from lms.privacy.models import ErasureRequest, ForwardedStatement, OPEN
 from lms.studio.models import StudioAuthor, StudioMember, StudioRevision
 from lms.tasks import storage
 from lms.tasks.models import CourseReviewer, HandIn, HandInView, Review, TaskDraft, TaskFile
@@ -228,8 +230,6 @@ def _erase_feedback(person: User, enrollment_ids: list[int]) -> None:
     """Comments on the person's work and who opened it go; comments the person wrote on
     others' work stay with those learners, without the author's name or words."""
     db.session.execute(sa.delete(Feedback).where(Feedback.enrollment_id.in_(enrollment_ids)))
-    db.session.execute(sa.delete(WorkView).where(sa.or_(WorkView.enrollment_id.in_(enrollment_ids),
-                                                        WorkView.viewer_id == person.id)))
     db.session.execute(sa.update(Feedback).where(Feedback.author_id == person.id)
                        .values(author_id=None, body="", body_html="", line_text=""))
 
@@ -297,6 +297,7 @@ def erase(person: User, *, by: User | None, request: ErasureRequest | None = Non
     _erase_competences(keys, anonymous_key)
     _erase_learning(enrollment_ids)
     _erase_exercises(person, enrollment_ids)
+    export.erase_exports(person)  # before the file store is tidied: archives are blobs there
     _erase_tasks(person, enrollment_ids, erased)
     _erase_feedback(person, enrollment_ids)
     _erase_authoring(person)

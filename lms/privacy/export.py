@@ -8,10 +8,12 @@
 - ``files/``: the files they uploaded to tasks;
 - the access-log entries about them (in all three forms).
 
-The archive is built synchronously, into a temporary file that spills to disk beyond a
-few megabytes (``SpooledTemporaryFile``), so memory stays bounded; what a person holds is
-bounded by the task file limits. (A background job for very large archives is not built:
-see docs/privacy.md.)"""
+An archive is asked for (``request_export``: a ``DataExport`` job) and built in the
+background by the graders' shared queue (``perform``), into a temporary file that spills
+to disk beyond a few megabytes, then kept in the file store task files use (so every app
+server can hand it out); the requester is notified with a link to the download page. It
+can be downloaded for ``LMS_EXPORT_KEEP_HOURS``; ``remove_expired`` (the retention
+command) removes it afterwards."""
 
 from __future__ import annotations
 
@@ -20,19 +22,22 @@ import io
 import json
 import tempfile
 import zipfile
-from datetime import date, datetime
+import logging
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app, url_for
 from markupsafe import escape
 
-from lms.accounts.models import SignInSession, User
+from lms.accounts.models import SignInSession, User, utcnow
 from lms.competence.models import Evidence, LearnerCompetence, SelfAssessment
 from lms.exercises.models import ExerciseSubmission
 from lms.extensions import db
 from lms.learning.models import Certificate, Enrollment, ItemProgress, QuizAttempt
+from lms.notifications import services as notifications
 from lms.notifications.models import Notification
-from lms.privacy import access_log
-from lms.privacy.models import ErasureRequest
+from lms.audit import services as access_log
+from lms.privacy.models import FAILED, QUEUED, READY, RUNNING, DataExport, ErasureRequest
 from lms.tasks import storage
 from lms.tasks.models import HandIn, Review, TaskFile
 from lms.teaching.models import ClassMember, SchoolClass
@@ -40,6 +45,8 @@ from lms.xapi import services as xapi
 from lms.xapi.models import Statement
 
 SPOOL_BYTES = 4 * 1024 * 1024
+
+log = logging.getLogger("lms.privacy.export")
 
 
 def _value(value):
@@ -178,3 +185,123 @@ def build_archive(person: User):
         archive.writestr("index.html", _html(person, tables, paths, len(records)))
     archive_file.seek(0)
     return archive_file
+
+
+# In the background ---------------------------------------------------------------------------
+
+def _keep() -> timedelta:
+    return timedelta(hours=current_app.config["LMS_EXPORT_KEEP_HOURS"])
+
+
+def notification_key(export: DataExport) -> str:
+    return f"export:{export.id}"
+
+
+def request_export(subject: User, by: User) -> DataExport:
+    """Ask for a copy of everything about ``subject`` (the caller checked ``by``'s right).
+    A copy already being prepared for the same requester is returned instead of a second.
+    Flushes; the caller commits, then hands the job to ``dispatch``."""
+    pending = db.session.scalar(sa.select(DataExport).where(
+        DataExport.subject_id == subject.id, DataExport.requested_by_id == by.id,
+        DataExport.state.in_((QUEUED, RUNNING))))
+    if pending is not None:
+        return pending
+    now = utcnow()
+    export = DataExport(subject_id=subject.id, requested_by_id=by.id, state=QUEUED,
+                        created_at=now, expires_at=now + _keep())
+    db.session.add(export)
+    db.session.flush()
+    return export
+
+
+def dispatch(export: DataExport) -> None:
+    """Hand a committed export to the graders' queue; where the queue cannot take it
+    (Redis down), build it here and now, so the person still gets their copy."""
+    from lms.exercises import queues
+
+    app = current_app._get_current_object()
+    try:
+        queues.dispatch(app, export.id, perform_queued)
+    except queues.Unavailable:
+        log.warning("the job queue is unavailable: export %s is built in the request", export.id)
+        perform(export.id)
+
+
+def perform_queued(job_id: int) -> str | None:
+    """What a grader process (or thread) calls: ``perform`` in a context of its own whose
+    links point at the site (as ``flask teaching due-soon`` builds them)."""
+    with current_app.test_request_context(base_url=current_app.config["LMS_BASE_URL"]):
+        return perform(job_id)
+
+
+def perform(job_id: int) -> str | None:
+    """Build one queued export: claim it, build the archive, keep it in the file store,
+    notify the requester; a failure is kept (``failed``) and said on the download page.
+    Commits. Returns the final state (None when there was nothing to do)."""
+    taken = db.session.execute(sa.update(DataExport).where(DataExport.id == job_id, DataExport.state == QUEUED)
+                               .values(state=RUNNING).execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if taken != 1:
+        return None
+    export = db.session.get(DataExport, job_id)
+    try:
+        archive = build_archive(export.subject)
+        data = archive.read()
+        archive.close()
+        now = utcnow()
+        export.blob_id, export.size = storage.store().put(data), len(data)
+        export.state, export.finished_at, export.expires_at = READY, now, now + _keep()
+        if export.requested_by_id is not None:
+            notifications.notify(export.requested_by_id, "export_ready", export.subject.display_name,
+                                 url_for("privacy.export_data", public_id=export.subject.public_id),
+                                 key=notification_key(export))
+        db.session.commit()
+    except Exception:
+        log.exception("export %s could not be built", job_id)
+        db.session.rollback()
+        db.session.execute(sa.update(DataExport).where(DataExport.id == job_id)
+                           .values(state=FAILED, finished_at=utcnow(), error="build failed"))
+        db.session.commit()
+        return FAILED
+    return READY
+
+
+def exports_for(subject: User, requester: User, now: datetime | None = None) -> list[DataExport]:
+    """The copies ``requester`` asked for of ``subject``'s data that are not expired, newest first."""
+    now = now or utcnow()
+    return list(db.session.scalars(sa.select(DataExport).where(
+        DataExport.subject_id == subject.id, DataExport.requested_by_id == requester.id,
+        DataExport.expires_at > now).order_by(DataExport.created_at.desc(), DataExport.id.desc())))
+
+
+def ready_archive(export_id: int, subject: User, requester: User, now: datetime | None = None) -> bytes | None:
+    """The archive of a ready, unexpired export ``requester`` asked for of ``subject``, or None."""
+    export = db.session.get(DataExport, export_id)
+    if export is None or export.subject_id != subject.id or export.requested_by_id != requester.id \
+            or export.state != READY or export.expires_at <= (now or utcnow()) or export.blob_id is None:
+        return None
+    return storage.store().get(export.blob_id)
+
+
+def _remove(exports: list[DataExport]) -> int:
+    keys = [notification_key(export) for export in exports]
+    for export in exports:
+        blob_id = export.blob_id
+        db.session.delete(export)
+        db.session.flush()
+        if blob_id is not None:
+            storage.store().delete(blob_id)
+    if keys:
+        db.session.execute(sa.delete(Notification).where(Notification.key.in_(keys)))
+    return len(exports)
+
+
+def remove_expired(now: datetime | None = None) -> int:
+    """Remove the exports past their time, with their archives and "ready" notifications."""
+    return _remove(list(db.session.scalars(sa.select(DataExport).where(DataExport.expires_at <= (now or utcnow())))))
+
+
+def erase_exports(person: User) -> int:
+    """Remove every export about ``person`` or asked for by them (erasure)."""
+    return _remove(list(db.session.scalars(sa.select(DataExport).where(sa.or_(
+        DataExport.subject_id == person.id, DataExport.requested_by_id == person.id)))))

@@ -29,3 +29,7 @@ class AccessLogSearchForm(Form):
     what = SelectField(_l("What"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
+
+
+class ExportForm(Form):
+    """Ask for a new copy of a person's data (nothing to fill in: the button and its token)."""

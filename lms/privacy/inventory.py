@@ -127,10 +127,6 @@ INVENTORY: dict[str, Table] = {
          "body_html": "the same, rendered", "line": "the line of code commented on",
          "line_text": "that line of the learner's code", "created_at": "when"},
         ("id", "item_id", "author_role", "target", "target_id", "target_number")),
-    "work_view": Table("who opened a learner's work", "the learner sees who looked", LEARNER + TEACHER,
-                       UNTIL_ERASED, {"enrollment_id": "whose work", "viewer_id": "who looked",
-                                      "first_at": "when", "last_at": "when", "views": "how often"},
-                       ("item_id", "viewer_role")),
     # Authoring ----------------------------------------------------------------------------
     "studio_author": Table("course authors", "to let a person write courses", ADMIN, UNTIL_ERASED,
                            {"user_id": "the author", "granted_at": "when"}),
@@ -244,11 +240,19 @@ INVENTORY: dict[str, Table] = {
     "erasure_forwarded_statement": Table(
         "ids of an erased person's statements already forwarded", "for the external LRS's operator", ADMIN,
         "kept with the request", {"statement_id": "a statement's id"}, ("id", "request_id", "endpoint")),
+    "data_export": Table(
+        "copies of a person's data asked for (the archive itself is a file-store blob)",
+        "to hand the person, their teacher or an admin a copy of everything", "the requester",
+        "LMS_EXPORT_KEEP_HOURS hours after it is ready; erased with the person or the requester",
+        {"subject_id": "whose data", "requested_by_id": "who asked", "blob_id": "the archive",
+         "created_at": "when asked", "finished_at": "when ready"},
+        ("id", "state", "expires_at", "size", "error")),
     "access_log_entry": Table(
-        "views of a person's data by teachers and admins", "accountability", LEARNER + ADMIN,
+        "views of a person's data by teachers, reviewers and admins (among them who opened a learner's work)",
+        "accountability; the learner sees who looked", LEARNER + ADMIN,
         "LMS_RETENTION_ACCESS_LOG_DAYS days; erased with the person",
         {"viewer_id": "who looked", "subject_id": "whose data", "what": "what was seen", "detail": "which",
-         "at": "when"}, ("id",)),
+         "at": "when"}, ("id", "item_id", "viewer_role")),
     # Nothing personal ---------------------------------------------------------------------
     "course": Table("courses", "", "", "", {}, (
         "id", "slug", "title", "summary", "language", "audiences", "track", "level", "estimated_hours", "status",

@@ -64,19 +64,35 @@ class ForwardedStatement(db.Model):
     request: Mapped[ErasureRequest] = relationship(back_populates="forwarded")
 
 
-class AccessLogEntry(db.Model):
-    """A teacher or admin looked at another person's personal data: who, whose, what
-    and when. The person sees the entries about them; admins search them all."""
+QUEUED, RUNNING, READY, FAILED = "queued", "running", "ready", "failed"
+EXPORT_STATES = (QUEUED, RUNNING, READY, FAILED)
 
-    __tablename__ = "access_log_entry"
-    __table_args__ = (sa.Index("ix_access_log_entry_subject_at", "subject_id", "at"),)
+
+class DataExport(db.Model):
+    """A copy of everything about one person, asked for by them, their teacher or an admin,
+    built in the background: the request stores it ``queued``, a grader process (the
+    shared job queue) builds the archive into the file store tasks use (``ready``), or
+    says it could not (``failed``), and notifies the requester. It can be downloaded until
+    ``expires_at``; the retention command then removes it with its archive."""
+
+    __tablename__ = "data_export"
+    __table_args__ = (
+        sa.CheckConstraint(_in("state", EXPORT_STATES), name="state"),
+        sa.Index("ix_data_export_subject_requester", "subject_id", "requested_by_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    viewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     subject_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
-    what: Mapped[str] = mapped_column(sa.String(32))
-    detail: Mapped[str] = mapped_column(sa.String(200), default="")
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                                        index=True)
+    state: Mapped[str] = mapped_column(sa.String(8), default=QUEUED)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    size: Mapped[int] = mapped_column(default=0)
+    # The archive's key in the file store (``lms.tasks.storage``): a ``task_file_blob`` row.
+    blob_id: Mapped[int | None] = mapped_column(sa.ForeignKey("task_file_blob.id", ondelete="SET NULL"))
+    error: Mapped[str] = mapped_column(sa.String(200), default="")
 
-    viewer: Mapped[User | None] = relationship(foreign_keys=[viewer_id])
     subject: Mapped[User] = relationship(foreign_keys=[subject_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from lms.accounts.models import User, UserRole, utcnow
 from lms.core import mail
+from lms.audit import services as access_log
+from lms.audit.models import AccessLogEntry
 from lms.extensions import db
-from lms.privacy import access_log, erasure
-from lms.privacy.models import OPEN, AccessLogEntry, ErasureRequest
+from lms.privacy import erasure, export
+from lms.privacy.models import OPEN, DataExport, ErasureRequest
 from lms.teaching.models import ClassMember, SchoolClass
 
 
@@ -35,6 +39,7 @@ class Plan:
     inactive: list[User] = field(default_factory=list)
     warn: list[User] = field(default_factory=list)
     access_log_entries: int = 0
+    expired_exports: int = 0
 
 
 def _open_request_subjects():
@@ -72,6 +77,8 @@ def plan(now: datetime | None = None) -> Plan:
     log_cutoff = now - timedelta(days=config["LMS_RETENTION_ACCESS_LOG_DAYS"])
     result.access_log_entries = db.session.scalar(
         sa.select(sa.func.count()).select_from(AccessLogEntry).where(AccessLogEntry.at < log_cutoff))
+    result.expired_exports = db.session.scalar(
+        sa.select(sa.func.count()).select_from(DataExport).where(DataExport.expires_at <= now))
     return result
 
 
@@ -79,15 +86,21 @@ def last_seen_of(user: User) -> datetime:
     return user.last_login_at or user.created_at
 
 
+def warning_message(user: User) -> mail.Message:
+    """The warning before an inactive account is erased, from the translated catalogue in the
+    person's language (the platform's default when they chose none)."""
+    locale = user.locale if user.locale in current_app.config["LMS_LANGUAGES"] else \
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        return mail.Message(
+            to=user.email, subject=_("Your account on the Digital Skills Platform will be erased"),
+            body=render_template("privacy/retention_warning_email.txt", user=user,
+                                 days=current_app.config["LMS_RETENTION_WARNING_DAYS"],
+                                 login=url_for("accounts.login", _external=True)))
+
+
 def _warn(user: User, now: datetime) -> None:
-    days = current_app.config["LMS_RETENTION_WARNING_DAYS"]
-    mail.send(mail.Message(
-        to=user.email, subject="Your account will be erased / Jūsu konts tiks dzēsts",
-        body=(f"Hello {user.display_name},\n\nYou have not signed in for a long time. Your account "
-              f"{user.username} and everything about it will be erased in {days} days unless you sign in "
-              f"before then: {url_for('accounts.login', _external=True)}\n\n"
-              f"Labdien! Jūs ilgi neesat pieteicies. Jūsu konts {user.username} un viss ar to saistītais tiks "
-              f"dzēsts pēc {days} dienām, ja līdz tam nepieteiksieties.\n")))
+    mail.send(warning_message(user))
     user.retention_warned_at = now
 
 
@@ -105,5 +118,6 @@ def apply(now: datetime | None = None, dry_run: bool = False) -> Plan:
     for user in todo.warn:
         _warn(user, now)
     access_log.remove_older_than(now - timedelta(days=current_app.config["LMS_RETENTION_ACCESS_LOG_DAYS"]))
+    export.remove_expired(now)
     db.session.commit()
     return todo

@@ -3,10 +3,11 @@ asking for an erasure, and the admin's erasure requests."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -18,7 +19,8 @@ from lms.core.auth import login_required, role_required
 from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
 from lms.extensions import db
-from lms.privacy import access_log, export, forms
+from lms.audit import services as access_log
+from lms.privacy import export, forms
 from lms.privacy import requests as erasure_requests
 from lms.privacy.erasure import ErasureError
 
@@ -98,16 +100,37 @@ def request_erasure(public_id):
                            open_request=erasure_requests.open_request_for(subject)), status
 
 
-@bp.route("/privacy/export/<uuid:public_id>")
+@bp.route("/privacy/export/<uuid:public_id>", methods=["GET", "POST"])
 @login_required
 def export_data(public_id):
-    """Everything about a person as one .zip: for themselves, a teacher of their class or an
-    admin (anyone else: 404). A view by someone else is written to the access log."""
+    """A copy of everything about a person, for themselves, a teacher of their class or an
+    admin (anyone else: 404): the copies they asked for, and a button to ask for a new one,
+    which is prepared in the background (the requester is notified when it is ready)."""
     subject = _subject_or_404(public_id)
-    archive = export.build_archive(subject)
+    form = forms.ExportForm()
+    if form.validate_on_submit():
+        job = export.request_export(subject, current_user)
+        db.session.commit()
+        export.dispatch(job)
+        flash(_("The copy is being prepared. You get a notification when it is ready."), "success")
+        return redirect(url_for("privacy.export_data", public_id=subject.public_id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("privacy/export.html", subject=subject, form=form,
+                           exports=export.exports_for(subject, current_user),
+                           keep_hours=current_app.config["LMS_EXPORT_KEEP_HOURS"]), status
+
+
+@bp.route("/privacy/export/<uuid:public_id>/<int:export_id>.zip")
+@login_required
+def download_export(public_id, export_id):
+    """A ready copy the visitor asked for; a download of someone else's data is written to the access log."""
+    subject = _subject_or_404(public_id)
+    data = export.ready_archive(export_id, subject, current_user)
+    if data is None:
+        abort(404)
     if access_log.record_access(current_user, subject, "export"):
         db.session.commit()
-    return send_file(archive, mimetype="application/zip", as_attachment=True,
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name=f"data-{subject.username}.zip", max_age=0)
 
 

@@ -80,6 +80,8 @@ class HandIn(db.Model):
         sa.CheckConstraint(_in("status", HAND_IN_STATUSES), name="status"),
         # The review queue reads waiting hand-ins oldest first.
         sa.Index("ix_task_hand_in_status_submitted_at", "status", "submitted_at"),
+        # A reviewer's queue and its count: their learners' enrolments, then the waiting hand-ins.
+        sa.Index("ix_task_hand_in_enrollment_status", "enrollment_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from lms.accounts import services as accounts
 from lms.catalog import services as catalog
 from lms.core import limits
 from lms.core.auth import login_required, role_required
-from lms.privacy.access_log import record_access
+from lms.audit.services import record_access
 from lms.extensions import db
 from lms.learning import guards
 from lms.learning import services as learning

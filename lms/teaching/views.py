@@ -6,7 +6,7 @@ from wtforms import SelectChoice
 from lms.accounts import services as accounts
 from lms.accounts import signin
 from lms.core.auth import login_required, role_required
-from lms.privacy.access_log import record_access
+from lms.audit.services import record_access
 from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response
 from lms.core.forms import show_error

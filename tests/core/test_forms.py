@@ -176,6 +176,7 @@ FORMS = {
         {}, {"base": "1", "title": LONG, "minutes": "0", "body": "Text"}]),
     "ItemSourceForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check", [{}]),
     "ErasureRequestForm": ("admin", "POST", lambda w: f"/privacy/erasure/{w['pupil']}", [{"reason": LONG * 5}]),
+    "ExportForm": ("admin", "POST", lambda w: f"/privacy/export/{w['pupil']}", [{}]),
     "RefuseForm": ("admin", "POST", lambda w: f"/admin/privacy/requests/{w['erasure_request']}/refuse", [
         {}, {"reason": LONG * 5}]),
     "AccessLogSearchForm": ("admin", "GET", lambda w: "/admin/privacy/access-log", [

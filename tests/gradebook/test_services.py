@@ -2,9 +2,10 @@
 
 import pytest
 
+from lms.audit import services as audit
 from lms.extensions import db
 from lms.gradebook import access, services, work
-from lms.gradebook.models import Feedback, WorkView
+from lms.gradebook.models import Feedback
 from lms.learning import services as learning
 from lms.notifications.models import Notification
 from lms.tasks import services as tasks
@@ -181,7 +182,11 @@ def test_the_learner_s_record_shows_views_comments_and_reviews(book):
     db.session.commit()
     kinds = sorted(entry.kind for entry in work.record(people.pupil))
     assert kinds == ["commented", "reviewed", "viewed"]
-    assert db.session.get(WorkView, (enrollment.id, people.reflection.id, people.teacher.id)).views == 2
+    [view] = work.views_on(enrollment, people.reflection)
+    assert (view.viewer, view.viewer_role, view.views) == (people.teacher, "class-teacher", 2)
+    # The one access log holds the openings: the admin's search finds them too.
+    found = audit.search(audit.LogFilter(subject=people.pupil.username, what="hand_in")).items
+    assert len(found) == 2 and all(entry.item_id == people.reflection.id for entry in found)
     assert work.record(people.adult) == []
 
 

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from lms.accounts.models import User
+from lms.audit.models import AccessLogEntry
 from lms.extensions import db
 from lms.privacy import retention
-from lms.privacy.models import AccessLogEntry
 from lms.teaching import services as teaching
 from tests import factories
 
@@ -71,7 +71,7 @@ def test_the_run_erases_warns_first_and_erases_after_the_warning_period(ctx, run
     assert not erased("new-pupil") and not erased("here-adult") and not erased("old-admin")
     warned = db.session.scalar(sa.select(User).where(User.username == "gone-adult"))
     assert warned.retention_warned_at == NOW and "E-mail to gone@example.org" in caplog.text
-    assert "will be erased in 30 days" in caplog.text
+    assert "tiks dzēsts pēc 30 dienām" in caplog.text  # no language chosen: the platform's, Latvian
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AccessLogEntry)) == 0  # the other was the pupil's
 
     # 29 days on it is still there; 31 days on, without a sign-in, it is erased.
@@ -91,3 +91,14 @@ def test_signing_in_after_the_warning_keeps_the_account(ctx, frozen):
     retention.apply(datetime(2030, 7, 2, 12))
     db.session.expire_all()
     assert not erased("gone-adult")
+
+
+@pytest.mark.parametrize("locale, subject, sentence", [
+    ("en", "Your account on the Digital Skills Platform will be erased", "will be erased in 30 days unless you sign in"),
+    ("lv", "Jūsu konts Digitālo prasmju platformā tiks dzēsts", "tiks dzēsts pēc 30 dienām, ja līdz tam"),
+])
+def test_the_warning_comes_in_the_person_s_language(ctx, locale, subject, sentence):
+    user = factories.make_user("far-away", email="far@example.org", locale=locale)
+    message = retention.warning_message(user)  # the command runs without a request: no reader's language
+    assert message.to == "far@example.org" and message.subject == subject
+    assert sentence in message.body and "far-away" in message.body and "/login" in message.body

@@ -1,7 +1,8 @@
-"""Who looked at whose personal data. Every page or export where a teacher or an admin
-sees another person's data (a pupil's answers, code, hand-ins, record or evidence, an
-export, a programme drill-down that names people) calls ``record_access`` in its
-request; the person sees the entries about them on their privacy page and in their
+"""Who looked at whose personal data. Every page or export where a teacher, a course
+reviewer or an admin sees another person's data (a pupil's answers, code, hand-ins,
+record or evidence, an export, a programme drill-down that names people) calls
+``record_access`` in its request; the person sees the entries about them on their
+privacy page, in their record of who opened their work (``views_of``) and in their
 export, admins search them all, and the retention command removes them after
 ``LMS_RETENTION_ACCESS_LOG_DAYS``."""
 
@@ -16,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import User, utcnow
 from lms.extensions import db
-from lms.privacy.models import AccessLogEntry
+from lms.audit.models import AccessLogEntry
 
 # What was seen; the keys are stored, the names shown.
 WHAT = {
@@ -33,21 +34,27 @@ WHAT = {
 
 
 def record_access(viewer: User | None, subjects: User | int | Iterable[User | int], what: str,
-                  detail: str = "") -> int:
-    """Log that ``viewer`` saw ``what`` of each of ``subjects`` (a user, an id, or several).
-    Nothing is logged for anonymous visitors, for people looking at their own data, or for
-    viewers who are neither teachers nor admins (they only ever see their own). Flushes
-    only: the view's commit keeps it. Returns how many entries were written."""
+                  detail: str = "", *, item_id: int | None = None, role: str = "") -> int:
+    """Log that ``viewer`` saw ``what`` of each of ``subjects`` (a user, an id, or several),
+    on the course item ``item_id`` where it was a learner's work on one item, seen in
+    ``role`` (class-teacher, course-reviewer, admin). Nothing is logged for anonymous
+    visitors or for people looking at their own data; without a ``role`` (which the caller
+    gives once it has checked the viewer's right), nothing either for viewers who are
+    neither teachers nor admins (they only ever see their own). Flushes only: the view's
+    commit keeps it. Returns how many entries were written."""
     if what not in WHAT:
-        raise ValueError(f"unknown access kind {what!r}; add it to lms.privacy.access_log.WHAT")
-    if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.has_role("teacher", "admin"):
+        raise ValueError(f"unknown access kind {what!r}; add it to lms.audit.services.WHAT")
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return 0
+    if not role and not viewer.has_role("teacher", "admin"):
         return 0
     if isinstance(subjects, (User, int)):
         subjects = [subjects]
     ids = {subject if isinstance(subject, int) else subject.id for subject in subjects} - {viewer.id}
     now = utcnow()
     db.session.add_all([AccessLogEntry(viewer_id=viewer.id, subject_id=subject_id, what=what,
-                                       detail=detail[:200], at=now) for subject_id in sorted(ids)])
+                                       detail=detail[:200], at=now, item_id=item_id, viewer_role=role[:16])
+                        for subject_id in sorted(ids)])
     db.session.flush()
     return len(ids)
 
@@ -55,6 +62,38 @@ def record_access(viewer: User | None, subjects: User | int | Iterable[User | in
 def entries_about(user: User, limit: int = 500) -> list[AccessLogEntry]:
     return list(db.session.scalars(sa.select(AccessLogEntry).where(AccessLogEntry.subject_id == user.id)
                                    .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc()).limit(limit)))
+
+
+@dataclass
+class WorkViews:
+    """One viewer's openings of a learner's work on one item, from the access log."""
+
+    viewer: User | None
+    viewer_role: str
+    item_id: int
+    first_at: datetime
+    last_at: datetime
+    views: int
+
+
+def views_of(subject_id: int, item_id: int | None = None) -> list[WorkViews]:
+    """Who opened the person's work on course items (on ``item_id`` only, when given), one
+    row per viewer and item, most recent last: one query and one for the viewers."""
+    statement = (sa.select(AccessLogEntry.viewer_id, AccessLogEntry.item_id,
+                           sa.func.min(AccessLogEntry.at), sa.func.max(AccessLogEntry.at),
+                           sa.func.count(), sa.func.max(AccessLogEntry.viewer_role))
+                 .where(AccessLogEntry.subject_id == subject_id, AccessLogEntry.item_id.is_not(None))
+                 .group_by(AccessLogEntry.viewer_id, AccessLogEntry.item_id))
+    if item_id is not None:
+        statement = statement.where(AccessLogEntry.item_id == item_id)
+    rows = db.session.execute(statement).all()
+    viewer_ids = {row[0] for row in rows if row[0] is not None}
+    viewers = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(viewer_ids)))} \
+        if viewer_ids else {}
+    found = [WorkViews(viewers.get(viewer_id), role or "", item, first, last, count)
+             for viewer_id, item, first, last, count, role in rows]
+    found.sort(key=lambda view: view.last_at)
+    return found
 
 
 @dataclass(frozen=True)
