@@ -20,9 +20,8 @@ from lms.accounts.models import User, utcnow
 from lms.catalog import services as catalog
 from lms.catalog.models import SHOW_ANSWERS, Course, Item, Module
 from lms.extensions import db
-from lms.learning import papers, statements
+from lms.learning import classes, papers, statements
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt
-from lms.teaching import due_dates
 from lms.xapi import services as xapi
 
 
@@ -45,7 +44,7 @@ class HandInRefused(LearningError):
 def check_hand_in(enrollment: Enrollment, item: Item) -> None:
     """Quizzes honour their classes' dates: an attempt is neither started before the
     opening date nor submitted after a due date at which the teacher closed hand-in."""
-    problem = due_dates.hand_in_problem(enrollment.user, item)
+    problem = classes.of().hand_in_problem(enrollment.user, item)
     if problem is not None:
         raise HandInRefused(problem)
 
@@ -542,6 +541,16 @@ def dashboard(user: User) -> list[DashboardEntry]:
         for certificate in db.session.scalars(sa.select(Certificate).where(Certificate.enrollment_id.in_(ids))):
             certificates[certificate.enrollment_id] = certificate
     return [DashboardEntry(e, continue_item(e, progress[e.id]), certificates.get(e.id)) for e in enrollments]
+
+
+def course_state(user: User, course: Course) -> dict:
+    """A learner's state on the course's catalogue page: their active enrolment, its
+    progress by item and the item "continue" leads to (registered with the catalogue)."""
+    enrollment = active_enrollment(user, course)
+    if enrollment is None:
+        return {"enrollment": None, "progress": {}, "next_item": None}
+    progress = progress_by_item(enrollment)
+    return {"enrollment": enrollment, "progress": progress, "next_item": continue_item(enrollment, progress)}
 
 
 def continue_item(enrollment: Enrollment, progress: dict[int, ItemProgress] | None = None) -> Item | None:
