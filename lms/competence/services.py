@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased, selectinload
 
 from lms.accounts.models import AUDIENCES
-from lms.config import COURSES_DIR
 from lms.competence import kinds, references
 from lms.core import yamlsafe
 from lms.core.i18n import localized
@@ -25,7 +24,7 @@ from lms.competence.models import (
 from lms.xapi import services as xapi
 from lms.xapi.models import Statement
 
-FRAMEWORKS_DIR = COURSES_DIR / "_frameworks"
+FRAMEWORKS_DIR = references.FRAMEWORKS_DIR
 QUESTIONNAIRE_FILE = "digcompedu-self-assessment.yaml"
 EVIDENCE_VERBS = {"http://adlnet.gov/expapi/verbs/passed", "http://adlnet.gov/expapi/verbs/completed"}
 

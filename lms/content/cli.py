@@ -56,12 +56,12 @@ def _read_zip(path: str):
         data = Path(path).read_bytes()
     except OSError as error:
         click.echo(f"{path}: cannot be read ({error.strerror})", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     try:
         return services.read_package(data, Path(path).stem)
     except services.ImportRefused as refused:
         _print_problems(refused.problems)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
 
 
 @courses_cli.command("validate")
@@ -95,12 +95,12 @@ def import_(path):
     except services.ImportRefused as refused:
         db.session.rollback()
         _print_problems(refused.problems)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     except store.refused as refused:
         db.session.rollback()
         click.echo(refused.message, err=True)
         _print_problems(refused.problems)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"Imported: {len(report.created)} new, {len(report.updated)} updated course(s); "
                f"archived {report.items_archived} item(s) and {report.modules_archived} module(s) "
@@ -124,10 +124,10 @@ def export(source, output):
             slug, data = store.export(source)
     except services.ImportRefused as refused:
         _print_problems(refused.problems)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     except store.refused as refused:
         click.echo(refused.message, err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     target = Path(output or f"{slug}.zip")
     target.write_bytes(data)
     click.echo(f"Wrote {target} ({len(data):,} bytes).")

@@ -73,10 +73,10 @@ def create_class(teacher: User, name: str, group: str | None = None, ends_on: da
     name, group = (name or "").strip(), (group or "").strip()
     if not name:
         raise ClassError(_l("Give the class a name."), "name")
-    for field, value, label in (("name", name, _l("Class name")), ("group", group, _l("Year group or adult group"))):
+    for field_name, value, label in (("name", name, _l("Class name")), ("group", group, _l("Year group or adult group"))):
         refused = text.name_problem(value, label)
         if refused:
-            raise ClassError(refused, field)
+            raise ClassError(refused, field_name)
     school_class = SchoolClass(teacher_id=teacher.id, name=name[:120], group=group[:60] or None,
                                ends_on=ends_on, join_code=_new_code(), legal_basis=legal_basis,
                                basis_date=basis_date)

@@ -1,7 +1,7 @@
 """The commands a scheduler runs: reminders of work due within a day, and the daily
 e-mail digest, each safe to run again."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 

@@ -4,7 +4,6 @@ import html
 import re
 from datetime import datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from lms.accounts import services as accounts
