@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -17,6 +16,8 @@ from lms.competence import kinds, references
 from lms.core import yamlsafe
 from lms.core.i18n import localized
 from lms.core.sql import one_of
+from lms.core.clock import utcnow
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.competence.models import (
     ActivityCompetence, Competence, Evidence, Framework, LearnerCompetence, RoleProfile, SelfAssessment,
@@ -33,10 +34,6 @@ class FrameworkError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 # Frameworks ---------------------------------------------------------------------------------
@@ -298,10 +295,10 @@ def _raise_level(actor_key: str, competence_id: int, level: str, rank: int) -> N
     current = db.session.get(LearnerCompetence, (actor_key, competence_id))
     if current is None:
         db.session.add(LearnerCompetence(actor_key=actor_key, competence_id=competence_id, level=level,
-                                         rank=rank, evidence_count=1, updated_at=_now()))
+                                         rank=rank, evidence_count=1, updated_at=utcnow()))
         return
     current.evidence_count += 1
-    current.updated_at = _now()
+    current.updated_at = utcnow()
     if rank > current.rank:
         current.level, current.rank = level, rank
 
@@ -333,7 +330,7 @@ def _recompute(actor_key: str, competence_id: int) -> None:
             db.session.delete(current)
         return
     best = max(rows, key=lambda e: e.rank)
-    current.level, current.rank, current.evidence_count, current.updated_at = best.level, best.rank, len(rows), _now()
+    current.level, current.rank, current.evidence_count, current.updated_at = best.level, best.rank, len(rows), utcnow()
 
 
 # Profiles -----------------------------------------------------------------------------------
@@ -417,12 +414,8 @@ def admin_mappings() -> list[ActivityCompetence]:
         selectinload(ActivityCompetence.competence).selectinload(Competence.framework))))
 
 
-class MappingError(ValueError):
+class MappingError(Refused):
     """A mapping an admin cannot make: ``message`` for people, ``field`` the form field to blame."""
-
-    def __init__(self, message, field: str) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 def add_mapping(activity_id: str, reference: str, min_score: float | None = None) -> ActivityCompetence:
@@ -798,7 +791,7 @@ def save_self_assessment(actor_key: str, answers: dict[str, str]) -> int:
     stored = {row.statement_code: row for row in db.session.scalars(
         sa.select(SelfAssessmentAnswer).where(SelfAssessmentAnswer.actor_key == actor_key))}
     had_answers = {statement_competence[code] for code in stored if code in statement_competence}
-    now = _now()
+    now = utcnow()
     for code, value in given.items():
         row = stored.get(code)
         if value is None:

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import utcnow
+from lms.core.clock import utcnow
 from lms.catalog.models import Item
 from lms.extensions import db
 from lms.xapi.models import Json

@@ -6,7 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.catalog.models import Course, Item, Module
 from lms.extensions import db
 from lms.xapi.models import Json

@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
+from lms.core.errors import Refused
 from lms.catalog import services as catalog
 from lms.catalog.models import SHOW_ANSWERS, Course, Item, Module
 from lms.extensions import db
@@ -25,12 +27,8 @@ from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCom
 from lms.xapi import services as xapi
 
 
-class LearningError(ValueError):
+class LearningError(Refused):
     """A step the rules refuse, with a message for the learner."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 class AttemptLimitReached(LearningError):

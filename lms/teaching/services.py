@@ -16,6 +16,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course, Item
 from lms.core import text
 from lms.core.i18n import localized
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
@@ -26,10 +27,8 @@ from lms.teaching.models import ClassCourse, ClassItem, ClassMember, SchoolClass
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-class ClassError(ValueError):
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
+class ClassError(Refused):
+    """A class change the rules refuse; ``field`` names the form field."""
 
 
 def _new_code() -> str:

@@ -14,6 +14,7 @@ from typing import Callable, Mapping
 import sqlalchemy as sa
 from itsdangerous import BadData, URLSafeSerializer
 
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.xapi import credentials, services
 from lms.xapi.models import Statement
@@ -23,12 +24,8 @@ MAX_LIMIT = 500
 FORMATS = ("exact", "ids", "canonical")
 
 
-class QueryError(ValueError):
+class QueryError(Refused):
     """A parameter the LRS cannot use; the message names it and says what is wrong."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

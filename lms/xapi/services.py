@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
 from lms.core.sql import insert_skipping_duplicates
+from lms.core.clock import utcnow
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.xapi import credentials, documents, forwarding
 from lms.xapi.vocabulary import platform_identity
@@ -481,10 +483,8 @@ _link_listeners: list[LinkListener] = []
 LINK_CHUNK = 1000
 
 
-class LinkError(ValueError):
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
+class LinkError(Refused):
+    """An actor link an admin cannot make, with a message saying why."""
 
 
 def add_link_listener(listener: LinkListener) -> None:
@@ -621,7 +621,7 @@ def link_actor(actor_key: str, learner_key: str, *, identified_by_email_allowed:
     if current is not None:
         raise LinkError(_l("This actor is linked to a learner already: unlink it first."))
     db.session.add(ActorLink(actor_key=actor_key, learner_key=learner_key, credential_id=_provider_of(actor_key),
-                             linked_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+                             linked_at=utcnow()))
     db.session.flush()
     forget_links()
     _announce(actor_key, learner_key, True)

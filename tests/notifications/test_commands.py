@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.accounts import services as accounts
-from lms.accounts.models import utcnow
+from lms.core.clock import utcnow
 from lms.catalog import services as catalog
 from lms.extensions import db
 from lms.notifications import digest, services

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from lms.accounts import services as accounts
-from lms.accounts.models import utcnow
+from lms.core.clock import utcnow
 from lms.catalog import services as catalog
 from lms.extensions import db
 from lms.learning import services as learning
