@@ -23,14 +23,6 @@ class Gap:
     current: str | None
     next_activities: list[str]
 
-    @property
-    def required_level(self) -> dict | None:
-        return self.competence.framework.level(self.required)
-
-    @property
-    def current_level(self) -> dict | None:
-        return self.competence.framework.level(self.current)
-
 
 @dataclass
 class Readiness:

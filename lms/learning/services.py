@@ -592,8 +592,3 @@ def set_certificate_name_visible(certificate: Certificate, visible: bool) -> Non
         raise LearningError(_l("Pupils' names are never shown on public pages."))
     certificate.show_name = visible
     db.session.flush()
-
-
-def module_completions(enrollment: Enrollment) -> set[int]:
-    return set(db.session.scalars(sa.select(ModuleCompletion.module_id)
-                                  .where(ModuleCompletion.enrollment_id == enrollment.id)))

@@ -506,12 +506,6 @@ def statements_for_actor(key: str, *, newest_first: bool = True, limit: int | No
     return list(db.session.scalars(query))
 
 
-def statements_for_registration(registration: uuid.UUID) -> list[Statement]:
-    """Every statement of one enrolment, in the order stored."""
-    return list(db.session.scalars(
-        sa.select(Statement).where(Statement.registration == registration).order_by(Statement.seq)))
-
-
 # External actors linked to learners ------------------------------------------------------
 #
 # An external app may name a learner by an e-mail address or its own account rather than
