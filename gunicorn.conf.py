@@ -1,5 +1,6 @@
-"""gunicorn's settings for production. ``gunicorn wsgi:app`` reads this file from the
-working directory; options on the command line override it (``gunicorn --workers 8``).
+"""gunicorn's settings for production. ``gunicorn`` reads this file from the working
+directory and serves the app it names, ``lms:create_app()`` (``wsgi:app`` in the checkout
+is the same app); options on the command line override it (``gunicorn --workers 8``).
 
 At start-up it checks that the rate limits hold across the workers: with more than one
 worker and ``LMS_RATELIMIT_STORAGE_URL`` left at ``memory://``, each worker would count

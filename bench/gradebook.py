@@ -23,11 +23,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -45,6 +44,7 @@ def prepare() -> dict:
     from lms.accounts import services as accounts
     from lms.catalog import services as catalog
     from lms.catalog.models import Item
+    from lms.core.clock import utcnow
     from lms.content import services as content
     from lms.extensions import db
     from lms.gradebook.services import GRADED_KINDS
@@ -62,7 +62,7 @@ def prepare() -> dict:
     for n in range(CLASSES):
         school_class = teaching.create_class(teacher, f"Class {n + 1}")
         for course in courses:
-            teaching.assign_course(school_class, course, due_at=datetime.utcnow() - timedelta(days=3))
+            teaching.assign_course(school_class, course, due_at=utcnow() - timedelta(days=3))
         for item in singles:
             teaching.assign_item(school_class, item)
         class_ids.append(school_class.id)
@@ -106,6 +106,7 @@ def fill(people: dict, learners: int, seed: int = 7) -> tuple[int, dict[str, int
     """Pupils of the 10 classes with work on every item, and ``learners`` learners outside
     classes with work on 10 items each, by bulk inserts."""
     from lms.accounts.models import User
+    from lms.core.clock import utcnow
     from lms.exercises.models import ExerciseSubmission
     from lms.extensions import db
     from lms.learning.models import Enrollment, ItemProgress, QuizAttempt
@@ -113,7 +114,7 @@ def fill(people: dict, learners: int, seed: int = 7) -> tuple[int, dict[str, int
     from lms.teaching.models import ClassMember
 
     rng = random.Random(seed)
-    now = datetime.utcnow()
+    now = utcnow()
     password_hash = db.session.get(User, people["teacher"]).password_hash
     totals = {"learners": 0, "quiz attempts": 0, "code submissions": 0, "hand-ins": 0, "item progress": 0}
 

@@ -211,7 +211,7 @@ def eager(sessions: list[Session], load: Load, code: str) -> None:
         try:
             answers: list[tuple[int, str]] = [(0, "")] * len(sessions)
 
-            def fire(n: int) -> None:
+            def fire(n: int, answers=answers) -> None:
                 answers[n] = submit(sessions[n], tokens[n], code)
 
             threads = [threading.Thread(target=fire, args=(n,)) for n in range(len(sessions))]

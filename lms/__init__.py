@@ -136,12 +136,36 @@ def _register_blueprints(app: Flask) -> None:
 
     add_item_page("exercise", show_exercise)  # learning shows them without importing their domains
     add_item_page("task", show_task)
+    _register_upward_parts()
 
     i18n.add_language_listener(accounts_services.on_language_chosen)  # the choice stays on the account
     i18n.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     headers.init_app(app)
+
+
+def _register_upward_parts() -> None:
+    """A lower domain shows or uses a piece that a higher one owns: the higher one registers
+    it here, so every import points down the layers (tests/test_architecture.py)."""
+    from lms.accounts.views import add_settings_part
+    from lms.catalog.views import set_learner_state
+    from lms.content.cli import PackageStore, set_package_store
+    from lms.learning import classes
+    from lms.learning import services as learning
+    from lms.notifications.views import digest_form_for
+    from lms.studio import services as studio
+    from lms.teaching import announcements, due_dates
+    from lms.teaching import services as teaching
+
+    set_learner_state(learning.course_state)  # the course page shows the learner's progress
+    set_package_store(PackageStore(studio.import_and_publish, studio.export, studio.StudioRefused))
+    classes.set_classes(classes.Classes(
+        hand_in_problem=due_dates.hand_in_problem, window_for=due_dates.window_for,
+        still_to_do=due_dates.still_to_do, unread_announcements=announcements.unread_for,
+        classes_joined=teaching.classes_joined,
+    ))
+    add_settings_part("digest_form", digest_form_for)
 
 
 @event.listens_for(Engine, "connect")

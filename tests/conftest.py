@@ -138,7 +138,7 @@ def make_user(app):
         with app.app_context():
             user = factories.make_user(*args, **kwargs)
             db.session.refresh(user)
-            user.role_links  # load before detaching
+            _ = user.role_links  # load before detaching
             db.session.expunge(user)
             return user
 

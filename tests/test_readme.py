@@ -27,3 +27,13 @@ def test_the_readme_links_only_inside_the_repository():
         if not path.is_relative_to(REPO) or not path.exists():
             outside.append(target)
     assert outside == []
+
+
+def test_the_design_names_the_app_that_gunicorn_serves():
+    """The design and the production settings agree on what gunicorn serves."""
+    settings = (REPO / "gunicorn.conf.py").read_text(encoding="utf-8")
+    served = re.search(r'^wsgi_app = "([^"]+)"', settings, re.MULTILINE).group(1)
+    design = (REPO / "docs" / "design.md").read_text(encoding="utf-8")
+    production = next(line for line in design.splitlines() if line.startswith("- Production runs"))
+    paragraph = design[design.index(production):].split("\n- ")[0]
+    assert f"`{served}`" in paragraph, f"docs/design.md's production line does not name {served}"

@@ -1,21 +1,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.core.clock import utcnow
 from lms.extensions import db
 
 AUDIENCES = ("pupil", "adult", "teacher")
 ROLES = ("learner", "teacher", "admin")
-
-
-def utcnow() -> datetime:
-    """Naive UTC, as stored; Flask-Babel converts to the reader's time zone."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

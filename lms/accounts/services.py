@@ -18,8 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.accounts import sessions
-from lms.accounts.models import AUDIENCES, ROLES, SignInSession, User, UserRole, utcnow
+from lms.accounts.models import AUDIENCES, ROLES, SignInSession, User, UserRole
+from lms.core.clock import utcnow
 from lms.core import text
+from lms.core.errors import Refused
 from lms.extensions import db
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
@@ -45,13 +47,8 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash("not a real password", method=method)
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A request the account rules refuse; ``field`` names the form field to blame."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 class LastAdminError(AccountError):

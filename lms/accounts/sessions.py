@@ -16,7 +16,8 @@ import ua_parser
 from flask import current_app
 from sqlalchemy.orm import contains_eager
 
-from lms.accounts.models import END_REASONS, SignInSession, User, utcnow
+from lms.accounts.models import END_REASONS, SignInSession, User
+from lms.core.clock import utcnow
 from lms.extensions import db
 
 # "Last active" moves on at most this often, so a signed-in page view costs one read

@@ -8,7 +8,8 @@ from flask import request
 from flask_login import current_user, login_user, logout_user
 
 from lms.accounts import sessions
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.extensions import db, login_manager
 
 

@@ -1,18 +1,29 @@
+from typing import Any, Callable
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.accounts import forms, services, sessions, signin
+from lms.accounts.models import User
 from lms.core import identity, mail
 from lms.core.auth import login_required
 from lms.core.forms import show_error
 from lms.core.urls import safe_next
 from lms.extensions import db, limiter
-from lms.notifications import services as notifications
-from lms.notifications.forms import DigestForm
 
 bp = Blueprint("accounts", __name__)
+
+# Parts of the settings page that other domains own (the e-mail digest choice): each
+# registers at start-up (``add_settings_part``) a function of the user giving the value
+# the template shows under that name, so accounts needs not import them.
+_settings_parts: dict[str, Callable[[User], Any]] = {}
+
+
+def add_settings_part(name: str, part: Callable[[User], Any]) -> None:
+    """Show ``part(user)`` as ``name`` on the settings page; called once at start-up."""
+    _settings_parts[name] = part
 
 
 def _login_limit() -> str:
@@ -84,10 +95,8 @@ def settings():
             db.session.commit()
             flash(_("Your settings are saved."), "success")
             return redirect(url_for("accounts.settings"))
-    digest_form = None
-    if notifications.can_get_email(current_user):
-        digest_form = DigestForm(formdata=None, email_digest=notifications.email_digest_chosen(current_user))
-    return render_template("accounts/settings.html", form=form, digest_form=digest_form,
+    parts = {"digest_form": None} | {name: part(current_user) for name, part in _settings_parts.items()}
+    return render_template("accounts/settings.html", form=form, **parts,
                            sign_ins=sessions.live_sessions(current_user), current=signin.current_session())
 
 

@@ -22,6 +22,7 @@ from lms.admin.models import ActiveDay
 from lms.catalog.models import Course
 from lms.competence.models import Competence, Framework, LearnerCompetence
 from lms.core.i18n import lazy_localized
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.xapi import services as xapi
@@ -288,13 +289,13 @@ def statements_by_provider(since: datetime, until: datetime) -> list[tuple[str, 
 
 # Records behind the figures ---------------------------------------------------------------
 
-class RecordsError(ValueError):
+class RecordsError(Refused):
     """A drill-down that cannot be shown: ``status`` 404 (no such figure), 400 (a bad
     parameter) or 403 (a figure about fewer than MIN_GROUP people)."""
 
     def __init__(self, message, status: int) -> None:
-        super().__init__(str(message))
-        self.message, self.status = message, status
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass

@@ -1,12 +1,27 @@
+from typing import Callable
+
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from lms.accounts.models import User
 from lms.catalog import forms, services
-from lms.learning import services as learning
+from lms.catalog.models import Course
 
 bp = Blueprint("catalog", __name__)
+
+# A signed-in learner's state in a course (enrolment, progress, the item to continue with),
+# as keyword arguments for the course page. Learning owns it and sits above the catalogue,
+# so it registers the function at start-up (``set_learner_state``).
+LearnerState = Callable[[User, Course], dict]
+_learner_state: LearnerState = lambda user, course: {}  # noqa: E731
+
+
+def set_learner_state(state: LearnerState) -> None:
+    """Show a learner's state on course pages with ``state(user, course)``; called once at start-up."""
+    global _learner_state
+    _learner_state = state
 
 ITEM_KIND_NAMES = {"lesson": _l("Lesson"), "quiz": _l("Quiz"), "exercise": _l("Exercise"), "task": _l("Task")}
 TRACK_NAMES = {
@@ -55,10 +70,10 @@ def show_course(slug):
     course = services.get_course(slug, include_drafts=can_see_drafts())
     if course is None:
         abort(404)
-    enrollment = learning.active_enrollment(current_user, course) if current_user.is_authenticated else None
-    progress = learning.progress_by_item(enrollment) if enrollment else {}
+    state = {"enrollment": None, "progress": {}, "next_item": None}
+    if current_user.is_authenticated:
+        state.update(_learner_state(current_user, course))
     return render_template(
         "catalog/show_course.html", course=course, modules=services.live_modules(course),
-        items=services.live_items(course), enrollment=enrollment, progress=progress,
-        next_item=learning.continue_item(enrollment, progress) if enrollment else None,
+        items=services.live_items(course), **state,
     )

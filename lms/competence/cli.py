@@ -21,6 +21,6 @@ def import_(path):
         db.session.rollback()
         for problem in error.problems:
             click.echo(problem, err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"Frameworks up to date: {', '.join(slugs) or 'none found'}.")

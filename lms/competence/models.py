@@ -62,7 +62,7 @@ class ActivityCompetence(db.Model):
     __table_args__ = (sa.UniqueConstraint("activity_id", "competence_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[str] = mapped_column(sa.String(1024), index=True)
+    activity_id: Mapped[str] = mapped_column(sa.String(1024))
     competence_id: Mapped[int] = mapped_column(sa.ForeignKey("competence.id", ondelete="CASCADE"))
     level: Mapped[str] = mapped_column(sa.String(8))
     min_score: Mapped[float | None]   # scaled score needed, where the mapping asks for one

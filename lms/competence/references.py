@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from lms.config import COURSES_DIR
+from lms.core import yamlsafe
 
 REFERENCE = re.compile(r"^(?P<framework>[a-z][a-z0-9]*):(?P<code>[a-z0-9][a-z0-9._-]*)@(?P<level>[A-Za-z0-9]+)$")
 
-DIGCOMP_CODES = {f"{area}.{n}" for area, count in ((1, 3), (2, 6), (3, 4), (4, 4), (5, 4)) for n in range(1, count + 1)}
-DIGCOMPEDU_CODES = {f"{area}.{n}" for area, count in ((1, 4), (2, 3), (3, 4), (4, 3), (5, 3), (6, 5))
-                    for n in range(1, count + 1)}
-FRAMEWORKS = {
-    # framework: (valid codes or None for any dotted code, ordered levels)
-    "digcomp": (DIGCOMP_CODES, ("1", "2", "3", "4", "5", "6", "7", "8")),
-    "digcompedu": (DIGCOMPEDU_CODES, ("A1", "A2", "B1", "B2", "C1", "C2")),
-    "jsreact": (None, ("1", "2", "3", "4")),
-}
+FRAMEWORKS_DIR = COURSES_DIR / "_frameworks"
+_NOT_FRAMEWORKS = ("roles.yaml", "digcompedu-self-assessment.yaml")
+
+
+def frameworks(folder: Path | None = None) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    """{framework slug: (its competence codes, its ordered level codes)}, read from the
+    framework files (default: the shipped ``courses/_frameworks``), so a framework or competence added to a file is known at once.
+    A file that cannot be read is left out here; importing the frameworks names its problems."""
+    folder = folder or FRAMEWORKS_DIR
+    files = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.yaml")
+                         if p.name not in _NOT_FRAMEWORKS))
+    return _read_frameworks(folder, files)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_frameworks(folder: Path, files: tuple) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    known = {}
+    for name, _mtime in files:
+        try:
+            data = yamlsafe.load((folder / name).read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError, OSError):
+            continue
+        if not isinstance(data, dict) or not data.get("slug"):
+            continue
+        codes = frozenset(str(competence["code"]) for area in data.get("areas") or [] if isinstance(area, dict)
+                          for competence in area.get("competences") or []
+                          if isinstance(competence, dict) and "code" in competence)
+        levels = tuple(str(level["code"]) for level in data.get("levels") or []
+                       if isinstance(level, dict) and "code" in level)
+        known[str(data["slug"])] = (codes, levels)
+    return known
 
 
 @dataclass(frozen=True)
@@ -36,10 +65,11 @@ def parse(reference: object) -> CompetenceRef:
     if not match:
         raise ValueError(f"{reference!r} is not framework:code@level (for example digcomp:1.1@2)")
     framework, code, level = match["framework"], match["code"], match["level"]
-    if framework not in FRAMEWORKS:
-        raise ValueError(f"unknown framework {framework!r} (known: {', '.join(sorted(FRAMEWORKS))})")
-    codes, levels = FRAMEWORKS[framework]
-    if codes is not None and code not in codes:
+    known = frameworks()
+    if framework not in known:
+        raise ValueError(f"unknown framework {framework!r} (known: {', '.join(sorted(known))})")
+    codes, levels = known[framework]
+    if code not in codes:
         raise ValueError(f"{framework} has no competence {code!r}")
     if level not in levels:
         raise ValueError(f"{framework} levels are {', '.join(levels)}, not {level!r}")

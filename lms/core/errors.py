@@ -9,6 +9,16 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from lms.core.i18n import format_bytes
 
+
+class Refused(ValueError):
+    """The one base of the errors a service raises when its rules refuse a step: ``message``
+    is for people (often lazily translated), ``field`` names the form field to blame, or is
+    None. Views show the message (``show_error``) and change nothing."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message, self.field = message, field
+
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check what you sent and try again.")),
     403: (_l("No access"), _l("You do not have permission to open this page. If you think you should, ask the programme's administrator.")),

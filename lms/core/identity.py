@@ -10,13 +10,14 @@ evidence and certificates. Changing it is deliberately not offered."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from lms.config import parse_address
 from lms.core.models import PlatformIdentity
+from lms.core.clock import utcnow
 from lms.extensions import db
 
 _CACHE = "lms.platform_identity"
@@ -64,5 +65,5 @@ def _fix_at_creation(table, connection, **_) -> None:
     if not has_app_context():
         return
     connection.execute(table.insert().values(id=1, iri=parse_address(site_address()),
-                                             fixed_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+                                             fixed_at=utcnow()))
     forget()

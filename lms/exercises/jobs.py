@@ -31,7 +31,8 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.catalog.models import Item
 from lms.exercises import sandbox, services
 from lms.exercises.models import IN_FLIGHT, GradingJob

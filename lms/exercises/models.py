@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import utcnow
+from lms.core.clock import utcnow
 from lms.catalog.models import Item
 from lms.extensions import db
 from lms.xapi.models import Json
@@ -19,7 +19,7 @@ class ExerciseSubmission(db.Model):
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "item_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -49,7 +49,7 @@ class ExerciseDraft(db.Model):
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(sa.Text)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

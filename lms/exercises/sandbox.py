@@ -113,10 +113,6 @@ class GradeResult:
         return self.status == "ok" and bool(self.tests) and self.passed_count == self.total
 
 
-class PoolClosed(RuntimeError):
-    """The pool was shut down; a new one must be made."""
-
-
 class _Lost(Exception):
     """The worker is gone or had to be killed; ``status`` and ``error`` say why."""
 

@@ -15,9 +15,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from lms.accounts.models import utcnow
+from lms.core.clock import utcnow
 from lms.catalog.models import Item
 from lms.core import markdown
+from lms.core.errors import Refused
 from lms.exercises import sandbox
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission
 from lms.extensions import db
@@ -27,12 +28,8 @@ from lms.learning.models import Enrollment
 from lms.xapi import services as xapi
 
 
-class CodeError(ValueError):
+class CodeError(Refused):
     """Code that cannot be run, with a message for the learner; nothing was saved."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)

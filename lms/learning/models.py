@@ -6,7 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.catalog.models import Course, Item, Module
 from lms.extensions import db
 from lms.xapi.models import Json
@@ -20,7 +21,7 @@ class Enrollment(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "course_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"), index=True)
     # The xAPI context.registration of every statement about this enrolment.
     registration: Mapped[uuid.UUID] = mapped_column(sa.Uuid, unique=True, default=uuid.uuid4)
@@ -42,7 +43,7 @@ class ItemProgress(db.Model):
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), index=True)
     opened_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]     # lesson done, or quiz passed
@@ -56,7 +57,7 @@ class ModuleCompletion(db.Model):
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "module_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"))
     module_id: Mapped[int] = mapped_column(sa.ForeignKey("course_module.id", ondelete="CASCADE"))
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -72,7 +73,7 @@ class QuizAttempt(db.Model):
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "item_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,22 +16,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
+from lms.core.errors import Refused
 from lms.catalog import services as catalog
 from lms.catalog.models import SHOW_ANSWERS, Course, Item, Module
 from lms.extensions import db
-from lms.learning import papers, statements
+from lms.learning import classes, papers, statements
 from lms.learning.models import Certificate, Enrollment, ItemProgress, ModuleCompletion, QuizAttempt
-from lms.teaching import due_dates
 from lms.xapi import services as xapi
 
 
-class LearningError(ValueError):
+class LearningError(Refused):
     """A step the rules refuse, with a message for the learner."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 class AttemptLimitReached(LearningError):
@@ -45,7 +42,7 @@ class HandInRefused(LearningError):
 def check_hand_in(enrollment: Enrollment, item: Item) -> None:
     """Quizzes honour their classes' dates: an attempt is neither started before the
     opening date nor submitted after a due date at which the teacher closed hand-in."""
-    problem = due_dates.hand_in_problem(enrollment.user, item)
+    problem = classes.of().hand_in_problem(enrollment.user, item)
     if problem is not None:
         raise HandInRefused(problem)
 
@@ -544,6 +541,16 @@ def dashboard(user: User) -> list[DashboardEntry]:
     return [DashboardEntry(e, continue_item(e, progress[e.id]), certificates.get(e.id)) for e in enrollments]
 
 
+def course_state(user: User, course: Course) -> dict:
+    """A learner's state on the course's catalogue page: their active enrolment, its
+    progress by item and the item "continue" leads to (registered with the catalogue)."""
+    enrollment = active_enrollment(user, course)
+    if enrollment is None:
+        return {"enrollment": None, "progress": {}, "next_item": None}
+    progress = progress_by_item(enrollment)
+    return {"enrollment": enrollment, "progress": progress, "next_item": continue_item(enrollment, progress)}
+
+
 def continue_item(enrollment: Enrollment, progress: dict[int, ItemProgress] | None = None) -> Item | None:
     """Where "continue" leads: the first required item not done after the last one used,
     else the first not done at all, else the last used."""
@@ -585,8 +592,3 @@ def set_certificate_name_visible(certificate: Certificate, visible: bool) -> Non
         raise LearningError(_l("Pupils' names are never shown on public pages."))
     certificate.show_name = visible
     db.session.flush()
-
-
-def module_completions(enrollment: Enrollment) -> set[int]:
-    return set(db.session.scalars(sa.select(ModuleCompletion.module_id)
-                                  .where(ModuleCompletion.enrollment_id == enrollment.id)))

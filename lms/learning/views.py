@@ -11,10 +11,8 @@ from lms.catalog.models import Item
 from lms.core.auth import login_required
 from lms.core.confirm import confirmation_page
 from lms.extensions import db
-from lms.learning import guards, services
+from lms.learning import classes, guards, services
 from lms.learning.models import Enrollment
-from lms.teaching import announcements, due_dates
-from lms.teaching import services as teaching
 
 bp = Blueprint("learning", __name__)
 
@@ -45,9 +43,9 @@ def link_sections(html, sections) -> Markup:
 @login_required
 def dashboard():
     return render_template("learning/dashboard.html", entries=services.dashboard(current_user),
-                           due=due_dates.still_to_do(current_user),
-                           announcements=announcements.unread_for(current_user),
-                           classes=teaching.classes_joined(current_user))
+                           due=classes.of().still_to_do(current_user),
+                           announcements=classes.of().unread_announcements(current_user),
+                           classes=classes.of().classes_joined(current_user))
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -103,7 +101,7 @@ def show_item(slug, item_slug):
         made = services.attempts(enrollment, item)
         return render_template("learning/show_quiz.html", attempts=made, policy=services.answers_policy(item),
                                attempts_left=services.attempts_left(item, made),
-                               window=due_dates.window_for(current_user, item), **context)
+                               window=classes.of().window_for(current_user, item), **context)
     return render_template("learning/show_lesson.html", **context)
 
 

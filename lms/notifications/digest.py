@@ -17,8 +17,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from lms.accounts.models import User, utcnow
-from lms.core import mail
+from lms.accounts.models import User
+from lms.core.clock import utcnow
+from lms.core import identity, mail
 from lms.extensions import db
 from lms.notifications import services
 from lms.notifications.models import Notification, NotificationPreference
@@ -55,7 +56,7 @@ def recipients(today: date) -> list[User]:
 
 
 def _message(user: User, notifications: list[Notification]) -> mail.Message:
-    base = current_app.config["LMS_BASE_URL"].rstrip("/")
+    base = identity.site_address()
     locale = user.locale if user.locale in current_app.config["LMS_LANGUAGES"] else \
         current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):

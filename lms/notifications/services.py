@@ -16,9 +16,11 @@ import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.core.sql import insert_skipping_duplicates
 from lms.core.urls import safe_next
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.notifications.models import KINDS, Notification, NotificationPreference
 
@@ -36,12 +38,8 @@ SENTENCES = {
 assert set(SENTENCES) == set(KINDS)
 
 
-class NotificationError(ValueError):
+class NotificationError(Refused):
     """A refused change, with a message for the person."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def _checked(kind: str, subject: str, url: str) -> tuple[str, str]:

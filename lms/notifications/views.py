@@ -70,6 +70,14 @@ def update_digest():
     return redirect(url_for("accounts.settings") + "#notifications")
 
 
+def digest_form_for(user) -> forms.DigestForm | None:
+    """The e-mail digest choice on the account's settings page (registered with accounts),
+    or None for an account that gets no e-mail."""
+    if not services.can_get_email(user):
+        return None
+    return forms.DigestForm(formdata=None, email_digest=services.email_digest_chosen(user))
+
+
 def unread_in_header() -> int:
     """The header's unread count: one indexed count per page, and none for visitors."""
     if not current_user.is_authenticated:

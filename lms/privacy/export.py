@@ -103,8 +103,8 @@ def collect(person: User) -> dict[str, list[dict]]:
                           review_comment=reviews[h.id].comment if h.id in reviews else None,
                           review_decision=reviews[h.id].decision if h.id in reviews else None,
                           review_score=reviews[h.id].score if h.id in reviews else None) for h in hand_ins],
-        "competence_levels": [_row(competence=l.competence.title, level=l.level, updated_at=l.updated_at)
-                              for l in db.session.scalars(sa.select(LearnerCompetence).where(
+        "competence_levels": [_row(competence=c.competence.title, level=c.level, updated_at=c.updated_at)
+                              for c in db.session.scalars(sa.select(LearnerCompetence).where(
                                   LearnerCompetence.actor_key == own_key))],
         "competence_evidence": [_row(competence=e.competence.title, level=e.level, kind=e.kind, activity=e.activity_id,
                                      at=e.at, counted=e.counted, withdrawn=e.withdrawn)

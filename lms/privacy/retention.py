@@ -14,7 +14,7 @@ A person with an open erasure request is left for the admin who decides it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for

@@ -19,6 +19,7 @@ import posixpath
 import re
 import unicodedata
 import zipfile
+from lms.core.errors import Refused
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -62,12 +63,8 @@ ODF_MIMETYPES = {"odt": "application/vnd.oasis.opendocument.text",
 MARKUP = re.compile(rb"^\s*<(!doctype|html|head|body|svg|script|\?xml|iframe|object)\b", re.I)
 
 
-class FileRefused(ValueError):
+class FileRefused(Refused):
     """A file that cannot be accepted, with a message naming it and the rule it breaks."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def clean_filename(name: str | None) -> str:

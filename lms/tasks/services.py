@@ -22,10 +22,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.catalog.models import Course, Item
 from lms.content.loader import MAX_FILES
 from lms.core import markdown
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
@@ -44,12 +46,8 @@ MAX_COMMENT = 20_000
 MAX_LINK = 500
 
 
-class TaskError(ValueError):
+class TaskError(Refused):
     """A step the rules refuse, with a message for the person and the field it concerns."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 class ReviewError(TaskError):

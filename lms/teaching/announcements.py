@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.core import markdown
 from lms.core.sql import insert_skipping_duplicates
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.notifications import services as notifications
 from lms.teaching.models import Announcement, AnnouncementRead, ClassMember, SchoolClass
@@ -19,10 +21,11 @@ from lms.teaching.models import Announcement, AnnouncementRead, ClassMember, Sch
 MAX_LENGTH = 5000
 
 
-class AnnouncementError(ValueError):
+class AnnouncementError(Refused):
+    """An announcement that cannot be posted; the body's field unless another is named."""
+
     def __init__(self, message, field: str | None = "body") -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
+        super().__init__(message, field)
 
 
 def _checked(body: str) -> str:

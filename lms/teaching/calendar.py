@@ -19,7 +19,8 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.teaching import due_dates
 from lms.teaching.models import CalendarFeed

@@ -40,19 +40,17 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.core.clock import utcnow
+from lms.core.errors import Refused
 from lms.catalog.models import Course, Item
 from lms.extensions import db
 from lms.learning.models import Enrollment, ItemProgress
 from lms.teaching.models import ClassCourse, ClassItem, ClassMember, DueDates, SchoolClass
 
 
-class DueDateError(ValueError):
+class DueDateError(Refused):
     """Dates a teacher entered that cannot be kept, with a message naming the field."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from lms.catalog import services as catalog
 from lms.catalog.models import Course, Item
 from lms.core import text
 from lms.core.i18n import localized
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Enrollment
@@ -26,10 +27,8 @@ from lms.teaching.models import ClassCourse, ClassItem, ClassMember, SchoolClass
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-class ClassError(ValueError):
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
+class ClassError(Refused):
+    """A class change the rules refuse; ``field`` names the form field."""
 
 
 def _new_code() -> str:
@@ -73,10 +72,10 @@ def create_class(teacher: User, name: str, group: str | None = None, ends_on: da
     name, group = (name or "").strip(), (group or "").strip()
     if not name:
         raise ClassError(_l("Give the class a name."), "name")
-    for field, value, label in (("name", name, _l("Class name")), ("group", group, _l("Year group or adult group"))):
+    for field_name, value, label in (("name", name, _l("Class name")), ("group", group, _l("Year group or adult group"))):
         refused = text.name_problem(value, label)
         if refused:
-            raise ClassError(refused, field)
+            raise ClassError(refused, field_name)
     school_class = SchoolClass(teacher_id=teacher.id, name=name[:120], group=group[:60] or None,
                                ends_on=ends_on, join_code=_new_code(), legal_basis=legal_basis,
                                basis_date=basis_date)

@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -10,6 +10,7 @@ from lms.audit.services import record_access
 from lms.core.confirm import confirmation_page
 from lms.core.exports import csv_response
 from lms.core.forms import show_error
+from lms.core import identity
 from lms.extensions import db, limiter
 from lms.teaching import announcements, calendar, due_dates, forms, services
 
@@ -334,7 +335,7 @@ def calendar_link():
     if request.method == "POST":
         token = calendar.new_link(current_user)
         db.session.commit()
-        link = current_app.config["LMS_BASE_URL"].rstrip("/") + url_for("teaching.calendar_feed", token=token)
+        link = identity.site_address() + url_for("teaching.calendar_feed", token=token)
     return render_template("teaching/calendar_link.html", feed=calendar.feed_of(current_user), link=link)
 
 
@@ -354,7 +355,7 @@ def calendar_feed(token):
     learner = calendar.learner_for(token)
     if learner is None:
         abort(404)
-    base = current_app.config["LMS_BASE_URL"].rstrip("/")
+    base = identity.site_address()
 
     def link_for(work):
         if work.item is not None:

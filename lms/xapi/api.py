@@ -20,29 +20,25 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, g, request
 from flask_login import current_user
-from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.core import limits
 from lms.extensions import db
-from lms.xapi import attachments, credentials, documents, rights, services
+from lms.xapi import attachments, credentials, documents, queries, rights, services
 from lms.xapi.models import ACTIVITY_ID_LENGTH, CONTENT_TYPE_LENGTH, DOCUMENT_ID_LENGTH, Statement
 from lms.xapi.validation import (
     IRI,
     BadJSON,
     is_uuid,
     load_json,
-    parse_timestamp,
     text_problem,
     too_long,
-    validate_statement,
 )
 
 bp = Blueprint("lrs", __name__, url_prefix="/xapi")
 
 VERSION = "1.0.3"
 LATEST = "2.0.0"
-MAX_LIMIT = 500
 GET_PARAMETERS = {"statementId", "voidedStatementId", "agent", "verb", "activity", "registration",
                   "related_activities", "related_agents", "since", "until", "limit", "format",
                   "attachments", "ascending", "more"}
@@ -233,22 +229,13 @@ def put_statement():
     return Response(status=204)
 
 
-# Reading -------------------------------------------------------------------------------
+# Reading: the query engine is ``lms.xapi.queries`` ------------------------------------------
 
 def _load_agent(text: str) -> dict:
-    """The agent of an ``agent`` parameter, valid (as a statement's actor would be)."""
     try:
-        agent = load_json(text)
-    except BadJSON as error:
-        raise ApiError(400, f"agent: not valid JSON: {error}") from None
-    problems = validate_statement({"actor": agent, "verb": {"id": "http://x/v"}, "object": {"id": "http://x/o"}})
-    if problems:
-        raise ApiError(400, "agent: " + "; ".join(p.removeprefix("actor") for p in problems))
-    return agent
-
-
-def _parse_agent(text: str) -> str:
-    return services.actor_key(_load_agent(text))
+        return queries.load_agent(text)
+    except queries.QueryError as error:
+        raise ApiError(400, error.message) from None
 
 
 def _bool_param(name: str) -> bool:
@@ -258,104 +245,28 @@ def _bool_param(name: str) -> bool:
     return value == "true"
 
 
-def _time_param(name: str):
-    value = request.args.get(name)
-    if value is None:
-        return None
-    parsed = parse_timestamp(value)
-    if parsed is None:
-        raise ApiError(400, f"{name}: must be an ISO 8601 timestamp")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _visible(query):
-    """Limit to what the caller may read: their own statements only, where that is the scope."""
-    if g.learner_keys is not None:
-        return query.where(Statement.actor_key.in_(g.learner_keys))
-    if g.credential is not None and not g.credential.reads_every_statement:
-        authority_key = services.actor_key(credentials.authority(g.credential))
-        return query.where(services.naming_agent(authority_key, related=True))
-    return query
+def _reader() -> queries.Reader:
+    return queries.Reader(credential=g.credential, learner_keys=g.learner_keys)
 
 
 def _formatted(data: dict, fmt: str) -> dict:
-    if fmt == "ids":
-        return _ids_format(data)
-    if fmt == "canonical":
-        return _canonical(data)
-    return data
+    return queries.formatted(data, fmt, request.accept_languages.best_match)
 
 
-def _ids_only_agent(agent: dict) -> dict:
-    kept = {k: v for k, v in agent.items() if k in ("objectType", "mbox", "mbox_sha1sum", "openid", "account")}
-    if "member" in agent and services.actor_key(agent).startswith("group:"):
-        kept["member"] = [_ids_only_agent(member) for member in agent["member"]]
-    return kept
-
-
-def _ids_format(data: dict) -> dict:
-    """``format=ids``: agents by their identifiers only, activities and verbs by id."""
-    out = dict(data)
-    out["actor"] = _ids_only_agent(data["actor"])
-    out["verb"] = {"id": data["verb"]["id"]}
-    target = data["object"]
-    kind = target.get("objectType", "Activity")
-    if kind == "Activity":
-        out["object"] = {"id": target["id"]}
-    elif kind in ("Agent", "Group"):
-        out["object"] = _ids_only_agent(target)
-    elif kind == "SubStatement":
-        out["object"] = {**_ids_format(target), "objectType": "SubStatement"}
-    if "authority" in data:
-        out["authority"] = _ids_only_agent(data["authority"])
-    if "context" in data:
-        context = dict(data["context"])
-        for key in ("instructor", "team"):
-            if key in context:
-                context[key] = _ids_only_agent(context[key])
-        if "contextActivities" in context:
-            context["contextActivities"] = {
-                key: [{"id": entry["id"]} for entry in entries]
-                for key, entries in context["contextActivities"].items()}
-        out["context"] = context
-    return out
-
-
-def _pick_language(language_map: dict) -> dict:
-    if not isinstance(language_map, dict) or not language_map:
-        return language_map
-    best = request.accept_languages.best_match(list(language_map)) or next(iter(language_map))
-    return {best: language_map[best]}
-
-
-def _canonical(value):
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in ("display", "name", "description") and isinstance(item, dict) and all(
-                    isinstance(v, str) for v in item.values()):
-                out[key] = _pick_language(item)
-            else:
-                out[key] = _canonical(item)
-        return out
-    if isinstance(value, list):
-        return [_canonical(item) for item in value]
-    return value
+def _last_modified(row) -> str:
+    return row.stored.replace(tzinfo=timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
 def _single(statement_id: str, voided: bool):
-    row = db.session.scalar(_visible(sa.select(Statement).where(Statement.statement_id == uuid.UUID(statement_id))))
-    if row is None or row.voided != voided:
+    row = queries.single(statement_id, voided, _reader())
+    if row is None:
         raise ApiError(404, "No such statement." if not voided else "No voided statement has this id.")
     fmt = request.args.get("format", "exact")
     if request.args.get("attachments") == "true":
         response = _multipart(_formatted(row.data, fmt), [row.data])
-        response.headers["Last-Modified"] = row.stored.replace(tzinfo=timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
+        response.headers["Last-Modified"] = _last_modified(row)
         return response
-    headers = {"Last-Modified": row.stored.replace(tzinfo=timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")}
-    return _json(_formatted(row.data, fmt), headers=headers)
+    return _json(_formatted(row.data, fmt), headers={"Last-Modified": _last_modified(row)})
 
 
 @bp.route("/statements", methods=["GET", "HEAD"])
@@ -366,7 +277,7 @@ def get_statements():
     if unknown:
         raise ApiError(400, f"Unknown parameter(s): {', '.join(sorted(unknown))}.")
     fmt = args.get("format", "exact")
-    if fmt not in ("exact", "ids", "canonical"):
+    if fmt not in queries.FORMATS:
         raise ApiError(400, "format: must be exact, ids or canonical")
     _bool_param("attachments")
     for key in ("statementId", "voidedStatementId"):
@@ -377,86 +288,15 @@ def get_statements():
             if not is_uuid(args[key].lower()):
                 raise ApiError(400, f"{key}: must be a UUID")
             return _single(args[key].lower(), voided=key == "voidedStatementId")
-
-    after = None
-    if "more" in args:
-        try:
-            cursor = _cursors().loads(args["more"])
-            params, after = dict(cursor["p"]), int(cursor["after"])
-        except (BadData, ValueError, KeyError, TypeError):
-            raise ApiError(400, "more: not a link this LRS gave out, or it was altered") from None
-    else:
-        params = {k: v for k, v in args.items()}
-    get = params.get
-
-    conditions = []
-    if get("agent"):
-        key = _parse_agent(get("agent"))
-        conditions.append(services.naming_agent(key, related=get("related_agents") == "true"))
-    if get("verb"):
-        if not IRI.match(get("verb")):
-            raise ApiError(400, "verb: must be an IRI")
-        conditions.append(Statement.verb_id == get("verb"))
-    if get("activity"):
-        if not IRI.match(get("activity")):
-            raise ApiError(400, "activity: must be an IRI")
-        conditions.append(services.naming_activity(get("activity"), related=get("related_activities") == "true"))
-    if get("registration"):
-        if not is_uuid(get("registration").lower()):
-            raise ApiError(400, "registration: must be a UUID")
-        conditions.append(Statement.registration == uuid.UUID(get("registration")))
-    for name in ("related_activities", "related_agents", "ascending"):
-        if get(name) not in (None, "true", "false"):
-            raise ApiError(400, f"{name}: must be true or false")
-    since = _time_param("since") if "more" not in args else (
-        datetime.fromisoformat(get("since")) if get("since") else None)
-    until = _time_param("until") if "more" not in args else (
-        datetime.fromisoformat(get("until")) if get("until") else None)
-    query = _visible(sa.select(Statement).where(Statement.voided.is_(False)))
-    if conditions:
-        # Statements that target a matching statement (voiding ones, StatementRefs) match
-        # too. The candidates are found first through the indexes, then fetched by key.
-        direct = sa.select(Statement.seq).where(*conditions)
-        targeting = sa.select(Statement.seq).where(
-            Statement.ref_target.is_not(None),  # as its partial index says
-            Statement.ref_target.in_(sa.select(Statement.statement_id).where(*conditions)))
-        candidates = sa.union(direct, targeting).cte("candidates").prefix_with("MATERIALIZED", dialect="postgresql")
-        query = query.where(Statement.seq.in_(sa.select(candidates.c.seq)))
-    if since is not None:
-        query = query.where(Statement.stored > since)
-    if until is not None:
-        query = query.where(Statement.stored <= until)
     try:
-        limit = int(get("limit", "0"))
-    except ValueError:
-        raise ApiError(400, "limit: must be a whole number") from None
-    if limit < 0:
-        raise ApiError(400, "limit: must not be negative")
-    limit = MAX_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
-    ascending = get("ascending") == "true"
-    if after is not None:
-        query = query.where(Statement.seq > after if ascending else Statement.seq < after)
-    query = query.order_by(Statement.seq.asc() if ascending else Statement.seq.desc()).limit(limit + 1)
-    rows = list(db.session.scalars(query))
-    more = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        cursor_params = dict(params)
-        if since is not None:
-            cursor_params["since"] = since.isoformat()
-        if until is not None:
-            cursor_params["until"] = until.isoformat()
-        token = _cursors().dumps({"p": cursor_params, "after": rows[-1].seq})
-        more = f"{request.script_root}/xapi/statements?{urlencode({'more': token})}"
-    body = {"statements": [_formatted(row.data, fmt) for row in rows], "more": more}
-    if get("attachments") == "true":
-        return _multipart(body, [row.data for row in rows])
+        page, params = queries.statements(args.to_dict(), _reader(), current_app.secret_key)
+    except queries.QueryError as error:
+        raise ApiError(400, error.message) from None
+    more = f"{request.script_root}/xapi/statements?{urlencode({'more': page.more})}" if page.more else ""
+    body = {"statements": [_formatted(row.data, fmt) for row in page.statements], "more": more}
+    if params.get("attachments") == "true":
+        return _multipart(body, [row.data for row in page.statements])
     return _json(body)
-
-
-def _cursors() -> URLSafeSerializer:
-    """``more`` links are signed with the app's secret key, so none can be altered or made up."""
-    return URLSafeSerializer(current_app.secret_key, salt="lms.xapi.more")
 
 
 def _multipart(body, statements_: list[dict]) -> Response:
@@ -511,7 +351,10 @@ def _document_response(document):
 
 
 def _since_param():
-    return _time_param("since")
+    try:
+        return queries.parse_time("since", request.args.get("since"))
+    except queries.QueryError as error:
+        raise ApiError(400, error.message) from None
 
 
 def _document_body() -> tuple[bytes, str]:
@@ -623,5 +466,5 @@ def agents():
     _only("agent")
     agent, key = _agent_param()
     # The names seen with the agent, in the statements these credentials may read.
-    seen_in = _visible(sa.select(Statement.data).where(services.naming_agent(key, related=True)))
+    seen_in = queries.visible(sa.select(Statement.data).where(services.naming_agent(key, related=True)), _reader())
     return _json(documents.person(agent, seen_in))

@@ -11,13 +11,14 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from lms.core.clock import utcnow
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.xapi.models import (
     CREDENTIAL_NAME_LENGTH,
@@ -65,14 +66,8 @@ class Caller:
         return scopes_read_every_statement(self.scopes)
 
 
-class CredentialError(ValueError):
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message, self.field = message, field
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+class CredentialError(Refused):
+    """A credential an admin cannot make or change; ``field`` names the form field."""
 
 
 def issue(name: str, scopes: list[str]) -> tuple[Credential, str]:
@@ -88,7 +83,7 @@ def issue(name: str, scopes: list[str]) -> tuple[Credential, str]:
         raise CredentialError(_l("Choose at least one valid scope."), "scopes")
     secret = secrets.token_urlsafe(24)
     credential = Credential(name=name, key=secrets.token_hex(10), scopes=scopes,
-                            created_at=_now(), secret_hash=_digest(secret))
+                            created_at=utcnow(), secret_hash=_digest(secret))
     db.session.add(credential)
     db.session.flush()
     return credential, secret
@@ -101,7 +96,7 @@ def _digest(secret: str) -> str:
 
 
 def revoke(credential: Credential) -> None:
-    credential.revoked_at = credential.revoked_at or _now()
+    credential.revoked_at = credential.revoked_at or utcnow()
     db.session.flush()
     forget_cached()
 
@@ -118,7 +113,7 @@ def grant_speaking_for_learners(credential: Credential, admin: uuid.UUID | None,
         raise CredentialError(_l("These credentials are revoked: nothing can be granted to them."))
     if credential.active_grant is not None:
         raise CredentialError(_l("These credentials may speak for the platform’s learners already."))
-    grant = CredentialGrant(credential=credential, reason=reason, granted_at=_now(), granted_by=admin)
+    grant = CredentialGrant(credential=credential, reason=reason, granted_at=utcnow(), granted_by=admin)
     db.session.add(grant)
     db.session.flush()
     forget_cached()
@@ -131,7 +126,7 @@ def withdraw_speaking_for_learners(credential: Credential, admin: uuid.UUID | No
     grant = credential.active_grant
     if grant is None:
         raise CredentialError(_l("These credentials have no right to speak for the platform’s learners."))
-    grant.withdrawn_at, grant.withdrawn_by = _now(), admin
+    grant.withdrawn_at, grant.withdrawn_by = utcnow(), admin
     db.session.flush()
     forget_cached()
     return grant
@@ -172,7 +167,7 @@ def authenticate(key: str, secret: str) -> Caller | None:
             return None
         caller = Caller(credential.id, credential.key, credential.name, tuple(credential.scopes),
                         credential.last_used_at, bool(speaks_for_learners))
-    moment = _now()
+    moment = utcnow()
     if caller.last_used_at is None or moment - caller.last_used_at > LAST_USED_RESOLUTION:
         db.session.execute(sa.update(Credential).where(Credential.id == caller.id).values(last_used_at=moment))
         caller = replace(caller, last_used_at=moment)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from lms.core.sql import insert_skipping_duplicates
+from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.xapi.models import ActivityDefinition, Document
 
@@ -21,7 +22,8 @@ class DocumentError(ValueError):
 
 
 def _now() -> datetime:
-    moment = datetime.now(timezone.utc).replace(tzinfo=None)
+    """Now, to the millisecond: xAPI timestamps of documents carry no finer part."""
+    moment = utcnow()
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 

@@ -16,20 +16,17 @@ import random
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
+from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.xapi.models import OutboxEntry
 
 BASE_DELAY = 2.0       # seconds before the first retry
 MAX_DELAY = 15 * 60.0  # never wait longer than this between tries
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def enabled() -> bool:
@@ -41,7 +38,7 @@ def enqueue(seqs: list[int]) -> None:
     PostgreSQL the one door writes the same rows in its own statement)."""
     if not seqs or not enabled():
         return
-    now = _now()
+    now = utcnow()
     db.session.execute(sa.insert(OutboxEntry.__table__), [
         {"statement_seq": seq, "state": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
         for seq in seqs])
@@ -99,14 +96,14 @@ def _as_sent(statement: dict) -> dict:
 def _retry(entry: OutboxEntry, answer: Answer, report: Report) -> None:
     entry.attempts += 1
     delay = min(MAX_DELAY, BASE_DELAY * 2 ** (entry.attempts - 1))
-    entry.next_attempt_at = _now() + timedelta(seconds=delay * random.uniform(0.5, 1.0))
+    entry.next_attempt_at = utcnow() + timedelta(seconds=delay * random.uniform(0.5, 1.0))
     entry.last_error = f"{answer.status or 'no answer'}: {answer.body}"[:2000]
     report.retried += 1
     report.errors.append(entry.last_error)
 
 
 def _delivered(entry: OutboxEntry, report: Report) -> None:
-    entry.state, entry.delivered_at, entry.last_error = "delivered", _now(), None
+    entry.state, entry.delivered_at, entry.last_error = "delivered", utcnow(), None
     report.delivered += 1
 
 
@@ -129,7 +126,7 @@ def forward_once(target: Target | None = None, batch_size: int = 100) -> Report:
     target = target or Target.from_config()
     report = Report()
     entries = list(db.session.scalars(
-        sa.select(OutboxEntry).where(OutboxEntry.state == "pending", OutboxEntry.next_attempt_at <= _now())
+        sa.select(OutboxEntry).where(OutboxEntry.state == "pending", OutboxEntry.next_attempt_at <= utcnow())
         .order_by(OutboxEntry.id).limit(batch_size).with_for_update(skip_locked=True)))
     if not entries:
         db.session.commit()
@@ -164,6 +161,6 @@ def queue_state() -> dict:
 def retry_dead() -> int:
     """Put every dead-letter entry back in the queue (after the LRS or the data was fixed)."""
     result = db.session.execute(sa.update(OutboxEntry).where(OutboxEntry.state == "dead").values(
-        state="pending", next_attempt_at=_now(), attempts=0))
+        state="pending", next_attempt_at=utcnow(), attempts=0))
     db.session.flush()
     return result.rowcount

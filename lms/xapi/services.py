@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
 from lms.core.sql import insert_skipping_duplicates
+from lms.core.clock import utcnow
+from lms.core.errors import Refused
 from lms.extensions import db
 from lms.xapi import credentials, documents, forwarding
 from lms.xapi.vocabulary import platform_identity
@@ -131,6 +133,28 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
     credential: ``lms.xapi.rights``); any problem refuses the whole batch with
     ``StatementForbidden`` before anything is stored.
     """
+    batch, given_ids = _validated(statements, given_away, rights)
+    timestamp_given = ["timestamp" in data for data in batch]
+    values, naive_now = _stamped(batch, given_ids, authority or platform_authority(), version)
+    # A statement whose id is already stored is skipped by the database (no
+    # check-then-insert race) and settled below.
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    agents, activities = _index_keys_of(values)
+    if postgresql:
+        inserted = _store_postgresql(values, agents, activities, naive_now)
+    else:
+        inserted = _store(values, agents, activities, any(given_ids))
+    existing = _settle_resends(batch, values, inserted, timestamp_given)
+    rows, result = _rows_of(values, inserted, existing)
+    if rows:
+        _after_storing(rows, postgresql)
+    return result
+
+
+def _validated(statements: Iterable[Any], given_away: bool, rights: Rights | None) -> tuple[list[dict], list]:
+    """The batch as dicts (copies unless ``given_away``) and each statement's given id or
+    None; ``StatementError`` lists every problem, ``StatementForbidden`` what its sender
+    may not say."""
     statements = list(statements)
     batch = statements if given_away else [_as_dict(statement) for statement in statements]
     problems = []
@@ -146,14 +170,17 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
     ids = [statement_id for statement_id in given_ids if statement_id is not None]
     if len(set(ids)) != len(ids):
         raise StatementError(["statements: the same statement id appears twice in the batch"])
+    return batch, given_ids
 
+
+def _stamped(batch: list[dict], given_ids: list, authority: dict, version: str) -> tuple[list[dict], datetime]:
+    """Stamp each statement in place (id, stored, timestamp, authority, version; context
+    activities as arrays) and return the column values of its row, and the stored moment."""
     # Millisecond precision, as in the JSON, so "since"/"until" taken from a statement's
     # "stored" compare exactly with the stored column.
     now = datetime.now(timezone.utc)
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)
     stored, naive_now = iso_timestamp(now), _naive_utc(now)
-    authority = authority or platform_authority()
-    timestamp_given = ["timestamp" in data for data in batch]
     values = []
     for data, statement_id in zip(batch, given_ids):
         statement_id = statement_id or uuid.uuid4()
@@ -176,40 +203,52 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
             "timestamp": _naive_utc(parse_timestamp(data["timestamp"])), "stored": naive_now,
             "voided": False, "data": data,
         })
+    return values, naive_now
 
+
+def _index_keys_of(values: list[dict]) -> tuple[list[tuple], list[tuple]]:
+    """The rows of the agent and activity indexes: (statement id, key, direct)."""
     agents, activities = [], []
     for value in values:
         row_agents, row_activities = _index_keys(value["data"])
         agents += [(value["statement_id"], key, direct) for key, direct in row_agents]
         activities += [(value["statement_id"], key, direct) for key, direct in row_activities]
-    # A statement whose id is already stored is skipped by the database (no
-    # check-then-insert race) and settled below.
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        inserted = _store_postgresql(values, agents, activities, naive_now)
-    else:
-        inserted = _store(values, agents, activities, bool(ids))
+    return agents, activities
+
+
+def _settle_resends(batch: list[dict], values: list[dict], inserted: dict[uuid.UUID, int],
+                    timestamp_given: list[bool]) -> dict[uuid.UUID, Statement]:
+    """The stored rows of statements the database skipped as already stored. A resend of
+    the same statement is harmless; a different statement under a stored id undoes this
+    batch's rows and raises ``StatementConflict``."""
+    existing: dict[uuid.UUID, Statement] = {}
+    if len(inserted) == len(values):
+        return existing
+    existing = {row.statement_id: row for row in db.session.scalars(sa.select(Statement).where(
+        Statement.statement_id.in_([v["statement_id"] for v in values if v["statement_id"] not in inserted])))}
+    for index, value in enumerate(values):
+        stored_row = existing.get(value["statement_id"])
+        given = batch[index] if timestamp_given[index] else {
+            k: v for k, v in batch[index].items() if k != "timestamp"}
+        if value["statement_id"] not in inserted and (
+                stored_row is None or not same_statement(stored_row.data, given)):
+            # Undo this batch's rows (their outbox rows go with them) so that nothing
+            # is stored, whatever the caller does next.
+            if inserted:
+                seqs = list(inserted.values())
+                for index_table in (StatementAgent, StatementActivity):
+                    db.session.execute(sa.delete(index_table).where(index_table.seq.in_(seqs)))
+                db.session.execute(sa.delete(Actor).where(Actor.first_seq.in_(seqs)))
+                db.session.execute(sa.delete(Statement).where(Statement.seq.in_(seqs)))
+            raise StatementConflict([f"statements[{index}].id: a different statement with this id is already stored"])
+    return existing
+
+
+def _rows_of(values: list[dict], inserted: dict[uuid.UUID, int],
+             existing: dict[uuid.UUID, Statement]) -> tuple[list[Statement], list[Statement]]:
+    """(the rows stored now, one row per statement given in order: a resend's stored row)."""
     rows: list[Statement] = []
     result: list[Statement] = []
-    existing: dict[uuid.UUID, Statement] = {}
-    if len(inserted) < len(values):
-        existing = {row.statement_id: row for row in db.session.scalars(sa.select(Statement).where(
-            Statement.statement_id.in_([v["statement_id"] for v in values if v["statement_id"] not in inserted])))}
-        for index, value in enumerate(values):
-            stored_row = existing.get(value["statement_id"])
-            given = batch[index] if timestamp_given[index] else {
-                k: v for k, v in batch[index].items() if k != "timestamp"}
-            if value["statement_id"] not in inserted and (
-                    stored_row is None or not same_statement(stored_row.data, given)):
-                # Undo this batch's rows (their outbox rows go with them) so that nothing
-                # is stored, whatever the caller does next.
-                if inserted:
-                    seqs = list(inserted.values())
-                    for index_table in (StatementAgent, StatementActivity):
-                        db.session.execute(sa.delete(index_table).where(index_table.seq.in_(seqs)))
-                    db.session.execute(sa.delete(Actor).where(Actor.first_seq.in_(seqs)))
-                    db.session.execute(sa.delete(Statement).where(Statement.seq.in_(seqs)))
-                raise StatementConflict([f"statements[{index}].id: a different statement with this id is already stored"])
     sa.orm.configure_mappers()  # what the constructor would do first; cheap once done
     for value in values:
         if value["statement_id"] in existing:
@@ -224,8 +263,12 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
         db.session.add(row)
         rows.append(row)
         result.append(row)
-    if not rows:
-        return result
+    return rows, result
+
+
+def _after_storing(rows: list[Statement], postgresql: bool) -> None:
+    """After storing: remember activity definitions, void what voiding statements target,
+    flush, and hand the rows to the listeners other domains registered."""
     if not postgresql:
         documents.remember_definitions([row.data for row in rows])
     for row in rows:
@@ -234,7 +277,6 @@ def record(statements: Iterable[Any], *, authority: dict | None = None,
     db.session.flush()
     for listener in _listeners:
         listener(rows)
-    return result
 
 
 _STATEMENT_MANAGER = Statement.__mapper__.class_manager
@@ -464,12 +506,6 @@ def statements_for_actor(key: str, *, newest_first: bool = True, limit: int | No
     return list(db.session.scalars(query))
 
 
-def statements_for_registration(registration: uuid.UUID) -> list[Statement]:
-    """Every statement of one enrolment, in the order stored."""
-    return list(db.session.scalars(
-        sa.select(Statement).where(Statement.registration == registration).order_by(Statement.seq)))
-
-
 # External actors linked to learners ------------------------------------------------------
 #
 # An external app may name a learner by an e-mail address or its own account rather than
@@ -481,10 +517,8 @@ _link_listeners: list[LinkListener] = []
 LINK_CHUNK = 1000
 
 
-class LinkError(ValueError):
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
+class LinkError(Refused):
+    """An actor link an admin cannot make, with a message saying why."""
 
 
 def add_link_listener(listener: LinkListener) -> None:
@@ -621,7 +655,7 @@ def link_actor(actor_key: str, learner_key: str, *, identified_by_email_allowed:
     if current is not None:
         raise LinkError(_l("This actor is linked to a learner already: unlink it first."))
     db.session.add(ActorLink(actor_key=actor_key, learner_key=learner_key, credential_id=_provider_of(actor_key),
-                             linked_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+                             linked_at=utcnow()))
     db.session.flush()
     forget_links()
     _announce(actor_key, learner_key, True)

@@ -146,7 +146,9 @@ def test_search_finds_by_name_username_or_email_and_filters(ctx, make_user):
     make_user("janis", display_name="Jānis Bērziņš")
     make_user("ilze", audience="teacher", roles=("learner", "teacher"))
     make_user("kid", audience="pupil", active=False)
-    search = lambda **kw: {u.username for u in services.search_users(services.UserFilter(**kw)).items}
+    def search(**kw):
+        return {u.username for u in services.search_users(services.UserFilter(**kw)).items}
+
     assert search(query="bērz") == {"janis"}
     assert search(query="ILZE@") == {"ilze"}
     assert search(role="teacher") == {"ilze"}

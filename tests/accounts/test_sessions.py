@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from flask_login.utils import encode_cookie
 
 from lms.accounts import services, sessions
-from lms.accounts.models import SignInSession, utcnow
+from lms.accounts.models import SignInSession
+from lms.core.clock import utcnow
 from lms.extensions import db
 from tests.accounts.test_views import reset_link
 from tests.signins import (CHROME_WINDOWS, FIREFOX_LINUX, SAFARI_IPHONE, cookies_of, is_signed_in, live_count,

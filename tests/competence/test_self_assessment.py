@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.competence import services
-from lms.competence.models import SelfAssessment
+from lms.competence.models import Framework, SelfAssessment
 from lms.content import services as content
 from lms.extensions import db
 from lms.xapi import services as xapi
@@ -152,4 +152,4 @@ def test_a_broken_questionnaire_is_refused_naming_the_problem(ctx, tmp_path, cha
         services.import_frameworks(folder)
     assert any(message in problem for problem in raised.value.problems), raised.value.problems
     db.session.rollback()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(services.Framework)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Framework)) == 0

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts import services as accounts
-from lms.accounts.models import utcnow
+from lms.core.clock import utcnow
 from lms.catalog import services as catalog
 from lms.exercises import jobs, queues, sandbox
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob

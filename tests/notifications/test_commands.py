@@ -1,7 +1,7 @@
 """The commands a scheduler runs: reminders of work due within a day, and the daily
 e-mail digest, each safe to run again."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 
@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.accounts import services as accounts
-from lms.accounts.models import utcnow
+from lms.core.clock import utcnow
 from lms.catalog import services as catalog
 from lms.extensions import db
 from lms.notifications import digest, services

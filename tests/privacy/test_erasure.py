@@ -36,7 +36,6 @@ def lrs_answers(client, trace) -> list[str]:
         bodies.append(answer.get_data(as_text=True))
         url = answer.get_json().get("more") or ""
     agent = '{"mbox": "mailto:zelma.vr@example.org"}'
-    account = '{"account": {"homePage": "%s", "name": "%s"}}'
     for path, query in [
         ("/xapi/activities/state", {"activityId": VR_ACTIVITY, "agent": agent}),
         ("/xapi/activities/state", {"activityId": VR_ACTIVITY, "agent": agent, "stateId": "progress"}),

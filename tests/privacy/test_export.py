@@ -95,7 +95,7 @@ def test_a_teacher_exports_a_pupil_of_their_class_and_the_access_is_logged(app, 
         assert db.session.get(User, entry.viewer_id).username == "ms-ozola" and entry.what == "export"
 
 
-def test_a_reviewer_opening_a_hand_in_is_logged_and_an_admin_finds_it_by_name(app, client, cast):
+def test_a_reviewer_opening_a_hand_in_is_logged_and_an_admin_finds_it_by_name(app, client, cast):  # noqa: F811
     """Opening the pupil's hand-in writes who, whose, what; the admin's search by the pupil's name finds it."""
     from lms.tasks import services as tasks
 

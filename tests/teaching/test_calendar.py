@@ -2,7 +2,7 @@
 
 import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import icalendar
 import sqlalchemy as sa

@@ -4,11 +4,10 @@ import html
 import re
 from datetime import datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from lms.accounts import services as accounts
-from lms.accounts.models import utcnow
+from lms.core.clock import utcnow
 from lms.catalog import services as catalog
 from lms.extensions import db
 from lms.learning import services as learning

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.xapi import forwarding, services
 from lms.xapi.models import OutboxEntry
@@ -114,7 +115,7 @@ def drain(app, batch_size=10, rounds=50):
 def due_now(app):
     """Skip the back-off wait (the test's clock, not the logic, is what changes)."""
     with app.app_context():
-        db.session.execute(sa.update(OutboxEntry).values(next_attempt_at=forwarding._now()))
+        db.session.execute(sa.update(OutboxEntry).values(next_attempt_at=utcnow()))
         db.session.commit()
 
 
@@ -146,7 +147,7 @@ def test_a_statement_already_at_the_lrs_counts_as_delivered(forwarding_app, ralp
     sent = produce(forwarding_app, 3, "dup")
     drain(forwarding_app)
     with forwarding_app.app_context():
-        db.session.execute(sa.update(OutboxEntry).values(state="pending", next_attempt_at=forwarding._now()))
+        db.session.execute(sa.update(OutboxEntry).values(state="pending", next_attempt_at=utcnow()))
         db.session.commit()
     drain(forwarding_app)  # a resend after a crash between sending and marking
     assert sorted(ralph.statement_ids()) == sorted(sent)
