@@ -244,6 +244,12 @@ MATRIX = {
     ("studio.check_exercise", "POST"): (lambda s: "/studio/courses/no-such-course/items/sum/check", {},
                                         admin_only(404)),
     ("studio.preview", "POST"): (lambda s: "/studio/courses/no-such-course/preview", {}, admin_only(404)),
+    ("studio.add_image", "POST"): (lambda s: "/studio/courses/no-such-course/items/intro/images", {},
+                                   admin_only(404)),
+    ("studio.show_image", "GET"): (lambda s: "/studio/courses/no-such-course/images/chart.png", None,
+                                   admin_only(404)),
+    # A course's images are part of what anyone may read of it; none is there: 404.
+    ("course_images.show_image", "GET"): (lambda s: "/courses/first-steps/images/none.png", None, everyone(404)),
     ("studio.submit", "POST"): (lambda s: "/studio/courses/no-such-course/submit", {}, admin_only(404)),
     ("studio.publish", "GET"): (lambda s: "/studio/courses/no-such-course/publish", None, admin_only(404)),
     ("studio.publish", "POST"): (lambda s: "/studio/courses/no-such-course/publish", {}, admin_only(404)),

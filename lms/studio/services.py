@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 
 from lms.accounts.models import User
 from lms.catalog.models import Course, Item
-from lms.content import packages
+from lms.content import files as content_files
+from lms.content import images, packages
 from lms.content import services as content
-from lms.content.loader import ITEM_KINDS, Problem, load_course, load_exercise
+from lms.content.loader import ITEM_KINDS, SLUG, Problem, load_course, load_exercise
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.studio import files as studio_files
@@ -448,6 +449,79 @@ def item_file(course: StudioCourse, slug: str, number: int | None = None) -> tup
 def save_item(course: StudioCourse, user: User, base: int, slug: str, text: bytes) -> StudioRevision:
     kind, path, _old = item_file(course, slug)
     return save(course, user, base, {path: text}, _("Edited %(item)s", item=slug))
+
+
+# Images -----------------------------------------------------------------------------------
+
+IMAGES_FOLDER = "images"  # where the course format keeps a course's images
+
+
+def _alt_text(alt: str) -> str:
+    """Alt text as one line that cannot close the Markdown image around it."""
+    return " ".join(alt.replace("[", "(").replace("]", ")").split())
+
+
+def add_image(course: StudioCourse, user: User, base: int, slug: str, filename: str, data: bytes,
+              alt: str) -> tuple[StudioRevision, str]:
+    """An image uploaded from a lesson's editor: kept in the course's ``images/`` folder
+    and shown at the end of the lesson as ``![alt](../images/name)``, in one revision.
+    Refused, saving nothing, without alt text or when the file is not a good image
+    (checked by its content). Returns the revision and the Markdown that shows it."""
+    alt = _alt_text(alt or "")
+    if not alt:
+        raise StudioRefused(_("Describe the image in its alt text: people who cannot see it hear that."))
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    name = f"{studio_files.slugify(stem, fallback='image')}.{suffix.lower()}" if dot and stem else name.lower()
+    refused = images.content_problem(name, data, content_files.MAX_IMAGE_BYTES)
+    if refused:
+        raise StudioRefused(_("%(file)s %(problem)s", file=filename or name, problem=refused))
+    kind, path, text = item_file(course, slug)
+    if kind != "lesson":
+        raise StudioRefused(_("Images are added from a lesson's editor."))
+    package = files_of(course)
+    stem, suffix = name.rsplit(".", 1)
+    taken = {p.removeprefix(f"{IMAGES_FOLDER}/").rsplit(".", 1)[0] for p in package
+             if p.startswith(f"{IMAGES_FOLDER}/") and package[p] != data}
+    same = next((p for p in package if p.startswith(f"{IMAGES_FOLDER}/") and package[p] == data), None)
+    image_path = same or f"{IMAGES_FOLDER}/{studio_files.slugify(stem, taken, 'image')}.{suffix}"
+    shown = f"![{alt}](../{image_path})"
+    front, body = studio_files.read_lesson(text)
+    new_text = studio_files.lesson_text(front, body.rstrip("\n") + f"\n\n{shown}\n").encode()
+    made = save(course, user, base, {image_path: data, path: new_text},
+                _("Image %(name)s added to %(item)s", name=image_path.rsplit("/", 1)[-1], item=slug))
+    return made, shown
+
+
+def image(course: StudioCourse, path: str, number: int | None = None) -> tuple[bytes, str] | None:
+    """(bytes, media type) of an image in a revision of the course, None when there is none."""
+    media_type = images.media_type(path)
+    try:
+        data = files_of(course, number).get(path) if media_type else None
+    except StudioRefused:
+        return None
+    return (data, media_type) if data is not None else None
+
+
+def published_image(slug: str, path: str) -> tuple[bytes, str] | None:
+    """An image of a course learners see: a studio course's published revision, or a
+    course shipped under courses/. None for anything else (a draft's, a file that is not
+    a good image)."""
+    course = get(slug)
+    if course is not None:
+        return image(course, path, course.published_number) if course.published_number else None
+    media_type = images.media_type(path)
+    folder = content.COURSES_DIR / slug
+    if (media_type is None or not SLUG.match(slug) or not (folder / "course.yaml").is_file()
+            or ".." in path.split("/")):
+        return None
+    file = folder / path
+    if content_files.refusal(file, folder, content_files.MAX_IMAGE_BYTES) or not file.is_file():
+        return None
+    data = content_files.read_bytes(file, content_files.MAX_IMAGE_BYTES)
+    if images.content_problem(file.name, data):
+        return None
+    return data, media_type
 
 
 # Review and publishing --------------------------------------------------------------------

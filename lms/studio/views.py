@@ -11,7 +11,7 @@ from flask_login import current_user
 from lms.accounts import services as accounts
 from lms.competence import services as competence
 from lms.content.services import LEADING_H1
-from lms.core import markdown
+from lms.core import limits, markdown
 from lms.core.auth import role_required
 from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
@@ -21,6 +21,9 @@ from lms.studio import forms
 from lms.studio import services as studio
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
+# Learners' pages show a course's images at /courses/<slug>/images/...: the path a lesson's
+# ``../images/x.png`` leads to from /courses/<slug>/learn/<item>.
+images_bp = Blueprint("course_images", __name__)
 STUDIO_ROLES = ("teacher", "admin")
 MAX_PACKAGE_UPLOAD = 50 * 1024 * 1024
 
@@ -278,7 +281,74 @@ def edit_item(slug, item):
             return redirect(url_for("studio.edit_item", slug=slug, item=item))
     status = 409 if stale else 400 if form.errors or form.form_errors else 200
     return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form,
-                           stale=stale, check=None), status
+                           stale=stale, check=None, image_form=forms.ImageForm(prefix="image", data={"base": course.head})), status
+
+
+def _image_request_bytes() -> int:
+    # An image over the limit still arrives, so the page can say how large it is.
+    return studio.content_files.MAX_IMAGE_BYTES + 256 * 1024
+
+
+@bp.route("/courses/<slug>/items/<item>/images", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+@limits.larger_requests(_image_request_bytes)
+def add_image(slug, item):
+    """Upload an image into the course; the lesson shows it at its end."""
+    course = _course(slug)
+    try:
+        kind, _path, text = studio.item_file(course, item)
+    except studio.StudioRefused:
+        abort(404)
+    if kind != "lesson":
+        abort(404)
+    image_form = forms.ImageForm(prefix="image")
+    if image_form.validate_on_submit():
+        upload = image_form.image.data
+        data = upload.stream.read(studio.content_files.MAX_IMAGE_BYTES + 1)
+        upload.close()
+        try:
+            _revision, shown = studio.add_image(course, current_user, _base(image_form.base.data), item,
+                                                upload.filename or "", data, image_form.alt.data)
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            show_error(image_form, refused.message, "image")
+            for problem in refused.problems[:20]:
+                show_error(image_form, str(problem), "image")
+        else:
+            db.session.commit()
+            flash(_("The image was added at the end of the lesson as %(markdown)s (revision %(number)s).",
+                    markdown=shown, number=course.head), "success")
+            return redirect(url_for("studio.edit_item", slug=slug, item=item))
+    front, body = studio_files.read_lesson(text)
+    form = forms.LessonForm(formdata=None, data={"title": front.get("title"), "minutes": front.get("minutes"),
+                                                 "body": body, "base": course.head})
+    return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
+                           check=None, image_form=image_form), 400
+
+
+def _image(found) -> Response:
+    """An image with its own media type (``nosniff`` is on every response); an SVG is also
+    sandboxed, so even opened on its own it runs nothing."""
+    if found is None:
+        abort(404)
+    data, media_type = found
+    response = Response(data, mimetype=media_type, headers={"Cache-Control": "private, max-age=300"})
+    if media_type == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@bp.route("/courses/<slug>/images/<path:name>")
+@role_required(*STUDIO_ROLES)
+def show_image(slug, name):
+    """An image of the newest revision, for the lesson preview an author sees."""
+    return _image(studio.image(_course(slug), f"{studio.IMAGES_FOLDER}/{name}"))
+
+
+@images_bp.route("/courses/<slug>/images/<path:name>", endpoint="show_image")
+def show_published_image(slug, name):
+    """An image of a course learners see (published or shipped as files)."""
+    return _image(studio.published_image(slug, f"{studio.IMAGES_FOLDER}/{name}"))
 
 
 @bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])
@@ -293,7 +363,7 @@ def check_exercise(slug, item):
         abort(404)
     form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
     return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
-                           check=result)
+                           check=result, image_form=None)
 
 
 @bp.route("/courses/<slug>/preview", methods=["POST"])

@@ -175,6 +175,8 @@ FORMS = {
     "LessonForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction", [
         {}, {"base": "1", "title": LONG, "minutes": "0", "body": "Text"}]),
     "ItemSourceForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check", [{}]),
+    "ImageForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction/images", [
+        {}, {"image-alt": LONG}]),
     "ErasureRequestForm": ("admin", "POST", lambda w: f"/privacy/erasure/{w['pupil']}", [{"reason": LONG * 5}]),
     "RefuseForm": ("admin", "POST", lambda w: f"/admin/privacy/requests/{w['erasure_request']}/refuse", [
         {}, {"reason": LONG * 5}]),
