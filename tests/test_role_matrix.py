@@ -244,6 +244,8 @@ MATRIX = {
     ("studio.check_exercise", "POST"): (lambda s: "/studio/courses/no-such-course/items/sum/check", {},
                                         admin_only(404)),
     ("studio.preview", "POST"): (lambda s: "/studio/courses/no-such-course/preview", {}, admin_only(404)),
+    ("studio.view_as_learner", "GET"): (lambda s: "/studio/courses/no-such-course/as-learner/intro", None,
+                                        admin_only(404)),
     ("studio.add_image", "POST"): (lambda s: "/studio/courses/no-such-course/items/intro/images", {},
                                    admin_only(404)),
     ("studio.show_image", "GET"): (lambda s: "/studio/courses/no-such-course/images/chart.png", None,

@@ -20,6 +20,7 @@ from lms.content import files as content_files
 from lms.content import images, packages
 from lms.content import services as content
 from lms.content.loader import ITEM_KINDS, SLUG, Problem, load_course, load_exercise
+from lms.core import markdown
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.studio import files as studio_files
@@ -522,6 +523,64 @@ def published_image(slug: str, path: str) -> tuple[bytes, str] | None:
     if images.content_problem(file.name, data):
         return None
     return data, media_type
+
+
+# The learner's view ----------------------------------------------------------------------
+
+@dataclass
+class LearnerView:
+    """A revision as learners would see it, read from its package (nothing imported, nobody
+    enrolled, nothing recorded): the course, its outline, and one item made ready to show."""
+
+    title: str
+    summary: str
+    modules: list[dict]                 # {"title", "items": [{"kind", "slug", "title"}]}
+    item: dict | None = None            # {"kind", "slug", "title", "html", ...}: see learner_view
+    previous: dict | None = None
+    next: dict | None = None
+
+
+def learner_view(course: StudioCourse, slug: str | None = None) -> LearnerView:
+    """The newest revision as a learner would see it: with ``slug``, that item (a lesson's
+    text, a quiz's questions, an exercise's instructions, starter code and example tests, a
+    task's instructions and hand-in) rendered by the same sanitising renderer as the
+    import; without, the course's outline. Refused when the revision cannot be read."""
+    with packages.unpacked(course.slug, files_of(course)) as folder:
+        spec, problems = load_course(folder, folder.parent)
+    if problems:
+        raise StudioRefused(_("The course has problems; fix them to see it as learners do."), problems)
+    titles = {}
+    for kind, found in (("lesson", spec.lessons), ("quiz", spec.quizzes), ("exercise", spec.exercises),
+                        ("task", spec.tasks)):
+        titles.update({key: value.title for key, value in found.items()})
+    modules = [{"title": module.title, "items": [{"kind": ref.kind, "slug": ref.slug, "title": titles[ref.slug]}
+                                                 for ref in module.items]} for module in spec.modules]
+    view = LearnerView(title=spec.title, summary=spec.summary, modules=modules)
+    if slug is None:
+        return view
+    order = [item for module in modules for item in module["items"]]
+    at = next((index for index, item in enumerate(order) if item["slug"] == slug), None)
+    if at is None:
+        raise StudioRefused(_("There is no such module or item."))
+    view.previous = order[at - 1] if at else None
+    view.next = order[at + 1] if at + 1 < len(order) else None
+    kind = order[at]["kind"]
+    item = {"kind": kind, "slug": slug, "title": titles[slug]}
+    if kind == "lesson":
+        item["html"] = markdown.render(content.LEADING_H1.sub("", spec.lessons[slug].body, count=1))
+    elif kind == "quiz":
+        quiz = spec.quizzes[slug]
+        item.update(html=markdown.render(quiz.intro) if quiz.intro else None, pass_mark=quiz.pass_mark,
+                    max_attempts=quiz.max_attempts, questions=content._quiz_questions(quiz.questions))
+    elif kind == "exercise":
+        exercise = spec.exercises[slug]
+        item.update(html=markdown.render(exercise.instructions), starter=exercise.starter,
+                    tests=exercise.tests, hidden=len(exercise.hidden_tests), language=exercise.language)
+    else:
+        task = spec.tasks[slug]
+        item.update(html=markdown.render(task.instructions), hand_in=task.hand_in, rubric=task.rubric)
+    view.item = item
+    return view
 
 
 # Review and publishing --------------------------------------------------------------------

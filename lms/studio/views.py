@@ -375,6 +375,23 @@ def preview(slug):
     return Response(markdown.render(LEADING_H1.sub("", body, count=1)), mimetype="text/html")
 
 
+@bp.route("/courses/<slug>/as-learner", defaults={"item": None})
+@bp.route("/courses/<slug>/as-learner/<item>")
+@role_required(*STUDIO_ROLES)
+def view_as_learner(slug, item):
+    """The newest revision as learners would see it, the whole course or one item: read
+    from the package, so nobody is enrolled and nothing is recorded."""
+    course = _course(slug)
+    try:
+        view = studio.learner_view(course, item)
+    except studio.StudioRefused as refused:
+        if not refused.problems:
+            abort(404)
+        _refused(refused)
+        return redirect(url_for("studio.show_course", slug=slug))
+    return render_template("studio/view_as_learner.html", course=course, view=view)
+
+
 @bp.route("/courses/<slug>/submit", methods=["POST"])
 @role_required(*STUDIO_ROLES)
 def submit(slug):

@@ -61,6 +61,11 @@ def test_an_author_writes_a_lesson_with_an_image_and_a_learner_sees_it(
     assert author.evaluate("document.querySelector('#studio-preview img').naturalWidth") == 40
     assert author.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     accessible(author)
+    author.get_by_role("link", name="See the saved version as learners will").click()
+    expect(author.get_by_text("nothing you do here is recorded")).to_be_visible()
+    expect(author.get_by_role("img", name="Sales by month as bars")).to_be_visible()
+    assert author.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    accessible(author)
 
     with live_server.app_context():
         studio.publish(studio.get(slug), None)
