@@ -263,6 +263,7 @@ MATRIX = {
     ("studio.export", "GET"): (lambda s: "/studio/courses/no-such-course/export.zip", None, admin_only(404)),
     ("studio.authors", "GET"): (lambda s: "/studio/authors", None, admin_only(200)),
     ("studio.authors", "POST"): (lambda s: "/studio/authors", {}, admin_only(400)),
+    ("studio.name_reviewer", "POST"): (lambda s: "/studio/reviewers", {}, admin_only(400)),
     # The LRS: machine clients use HTTP Basic; a signed-in browser may only read its own.
     ("lrs.about", "GET"): (lambda s: "/xapi/about", None, everyone(200)),
     ("lrs.get_statements", "GET"): (lambda s: "/xapi/statements", None, {**signed_in(200), ANON: 401}),

@@ -64,6 +64,28 @@ def grant_author(user: User) -> None:
         db.session.flush()
 
 
+def name_reviewer(user: User) -> None:
+    """Let a teacher review and publish studio courses (an author too, if not yet one)."""
+    grant_author(user)
+    db.session.get(StudioAuthor, user.id).reviewer = True
+    db.session.flush()
+
+
+def reviewers() -> list[User]:
+    return list(db.session.scalars(sa.select(User).join(StudioAuthor, StudioAuthor.user_id == User.id)
+                                   .where(StudioAuthor.reviewer.is_(True)).order_by(User.display_name)))
+
+
+def is_reviewer(user: User) -> bool:
+    found = db.session.get(StudioAuthor, user.id)
+    return user.has_role("admin") or (found is not None and found.reviewer and user.has_role("teacher"))
+
+
+def may_review(user: User, course: StudioCourse) -> bool:
+    """Admins and the reviewers an admin named see, and publish, any studio course."""
+    return is_reviewer(user)
+
+
 def revoke_author(user: User) -> None:
     db.session.execute(sa.delete(StudioAuthor).where(StudioAuthor.user_id == user.id))
 
@@ -80,7 +102,7 @@ def may_edit(user: User, course: StudioCourse) -> bool:
 
 def courses_for(user: User) -> list[StudioCourse]:
     query = sa.select(StudioCourse).order_by(StudioCourse.title)
-    if not user.has_role("admin"):
+    if not is_reviewer(user):
         query = query.join(StudioMember).where(StudioMember.user_id == user.id)
     return list(db.session.scalars(query))
 

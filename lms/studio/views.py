@@ -42,10 +42,13 @@ def _author() -> None:
         abort(403)
 
 
-def _course(slug: str):
+def _course(slug: str, *, reviewing: bool = False):
+    """The studio course the visitor writes; with ``reviewing``, also one a reviewer
+    (an admin, or a teacher an admin named) reads to review and publish it."""
     _author()
     course = studio.get(slug)
-    if course is None or not studio.may_edit(current_user, course):
+    if course is None or not (studio.may_edit(current_user, course)
+                              or (reviewing and studio.may_review(current_user, course))):
         abort(404)
     return course
 
@@ -166,9 +169,10 @@ def copy_course(slug):
 @bp.route("/courses/<slug>")
 @role_required(*STUDIO_ROLES)
 def show_course(slug):
-    course = _course(slug)
+    course = _course(slug, reviewing=True)
     return render_template("studio/show_course.html", course=course, outline=studio.outline(course),
-                           revision=studio.revision(course), author_form=forms.AuthorForm())
+                           revision=studio.revision(course), author_form=forms.AuthorForm(),
+                           may_publish=studio.is_reviewer(current_user))
 
 
 @bp.route("/courses/<slug>/authors", methods=["POST"])
@@ -342,7 +346,7 @@ def _image(found) -> Response:
 @role_required(*STUDIO_ROLES)
 def show_image(slug, name):
     """An image of the newest revision, for the lesson preview an author sees."""
-    return _image(studio.image(_course(slug), f"{studio.IMAGES_FOLDER}/{name}"))
+    return _image(studio.image(_course(slug, reviewing=True), f"{studio.IMAGES_FOLDER}/{name}"))
 
 
 @images_bp.route("/courses/<slug>/images/<path:name>", endpoint="show_image")
@@ -381,7 +385,7 @@ def preview(slug):
 def view_as_learner(slug, item):
     """The newest revision as learners would see it, the whole course or one item: read
     from the package, so nobody is enrolled and nothing is recorded."""
-    course = _course(slug)
+    course = _course(slug, reviewing=True)
     try:
         view = studio.learner_view(course, item)
     except studio.StudioRefused as refused:
@@ -407,9 +411,12 @@ def submit(slug):
 
 
 @bp.route("/courses/<slug>/publish", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(*STUDIO_ROLES)
 def publish(slug):
-    course = _course(slug)
+    """An admin, or a reviewer an admin named, publishes the newest revision."""
+    course = _course(slug, reviewing=True)
+    if not studio.is_reviewer(current_user):
+        abort(403)
     if request.method == "GET":
         changes = studio.changes_for_learners(course)
         explanation = [_("%(count)s learners are enrolled. They keep their progress; removed items are archived, "
@@ -435,7 +442,7 @@ def publish(slug):
 @bp.route("/courses/<slug>/history")
 @role_required(*STUDIO_ROLES)
 def history(slug):
-    course = _course(slug)
+    course = _course(slug, reviewing=True)
     new = min(max(_base(request.args.get("new")) or course.head, 1), course.head)
     old = min(max(_base(request.args.get("old")) or new - 1, 1), course.head)
     return render_template("studio/history.html", course=course, revisions=studio.revisions(course),
@@ -505,4 +512,27 @@ def authors():
             return redirect(url_for("studio.authors"))
     elif form.errors:
         status = 400
-    return render_template("studio/authors.html", form=form, authors=studio.authors()), status
+    return render_template("studio/authors.html", form=form, authors=studio.authors(),
+                           reviewer_form=forms.AuthorForm(prefix="reviewer"), reviewers=studio.reviewers()), status
+
+
+@bp.route("/reviewers", methods=["POST"])
+@role_required("admin")
+def name_reviewer():
+    """An admin names a teacher who reviews and publishes studio courses."""
+    form = forms.AuthorForm(prefix="reviewer")
+    if form.validate_on_submit():
+        user = accounts.find_by_login(form.user.data.strip())
+        try:
+            if user is None:
+                raise studio.StudioRefused(_("There is no user with that username or e-mail address."))
+            studio.name_reviewer(user)
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            show_error(form, refused.message, "user")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can now review and publish studio courses.", name=user.display_name), "success")
+            return redirect(url_for("studio.authors"))
+    return render_template("studio/authors.html", form=forms.AuthorForm(), authors=studio.authors(),
+                           reviewer_form=form, reviewers=studio.reviewers()), 400
