@@ -170,15 +170,9 @@ def check(slug: str, package: dict[str, bytes], changed: set[str] | None = None)
     if changed is not None and "course.yaml" not in changed:
         # Only items changed: a course.yaml naming just them, so only their files are read
         # (the lines of their problems are their own files').
-        data = studio_files.outline(package["course.yaml"])
-        items = [item for module in data["modules"] for item in module["items"]
-                 if studio_files.item_path(item["kind"], item["slug"]) in changed]
-        if not items:
+        written = _only(package, changed)
+        if written is None:
             return []
-        data["modules"] = [{**data["modules"][0], "items": items}]
-        written = {path: content_ for path, content_ in package.items()
-                   if path in changed or not studio_files.kind_of(path)}
-        written["course.yaml"] = studio_files.course_yaml(data)
     elif changed is not None:
         for path in package:
             kind = studio_files.kind_of(path)
@@ -187,6 +181,20 @@ def check(slug: str, package: dict[str, bytes], changed: set[str] | None = None)
     with packages.unpacked(slug, written) as folder:
         _, problems = load_course(folder, folder.parent)
     return problems
+
+
+def _only(package: dict[str, bytes], paths: set[str]) -> dict[str, bytes] | None:
+    """The package with only the items whose files are in ``paths`` (in one module), so
+    reading it reads just those; None when none of them is an item of the course."""
+    data = studio_files.outline(package["course.yaml"])
+    items = [item for module in data["modules"] for item in module["items"]
+             if studio_files.item_path(item["kind"], item["slug"]) in paths]
+    if not items:
+        return None
+    data["modules"] = [{**data["modules"][0], "items": items}]
+    written = {path: content_ for path, content_ in package.items() if path in paths or not studio_files.kind_of(path)}
+    written["course.yaml"] = studio_files.course_yaml(data)
+    return written
 
 
 def _titles(slug: str, package: dict[str, bytes], paths) -> dict[str, str]:
@@ -203,7 +211,7 @@ def _titles(slug: str, package: dict[str, bytes], paths) -> dict[str, str]:
 
 def _commit_revision(course: StudioCourse, user: User | None, package: dict[str, bytes], note: str) -> StudioRevision:
     course.head += 1
-    data = studio_files.load(package["course.yaml"]) or {}
+    data = studio_files.outline(package["course.yaml"])
     course.title = str(data.get("title") or course.slug)[:200]
     if course.state != DRAFT:
         course.state = DRAFT  # an edit of a submitted or published course is a new draft
@@ -567,17 +575,11 @@ def learner_view(course: StudioCourse, slug: str | None = None) -> LearnerView:
     text, a quiz's questions, an exercise's instructions, starter code and example tests, a
     task's instructions and hand-in) rendered by the same sanitising renderer as the
     import; without, the course's outline. Refused when the revision cannot be read."""
-    with packages.unpacked(course.slug, files_of(course)) as folder:
-        spec, problems = load_course(folder, folder.parent)
-    if problems:
-        raise StudioRefused(_("The course has problems; fix them to see it as learners do."), problems)
-    titles = {}
-    for kind, found in (("lesson", spec.lessons), ("quiz", spec.quizzes), ("exercise", spec.exercises),
-                        ("task", spec.tasks)):
-        titles.update({key: value.title for key, value in found.items()})
-    modules = [{"title": module.title, "items": [{"kind": ref.kind, "slug": ref.slug, "title": titles[ref.slug]}
-                                                 for ref in module.items]} for module in spec.modules]
-    view = LearnerView(title=spec.title, summary=spec.summary, modules=modules)
+    shown = outline(course)
+    modules = [{"title": module["title"], "items": [{key: item[key] for key in ("kind", "slug", "title")}
+                                                    for item in module["items"]]} for module in shown.modules]
+    view = LearnerView(title=str(shown.settings.get("title") or course.title),
+                       summary=str(shown.settings.get("summary") or ""), modules=modules)
     if slug is None:
         return view
     order = [item for module in modules for item in module["items"]]
@@ -587,7 +589,12 @@ def learner_view(course: StudioCourse, slug: str | None = None) -> LearnerView:
     view.previous = order[at - 1] if at else None
     view.next = order[at + 1] if at + 1 < len(order) else None
     kind = order[at]["kind"]
-    item = {"kind": kind, "slug": slug, "title": titles[slug]}
+    # Only this item's file is read (and checked), as a save reads only what it changed.
+    with packages.unpacked(course.slug, _only(files_of(course), {studio_files.item_path(kind, slug)})) as folder:
+        spec, problems = load_course(folder, folder.parent)
+    if problems:
+        raise StudioRefused(_("The course has problems; fix them to see it as learners do."), problems)
+    item = {"kind": kind, "slug": slug, "title": order[at]["title"]}
     if kind == "lesson":
         item["html"] = markdown.render(content.LEADING_H1.sub("", spec.lessons[slug].body, count=1))
     elif kind == "quiz":

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lms.accounts import services as accounts
 from lms.competence import services as competence
+from lms.content import files as content_files
 from lms.content.services import LEADING_H1
 from lms.core import limits, markdown
 from lms.core.auth import role_required
@@ -290,7 +291,7 @@ def edit_item(slug, item):
 
 def _image_request_bytes() -> int:
     # An image over the limit still arrives, so the page can say how large it is.
-    return studio.content_files.MAX_IMAGE_BYTES + 256 * 1024
+    return content_files.MAX_IMAGE_BYTES + 256 * 1024
 
 
 @bp.route("/courses/<slug>/items/<item>/images", methods=["POST"])
@@ -308,7 +309,7 @@ def add_image(slug, item):
     image_form = forms.ImageForm(prefix="image")
     if image_form.validate_on_submit():
         upload = image_form.image.data
-        data = upload.stream.read(studio.content_files.MAX_IMAGE_BYTES + 1)
+        data = upload.stream.read(content_files.MAX_IMAGE_BYTES + 1)
         upload.close()
         try:
             _revision, shown = studio.add_image(course, current_user, _base(image_form.base.data), item,
