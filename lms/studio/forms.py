@@ -60,3 +60,10 @@ class ImageForm(Form):
                                                           "see it hear that.")), Length(max=300)],
                       description=_l("The image is added at the end of the saved lesson; save your changes to "
                                      "the text first, then move the image line where it belongs."))
+
+
+class ReviewerForm(Form):
+    """An admin names a teacher who reviews and publishes studio courses."""
+
+    user = StringField(_l("Username or e-mail address of the new reviewer (a teacher)"),
+                       validators=[DataRequired(), Length(max=254)])

@@ -514,14 +514,14 @@ def authors():
     elif form.errors:
         status = 400
     return render_template("studio/authors.html", form=form, authors=studio.authors(),
-                           reviewer_form=forms.AuthorForm(prefix="reviewer"), reviewers=studio.reviewers()), status
+                           reviewer_form=forms.ReviewerForm(prefix="reviewer"), reviewers=studio.reviewers()), status
 
 
 @bp.route("/reviewers", methods=["POST"])
 @role_required("admin")
 def name_reviewer():
     """An admin names a teacher who reviews and publishes studio courses."""
-    form = forms.AuthorForm(prefix="reviewer")
+    form = forms.ReviewerForm(prefix="reviewer")
     if form.validate_on_submit():
         user = accounts.find_by_login(form.user.data.strip())
         try:

@@ -172,6 +172,8 @@ FORMS = {
         {}, {"title": LONG, "level": "expert", "estimated_hours": "many", "audiences": ["aliens"], "language": "xx"}]),
     "PackageForm": ("admin", "POST", lambda w: "/studio/import", [{}]),
     "AuthorForm": ("admin", "POST", lambda w: "/studio/authors", [{}, {"user": "nobody"}, {"user": "adult"}]),
+    "ReviewerForm": ("admin", "POST", lambda w: "/studio/reviewers", [
+        {}, {"reviewer-user": "nobody"}, {"reviewer-user": "adult"}]),
     "LessonForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction", [
         {}, {"base": "1", "title": LONG, "minutes": "0", "body": "Text"}]),
     "ItemSourceForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check", [{}]),
