@@ -243,6 +243,8 @@ MATRIX = {
     ("studio.edit_item", "POST"): (lambda s: "/studio/courses/no-such-course/items/intro", {}, admin_only(404)),
     ("studio.check_exercise", "POST"): (lambda s: "/studio/courses/no-such-course/items/sum/check", {},
                                         admin_only(404)),
+    ("studio.show_check", "GET"): (lambda s: "/studio/courses/no-such-course/items/sum/checks/1", None,
+                                   admin_only(404)),
     ("studio.preview", "POST"): (lambda s: "/studio/courses/no-such-course/preview", {}, admin_only(404)),
     ("studio.view_as_learner", "GET"): (lambda s: "/studio/courses/no-such-course/as-learner/intro", None,
                                         admin_only(404)),

@@ -21,6 +21,7 @@ from lms.content import images, packages
 from lms.content import services as content
 from lms.content.loader import ITEM_KINDS, SLUG, Problem, load_course, load_exercise
 from lms.core import markdown
+from lms.exercises import jobs as grading_jobs
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.studio import files as studio_files
@@ -691,11 +692,9 @@ class ExerciseCheck:
                 and bool(self.starter_fails))
 
 
-def check_exercise(course: StudioCourse, slug: str) -> ExerciseCheck:
-    """Grade the saved exercise in the sandbox as validation does: the reference solution
-    on every test, the starter code on the hidden tests."""
-    from lms.exercises import sandbox  # the grader starts its worker processes on first use
-
+def exercise_spec(course: StudioCourse, slug: str) -> tuple[dict | None, list[Problem]]:
+    """What the grader needs to check the saved exercise ``slug`` (None and the validator's
+    problems when its file is not a valid exercise)."""
     kind, path, text = item_file(course, slug)
     if kind != "exercise":
         raise StudioRefused(_("There is no such module or item."))
@@ -704,18 +703,40 @@ def check_exercise(course: StudioCourse, slug: str) -> ExerciseCheck:
         spec = load_exercise(folder / path, slug, lambda p: f"{course.slug}/{p.relative_to(folder).as_posix()}",
                              problems)
     if problems or not spec:
+        return None, problems
+    return {"language": spec.language, "environment": spec.environment, "time_limit_ms": spec.time_limit_ms,
+            "solution": spec.solution, "starter": spec.starter, "tests": spec.tests,
+            "hidden_tests": spec.hidden_tests}, []
+
+
+def start_check(course: StudioCourse, user: User, slug: str, locale: str):
+    """Queue the grading of the saved exercise as validation does (the reference solution
+    on every test, the starter code on the hidden tests), as a job the graders do, like
+    learners' submissions: the grading job, or ``ExerciseCheck`` with the validator's
+    problems when there is nothing to grade. Flushes; the caller commits and dispatches."""
+    spec, problems = exercise_spec(course, slug)
+    if spec is None:
         return ExerciseCheck(problems=problems)
-    options = {"language": spec.language, "environment": spec.environment, "time_limit_ms": spec.time_limit_ms}
-    solved = sandbox.grade(spec.solution, spec.tests + spec.hidden_tests, **options)
-    hidden = {test["name"] for test in spec.hidden_tests}
-    found = ExerciseCheck(problems=[])
-    if solved.status != "ok":
-        found.solution_error = content._outcome(solved)
-    found.tests = [(t.name, t.name in hidden, t.passed, t.message) for t in solved.tests]
-    started = sandbox.grade(spec.starter, spec.hidden_tests, **options)
-    found.starter_fails = [t.name for t in started.tests if not t.passed] if started.status == "ok" else [
-        t["name"] for t in spec.hidden_tests]
-    return found
+    try:
+        return grading_jobs.start_check(user, spec, locale)
+    except grading_jobs.GradingBusy as busy:
+        raise StudioRefused(str(busy.message)) from None
+
+
+def check_result(user: User, job_id: int) -> tuple[object, ExerciseCheck | None]:
+    """(the job, what it found once done; None while it is queued or running). Refused
+    when the job is not this user's check."""
+    job = grading_jobs.get_check(user, job_id)
+    if job is None:
+        raise StudioRefused(_("There is no such check."))
+    if job.in_flight:
+        return job, None
+    if job.state == "failed":
+        return job, ExerciseCheck(problems=[], solution_error=job.error)
+    result = job.result or {}
+    return job, ExerciseCheck(problems=[], solution_error=result.get("solution_error"),
+                              tests=[tuple(test) for test in result.get("tests", [])],
+                              starter_fails=list(result.get("starter_fails", [])))
 
 
 # History ----------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ admins publish. Every route: check who may, call one service, commit, render or 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +17,8 @@ from lms.core import limits, markdown
 from lms.core.auth import role_required
 from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
+from lms.exercises import jobs as grading_jobs
+from lms.exercises import queues
 from lms.extensions import db
 from lms.studio import files as studio_files
 from lms.studio import forms
@@ -359,16 +362,56 @@ def show_published_image(slug, name):
 @bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])
 @role_required(*STUDIO_ROLES)
 def check_exercise(slug, item):
-    """Grade the saved exercise as validation does and show each test's result."""
+    """Queue the grading of the saved exercise as validation does, done by the graders
+    like learners' submissions; the check's page shows each test's result when it is done."""
     course = _course(slug)
     try:
-        kind, _path, text = studio.item_file(course, item)
-        result = studio.check_exercise(course, item)
+        kind, _path, _text = studio.item_file(course, item)
     except studio.StudioRefused:
+        abort(404)
+    if kind != "exercise":
+        abort(404)
+    try:
+        started = studio.start_check(course, current_user, item, str(get_locale() or "en"))
+    except studio.StudioRefused as refused:  # a check of theirs is still running
+        _refused(refused)
+        return redirect(url_for("studio.edit_item", slug=slug, item=item))
+    if isinstance(started, studio.ExerciseCheck):  # not a valid exercise: nothing to grade
+        return _check_page(course, item, started, None)
+    db.session.commit()
+    try:
+        queues.dispatch(current_app._get_current_object(), started.id)
+    except queues.Unavailable as problem:
+        current_app.logger.error("grading queue unavailable: %s", problem)
+        grading_jobs.give_up(started, grading_jobs.UNREACHABLE)
+        db.session.commit()
+    return redirect(url_for("studio.show_check", slug=slug, item=item, job_id=started.id))
+
+
+@bp.route("/courses/<slug>/items/<item>/checks/<int:job_id>")
+@role_required(*STUDIO_ROLES)
+def show_check(slug, item, job_id):
+    """A check's page: "checking…" (refreshing itself) until the graders are done, then
+    each test's result."""
+    course = _course(slug)
+    try:
+        job, found = studio.check_result(current_user, job_id)
+    except studio.StudioRefused:
+        abort(404)
+    db.session.commit()  # a check past its time is given up
+    return _check_page(course, item, found, job)
+
+
+def _check_page(course, item, found, job):
+    try:
+        kind, _path, text = studio.item_file(course, item)
+    except studio.StudioRefused:
+        abort(404)
+    if kind != "exercise":
         abort(404)
     form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
     return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
-                           check=result, image_form=None)
+                           check=found, checking=job is not None and found is None, image_form=None)
 
 
 @bp.route("/courses/<slug>/preview", methods=["POST"])
