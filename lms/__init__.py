@@ -112,8 +112,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(gradebook_bp)
 
     from lms.studio.views import bp as studio_bp
+    from lms.studio.views import images_bp as course_images_bp
 
     app.register_blueprint(studio_bp)
+    app.register_blueprint(course_images_bp)
     from lms.notifications.cli import notifications_cli
     from lms.notifications.views import bp as notifications_bp
     from lms.teaching import cli as teaching_cli  # noqa: F401  (adds `due-soon` to `flask notifications`)

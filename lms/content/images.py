@@ -3,7 +3,8 @@ PNG, JPEG, GIF or WebP image by its content (not just its name), of a bounded si
 
 Pages load nothing from outside the site (the Content-Security-Policy says ``img-src
 'self'``), so an image at another address is refused at validation rather than shown
-broken. SVG is refused too: an SVG file is a document that can carry scripts.
+broken. An SVG file is a document that can carry scripts: it is accepted only without
+scripts, event handlers or references to other addresses (``lms.content.svg``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from lms.content import files
+from lms.content import files, svg
 from lms.core import markdown
 
 # The extensions an author may use, and the image kind each promises.
-EXTENSIONS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP"}
+EXTENSIONS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP", ".svg": "SVG"}
+MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WebP": "image/webp",
+               "SVG": "image/svg+xml"}
 MAX_SIDE = 8000  # pixels: a larger image is a mistake (or a bomb that fills the learner's memory)
 
 
@@ -58,6 +61,36 @@ def kind(data: bytes) -> tuple[str, int, int] | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return _webp(data)
     return None
+
+
+def content_problem(name: str, data: bytes, max_bytes: int = files.MAX_IMAGE_BYTES) -> str | None:
+    """What is wrong with the image file called ``name`` holding ``data`` (its content must
+    be the kind its extension promises), as the end of a sentence naming it; None when it
+    is a good image."""
+    expected = EXTENSIONS.get("." + name.rsplit(".", 1)[-1].lower() if "." in name else "")
+    if expected is None:
+        return (f"is not an allowed image file (allowed: {', '.join(EXTENSIONS)}); "
+                "give the file one of these extensions")
+    if len(data) > max_bytes:
+        return f"is {len(data):,} bytes; an image may have at most {max_bytes:,} bytes"
+    if expected == "SVG":
+        return svg.problem(data) if svg.looks_like_svg(data) else (
+            "is not an SVG image (its content says otherwise)")
+    found = kind(data)
+    if found is None:
+        return "is not a PNG, JPEG, GIF, WebP or SVG image (its content says otherwise)"
+    actual, width, height = found
+    if actual != expected:
+        return f"is a {actual} image but its name says {expected}"
+    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+        return f"is {width}×{height} pixels; each side must be 1 to {MAX_SIDE}"
+    return None
+
+
+def media_type(name: str) -> str | None:
+    """The media type an image file called ``name`` is served with."""
+    expected = EXTENSIONS.get("." + name.rsplit(".", 1)[-1].lower() if "." in name else "")
+    return MEDIA_TYPES.get(expected) if expected else None
 
 
 def _jpeg(data: bytes) -> tuple[str, int, int] | None:
@@ -111,10 +144,9 @@ def problem(src: str, base: Path, folder: Path) -> str | None:
     if parts.path.startswith("/"):
         return f"image {src!r}: give a path relative to this file, inside the course folder"
     path = base / unquote(parts.path)
-    expected = EXTENSIONS.get(path.suffix.lower())
-    if expected is None:
+    if EXTENSIONS.get(path.suffix.lower()) is None:
         return (f"image {src!r}: {path.suffix or 'a name without an extension'} is not allowed "
-                f"(allowed: {', '.join(EXTENSIONS)}; SVG can carry scripts, export it as PNG)")
+                f"(allowed: {', '.join(EXTENSIONS)})")
     refused = files.refusal(path, folder, files.MAX_IMAGE_BYTES)
     if refused:
         return f"image {src!r} {refused}"
@@ -124,12 +156,5 @@ def problem(src: str, base: Path, folder: Path) -> str | None:
         data = files.read_bytes(path, files.MAX_IMAGE_BYTES)
     except ValueError as error:
         return f"image {src!r} {error}"
-    found = kind(data)
-    if found is None:
-        return f"image {src!r} is not a PNG, JPEG, GIF or WebP image (its content says otherwise)"
-    actual, width, height = found
-    if actual != expected:
-        return f"image {src!r} is a {actual} image but its name says {expected}"
-    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
-        return f"image {src!r} is {width}×{height} pixels; each side must be 1 to {MAX_SIDE}"
-    return None
+    found = content_problem(path.name, data)
+    return f"image {src!r} {found}" if found else None

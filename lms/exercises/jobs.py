@@ -21,6 +21,7 @@ Two rules hold whatever the backend:
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
 from datetime import timedelta
@@ -92,6 +93,35 @@ def start(user: User, enrollment: Enrollment, item: Item, kind: str, code: objec
         GradingJob.enrollment_id == enrollment.id, GradingJob.item_id == item.id, GradingJob.id != job.id,
         GradingJob.state.not_in(IN_FLIGHT)).execution_options(synchronize_session=False))
     services.save_draft(enrollment, item, code)
+    return job
+
+
+def start_check(user: User, spec: dict, locale: str) -> GradingJob:
+    """Queue the studio's "check" of an exercise being written (``services.check_reference``
+    on ``spec``), for no enrolment; ``GradingBusy`` when the author already has a grading in
+    flight. Flushes; the caller commits, then hands the job to a grader."""
+    expire_stale(user.id)
+    job = GradingJob(user_id=user.id, kind="check", code=json.dumps(spec), locale=locale, state="queued")
+    try:
+        with db.session.begin_nested():
+            db.session.add(job)
+            db.session.flush()
+    except IntegrityError:
+        raise GradingBusy(in_flight(user.id)) from None
+    db.session.execute(sa.delete(GradingJob).where(
+        GradingJob.user_id == user.id, GradingJob.kind == "check", GradingJob.id != job.id,
+        GradingJob.state.not_in(IN_FLIGHT), GradingJob.created_at < utcnow() - timeout()
+    ).execution_options(synchronize_session=False))
+    return job
+
+
+def get_check(user: User, job_id: int) -> GradingJob | None:
+    """One of ``user``'s checks (another's is as absent as none), given up first if it is
+    past ``LMS_GRADING_TIMEOUT``."""
+    job = db.session.scalar(sa.select(GradingJob).where(
+        GradingJob.id == job_id, GradingJob.user_id == user.id, GradingJob.kind == "check"))
+    if job is not None and job.in_flight and job.created_at < utcnow() - timeout():
+        give_up(job, TIMED_OUT)
     return job
 
 
@@ -228,6 +258,11 @@ def _finish(job: GradingJob, state: str, **values) -> bool:
 def _grade(job: GradingJob, started: float) -> dict:
     """Run or submit through the services (which grade, then write) in the learner's
     language; a submit's grading answers no earlier than its reveal time."""
+    if job.kind == "check":
+        spec = json.loads(job.code)
+        db.session.commit()
+        with force_locale(job.locale):
+            return {"result": services.check_reference(spec)}
     enrollment, item = db.session.get(Enrollment, job.enrollment_id), job.item
     db.session.commit()  # no transaction (nor pooled connection) is held while the code runs
     with force_locale(job.locale):

@@ -55,7 +55,7 @@ class ExerciseDraft(db.Model):
     saved_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-GRADING_KINDS = ("run", "submit")
+GRADING_KINDS = ("run", "submit", "check")  # check: the studio grading an exercise's own solution
 GRADING_STATES = ("queued", "running", "done", "failed")
 IN_FLIGHT = ("queued", "running")
 _IN_FLIGHT_SQL = "state IN ('queued', 'running')"
@@ -81,8 +81,9 @@ class GradingJob(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), index=True)
+    # None for a studio "check", which grades an exercise being written, for nobody's enrolment.
+    enrollment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(8))            # run or submit
     code: Mapped[str] = mapped_column(sa.Text)
     locale: Mapped[str] = mapped_column(sa.String(8))          # the learner's language, for the grader's messages
@@ -98,7 +99,7 @@ class GradingJob(db.Model):
     finished_at: Mapped[datetime | None]
     shown_at: Mapped[datetime | None]                           # first shown to the learner once finished
 
-    item: Mapped[Item] = relationship()
+    item: Mapped[Item | None] = relationship()
     submission: Mapped[ExerciseSubmission | None] = relationship()
 
     @property

@@ -158,6 +158,24 @@ def _grade(item: Item, code: str, *, with_hidden: bool):
                          hidden_from=len(spec["tests"]))
 
 
+def check_reference(spec: dict) -> dict:
+    """Grade an exercise being written as validation does: its reference solution on every
+    test (the author sees each), its starter code on the hidden tests (it must fail one).
+    ``spec`` has the exercise's language, environment, time_limit_ms, solution, starter,
+    tests and hidden_tests. A plain dict for the grading job to store."""
+    options = {"language": spec["language"], "environment": spec.get("environment"),
+               "time_limit_ms": spec["time_limit_ms"]}
+    hidden = {test["name"] for test in spec["hidden_tests"]}
+    solved = sandbox.grade(spec["solution"], spec["tests"] + spec["hidden_tests"], **options)
+    started = sandbox.grade(spec["starter"], spec["hidden_tests"], **options)
+    return {
+        "solution_error": status_message(solved.status, solved.error, solved.line) or None,
+        "tests": [[test.name, test.name in hidden, test.passed, test.message] for test in solved.tests],
+        "starter_fails": ([test.name for test in started.tests if not test.passed] if started.status == "ok"
+                          else [test["name"] for test in spec["hidden_tests"]]),
+    }
+
+
 def _shown(name: str, hidden: bool, passed: bool, message: str, logs: list[str]) -> TestOutcome:
     """A test as the learner may see it: a hidden one by its name and whether it passed."""
     if hidden:

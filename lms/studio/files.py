@@ -3,6 +3,8 @@ of it the studio's pages show. Plain functions on text and dicts: no database.""
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import unicodedata
 
@@ -78,7 +80,15 @@ def read_lesson(text: str | bytes) -> tuple[dict, str]:
 
 
 def outline(course_yaml: bytes) -> dict:
-    """The course's settings and its modules with their items, as course.yaml says."""
+    """The course's settings and its modules with their items, as course.yaml says (a
+    copy the caller may change)."""
+    return copy.deepcopy(_outline(bytes(course_yaml)))
+
+
+@functools.lru_cache(maxsize=64)
+def _outline(course_yaml: bytes) -> dict:
+    # Parsed once per version of course.yaml: a save, the outline page and the learner's
+    # view each read it several times, and the guarded YAML parsing is what costs.
     data = load(course_yaml) or {}
     modules = []
     for module in data.get("modules") or []:
@@ -112,7 +122,7 @@ def course_yaml(data: dict) -> bytes:
 STUBS = {
     "lesson": b"---\ntitle: s\n---\ns\n",
     "quiz": b"title: s\npass_mark: 0\nquestions:\n- {id: q, type: true_false, prompt: p, answer: true}\n",
-    "exercise": (b"title: s\nlanguage: javascript\ncompetences: [jsreact:x@1]\ninstructions: s\nstarter: s\n"
+    "exercise": (b"title: s\nlanguage: javascript\ncompetences: [digcomp:1.1@1]\ninstructions: s\nstarter: s\n"
                  b"solution: s\ntests: [{name: a, code: s}]\nhidden_tests: [{name: b, code: s}]\n"),
     "task": b"title: s\ncompetences: [digcomp:1.1@1]\ninstructions: s\nhand_in: {text: true}\n",
 }

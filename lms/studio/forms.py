@@ -46,3 +46,24 @@ class ItemSourceForm(Form):
 
     base = HiddenField()
     text = TextAreaField(_l("The item's file (YAML)"), validators=[DataRequired(), Length(max=500_000)])
+
+
+class ImageForm(Form):
+    """An image uploaded into the course from a lesson's editor, with its alt text."""
+
+    base = HiddenField()
+    image = FileField(_l("Image (PNG, JPEG, GIF, WebP or SVG, at most 1 MiB)"),
+                      validators=[DataRequired(message=_l("Choose an image file."))],
+                      render_kw={"accept": ".png,.jpg,.jpeg,.gif,.webp,.svg"})
+    alt = StringField(_l("Alt text: what the image shows"),
+                      validators=[DataRequired(message=_l("Describe the image in its alt text: people who cannot "
+                                                          "see it hear that.")), Length(max=300)],
+                      description=_l("The image is added at the end of the saved lesson; save your changes to "
+                                     "the text first, then move the image line where it belongs."))
+
+
+class CourseReviewerForm(Form):
+    """An admin names a teacher who reviews and publishes studio courses."""
+
+    user = StringField(_l("Username or e-mail address of the new reviewer (a teacher)"),
+                       validators=[DataRequired(), Length(max=254)])

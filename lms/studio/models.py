@@ -24,12 +24,14 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 class StudioAuthor(db.Model):
-    """A teacher or trainer an admin made an author: they may create courses in the studio."""
+    """A teacher or trainer an admin made an author: they may create courses in the studio.
+    A ``reviewer`` (named by an admin) also reviews and publishes courses submitted for review."""
 
     __tablename__ = "studio_author"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     user: Mapped[User] = relationship()
 

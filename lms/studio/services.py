@@ -16,9 +16,12 @@ from flask_babel import gettext as _
 
 from lms.accounts.models import User
 from lms.catalog.models import Course, Item
-from lms.content import packages
+from lms.content import files as content_files
+from lms.content import images, packages
 from lms.content import services as content
-from lms.content.loader import ITEM_KINDS, Problem, load_course, load_exercise
+from lms.content.loader import ITEM_KINDS, SLUG, Problem, load_course, load_exercise
+from lms.core import markdown
+from lms.exercises import jobs as grading_jobs
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.studio import files as studio_files
@@ -62,6 +65,28 @@ def grant_author(user: User) -> None:
         db.session.flush()
 
 
+def name_reviewer(user: User) -> None:
+    """Let a teacher review and publish studio courses (an author too, if not yet one)."""
+    grant_author(user)
+    db.session.get(StudioAuthor, user.id).reviewer = True
+    db.session.flush()
+
+
+def reviewers() -> list[User]:
+    return list(db.session.scalars(sa.select(User).join(StudioAuthor, StudioAuthor.user_id == User.id)
+                                   .where(StudioAuthor.reviewer.is_(True)).order_by(User.display_name)))
+
+
+def is_reviewer(user: User) -> bool:
+    found = db.session.get(StudioAuthor, user.id)
+    return user.has_role("admin") or (found is not None and found.reviewer and user.has_role("teacher"))
+
+
+def may_review(user: User, course: StudioCourse) -> bool:
+    """Admins and the reviewers an admin named see, and publish, any studio course."""
+    return is_reviewer(user)
+
+
 def revoke_author(user: User) -> None:
     db.session.execute(sa.delete(StudioAuthor).where(StudioAuthor.user_id == user.id))
 
@@ -78,7 +103,7 @@ def may_edit(user: User, course: StudioCourse) -> bool:
 
 def courses_for(user: User) -> list[StudioCourse]:
     query = sa.select(StudioCourse).order_by(StudioCourse.title)
-    if not user.has_role("admin"):
+    if not is_reviewer(user):
         query = query.join(StudioMember).where(StudioMember.user_id == user.id)
     return list(db.session.scalars(query))
 
@@ -146,15 +171,9 @@ def check(slug: str, package: dict[str, bytes], changed: set[str] | None = None)
     if changed is not None and "course.yaml" not in changed:
         # Only items changed: a course.yaml naming just them, so only their files are read
         # (the lines of their problems are their own files').
-        data = studio_files.outline(package["course.yaml"])
-        items = [item for module in data["modules"] for item in module["items"]
-                 if studio_files.item_path(item["kind"], item["slug"]) in changed]
-        if not items:
+        written = _only(package, changed)
+        if written is None:
             return []
-        data["modules"] = [{**data["modules"][0], "items": items}]
-        written = {path: content_ for path, content_ in package.items()
-                   if path in changed or not studio_files.kind_of(path)}
-        written["course.yaml"] = studio_files.course_yaml(data)
     elif changed is not None:
         for path in package:
             kind = studio_files.kind_of(path)
@@ -163,6 +182,20 @@ def check(slug: str, package: dict[str, bytes], changed: set[str] | None = None)
     with packages.unpacked(slug, written) as folder:
         _, problems = load_course(folder, folder.parent)
     return problems
+
+
+def _only(package: dict[str, bytes], paths: set[str]) -> dict[str, bytes] | None:
+    """The package with only the items whose files are in ``paths`` (in one module), so
+    reading it reads just those; None when none of them is an item of the course."""
+    data = studio_files.outline(package["course.yaml"])
+    items = [item for module in data["modules"] for item in module["items"]
+             if studio_files.item_path(item["kind"], item["slug"]) in paths]
+    if not items:
+        return None
+    data["modules"] = [{**data["modules"][0], "items": items}]
+    written = {path: content_ for path, content_ in package.items() if path in paths or not studio_files.kind_of(path)}
+    written["course.yaml"] = studio_files.course_yaml(data)
+    return written
 
 
 def _titles(slug: str, package: dict[str, bytes], paths) -> dict[str, str]:
@@ -179,7 +212,7 @@ def _titles(slug: str, package: dict[str, bytes], paths) -> dict[str, str]:
 
 def _commit_revision(course: StudioCourse, user: User | None, package: dict[str, bytes], note: str) -> StudioRevision:
     course.head += 1
-    data = studio_files.load(package["course.yaml"]) or {}
+    data = studio_files.outline(package["course.yaml"])
     course.title = str(data.get("title") or course.slug)[:200]
     if course.state != DRAFT:
         course.state = DRAFT  # an edit of a submitted or published course is a new draft
@@ -450,6 +483,136 @@ def save_item(course: StudioCourse, user: User, base: int, slug: str, text: byte
     return save(course, user, base, {path: text}, _("Edited %(item)s", item=slug))
 
 
+# Images -----------------------------------------------------------------------------------
+
+IMAGES_FOLDER = "images"  # where the course format keeps a course's images
+
+
+def _alt_text(alt: str) -> str:
+    """Alt text as one line that cannot close the Markdown image around it."""
+    return " ".join(alt.replace("[", "(").replace("]", ")").split())
+
+
+def add_image(course: StudioCourse, user: User, base: int, slug: str, filename: str, data: bytes,
+              alt: str) -> tuple[StudioRevision, str]:
+    """An image uploaded from a lesson's editor: kept in the course's ``images/`` folder
+    and shown at the end of the lesson as ``![alt](../images/name)``, in one revision.
+    Refused, saving nothing, without alt text or when the file is not a good image
+    (checked by its content). Returns the revision and the Markdown that shows it."""
+    alt = _alt_text(alt or "")
+    if not alt:
+        raise StudioRefused(_("Describe the image in its alt text: people who cannot see it hear that."))
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    name = f"{studio_files.slugify(stem, fallback='image')}.{suffix.lower()}" if dot and stem else name.lower()
+    refused = images.content_problem(name, data, content_files.MAX_IMAGE_BYTES)
+    if refused:
+        raise StudioRefused(_("%(file)s %(problem)s", file=filename or name, problem=refused))
+    kind, path, text = item_file(course, slug)
+    if kind != "lesson":
+        raise StudioRefused(_("Images are added from a lesson's editor."))
+    package = files_of(course)
+    stem, suffix = name.rsplit(".", 1)
+    taken = {p.removeprefix(f"{IMAGES_FOLDER}/").rsplit(".", 1)[0] for p in package
+             if p.startswith(f"{IMAGES_FOLDER}/") and package[p] != data}
+    same = next((p for p in package if p.startswith(f"{IMAGES_FOLDER}/") and package[p] == data), None)
+    image_path = same or f"{IMAGES_FOLDER}/{studio_files.slugify(stem, taken, 'image')}.{suffix}"
+    shown = f"![{alt}](../{image_path})"
+    front, body = studio_files.read_lesson(text)
+    new_text = studio_files.lesson_text(front, body.rstrip("\n") + f"\n\n{shown}\n").encode()
+    made = save(course, user, base, {image_path: data, path: new_text},
+                _("Image %(name)s added to %(item)s", name=image_path.rsplit("/", 1)[-1], item=slug))
+    return made, shown
+
+
+def image(course: StudioCourse, path: str, number: int | None = None) -> tuple[bytes, str] | None:
+    """(bytes, media type) of an image in a revision of the course, None when there is none."""
+    media_type = images.media_type(path)
+    try:
+        data = files_of(course, number).get(path) if media_type else None
+    except StudioRefused:
+        return None
+    return (data, media_type) if data is not None else None
+
+
+def published_image(slug: str, path: str) -> tuple[bytes, str] | None:
+    """An image of a course learners see: a studio course's published revision, or a
+    course shipped under courses/. None for anything else (a draft's, a file that is not
+    a good image)."""
+    course = get(slug)
+    if course is not None:
+        return image(course, path, course.published_number) if course.published_number else None
+    media_type = images.media_type(path)
+    folder = content.COURSES_DIR / slug
+    if (media_type is None or not SLUG.match(slug) or not (folder / "course.yaml").is_file()
+            or ".." in path.split("/")):
+        return None
+    file = folder / path
+    if content_files.refusal(file, folder, content_files.MAX_IMAGE_BYTES) or not file.is_file():
+        return None
+    data = content_files.read_bytes(file, content_files.MAX_IMAGE_BYTES)
+    if images.content_problem(file.name, data):
+        return None
+    return data, media_type
+
+
+# The learner's view ----------------------------------------------------------------------
+
+@dataclass
+class LearnerView:
+    """A revision as learners would see it, read from its package (nothing imported, nobody
+    enrolled, nothing recorded): the course, its outline, and one item made ready to show."""
+
+    title: str
+    summary: str
+    modules: list[dict]                 # {"title", "items": [{"kind", "slug", "title"}]}
+    item: dict | None = None            # {"kind", "slug", "title", "html", ...}: see learner_view
+    previous: dict | None = None
+    next: dict | None = None
+
+
+def learner_view(course: StudioCourse, slug: str | None = None) -> LearnerView:
+    """The newest revision as a learner would see it: with ``slug``, that item (a lesson's
+    text, a quiz's questions, an exercise's instructions, starter code and example tests, a
+    task's instructions and hand-in) rendered by the same sanitising renderer as the
+    import; without, the course's outline. Refused when the revision cannot be read."""
+    shown = outline(course)
+    modules = [{"title": module["title"], "items": [{key: item[key] for key in ("kind", "slug", "title")}
+                                                    for item in module["items"]]} for module in shown.modules]
+    view = LearnerView(title=str(shown.settings.get("title") or course.title),
+                       summary=str(shown.settings.get("summary") or ""), modules=modules)
+    if slug is None:
+        return view
+    order = [item for module in modules for item in module["items"]]
+    at = next((index for index, item in enumerate(order) if item["slug"] == slug), None)
+    if at is None:
+        raise StudioRefused(_("There is no such module or item."))
+    view.previous = order[at - 1] if at else None
+    view.next = order[at + 1] if at + 1 < len(order) else None
+    kind = order[at]["kind"]
+    # Only this item's file is read (and checked), as a save reads only what it changed.
+    with packages.unpacked(course.slug, _only(files_of(course), {studio_files.item_path(kind, slug)})) as folder:
+        spec, problems = load_course(folder, folder.parent)
+    if problems:
+        raise StudioRefused(_("The course has problems; fix them to see it as learners do."), problems)
+    item = {"kind": kind, "slug": slug, "title": order[at]["title"]}
+    if kind == "lesson":
+        item["html"] = markdown.render(content.LEADING_H1.sub("", spec.lessons[slug].body, count=1))
+    elif kind == "quiz":
+        quiz = spec.quizzes[slug]
+        item.update(html=markdown.render(quiz.intro) if quiz.intro else None, pass_mark=quiz.pass_mark,
+                    max_attempts=quiz.max_attempts, questions=content._quiz_questions(quiz.questions))
+    elif kind == "exercise":
+        exercise = spec.exercises[slug]
+        item.update(html=markdown.render(exercise.instructions), starter=exercise.starter,
+                    tests=exercise.tests, hidden=len(exercise.hidden_tests), language=exercise.language)
+    else:
+        task = spec.tasks[slug]
+        item.update(html=markdown.render(task.instructions), hand_in=task.hand_in, rubric=task.rubric)
+    view.item = item
+    return view
+
+
 # Review and publishing --------------------------------------------------------------------
 
 def full_check(course: StudioCourse) -> list[Problem]:
@@ -529,11 +692,9 @@ class ExerciseCheck:
                 and bool(self.starter_fails))
 
 
-def check_exercise(course: StudioCourse, slug: str) -> ExerciseCheck:
-    """Grade the saved exercise in the sandbox as validation does: the reference solution
-    on every test, the starter code on the hidden tests."""
-    from lms.exercises import sandbox  # the grader starts its worker processes on first use
-
+def exercise_spec(course: StudioCourse, slug: str) -> tuple[dict | None, list[Problem]]:
+    """What the grader needs to check the saved exercise ``slug`` (None and the validator's
+    problems when its file is not a valid exercise)."""
     kind, path, text = item_file(course, slug)
     if kind != "exercise":
         raise StudioRefused(_("There is no such module or item."))
@@ -542,18 +703,40 @@ def check_exercise(course: StudioCourse, slug: str) -> ExerciseCheck:
         spec = load_exercise(folder / path, slug, lambda p: f"{course.slug}/{p.relative_to(folder).as_posix()}",
                              problems)
     if problems or not spec:
+        return None, problems
+    return {"language": spec.language, "environment": spec.environment, "time_limit_ms": spec.time_limit_ms,
+            "solution": spec.solution, "starter": spec.starter, "tests": spec.tests,
+            "hidden_tests": spec.hidden_tests}, []
+
+
+def start_check(course: StudioCourse, user: User, slug: str, locale: str):
+    """Queue the grading of the saved exercise as validation does (the reference solution
+    on every test, the starter code on the hidden tests), as a job the graders do, like
+    learners' submissions: the grading job, or ``ExerciseCheck`` with the validator's
+    problems when there is nothing to grade. Flushes; the caller commits and dispatches."""
+    spec, problems = exercise_spec(course, slug)
+    if spec is None:
         return ExerciseCheck(problems=problems)
-    options = {"language": spec.language, "environment": spec.environment, "time_limit_ms": spec.time_limit_ms}
-    solved = sandbox.grade(spec.solution, spec.tests + spec.hidden_tests, **options)
-    hidden = {test["name"] for test in spec.hidden_tests}
-    found = ExerciseCheck(problems=[])
-    if solved.status != "ok":
-        found.solution_error = content._outcome(solved)
-    found.tests = [(t.name, t.name in hidden, t.passed, t.message) for t in solved.tests]
-    started = sandbox.grade(spec.starter, spec.hidden_tests, **options)
-    found.starter_fails = [t.name for t in started.tests if not t.passed] if started.status == "ok" else [
-        t["name"] for t in spec.hidden_tests]
-    return found
+    try:
+        return grading_jobs.start_check(user, spec, locale)
+    except grading_jobs.GradingBusy as busy:
+        raise StudioRefused(str(busy.message)) from None
+
+
+def check_result(user: User, job_id: int) -> tuple[object, ExerciseCheck | None]:
+    """(the job, what it found once done; None while it is queued or running). Refused
+    when the job is not this user's check."""
+    job = grading_jobs.get_check(user, job_id)
+    if job is None:
+        raise StudioRefused(_("There is no such check."))
+    if job.in_flight:
+        return job, None
+    if job.state == "failed":
+        return job, ExerciseCheck(problems=[], solution_error=job.error)
+    result = job.result or {}
+    return job, ExerciseCheck(problems=[], solution_error=result.get("solution_error"),
+                              tests=[tuple(test) for test in result.get("tests", [])],
+                              starter_fails=list(result.get("starter_fails", [])))
 
 
 # History ----------------------------------------------------------------------------------

@@ -3,24 +3,31 @@ admins publish. Every route: check who may, call one service, commit, render or 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.accounts import services as accounts
 from lms.competence import services as competence
+from lms.content import files as content_files
 from lms.content.services import LEADING_H1
-from lms.core import markdown
+from lms.core import limits, markdown
 from lms.core.auth import role_required
 from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
+from lms.exercises import jobs as grading_jobs
+from lms.exercises import queues
 from lms.extensions import db
 from lms.studio import files as studio_files
 from lms.studio import forms
 from lms.studio import services as studio
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
+# Learners' pages show a course's images at /courses/<slug>/images/...: the path a lesson's
+# ``../images/x.png`` leads to from /courses/<slug>/learn/<item>.
+images_bp = Blueprint("course_images", __name__)
 STUDIO_ROLES = ("teacher", "admin")
 MAX_PACKAGE_UPLOAD = 50 * 1024 * 1024
 
@@ -39,10 +46,13 @@ def _author() -> None:
         abort(403)
 
 
-def _course(slug: str):
+def _course(slug: str, *, reviewing: bool = False):
+    """The studio course the visitor writes; with ``reviewing``, also one a reviewer
+    (an admin, or a teacher an admin named) reads to review and publish it."""
     _author()
     course = studio.get(slug)
-    if course is None or not studio.may_edit(current_user, course):
+    if course is None or not (studio.may_edit(current_user, course)
+                              or (reviewing and studio.may_review(current_user, course))):
         abort(404)
     return course
 
@@ -163,9 +173,10 @@ def copy_course(slug):
 @bp.route("/courses/<slug>")
 @role_required(*STUDIO_ROLES)
 def show_course(slug):
-    course = _course(slug)
+    course = _course(slug, reviewing=True)
     return render_template("studio/show_course.html", course=course, outline=studio.outline(course),
-                           revision=studio.revision(course), author_form=forms.AuthorForm())
+                           revision=studio.revision(course), author_form=forms.AuthorForm(),
+                           may_publish=studio.is_reviewer(current_user))
 
 
 @bp.route("/courses/<slug>/authors", methods=["POST"])
@@ -278,22 +289,129 @@ def edit_item(slug, item):
             return redirect(url_for("studio.edit_item", slug=slug, item=item))
     status = 409 if stale else 400 if form.errors or form.form_errors else 200
     return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form,
-                           stale=stale, check=None), status
+                           stale=stale, check=None, image_form=forms.ImageForm(prefix="image", data={"base": course.head})), status
+
+
+def _image_request_bytes() -> int:
+    # An image over the limit still arrives, so the page can say how large it is.
+    return content_files.MAX_IMAGE_BYTES + 256 * 1024
+
+
+@bp.route("/courses/<slug>/items/<item>/images", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+@limits.larger_requests(_image_request_bytes)
+def add_image(slug, item):
+    """Upload an image into the course; the lesson shows it at its end."""
+    course = _course(slug)
+    try:
+        kind, _path, text = studio.item_file(course, item)
+    except studio.StudioRefused:
+        abort(404)
+    if kind != "lesson":
+        abort(404)
+    image_form = forms.ImageForm(prefix="image")
+    if image_form.validate_on_submit():
+        upload = image_form.image.data
+        data = upload.stream.read(content_files.MAX_IMAGE_BYTES + 1)
+        upload.close()
+        try:
+            _revision, shown = studio.add_image(course, current_user, _base(image_form.base.data), item,
+                                                upload.filename or "", data, image_form.alt.data)
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            show_error(image_form, refused.message, "image")
+            for problem in refused.problems[:20]:
+                show_error(image_form, str(problem), "image")
+        else:
+            db.session.commit()
+            flash(_("The image was added at the end of the lesson as %(markdown)s (revision %(number)s).",
+                    markdown=shown, number=course.head), "success")
+            return redirect(url_for("studio.edit_item", slug=slug, item=item))
+    front, body = studio_files.read_lesson(text)
+    form = forms.LessonForm(formdata=None, data={"title": front.get("title"), "minutes": front.get("minutes"),
+                                                 "body": body, "base": course.head})
+    return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
+                           check=None, image_form=image_form), 400
+
+
+def _image(found) -> Response:
+    """An image with its own media type (``nosniff`` is on every response); an SVG is also
+    sandboxed, so even opened on its own it runs nothing."""
+    if found is None:
+        abort(404)
+    data, media_type = found
+    response = Response(data, mimetype=media_type, headers={"Cache-Control": "private, max-age=300"})
+    if media_type == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@bp.route("/courses/<slug>/images/<path:name>")
+@role_required(*STUDIO_ROLES)
+def show_image(slug, name):
+    """An image of the newest revision, for the lesson preview an author sees."""
+    return _image(studio.image(_course(slug, reviewing=True), f"{studio.IMAGES_FOLDER}/{name}"))
+
+
+@images_bp.route("/courses/<slug>/images/<path:name>", endpoint="show_image")
+def show_published_image(slug, name):
+    """An image of a course learners see (published or shipped as files)."""
+    return _image(studio.published_image(slug, f"{studio.IMAGES_FOLDER}/{name}"))
 
 
 @bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])
 @role_required(*STUDIO_ROLES)
 def check_exercise(slug, item):
-    """Grade the saved exercise as validation does and show each test's result."""
+    """Queue the grading of the saved exercise as validation does, done by the graders
+    like learners' submissions; the check's page shows each test's result when it is done."""
     course = _course(slug)
     try:
-        kind, _path, text = studio.item_file(course, item)
-        result = studio.check_exercise(course, item)
+        kind, _path, _text = studio.item_file(course, item)
     except studio.StudioRefused:
+        abort(404)
+    if kind != "exercise":
+        abort(404)
+    try:
+        started = studio.start_check(course, current_user, item, str(get_locale() or "en"))
+    except studio.StudioRefused as refused:  # a check of theirs is still running
+        _refused(refused)
+        return redirect(url_for("studio.edit_item", slug=slug, item=item))
+    if isinstance(started, studio.ExerciseCheck):  # not a valid exercise: nothing to grade
+        return _check_page(course, item, started, None)
+    db.session.commit()
+    try:
+        queues.dispatch(current_app._get_current_object(), started.id)
+    except queues.Unavailable as problem:
+        current_app.logger.error("grading queue unavailable: %s", problem)
+        grading_jobs.give_up(started, grading_jobs.UNREACHABLE)
+        db.session.commit()
+    return redirect(url_for("studio.show_check", slug=slug, item=item, job_id=started.id))
+
+
+@bp.route("/courses/<slug>/items/<item>/checks/<int:job_id>")
+@role_required(*STUDIO_ROLES)
+def show_check(slug, item, job_id):
+    """A check's page: "checking…" (refreshing itself) until the graders are done, then
+    each test's result."""
+    course = _course(slug)
+    try:
+        job, found = studio.check_result(current_user, job_id)
+    except studio.StudioRefused:
+        abort(404)
+    db.session.commit()  # a check past its time is given up
+    return _check_page(course, item, found, job)
+
+
+def _check_page(course, item, found, job):
+    try:
+        kind, _path, text = studio.item_file(course, item)
+    except studio.StudioRefused:
+        abort(404)
+    if kind != "exercise":
         abort(404)
     form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
     return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
-                           check=result)
+                           check=found, checking=job is not None and found is None, image_form=None)
 
 
 @bp.route("/courses/<slug>/preview", methods=["POST"])
@@ -303,6 +421,23 @@ def preview(slug):
     _course(slug)
     body = request.form.get("body", "")[:500_000]
     return Response(markdown.render(LEADING_H1.sub("", body, count=1)), mimetype="text/html")
+
+
+@bp.route("/courses/<slug>/as-learner", defaults={"item": None})
+@bp.route("/courses/<slug>/as-learner/<item>")
+@role_required(*STUDIO_ROLES)
+def view_as_learner(slug, item):
+    """The newest revision as learners would see it, the whole course or one item: read
+    from the package, so nobody is enrolled and nothing is recorded."""
+    course = _course(slug, reviewing=True)
+    try:
+        view = studio.learner_view(course, item)
+    except studio.StudioRefused as refused:
+        if not refused.problems:
+            abort(404)
+        _refused(refused)
+        return redirect(url_for("studio.show_course", slug=slug))
+    return render_template("studio/view_as_learner.html", course=course, view=view)
 
 
 @bp.route("/courses/<slug>/submit", methods=["POST"])
@@ -320,9 +455,12 @@ def submit(slug):
 
 
 @bp.route("/courses/<slug>/publish", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(*STUDIO_ROLES)
 def publish(slug):
-    course = _course(slug)
+    """An admin, or a reviewer an admin named, publishes the newest revision."""
+    course = _course(slug, reviewing=True)
+    if not studio.is_reviewer(current_user):
+        abort(403)
     if request.method == "GET":
         changes = studio.changes_for_learners(course)
         explanation = [_("%(count)s learners are enrolled. They keep their progress; removed items are archived, "
@@ -348,7 +486,7 @@ def publish(slug):
 @bp.route("/courses/<slug>/history")
 @role_required(*STUDIO_ROLES)
 def history(slug):
-    course = _course(slug)
+    course = _course(slug, reviewing=True)
     new = min(max(_base(request.args.get("new")) or course.head, 1), course.head)
     old = min(max(_base(request.args.get("old")) or new - 1, 1), course.head)
     return render_template("studio/history.html", course=course, revisions=studio.revisions(course),
@@ -418,4 +556,27 @@ def authors():
             return redirect(url_for("studio.authors"))
     elif form.errors:
         status = 400
-    return render_template("studio/authors.html", form=form, authors=studio.authors()), status
+    return render_template("studio/authors.html", form=form, authors=studio.authors(),
+                           reviewer_form=forms.CourseReviewerForm(prefix="reviewer"), reviewers=studio.reviewers()), status
+
+
+@bp.route("/reviewers", methods=["POST"])
+@role_required("admin")
+def name_reviewer():
+    """An admin names a teacher who reviews and publishes studio courses."""
+    form = forms.CourseReviewerForm(prefix="reviewer")
+    if form.validate_on_submit():
+        user = accounts.find_by_login(form.user.data.strip())
+        try:
+            if user is None:
+                raise studio.StudioRefused(_("There is no user with that username or e-mail address."))
+            studio.name_reviewer(user)
+        except studio.StudioRefused as refused:
+            db.session.rollback()
+            show_error(form, refused.message, "user")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can now review and publish studio courses.", name=user.display_name), "success")
+            return redirect(url_for("studio.authors"))
+    return render_template("studio/authors.html", form=forms.AuthorForm(), authors=studio.authors(),
+                           reviewer_form=form, reviewers=studio.reviewers()), 400

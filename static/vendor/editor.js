@@ -1,11 +1,13 @@
 // The exercise page's code editor: CodeMirror 6 with JavaScript (and JSX for React
-// exercises), Tab to indent, and error marks for the line a syntax error names.
+// exercises), Tab to indent, and error marks for the line a syntax error names. The
+// studio's lesson editor uses the same editor with Markdown (``language: "markdown"``).
 // build.sh bundles this file into codemirror/codemirror.js (window.LMSCodeEditor).
 import { EditorView, basicSetup } from "codemirror";
 import { keymap } from "@codemirror/view";
 import { EditorState } from "@codemirror/state";
 import { indentWithTab } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
+import { markdown } from "@codemirror/lang-markdown";
 import { setDiagnostics, lintGutter } from "@codemirror/lint";
 
 // The page's Content-Security-Policy nonce, read from this script's own tag while it runs:
@@ -20,7 +22,7 @@ function create(textarea, options = {}) {
       extensions: [
         basicSetup,
         keymap.of([indentWithTab]),
-        javascript({ jsx: Boolean(options.jsx) }),
+        options.language === "markdown" ? markdown() : javascript({ jsx: Boolean(options.jsx) }),
         lintGutter(),
         EditorView.lineWrapping,  // no sideways scrolling: the whole editor stays reachable by keyboard
         ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
@@ -31,6 +33,9 @@ function create(textarea, options = {}) {
         EditorView.updateListener.of((update) => {
           if (update.docChanged) {
             textarea.value = update.state.doc.toString();
+            if (options.onChange) {
+              options.onChange(textarea.value);
+            }
           }
         }),
       ],

@@ -55,7 +55,8 @@ def test_an_author_writes_a_course_an_admin_publishes_it_and_learners_keep_their
     accessible(author)
 
     author.get_by_role("link", name="Introduction").click()
-    author.get_by_label("Lesson text (Markdown)").fill("# Introduction\n\nA strong pasword is **long**.")
+    expect(author.locator(".cm-editor .cm-content")).to_be_visible()  # the editor has replaced the textarea
+    author.get_by_role("textbox", name="Lesson text (Markdown)").fill("# Introduction\n\nA strong pasword is **long**.")
     expect(author.locator("#studio-preview strong")).to_have_text("long")
     accessible(author)
     author.get_by_role("button", name="Save").click()
@@ -89,7 +90,8 @@ def test_an_author_writes_a_course_an_admin_publishes_it_and_learners_keep_their
     learner.get_by_role("button", name="Mark as done").click()
 
     author.get_by_role("link", name="Introduction").click()
-    author.get_by_label("Lesson text (Markdown)").fill("# Introduction\n\nA strong password is **long**.")
+    expect(author.locator(".cm-editor .cm-content")).to_be_visible()  # the editor has replaced the textarea
+    author.get_by_role("textbox", name="Lesson text (Markdown)").fill("# Introduction\n\nA strong password is **long**.")
     author.get_by_role("button", name="Save").click()
     author.get_by_role("link", name="Safe passwords at work").click()
     author.get_by_label("Title of the new item").fill("Password managers")

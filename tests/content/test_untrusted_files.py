@@ -203,7 +203,8 @@ def test_every_bad_image_in_a_lesson_is_named_with_its_line(course_copy, secret)
     (course_copy / "images").mkdir()
     (course_copy / "images" / "notes.png").write_text("not an image at all")
     (course_copy / "images" / "photo.jpg").write_bytes(png())
-    (course_copy / "images" / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (course_copy / "images" / "logo.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")
     (course_copy / "images" / "big.png").write_bytes(png(9000, 10))
     (course_copy / "images" / "leak.png").symlink_to(secret)
     (course_copy / "lessons" / "welcome.md").write_text(lesson("""
@@ -231,9 +232,9 @@ def test_every_bad_image_in_a_lesson_is_named_with_its_line(course_copy, secret)
         f"{file}:6: image 'https://tracker.example/pixel.png' is not in the course: pages load nothing from other "
         "addresses",
         f"{file}:7: image '../images/missing.png' does not exist",
-        f"{file}:8: image '../images/notes.png' is not a PNG, JPEG, GIF or WebP image",
+        f"{file}:8: image '../images/notes.png' is not a PNG, JPEG, GIF, WebP or SVG image",
         f"{file}:10: image '../images/photo.jpg' is a PNG image but its name says JPEG",
-        f"{file}:22: image '../images/logo.svg': .svg is not allowed",
+        f"{file}:22: image '../images/logo.svg' is an SVG with a <script> element",
         f"{file}:13: image '../images/big.png' is 9000×10 pixels; each side must be 1 to 8000",
         f"{file}:14: image '../images/leak.png' is a symbolic link (or is in a linked folder) that leads outside",
         f"{file}:15: image '../../../secret_key.png' is outside the course folder",
@@ -241,6 +242,32 @@ def test_every_bad_image_in_a_lesson_is_named_with_its_line(course_copy, secret)
     ]:
         assert any(line.startswith(message) for line in found), (message, found)
     assert not any("in-a-code-block" in line for line in found), found
+
+
+@pytest.mark.parametrize("svg, refused", [
+    ("<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "event handler (onload)"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' xmlns:x='http://www.w3.org/1999/xlink'>"
+     "<image x:href='https://tracker.example/p.png'/></svg>", "refers to 'https://tracker.example/p.png'"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><rect style='fill: url(https://x.example/a)'/></svg>",
+     "refers to another address"),
+    ("<svg xmlns='http://www.w3.org/2000/svg'><foreignObject><p>hi</p></foreignObject></svg>", "<foreignObject>"),
+    ("<!DOCTYPE svg [<!ENTITY a 'aaaa'>]><svg xmlns='http://www.w3.org/2000/svg'>&a;</svg>", "DOCTYPE"),
+])
+def test_an_svg_with_scripts_or_outside_references_is_refused(course_copy, svg, refused):
+    (course_copy / "images").mkdir()
+    (course_copy / "images" / "logo.svg").write_text(svg)
+    (course_copy / "lessons" / "welcome.md").write_text(lesson("![Logo](../images/logo.svg)\n"))
+    found = messages(course_copy)
+    assert any("image '../images/logo.svg' is an SVG" in line and refused in line for line in found), found
+
+
+def test_a_self_contained_svg_is_a_good_image(course_copy):
+    (course_copy / "images").mkdir()
+    (course_copy / "images" / "logo.svg").write_text(
+        "<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'>"
+        "<defs><linearGradient id='g'/></defs><rect width='10' height='10' fill='url(#g)'/></svg>")
+    (course_copy / "lessons" / "welcome.md").write_text(lesson("![Logo](../images/logo.svg)\n"))
+    assert messages(course_copy) == []
 
 
 def test_an_image_over_the_size_limit_is_refused(course_copy):

@@ -172,9 +172,13 @@ FORMS = {
         {}, {"title": LONG, "level": "expert", "estimated_hours": "many", "audiences": ["aliens"], "language": "xx"}]),
     "PackageForm": ("admin", "POST", lambda w: "/studio/import", [{}]),
     "AuthorForm": ("admin", "POST", lambda w: "/studio/authors", [{}, {"user": "nobody"}, {"user": "adult"}]),
+    "CourseReviewerForm": ("admin", "POST", lambda w: "/studio/reviewers", [
+        {}, {"reviewer-user": "nobody"}, {"reviewer-user": "adult"}]),
     "LessonForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction", [
         {}, {"base": "1", "title": LONG, "minutes": "0", "body": "Text"}]),
     "ItemSourceForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check", [{}]),
+    "ImageForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction/images", [
+        {}, {"image-alt": LONG}]),
     "ErasureRequestForm": ("admin", "POST", lambda w: f"/privacy/erasure/{w['pupil']}", [{"reason": LONG * 5}]),
     "ExportForm": ("admin", "POST", lambda w: f"/privacy/export/{w['pupil']}", [{}]),
     "RefuseForm": ("admin", "POST", lambda w: f"/admin/privacy/requests/{w['erasure_request']}/refuse", [

@@ -5,10 +5,13 @@ import io
 import zipfile
 
 import pytest
+import sqlalchemy as sa
 
 from lms.accounts.services import find_by_login
 from lms.catalog import services as catalog
 from lms.content import packages
+from lms.exercises import queues
+from lms.exercises.models import GradingJob
 from lms.extensions import db
 from lms.studio import services as studio
 from tests.conftest import FIXTURE_COURSES
@@ -128,13 +131,46 @@ def test_check_runs_the_grader_and_shows_each_tests_result(app, client, login, a
         studio.add_item(course, find_by_login("ms-berzina"), 1, "module-1", "exercise", "Sum", SUM.encode())
         db.session.commit()
     login(author)
-    page = client.post(f"/studio/courses/{new_course}/items/sum/check").get_data(as_text=True)
+    page = checked(client, f"/studio/courses/{new_course}/items/sum/check")
     assert "Check: passed" in page
     assert "The solution passes adds two numbers" in page and "The solution passes adds negative numbers" in page
     assert "The starter code fails the hidden tests: adds negative numbers" in page
     client.post(f"/studio/courses/{new_course}/items/sum", data={"base": "2", "text": SUM.replace("a + b", "a - b")})
-    page = client.post(f"/studio/courses/{new_course}/items/sum/check").get_data(as_text=True)
+    page = checked(client, f"/studio/courses/{new_course}/items/sum/check")
     assert "Check: not passed" in page and "The solution fails adds two numbers" in page
+
+
+def checked(client, url):
+    """Ask for a check, see it queued ("checking…", the page refreshing itself), let the
+    graders finish, and return the check's page."""
+    response = client.post(url)
+    assert response.status_code == 302 and "/checks/" in response.headers["Location"]
+    queues.wait_idle(60)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Checking…" not in page and 'http-equiv="refresh"' not in page
+    return page
+
+
+def test_a_check_is_a_grading_job_shown_as_checking_until_the_graders_are_done(app, client, login, author,
+                                                                               new_course, monkeypatch):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        course = studio.get(new_course)
+        studio.add_item(course, find_by_login("ms-berzina"), 1, "module-1", "exercise", "Sum", SUM.encode())
+        db.session.commit()
+    login(author)
+    monkeypatch.setattr(queues, "dispatch", lambda app, job_id: None)  # no grader takes it yet
+    response = client.post(f"/studio/courses/{new_course}/items/sum/check")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Checking…" in page and 'http-equiv="refresh"' in page
+    with app.app_context():
+        job = db.session.scalar(sa.select(GradingJob).where(GradingJob.kind == "check"))
+        assert job.state == "queued" and job.enrollment_id is None
+        job_id = job.id
+    monkeypatch.undo()
+    queues.grade(app, job_id)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Check: passed" in page
+    client.delete_cookie("session")
 
 
 def test_competences_are_chosen_by_name_and_an_unknown_code_is_refused(app, client, login, author, new_course):
