@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import FieldList, FormField
 
 from lms.accounts import services as accounts
 from lms.competence import services as competence
@@ -17,7 +18,7 @@ from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
 from lms.extensions import db
 from lms.studio import files as studio_files
-from lms.studio import forms
+from lms.studio import forms, itemforms
 from lms.studio import services as studio
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -247,6 +248,8 @@ def edit_item(slug, item):
         kind, path, text = studio.item_file(course, item)
     except studio.StudioRefused:
         abort(404)
+    if kind == "quiz" and request.args.get("advanced") != "1":
+        return _edit_quiz(course, item, text)
     stale = None
     if kind == "lesson":
         front, body = studio_files.read_lesson(text)
@@ -279,6 +282,78 @@ def edit_item(slug, item):
     status = 409 if stale else 400 if form.errors or form.form_errors else 200
     return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form,
                            stale=stale, check=None), status
+
+
+def _quiz_form(**kwargs) -> forms.QuizForm:
+    form = forms.QuizForm(**kwargs)
+    form.competences.choices = competence.competence_choices()
+    return form
+
+
+def _place_problems(form, problems) -> dict[str, list[str]]:
+    """Each validator problem at the form's field it names (the nearest one shown): a
+    field's own errors, or notes for a question, its options or the question list."""
+    fields = {}
+
+    def walk(container):
+        for sub in container:
+            fields[sub.id] = sub
+            if isinstance(sub, (FieldList, FormField)):
+                walk(sub)
+
+    walk(form)
+    notes: dict[str, list[str]] = {}
+    for problem in problems:
+        target = itemforms.field_id(problem.field)
+        if target.endswith("-answer") and fields.get(target[:-len("answer")] + "type") is not None and \
+                fields[target[:-len("answer")] + "type"].data == "true_false":
+            target = target[:-len("answer")] + "truth"
+        while target and target not in fields:
+            target = target.rpartition("-")[0]
+        field = fields.get(target)
+        if field is None:
+            form.form_errors.append(str(problem))
+        elif isinstance(field, (FieldList, FormField)):
+            notes.setdefault(target, []).append(problem.message)
+        else:
+            field.errors = [*field.errors, problem.message]
+    return notes
+
+
+def _edit_quiz(course, item, text):
+    """The quiz's form; add/remove/move buttons change the form only, "Save" writes the
+    file the validator checks and saves nothing when it has problems."""
+    stale, notes, status = None, {}, 200
+    if request.method == "GET":
+        form = _quiz_form(data={**itemforms.quiz_form_data(studio_files.load(text) or {}), "base": course.head})
+    else:
+        form = _quiz_form()
+        action = request.form.get("action", "save")
+        if action != "save":
+            data = itemforms.apply_action(form.data, action)
+            if data is None:
+                abort(400)
+            form = _quiz_form(formdata=None, data=data)
+        elif form.validate_on_submit():
+            new_text = studio_files.dump(itemforms.quiz_from_form(form.data)).encode()
+            try:
+                studio.save_item(course, current_user, _base(form.base.data), item, new_text)
+            except studio.StaleSave as refused:
+                db.session.rollback()
+                stale, status = refused, 409
+                form.form_errors.append(refused.message)
+            except studio.StudioRefused as refused:
+                db.session.rollback()
+                form.form_errors.append(refused.message)
+                notes, status = _place_problems(form, refused.problems), 400
+            else:
+                db.session.commit()
+                flash(_("Saved as revision %(number)s.", number=course.head), "success")
+                return redirect(url_for("studio.edit_item", slug=course.slug, item=item))
+        else:
+            status = 400
+    return render_template("studio/edit_quiz.html", course=course, item=item, form=form, stale=stale,
+                           notes=notes, type_names=forms.QUESTION_TYPE_NAMES), status
 
 
 @bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])

@@ -1,0 +1,213 @@
+"""A quiz file as the fields of the studio's quiz form, and back: plain functions on dicts
+(what ``yaml`` reads and what a WTForms form's ``data`` gives), no request and no database.
+
+The form keeps every key of the course format's quizzes (docs/course-format.md), so a
+quiz read into the form and written back is the same quiz for the validator and learners.
+Option ids stay the learners' identities: an option keeps the id it had (written only when
+it differs from the one its position would give), so reordering changes no record."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from lms.content.loader import QUESTION_TYPES, SHOW_ANSWERS
+
+CHOICE_TYPES = ("single", "multiple")
+SHUFFLE = {"": None, "yes": True, "no": False}
+
+
+def _number(value):
+    """A form's number (Decimal, int, float or None) as YAML would hold it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _text(value) -> str:
+    return str(value).replace("\r\n", "\n").strip() if value is not None else ""
+
+
+def _block(value) -> str:
+    """Markdown as written (line breaks and indentation kept); empty when blank."""
+    text = str(value).replace("\r\n", "\n") if value is not None else ""
+    return text if text.strip() else ""
+
+
+# File → form -------------------------------------------------------------------------------
+
+def quiz_form_data(quiz: dict) -> dict:
+    """The quiz form's data from a quiz file's mapping."""
+    return {
+        "title": quiz.get("title") or "",
+        "intro": quiz.get("intro") or "",
+        "pass_mark": quiz.get("pass_mark"),
+        "max_attempts": quiz.get("max_attempts"),
+        "show_answers": quiz.get("show_answers") or SHOW_ANSWERS[0],
+        "shuffle_options": bool(quiz.get("shuffle_options")),
+        "draw": quiz.get("draw"),
+        "competences": list(quiz.get("competences") or []),
+        "questions": [_question_form_data(question) for question in quiz.get("questions") or []],
+    }
+
+
+def _question_form_data(question: dict) -> dict:
+    feedback = question.get("feedback") or {}
+    accepted = question.get("accepted") or []
+    if isinstance(accepted, str):
+        accepted = [accepted]
+    qtype = question.get("type") or "single"
+    shuffle = question.get("shuffle_options")
+    return {
+        "id": question.get("id") or "",
+        "type": qtype,
+        "prompt": question.get("prompt") or "",
+        "points": question.get("points"),
+        "shuffle": "" if shuffle is None else ("yes" if shuffle else "no"),
+        "feedback_correct": feedback.get("correct") or "",
+        "feedback_incorrect": feedback.get("incorrect") or "",
+        "options": [{"id": option.get("id") or f"o{index + 1}", "text": option.get("text") or "",
+                     "correct": bool(option.get("correct")), "feedback": option.get("feedback") or ""}
+                    for index, option in enumerate(question.get("options") or [])],
+        "truth": "true" if question.get("answer") is True or qtype != "true_false" else "false",
+        "answer": question.get("answer") if qtype == "numeric" else None,
+        "tolerance": question.get("tolerance"),
+        "accepted": "\n".join(str(value) for value in accepted),
+        "case_sensitive": bool(question.get("case_sensitive")),
+    }
+
+
+# Form → file -------------------------------------------------------------------------------
+
+def quiz_from_form(data: dict) -> dict:
+    """A quiz file's mapping from the quiz form's data; keys the author left empty are
+    left out, as an author writing the file would."""
+    quiz = {"title": _text(data.get("title")), "pass_mark": _number(data.get("pass_mark"))}
+    for key in ("max_attempts", "draw"):
+        if _number(data.get(key)) is not None:
+            quiz[key] = _number(data.get(key))
+    if data.get("show_answers") and data["show_answers"] != SHOW_ANSWERS[0]:
+        quiz["show_answers"] = data["show_answers"]
+    if data.get("shuffle_options"):
+        quiz["shuffle_options"] = True
+    if data.get("competences"):
+        quiz["competences"] = list(data["competences"])
+    if _block(data.get("intro")):
+        quiz["intro"] = _block(data.get("intro"))
+    quiz["questions"] = [_question_from_form(question) for question in data.get("questions") or []]
+    return quiz
+
+
+def _question_from_form(data: dict) -> dict:
+    qtype = data.get("type") or "single"
+    question = {"id": _text(data.get("id")), "type": qtype, "prompt": _block(data.get("prompt"))}
+    points = _number(data.get("points"))
+    if points is not None and points != 1:
+        question["points"] = points
+    if qtype in CHOICE_TYPES:
+        if SHUFFLE.get(data.get("shuffle") or "") is not None:
+            question["shuffle_options"] = SHUFFLE[data["shuffle"]]
+        question["options"] = []
+        for index, option in enumerate(data.get("options") or []):
+            written = {}
+            if option.get("id") and option["id"] != f"o{index + 1}":
+                written["id"] = option["id"]
+            written["text"] = _text(option.get("text"))
+            if option.get("correct"):
+                written["correct"] = True
+            if _block(option.get("feedback")):
+                written["feedback"] = _block(option.get("feedback"))
+            question["options"].append(written)
+    elif qtype == "true_false":
+        question["answer"] = data.get("truth") != "false"
+    elif qtype == "numeric":
+        question["answer"] = _number(data.get("answer"))
+        tolerance = _number(data.get("tolerance"))
+        if tolerance:
+            question["tolerance"] = tolerance
+    elif qtype == "text":
+        question["accepted"] = [line.strip() for line in _text(data.get("accepted")).splitlines() if line.strip()]
+        if data.get("case_sensitive"):
+            question["case_sensitive"] = True
+    feedback = {key: _block(data.get(f"feedback_{key}")) for key in ("correct", "incorrect")
+                if _block(data.get(f"feedback_{key}"))}
+    if feedback:
+        question["feedback"] = feedback
+    return question
+
+
+# Adding, removing and moving questions and options (submit buttons, no JavaScript) --------
+
+ACTION = re.compile(r"^(add|remove|up|down)-(question|option)(?:-(\d+))?(?:-(\d+))?$|^add-question-(%s)$"
+                    % "|".join(QUESTION_TYPES))
+
+
+def _fresh(prefix: str, taken: set[str]) -> str:
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    return f"{prefix}{number}"
+
+
+def new_question(qtype: str, taken: set[str]) -> dict:
+    question = _question_form_data({"type": qtype})
+    question["id"] = _fresh("question-", taken)
+    if qtype in CHOICE_TYPES:
+        question["options"] = [{"id": "o1", "text": "", "correct": False, "feedback": ""},
+                               {"id": "o2", "text": "", "correct": False, "feedback": ""}]
+    return question
+
+
+def apply_action(data: dict, action: str) -> dict | None:
+    """The form's data after an add/remove/move button; None for an unknown action.
+    Changes ``data`` in place and returns it."""
+    if action == "refresh":
+        return _pad(data)
+    match = ACTION.match(action or "")
+    if not match:
+        return None
+    questions = data.setdefault("questions", [])
+    if match.group(5):
+        questions.append(new_question(match.group(5), {q.get("id") for q in questions}))
+        return _pad(data)
+    verb, what = match.group(1), match.group(2)
+    first = int(match.group(3)) if match.group(3) else None
+    second = int(match.group(4)) if match.group(4) else None
+    if what == "question":
+        items, index = questions, first
+    else:
+        if first is None or not 0 <= first < len(questions):
+            return None
+        question = questions[first]
+        items, index = question.setdefault("options", []), second
+        if verb == "add":
+            items.append({"id": _fresh("o", {o.get("id") for o in items}),
+                          "text": "", "correct": False, "feedback": ""})
+            return _pad(data)
+    if verb == "add" or index is None or not 0 <= index < len(items):
+        return None
+    if verb == "remove":
+        items.pop(index)
+    else:
+        target = index - 1 if verb == "up" else index + 1
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+    return _pad(data)
+
+
+def _pad(data: dict) -> dict:
+    """A choice question shows at least two options to fill (after its type changed)."""
+    for question in data.get("questions") or []:
+        options = question.setdefault("options", [])
+        while question.get("type") in CHOICE_TYPES and len(options) < 2:
+            options.append({"id": _fresh("o", {o.get("id") for o in options}), "text": "", "correct": False,
+                            "feedback": ""})
+    return data
+
+
+def field_id(problem_field: str) -> str:
+    """The form field's id for a validator's field name: ``questions[0].options[1].text``
+    is ``questions-0-options-1-text``."""
+    return re.sub(r"\[(\d+)\]", r"-\1", problem_field).replace(".", "-")
