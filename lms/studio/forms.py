@@ -82,14 +82,15 @@ class QuestionForm(_Part):
     """One question; which of its fields count depends on its type."""
 
     id = HiddenField()
-    type = SelectField(_l("Type of question"), choices=choices(QUESTION_TYPE_NAMES))
+    type = SelectField(_l("Type of question"), choices=choices(QUESTION_TYPE_NAMES), default="single")
     prompt = TextAreaField(_l("Question (Markdown)"), validators=[Length(max=20_000)])
     points = DecimalField(_l("Points (optional, 1 if empty)"), places=None,
                           validators=[Optional(), NumberRange(min=0.01, max=1000)])
-    shuffle = SelectField(_l("Order of the options"), choices=[
-        ("", _l("As the quiz says")), ("yes", _l("A new order each attempt")), ("no", _l("Always as written"))])
+    shuffle = SelectField(_l("Order of the options"), choices=choices({
+        "": _l("As the quiz says"), "yes": _l("A new order each attempt"), "no": _l("Always as written")}), default="")
     options = FieldList(FormField(OptionForm), label=_l("Options"))
-    truth = SelectField(_l("The statement is"), choices=[("true", _l("True")), ("false", _l("False"))])
+    truth = SelectField(_l("The statement is"), choices=choices({"true": _l("True"), "false": _l("False")}),
+                        default="true")
     answer = DecimalField(_l("Correct number"), places=None, validators=[Optional()])
     tolerance = DecimalField(_l("Accepted difference (optional)"), places=None,
                              validators=[Optional(), NumberRange(min=0)])
@@ -112,7 +113,8 @@ class QuizForm(Form):
                              validators=[InputRequired(), NumberRange(min=0, max=100)])
     max_attempts = IntegerField(_l("Attempts allowed (empty for unlimited)"),
                                 validators=[Optional(), NumberRange(min=1, max=1000)])
-    show_answers = SelectField(_l("Show the correct answers and feedback"), choices=choices(SHOW_ANSWER_NAMES))
+    show_answers = SelectField(_l("Show the correct answers and feedback"), choices=choices(SHOW_ANSWER_NAMES),
+                               default="after_passed_or_last_attempt")
     shuffle_options = BooleanField(_l("Show the options of choice questions in a new order each attempt"))
     draw = IntegerField(_l("Questions asked per attempt (empty for all; fewer makes a question pool)"),
                         validators=[Optional(), NumberRange(min=1, max=1000)])

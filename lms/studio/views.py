@@ -27,12 +27,13 @@ MAX_PACKAGE_UPLOAD = 50 * 1024 * 1024
 
 
 STATE_NAMES = {"draft": _l("Draft"), "submitted": _l("Submitted for review"), "published": _l("Published")}
+FORM_KINDS = ("quiz",)  # item kinds edited through a form, their file editor the advanced way
 DIFF_NAMES = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed")}
 
 
 @bp.context_processor
 def names():
-    return {"state_names": STATE_NAMES, "diff_names": DIFF_NAMES}
+    return {"state_names": STATE_NAMES, "diff_names": DIFF_NAMES, "form_kinds": FORM_KINDS}
 
 
 def _author() -> None:
@@ -248,7 +249,7 @@ def edit_item(slug, item):
         kind, path, text = studio.item_file(course, item)
     except studio.StudioRefused:
         abort(404)
-    if kind == "quiz" and request.args.get("advanced") != "1":
+    if kind in FORM_KINDS and request.args.get("advanced") != "1":
         return _edit_quiz(course, item, text)
     stale = None
     if kind == "lesson":

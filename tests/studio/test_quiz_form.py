@@ -1,0 +1,125 @@
+"""The quiz form in the studio: an author builds a quiz of every question type with
+buttons (no JavaScript), saves it as the quiz's file, and a quiz the validator refuses is
+shown with the message at the field it concerns and saves nothing."""
+
+import re
+
+from lms.accounts.services import find_by_login
+from lms.extensions import db
+from lms.studio import files as studio_files
+from lms.studio import services as studio
+
+QUIZ = b"title: Check\npass_mark: 50\nquestions:\n- {id: q, type: true_false, prompt: Is it so, answer: true}\n"
+
+
+def _flat(data, prefix=""):
+    """A form's nested data as the browser posts it (questions-0-options-1-text=...)."""
+    posted = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for index, entry in enumerate(value):
+                posted.update(_flat(entry, f"{name}-{index}-"))
+        elif value is True:
+            posted[name] = "y"
+        elif value not in (None, False):
+            posted[name] = value
+    return posted
+
+
+def _quiz(app, slug):
+    with app.app_context():
+        _kind, _path, text = studio.item_file(studio.get(slug), "check")
+        return studio_files.load(text)
+
+
+def _add_quiz(app, new_course):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        studio.add_item(studio.get(new_course), find_by_login("ms-berzina"), 1, "module-1", "quiz", "Check", QUIZ)
+        db.session.commit()
+
+
+def test_an_author_builds_a_quiz_of_every_type_with_buttons_and_saves_it(app, client, login, author, new_course):
+    _add_quiz(app, new_course)
+    login(author)
+    url = f"/studio/courses/{new_course}/items/check"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Check"' in page and "Advanced: edit the file" in page and "True or false" in page
+    data = {"base": "2", "title": "Check", "pass_mark": "60", "max_attempts": "3", "draw": "",
+            "show_answers": "after_each_attempt", "questions-0-id": "q", "questions-0-type": "true_false",
+            "questions-0-prompt": "Is it?", "questions-0-truth": "false"}
+    for qtype in ("single", "multiple", "numeric", "text"):
+        response = client.post(url, data={**data, "action": f"add-question-{qtype}"})
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        data = {key: value for key, value in data.items()}
+        index = len([k for k in data if k.endswith("-type")])
+        data.update({f"questions-{index}-id": f"question-{index + 1}", f"questions-{index}-type": qtype,
+                     f"questions-{index}-prompt": f"Question {index + 1}"})
+        assert f'name="questions-{index}-prompt"' in page
+    assert _quiz(app, new_course)["title"] == "Check"  # buttons saved nothing
+    data.update({"questions-1-options-0-text": "Yes", "questions-1-options-0-correct": "y",
+                 "questions-1-options-0-feedback": "Right.", "questions-1-options-1-text": "No",
+                 "questions-2-options-0-text": "A", "questions-2-options-0-correct": "y",
+                 "questions-2-options-1-text": "B", "questions-2-options-1-correct": "y",
+                 "questions-3-answer": "8", "questions-3-tolerance": "0.5",
+                 "questions-4-accepted": "router\r\nmaršrutētājs"})
+    response = client.post(url, data={**data, "action": "add-option-2"})
+    assert 'name="questions-2-options-2-text"' in response.get_data(as_text=True)
+    data["questions-2-options-2-text"] = "C"
+    response = client.post(url, data={**data, "action": "save"})
+    assert response.status_code == 302, re.findall(r"class=\"error\"[^>]*>([^<]*)", response.get_data(as_text=True))
+    quiz = _quiz(app, new_course)
+    assert [q["type"] for q in quiz["questions"]] == ["true_false", "single", "multiple", "numeric", "text"]
+    assert quiz["max_attempts"] == 3 and quiz["show_answers"] == "after_each_attempt"
+    assert quiz["questions"][0]["answer"] is False
+    assert quiz["questions"][1]["options"][0] == {"text": "Yes", "correct": True, "feedback": "Right."}
+    assert [o["text"] for o in quiz["questions"][2]["options"]] == ["A", "B", "C"]
+    assert quiz["questions"][3]["tolerance"] == 0.5
+    assert quiz["questions"][4]["accepted"] == ["router", "maršrutētājs"]
+
+
+def test_a_quiz_without_a_correct_answer_is_refused_at_its_options_and_saves_nothing(
+        app, client, login, author, new_course):
+    _add_quiz(app, new_course)
+    login(author)
+    url = f"/studio/courses/{new_course}/items/check"
+    data = {"base": "2", "title": "Check", "pass_mark": "60", "show_answers": "after_passed_or_last_attempt",
+            "questions-0-id": "q", "questions-0-type": "single", "questions-0-prompt": "Which?",
+            "questions-0-options-0-text": "A", "questions-0-options-1-text": "B", "action": "save"}
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Nothing was saved" in page
+    note = page.index("a single-choice question needs exactly one correct option, not 0")
+    assert page.rindex('id="questions-0-options"', 0, note) > page.rindex('id="questions-0"', 0, note)
+    assert _quiz(app, new_course) == studio_files.load(QUIZ)
+
+
+def test_moving_and_removing_questions_and_options_changes_only_the_form(app, client, login, author, new_course):
+    _add_quiz(app, new_course)
+    login(author)
+    url = f"/studio/courses/{new_course}/items/check"
+    data = {"base": "2", "title": "Check", "pass_mark": "60", "questions-0-id": "q", "questions-0-type": "true_false",
+            "questions-0-prompt": "First", "questions-1-id": "r", "questions-1-type": "single",
+            "questions-1-prompt": "Second", "questions-1-options-0-id": "o1", "questions-1-options-0-text": "A",
+            "questions-1-options-1-id": "o2", "questions-1-options-1-text": "B"}
+    page = client.post(url, data={**data, "action": "up-question-1"}).get_data(as_text=True)
+    assert page.index("Second") < page.index("First")
+    page = client.post(url, data={**data, "action": "remove-question-0"}).get_data(as_text=True)
+    assert "First" not in page and "Second" in page
+    page = client.post(url, data={**data, "action": "down-option-1-0"}).get_data(as_text=True)
+    assert page.index('value="B"') < page.index('value="A"')
+    assert client.post(url, data={**data, "action": "remove-question-9"}).status_code == 400
+    assert _quiz(app, new_course) == studio_files.load(QUIZ)
+
+
+def test_the_advanced_file_editor_still_edits_the_quiz_file(app, client, login, author, new_course):
+    _add_quiz(app, new_course)
+    login(author)
+    url = f"/studio/courses/{new_course}/items/check?advanced=1"
+    page = client.get(url).get_data(as_text=True)
+    assert "file (YAML)" in page and "Edit with the form" in page
+    text = QUIZ.decode().replace("Is it so", "Is it really so")
+    assert client.post(url, data={"base": "2", "text": text}).status_code == 302
+    assert _quiz(app, new_course)["questions"][0]["prompt"] == "Is it really so"
