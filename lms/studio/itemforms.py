@@ -138,10 +138,13 @@ def _question_from_form(data: dict) -> dict:
     return question
 
 
-# Adding, removing and moving questions and options (submit buttons, no JavaScript) --------
+# Adding, removing and moving entries of lists (submit buttons, no JavaScript) ------------
+#
+# A button's value names a verb and a list by the form's field names: ``add-questions``,
+# ``add-questions-2-options``, ``remove-rubric-1-levels-0``, ``up-tests-3``; and
+# ``add-question-<type>`` adds a question of that type.
 
-ACTION = re.compile(r"^(add|remove|up|down)-(question|option)(?:-(\d+))?(?:-(\d+))?$|^add-question-(%s)$"
-                    % "|".join(QUESTION_TYPES))
+ACTION = re.compile(r"^(add|remove|up|down)-([a-z_]+(?:-\d+-[a-z_]+)*)(?:-(\d+))?$")
 
 
 def _fresh(prefix: str, taken: set[str]) -> str:
@@ -154,40 +157,58 @@ def _fresh(prefix: str, taken: set[str]) -> str:
 def new_question(qtype: str, taken: set[str]) -> dict:
     question = _question_form_data({"type": qtype})
     question["id"] = _fresh("question-", taken)
-    if qtype in CHOICE_TYPES:
-        question["options"] = [{"id": "o1", "text": "", "correct": False, "feedback": ""},
-                               {"id": "o2", "text": "", "correct": False, "feedback": ""}]
     return question
 
 
+def _new_entry(name: str, siblings: list[dict]) -> dict:
+    if name == "options":
+        return {"id": _fresh("o", {o.get("id") for o in siblings}), "text": "", "correct": False, "feedback": ""}
+    if name in ("tests", "hidden_tests"):
+        return {"name": "", "code": ""}
+    if name == "rubric":
+        return {"id": _fresh("criterion-", {c.get("id") for c in siblings}), "name": "", "description": "",
+                "levels": [{"name": "", "points": 0, "description": ""}, {"name": "", "points": 1, "description": ""}]}
+    if name == "levels":
+        return {"name": "", "points": None, "description": ""}
+    return new_question("single", {q.get("id") for q in siblings})
+
+
 def apply_action(data: dict, action: str) -> dict | None:
-    """The form's data after an add/remove/move button; None for an unknown action.
-    Changes ``data`` in place and returns it."""
+    """The form's data after an add/remove/move button; None for an action that names
+    nothing in it. Changes ``data`` in place and returns it."""
     if action == "refresh":
+        return _pad(data)
+    if (action or "").startswith("add-question-") and action[len("add-question-"):] in QUESTION_TYPES:
+        questions = data.setdefault("questions", [])
+        questions.append(new_question(action[len("add-question-"):], {q.get("id") for q in questions}))
         return _pad(data)
     match = ACTION.match(action or "")
     if not match:
         return None
-    questions = data.setdefault("questions", [])
-    if match.group(5):
-        questions.append(new_question(match.group(5), {q.get("id") for q in questions}))
-        return _pad(data)
-    verb, what = match.group(1), match.group(2)
-    first = int(match.group(3)) if match.group(3) else None
-    second = int(match.group(4)) if match.group(4) else None
-    if what == "question":
-        items, index = questions, first
-    else:
-        if first is None or not 0 <= first < len(questions):
-            return None
-        question = questions[first]
-        items, index = question.setdefault("options", []), second
-        if verb == "add":
-            items.append({"id": _fresh("o", {o.get("id") for o in items}),
-                          "text": "", "correct": False, "feedback": ""})
-            return _pad(data)
-    if verb == "add" or index is None or not 0 <= index < len(items):
+    verb, path, index = match.group(1), match.group(2).split("-"), match.group(3)
+    container = data
+    for step, token in enumerate(path):
+        if step % 2:
+            position = int(token)
+            if not isinstance(container, list) or not 0 <= position < len(container):
+                return None
+            container = container[position]
+        else:
+            if not isinstance(container, dict):
+                return None
+            name = token
+            container = container.setdefault(token, []) if step == len(path) - 1 else container.get(token)
+    items = container
+    if not isinstance(items, list):
         return None
+    if verb == "add":
+        if index is not None:
+            return None
+        items.append(_new_entry(name, items))
+        return _pad(data)
+    if index is None or not 0 <= int(index) < len(items):
+        return None
+    index = int(index)
     if verb == "remove":
         items.pop(index)
     else:

@@ -71,7 +71,7 @@ def test_a_quiz_without_a_correct_answer_is_refused_at_its_options(tmp_path):
 def test_moving_an_option_keeps_its_id_so_learners_records_still_name_it(tmp_path):
     quiz = {"title": "T", "pass_mark": 0, "questions": [
         {"id": "q", "type": "single", "prompt": "p", "options": [{"text": "A", "correct": True}, {"text": "B"}]}]}
-    data = itemforms.apply_action(itemforms.quiz_form_data(quiz), "down-option-0-0")
+    data = itemforms.apply_action(itemforms.quiz_form_data(quiz), "down-questions-0-options-0")
     written = itemforms.quiz_from_form(data)["questions"][0]["options"]
     assert written == [{"id": "o2", "text": "B"}, {"id": "o1", "text": "A", "correct": True}]
     spec, problems = _spec(tmp_path, "quiz.yaml", studio_files.dump(itemforms.quiz_from_form(data)).encode())
@@ -83,16 +83,16 @@ def test_buttons_add_remove_and_move_questions_and_options():
     itemforms.apply_action(data, "add-question-true_false")
     itemforms.apply_action(data, "add-question-multiple")
     assert [q["id"] for q in data["questions"]] == ["question-1", "question-2"]
-    itemforms.apply_action(data, "up-question-1")
+    itemforms.apply_action(data, "up-questions-1")
     assert [q["type"] for q in data["questions"]] == ["multiple", "true_false"]
-    itemforms.apply_action(data, "add-option-0")
+    itemforms.apply_action(data, "add-questions-0-options")
     assert [o["id"] for o in data["questions"][0]["options"]] == ["o1", "o2", "o3"]
-    itemforms.apply_action(data, "remove-option-0-0")
+    itemforms.apply_action(data, "remove-questions-0-options-0")
     assert [o["id"] for o in data["questions"][0]["options"]] == ["o2", "o3"]
-    itemforms.apply_action(data, "remove-question-0")
+    itemforms.apply_action(data, "remove-questions-0")
     assert [q["type"] for q in data["questions"]] == ["true_false"]
     data["questions"][0]["type"] = "single"
     itemforms.apply_action(data, "refresh")
     assert len(data["questions"][0]["options"]) == 2
-    assert itemforms.apply_action(data, "remove-question-7") is None
+    assert itemforms.apply_action(data, "remove-questions-7") is None
     assert itemforms.apply_action(data, "format-disk") is None

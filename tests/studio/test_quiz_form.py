@@ -64,7 +64,7 @@ def test_an_author_builds_a_quiz_of_every_type_with_buttons_and_saves_it(app, cl
                  "questions-2-options-1-text": "B", "questions-2-options-1-correct": "y",
                  "questions-3-answer": "8", "questions-3-tolerance": "0.5",
                  "questions-4-accepted": "router\r\nmaršrutētājs"})
-    response = client.post(url, data={**data, "action": "add-option-2"})
+    response = client.post(url, data={**data, "action": "add-questions-2-options"})
     assert 'name="questions-2-options-2-text"' in response.get_data(as_text=True)
     data["questions-2-options-2-text"] = "C"
     response = client.post(url, data={**data, "action": "save"})
@@ -104,13 +104,13 @@ def test_moving_and_removing_questions_and_options_changes_only_the_form(app, cl
             "questions-0-prompt": "First", "questions-1-id": "r", "questions-1-type": "single",
             "questions-1-prompt": "Second", "questions-1-options-0-id": "o1", "questions-1-options-0-text": "A",
             "questions-1-options-1-id": "o2", "questions-1-options-1-text": "B"}
-    page = client.post(url, data={**data, "action": "up-question-1"}).get_data(as_text=True)
+    page = client.post(url, data={**data, "action": "up-questions-1"}).get_data(as_text=True)
     assert page.index("Second") < page.index("First")
-    page = client.post(url, data={**data, "action": "remove-question-0"}).get_data(as_text=True)
+    page = client.post(url, data={**data, "action": "remove-questions-0"}).get_data(as_text=True)
     assert "First" not in page and "Second" in page
-    page = client.post(url, data={**data, "action": "down-option-1-0"}).get_data(as_text=True)
+    page = client.post(url, data={**data, "action": "down-questions-1-options-0"}).get_data(as_text=True)
     assert page.index('value="B"') < page.index('value="A"')
-    assert client.post(url, data={**data, "action": "remove-question-9"}).status_code == 400
+    assert client.post(url, data={**data, "action": "remove-questions-9"}).status_code == 400
     assert _quiz(app, new_course) == studio_files.load(QUIZ)
 
 
