@@ -122,3 +122,78 @@ class QuizForm(Form):
                                       description=_l("Type a name to find it; hold Ctrl (or Cmd) to choose "
                                                      "several."))
     questions = FieldList(FormField(QuestionForm), label=_l("Questions"))
+
+
+COMPETENCES_HELP = _l("Type a name to find it; hold Ctrl (or Cmd) to choose several.")
+
+
+class ExerciseTestForm(_Part):
+    name = StringField(_l("Name of the test"), validators=[Length(max=200)])
+    code = TextAreaField(_l("Test code"), validators=[Length(max=64_000)])
+
+
+class ExerciseForm(Form):
+    """A code exercise's fields, written as the exercise's file (YAML) and checked by the
+    validator, which also grades the solution and the starter."""
+
+    base = HiddenField()
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=choices({"javascript": _l("JavaScript"),
+                                                            "react": _l("React (JavaScript with JSX)")}),
+                           default="javascript")
+    environment = SelectField(_l("Environment"), choices=choices({
+        "": _l("Plain JavaScript"), "dom": _l("A web page (document and window)")}), default="")
+    minutes = IntegerField(_l("Minutes (optional)"), validators=[Optional(), NumberRange(min=1, max=600)])
+    time_limit_ms = IntegerField(_l("Time limit in milliseconds (optional, 2000 if empty)"),
+                                 validators=[Optional(), NumberRange(min=100, max=10_000)])
+    competences = SelectMultipleField(_l("Competences the exercise shows"), choices=[], validate_choice=True,
+                                      description=COMPETENCES_HELP)
+    instructions = TextAreaField(_l("Instructions (Markdown)"), validators=[Length(max=100_000)])
+    starter = TextAreaField(_l("Starter code (what the editor starts with)"), validators=[Length(max=64_000)])
+    solution = TextAreaField(_l("Reference solution (never shown to learners)"), validators=[Length(max=64_000)])
+    tests = FieldList(FormField(ExerciseTestForm), label=_l("Example tests (learners see them)"))
+    hidden_tests = FieldList(FormField(ExerciseTestForm), label=_l("Hidden tests (learners see only the names)"))
+
+
+class RubricLevelForm(_Part):
+    name = StringField(_l("Level"), validators=[Length(max=200)])
+    points = DecimalField(_l("Points"), places=None, validators=[Optional()])
+    description = StringField(_l("Description (optional)"), validators=[Length(max=2000)])
+
+
+class CriterionForm(_Part):
+    id = HiddenField()
+    name = StringField(_l("Criterion"), validators=[Length(max=200)])
+    description = StringField(_l("Description (optional)"), validators=[Length(max=2000)])
+    levels = FieldList(FormField(RubricLevelForm), label=_l("Levels"))
+
+
+FILE_TYPE_NAMES = {"pdf": _l("PDF"), "png": _l("PNG image"), "jpeg": _l("JPEG photo"), "text": _l("Plain text"),
+                   "zip": _l("ZIP archive"), "docx": _l("Word document"), "xlsx": _l("Excel workbook"),
+                   "pptx": _l("PowerPoint presentation"), "odt": _l("OpenDocument text"),
+                   "ods": _l("OpenDocument spreadsheet"), "odp": _l("OpenDocument presentation")}
+
+
+class TaskForm(Form):
+    """A reviewed task's fields, written as the task's file (YAML) and checked by the validator."""
+
+    base = HiddenField()
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    minutes = IntegerField(_l("Minutes (optional)"), validators=[Optional(), NumberRange(min=1, max=6000)])
+    competences = SelectMultipleField(_l("Competences the task shows"), choices=[], validate_choice=True,
+                                      description=COMPETENCES_HELP)
+    instructions = TextAreaField(_l("Instructions (Markdown)"), validators=[Length(max=100_000)])
+    hand_in_text = BooleanField(_l("A written answer"))
+    hand_in_link = BooleanField(_l("A link (web address)"))
+    hand_in_files = BooleanField(_l("Files"))
+    file_types = CheckboxesField(_l("Kinds of file accepted"), choices=choices(FILE_TYPE_NAMES))
+    max_files = IntegerField(_l("Most files (optional, 1 if empty)"),
+                             validators=[Optional(), NumberRange(min=1, max=10)])
+    max_size_mb = DecimalField(_l("Largest file in MB (optional, 10 if empty)"), places=None,
+                               validators=[Optional(), NumberRange(min=0.1, max=100)])
+    rubric = FieldList(FormField(CriterionForm), label=_l("Rubric"))
+    pass_mark = IntegerField(_l("Pass mark (optional: percent of the rubric's points needed to accept)"),
+                             validators=[Optional(), NumberRange(min=0, max=100)])
+
+
+ITEM_FORMS = {"quiz": QuizForm, "exercise": ExerciseForm, "task": TaskForm}

@@ -228,7 +228,126 @@ def _pad(data: dict) -> dict:
     return data
 
 
+# Validator field names whose form field has another name (a task's hand-in settings).
+FIELD_ALIASES = (("hand_in-files-types", "file_types"), ("hand_in-files-max_files", "max_files"),
+                 ("hand_in-files-max_size_mb", "max_size_mb"), ("hand_in-files", "hand_in_files"))
+
+
 def field_id(problem_field: str) -> str:
     """The form field's id for a validator's field name: ``questions[0].options[1].text``
     is ``questions-0-options-1-text``."""
-    return re.sub(r"\[(\d+)\]", r"-\1", problem_field).replace(".", "-")
+    name = re.sub(r"\[(\d+)\]", r"-\1", problem_field).replace(".", "-")
+    for prefix, alias in FIELD_ALIASES:
+        if name == prefix or name.startswith(prefix + "-"):
+            return alias
+    return name
+
+
+# Code exercises --------------------------------------------------------------------------
+
+def exercise_form_data(exercise: dict) -> dict:
+    return {
+        "title": exercise.get("title") or "",
+        "language": exercise.get("language") or "javascript",
+        "environment": exercise.get("environment") or "",
+        "minutes": exercise.get("minutes"),
+        "time_limit_ms": exercise.get("time_limit_ms"),
+        "competences": list(exercise.get("competences") or []),
+        "instructions": exercise.get("instructions") or "",
+        "starter": exercise.get("starter") or "",
+        "solution": exercise.get("solution") or "",
+        "tests": [{"name": test.get("name") or "", "code": test.get("code") or ""}
+                  for test in exercise.get("tests") or [] if isinstance(test, dict)],
+        "hidden_tests": [{"name": test.get("name") or "", "code": test.get("code") or ""}
+                         for test in exercise.get("hidden_tests") or [] if isinstance(test, dict)],
+    }
+
+
+def _code(value) -> str:
+    """Code as typed (indentation kept), ending in one newline like a | block."""
+    text = str(value or "").replace("\r\n", "\n")
+    return text.rstrip("\n") + "\n" if text.strip() else ""
+
+
+def exercise_from_form(data: dict) -> dict:
+    exercise = {"title": _text(data.get("title")), "language": data.get("language") or "javascript"}
+    if data.get("environment"):
+        exercise["environment"] = data["environment"]
+    for key in ("minutes", "time_limit_ms"):
+        if _number(data.get(key)) is not None:
+            exercise[key] = _number(data.get(key))
+    exercise["competences"] = list(data.get("competences") or [])
+    exercise["instructions"] = _block(data.get("instructions"))
+    exercise["starter"] = _code(data.get("starter"))
+    exercise["solution"] = _code(data.get("solution"))
+    for key in ("tests", "hidden_tests"):
+        exercise[key] = [{"name": _text(test.get("name")), "code": _code(test.get("code"))}
+                         for test in data.get(key) or []]
+    return exercise
+
+
+# Reviewed tasks --------------------------------------------------------------------------
+
+def task_form_data(task: dict) -> dict:
+    hand_in = task.get("hand_in") if isinstance(task.get("hand_in"), dict) else {}
+    files = hand_in.get("files") if isinstance(hand_in.get("files"), dict) else None
+    return {
+        "title": task.get("title") or "",
+        "minutes": task.get("minutes"),
+        "competences": list(task.get("competences") or []),
+        "instructions": task.get("instructions") or "",
+        "hand_in_text": bool(hand_in.get("text")),
+        "hand_in_link": bool(hand_in.get("link")),
+        "hand_in_files": files is not None,
+        "file_types": list((files or {}).get("types") or []),
+        "max_files": (files or {}).get("max_files"),
+        "max_size_mb": (files or {}).get("max_size_mb"),
+        "rubric": [{"id": criterion.get("id") or "", "name": criterion.get("name") or "",
+                    "description": criterion.get("description") or "",
+                    "levels": [{"name": level.get("name") or "", "points": level.get("points"),
+                                "description": level.get("description") or ""}
+                               for level in criterion.get("levels") or [] if isinstance(level, dict)]}
+                   for criterion in task.get("rubric") or [] if isinstance(criterion, dict)],
+        "pass_mark": task.get("pass_mark"),
+    }
+
+
+def task_from_form(data: dict) -> dict:
+    task = {"title": _text(data.get("title"))}
+    if _number(data.get("minutes")) is not None:
+        task["minutes"] = _number(data.get("minutes"))
+    task["competences"] = list(data.get("competences") or [])
+    task["instructions"] = _block(data.get("instructions"))
+    hand_in = {}
+    if data.get("hand_in_text"):
+        hand_in["text"] = True
+    if data.get("hand_in_link"):
+        hand_in["link"] = True
+    if data.get("hand_in_files"):
+        files = {"types": list(data.get("file_types") or [])}
+        for key in ("max_files", "max_size_mb"):
+            if _number(data.get(key)) is not None:
+                files[key] = _number(data.get(key))
+        hand_in["files"] = files
+    task["hand_in"] = hand_in
+    rubric = []
+    for criterion in data.get("rubric") or []:
+        written = {"id": _text(criterion.get("id")), "name": _text(criterion.get("name"))}
+        if _text(criterion.get("description")):
+            written["description"] = _text(criterion.get("description"))
+        written["levels"] = []
+        for level in criterion.get("levels") or []:
+            entry = {"name": _text(level.get("name")), "points": _number(level.get("points"))}
+            if _text(level.get("description")):
+                entry["description"] = _text(level.get("description"))
+            written["levels"].append(entry)
+        rubric.append(written)
+    if rubric:
+        task["rubric"] = rubric
+    if _number(data.get("pass_mark")) is not None:
+        task["pass_mark"] = _number(data.get("pass_mark"))
+    return task
+
+
+KINDS = {"quiz": (quiz_form_data, quiz_from_form), "exercise": (exercise_form_data, exercise_from_form),
+         "task": (task_form_data, task_from_form)}

@@ -27,7 +27,7 @@ MAX_PACKAGE_UPLOAD = 50 * 1024 * 1024
 
 
 STATE_NAMES = {"draft": _l("Draft"), "submitted": _l("Submitted for review"), "published": _l("Published")}
-FORM_KINDS = ("quiz",)  # item kinds edited through a form, their file editor the advanced way
+FORM_KINDS = ("quiz", "exercise", "task")  # item kinds edited through a form, their file editor the advanced way
 DIFF_NAMES = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed")}
 
 
@@ -250,7 +250,7 @@ def edit_item(slug, item):
     except studio.StudioRefused:
         abort(404)
     if kind in FORM_KINDS and request.args.get("advanced") != "1":
-        return _edit_quiz(course, item, text)
+        return _edit_with_form(course, item, kind, text)
     stale = None
     if kind == "lesson":
         front, body = studio_files.read_lesson(text)
@@ -285,10 +285,13 @@ def edit_item(slug, item):
                            stale=stale, check=None), status
 
 
-def _quiz_form(**kwargs) -> forms.QuizForm:
-    form = forms.QuizForm(**kwargs)
+def _item_form(kind: str, **kwargs):
+    form = forms.ITEM_FORMS[kind](**kwargs)
     form.competences.choices = competence.competence_choices()
     return form
+
+
+NOTE_GROUPS = ("hand_in",)  # groups of fields the item forms show the validator's messages at
 
 
 def _place_problems(form, problems) -> dict[str, list[str]]:
@@ -309,10 +312,13 @@ def _place_problems(form, problems) -> dict[str, list[str]]:
         if target.endswith("-answer") and fields.get(target[:-len("answer")] + "type") is not None and \
                 fields[target[:-len("answer")] + "type"].data == "true_false":
             target = target[:-len("answer")] + "truth"
+        group = target.split("-")[0]
         while target and target not in fields:
             target = target.rpartition("-")[0]
         field = fields.get(target)
-        if field is None:
+        if field is None and group in NOTE_GROUPS:
+            notes.setdefault(group, []).append(problem.message)
+        elif field is None:
             form.form_errors.append(str(problem))
         elif isinstance(field, (FieldList, FormField)):
             notes.setdefault(target, []).append(problem.message)
@@ -321,22 +327,24 @@ def _place_problems(form, problems) -> dict[str, list[str]]:
     return notes
 
 
-def _edit_quiz(course, item, text):
-    """The quiz's form; add/remove/move buttons change the form only, "Save" writes the
-    file the validator checks and saves nothing when it has problems."""
+def _edit_with_form(course, item, kind, text):
+    """A quiz's, an exercise's or a task's form; add/remove/move buttons change the form
+    only, "Save" writes the file the validator checks and saves nothing when it has problems."""
+    to_form, from_form = itemforms.KINDS[kind]
     stale, notes, status = None, {}, 200
     if request.method == "GET":
-        form = _quiz_form(data={**itemforms.quiz_form_data(studio_files.load(text) or {}), "base": course.head})
+        loaded = studio_files.load(text)
+        form = _item_form(kind, data={**to_form(loaded if isinstance(loaded, dict) else {}), "base": course.head})
     else:
-        form = _quiz_form()
+        form = _item_form(kind)
         action = request.form.get("action", "save")
         if action != "save":
             data = itemforms.apply_action(form.data, action)
             if data is None:
                 abort(400)
-            form = _quiz_form(formdata=None, data=data)
+            form = _item_form(kind, formdata=None, data=data)
         elif form.validate_on_submit():
-            new_text = studio_files.dump(itemforms.quiz_from_form(form.data)).encode()
+            new_text = studio_files.dump(from_form(form.data)).encode()
             try:
                 studio.save_item(course, current_user, _base(form.base.data), item, new_text)
             except studio.StaleSave as refused:
@@ -353,8 +361,8 @@ def _edit_quiz(course, item, text):
                 return redirect(url_for("studio.edit_item", slug=course.slug, item=item))
         else:
             status = 400
-    return render_template("studio/edit_quiz.html", course=course, item=item, form=form, stale=stale,
-                           notes=notes, type_names=forms.QUESTION_TYPE_NAMES), status
+    return render_template(f"studio/edit_{kind}.html", course=course, item=item, kind=kind, form=form,
+                           stale=stale, notes=notes, type_names=forms.QUESTION_TYPE_NAMES), status
 
 
 @bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])
