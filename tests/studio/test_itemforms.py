@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.content.loader import load_quiz
+from lms.content.loader import load_exercise, load_quiz, load_task
 from lms.studio import files as studio_files
 from lms.studio import itemforms
 from tests.conftest import FIXTURE_COURSES
@@ -96,3 +96,68 @@ def test_buttons_add_remove_and_move_questions_and_options():
     assert len(data["questions"][0]["options"]) == 2
     assert itemforms.apply_action(data, "remove-questions-7") is None
     assert itemforms.apply_action(data, "format-disk") is None
+
+
+def _items(folder):
+    return sorted(path for path in [*(ROOT / "courses").glob(f"*/{folder}/*.yaml"),
+                                    *FIXTURE_COURSES.glob(f"*/{folder}/*.yaml")] if path.suffixes == [".yaml"])
+
+
+def _loaded(loader, tmp_path, text):
+    path = tmp_path / "item.yaml"
+    path.write_bytes(text)
+    problems = []
+    spec = loader(path, "item", lambda p: p.name, problems)
+    return spec, problems
+
+
+@pytest.mark.parametrize("kind, loader, path", [
+    *(("exercise", load_exercise, path) for path in _items("exercises")),
+    *(("task", load_task, path) for path in _items("tasks"))], ids=lambda v: getattr(v, "name", None))
+def test_every_shipped_exercise_and_task_read_into_the_form_and_written_back_is_the_same(
+        tmp_path, kind, loader, path):
+    original, problems = _loaded(loader, tmp_path, path.read_bytes())
+    assert problems == []
+    to_form, from_form = itemforms.KINDS[kind]
+    written = studio_files.dump(from_form(to_form(studio_files.load(path.read_bytes())))).encode()
+    again, problems = _loaded(loader, tmp_path, written)
+    assert problems == []
+    if kind == "exercise":  # where in the file each test starts is not the exercise
+        original.lines, again.lines = {}, {}
+    assert again == original
+
+
+def test_a_task_from_the_form_with_a_rubric_built_by_buttons_validates(tmp_path):
+    data = itemforms.task_form_data({})
+    data.update(title="Plan a lesson", competences=["digcomp:1.1@1"], instructions="Write a plan.\n",
+                hand_in_files=True, file_types=["pdf", "docx"], max_size_mb=5)
+    itemforms.apply_action(data, "add-rubric")
+    itemforms.apply_action(data, "add-rubric-0-levels")
+    criterion = data["rubric"][0]
+    criterion["name"] = "Clarity"
+    for level, (name, points) in zip(criterion["levels"], [("Not yet", 0), ("Partly", 1), ("Fully", 2)]):
+        level.update(name=name, points=points)
+    task, problems = _loaded(load_task, tmp_path, studio_files.dump(itemforms.task_from_form(data)).encode())
+    assert problems == []
+    assert task.hand_in["files"]["types"] == ["pdf", "docx"] and task.hand_in["files"]["max_size_mb"] == 5
+    assert [level["points"] for level in task.rubric[0]["levels"]] == [0, 1, 2]
+    data["hand_in_files"] = False
+    _task, problems = _loaded(load_task, tmp_path, studio_files.dump(itemforms.task_from_form(data)).encode())
+    assert [itemforms.field_id(p.field) for p in problems] == ["hand_in"]
+    assert "asks for nothing" in problems[0].message
+
+
+def test_an_exercise_from_the_form_keeps_its_code_as_typed(tmp_path):
+    data = itemforms.exercise_form_data({})
+    data.update(title="Answer", competences=["jsreact:x@1"], instructions="Return 42.",
+                starter="export function answer() {\r\n  // here\r\n}", solution="export function answer() {\r\n"
+                "  return 42;\r\n}\r\n\r\n")
+    itemforms.apply_action(data, "add-tests")
+    itemforms.apply_action(data, "add-hidden_tests")
+    data["tests"][0].update(name="a number", code="expect(typeof answer()).toBe('number');")
+    data["hidden_tests"][0].update(name="the answer", code="expect(answer()).toBe(42);")
+    exercise = itemforms.exercise_from_form(data)
+    assert exercise["starter"] == "export function answer() {\n  // here\n}\n"
+    assert exercise["solution"] == "export function answer() {\n  return 42;\n}\n"
+    spec, problems = _loaded(load_exercise, tmp_path, studio_files.dump(exercise).encode())
+    assert problems == [] and [t["name"] for t in spec.hidden_tests] == ["the answer"]

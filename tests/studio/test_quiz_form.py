@@ -123,3 +123,56 @@ def test_the_advanced_file_editor_still_edits_the_quiz_file(app, client, login, 
     text = QUIZ.decode().replace("Is it so", "Is it really so")
     assert client.post(url, data={"base": "2", "text": text}).status_code == 302
     assert _quiz(app, new_course)["questions"][0]["prompt"] == "Is it really so"
+
+
+def test_an_author_writes_an_exercise_through_its_form(app, client, login, author, new_course):
+    login(author)
+    response = client.post(f"/studio/courses/{new_course}/items",
+                           data={"base": "1", "module": "module-1", "kind": "exercise", "title": "Answer"})
+    url = response.headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    assert "Reference solution" in page and "Hidden tests" in page and "Check the saved exercise" in page
+    data = {"base": "2", "title": "The answer", "language": "javascript", "time_limit_ms": "1500",
+            "competences": ["digcomp:4.2@2"], "instructions": "Return 42.",
+            "starter": "export function answer() {}\n", "solution": "export function answer() { return 42; }\n",
+            "tests-0-name": "a number", "tests-0-code": "expect(typeof answer()).toBe('number');",
+            "hidden_tests-0-name": "the answer", "hidden_tests-0-code": "expect(answer()).toBe(42);"}
+    page = client.post(url, data={**data, "action": "add-hidden_tests"}).get_data(as_text=True)
+    assert 'name="hidden_tests-1-code"' in page
+    assert client.post(url, data={**data, "action": "save"}).status_code == 302
+    with app.app_context():
+        _kind, _path, text = studio.item_file(studio.get(new_course), "answer")
+    exercise = studio_files.load(text)
+    assert exercise["title"] == "The answer" and exercise["time_limit_ms"] == 1500
+    assert exercise["competences"] == ["digcomp:4.2@2"] and exercise["hidden_tests"][0]["name"] == "the answer"
+    response = client.post(url, data={**data, "time_limit_ms": "50", "action": "save"})
+    assert response.status_code == 400 and "Number must be between 100 and 10000." in response.get_data(as_text=True)
+
+
+def test_an_author_builds_a_task_rubric_and_a_task_asking_for_nothing_is_refused_at_the_hand_in(
+        app, client, login, author, new_course):
+    login(author)
+    response = client.post(f"/studio/courses/{new_course}/items",
+                           data={"base": "1", "module": "module-1", "kind": "task", "title": "Plan"})
+    url = response.headers["Location"]
+    data = {"base": "2", "title": "Plan", "competences": ["digcomp:4.2@2"], "instructions": "Write a plan.",
+            "hand_in_text": "y"}
+    page = client.post(url, data={**data, "action": "add-rubric"}).get_data(as_text=True)
+    assert 'name="rubric-0-levels-1-points"' in page and "Add a level to criterion 1" in page
+    data.update({"rubric-0-id": "criterion-1", "rubric-0-name": "Clarity", "rubric-0-levels-0-name": "Not yet",
+                 "rubric-0-levels-0-points": "0", "rubric-0-levels-1-name": "Fully", "rubric-0-levels-1-points": "2",
+                 "pass_mark": "50"})
+    assert client.post(url, data={**data, "action": "save"}).status_code == 302
+    with app.app_context():
+        _kind, _path, text = studio.item_file(studio.get(new_course), "plan")
+    task = studio_files.load(text)
+    assert task["rubric"][0]["levels"] == [{"name": "Not yet", "points": 0}, {"name": "Fully", "points": 2}]
+    assert task["hand_in"] == {"text": True} and task["pass_mark"] == 50
+    data.pop("hand_in_text")
+    response = client.post(url, data={**data, "base": "3", "action": "save"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert page.index("asks for nothing") > page.index('id="hand_in"')
+    assert page.index("asks for nothing") < page.index('id="rubric"')
+    with app.app_context():
+        assert studio.item_file(studio.get(new_course), "plan")[2] == text
