@@ -241,6 +241,67 @@ def add_item(slug):
     return redirect(url_for("studio.edit_item", slug=slug, item=item))
 
 
+@bp.route("/courses/<slug>/items/<item>/remove", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def remove_item(slug, item):
+    """Asks first; the item leaves the draft, and on publish it is archived (learners'
+    records of it are kept)."""
+    course = _course(slug)
+    outline = studio.outline(course)
+    found = next((entry for module in outline.modules for entry in module["items"] if entry["slug"] == item), None)
+    if found is None:
+        abort(404)
+    if request.method == "GET":
+        return confirmation_page(
+            title=_("Remove %(title)s from %(course)s?", title=found["title"], course=course.title),
+            explanation=[_("The item leaves the draft. Learners keep the published version until the next "
+                           "publish; then the item is archived, and their records of it are kept. You can "
+                           "restore it from the history.")],
+            action=url_for("studio.remove_item", slug=slug, item=item),
+            confirm=_("Yes, remove %(title)s", title=found["title"]),
+            cancel_url=url_for("studio.show_course", slug=slug), cancel=_("No, keep it"),
+            fields={"base": str(outline.number)})
+    try:
+        studio.remove_item(course, current_user, _base(request.form.get("base")), item)
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+        flash(_("%(title)s was removed from the draft.", title=found["title"]), "success")
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
+@bp.route("/courses/<slug>/modules/<module>/remove", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def remove_module(slug, module):
+    """Asks first, naming the items that leave with the module."""
+    course = _course(slug)
+    outline = studio.outline(course)
+    found = next((entry for entry in outline.modules if entry["slug"] == module), None)
+    if found is None:
+        abort(404)
+    if request.method == "GET":
+        titles = ", ".join(entry["title"] for entry in found["items"])
+        return confirmation_page(
+            title=_("Remove the module %(title)s from %(course)s?", title=found["title"], course=course.title),
+            explanation=[_("Its items leave the draft with it: %(items)s.", items=titles),
+                         _("Learners keep the published version until the next publish; then the module and its "
+                           "items are archived, and their records are kept. You can restore them from the "
+                           "history.")],
+            action=url_for("studio.remove_module", slug=slug, module=module),
+            confirm=_("Yes, remove the module %(title)s", title=found["title"]),
+            cancel_url=url_for("studio.show_course", slug=slug), cancel=_("No, keep it"),
+            fields={"base": str(outline.number)})
+    try:
+        studio.remove_module(course, current_user, _base(request.form.get("base")), module)
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+        flash(_("The module %(title)s was removed from the draft.", title=found["title"]), "success")
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
 @bp.route("/courses/<slug>/items/<item>", methods=["GET", "POST"])
 @role_required(*STUDIO_ROLES)
 def edit_item(slug, item):
