@@ -102,7 +102,28 @@ class QuestionForm(_Part):
                                        validators=[Length(max=5000)])
 
 
-class QuizForm(Form):
+class _ItemForm(Form):
+    """An item's form with lists of parts: U+0000 is refused in the parts' text too."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+
+        def walk(container):
+            nonlocal valid
+            for field in container:
+                if isinstance(field, (FieldList, FormField)):
+                    walk(field)
+                elif isinstance(field.data, str) and "\x00" in field.data:
+                    field.errors = [*field.errors, _l("This contains a character that is not allowed (U+0000).")]
+                    valid = False
+
+        for field in self:
+            if isinstance(field, FieldList):
+                walk(field)
+        return valid
+
+
+class QuizForm(_ItemForm):
     """A quiz's settings and questions, written as the quiz's file (YAML) and checked by
     the validator."""
 
@@ -132,7 +153,7 @@ class ExerciseTestForm(_Part):
     code = TextAreaField(_l("Test code"), validators=[Length(max=64_000)])
 
 
-class ExerciseForm(Form):
+class ExerciseForm(_ItemForm):
     """A code exercise's fields, written as the exercise's file (YAML) and checked by the
     validator, which also grades the solution and the starter."""
 
@@ -174,7 +195,7 @@ FILE_TYPE_NAMES = {"pdf": _l("PDF"), "png": _l("PNG image"), "jpeg": _l("JPEG ph
                    "ods": _l("OpenDocument spreadsheet"), "odp": _l("OpenDocument presentation")}
 
 
-class TaskForm(Form):
+class TaskForm(_ItemForm):
     """A reviewed task's fields, written as the task's file (YAML) and checked by the validator."""
 
     base = HiddenField()

@@ -176,3 +176,37 @@ def test_an_author_builds_a_task_rubric_and_a_task_asking_for_nothing_is_refused
     assert page.index("asks for nothing") < page.index('id="rubric"')
     with app.app_context():
         assert studio.item_file(studio.get(new_course), "plan")[2] == text
+
+
+def test_a_nul_character_inside_a_question_is_refused_with_a_message(app, client, login, author, new_course):
+    _add_quiz(app, new_course)
+    login(author)
+    response = client.post(f"/studio/courses/{new_course}/items/check", data={
+        "base": "2", "title": "Check", "pass_mark": "60", "questions-0-id": "q", "questions-0-type": "true_false",
+        "questions-0-prompt": "Is\x00it?", "action": "save"})
+    assert response.status_code == 400
+    assert "This contains a character that is not allowed (U+0000)." in response.get_data(as_text=True)
+    assert _quiz(app, new_course) == studio_files.load(QUIZ)
+
+
+def test_a_removed_item_is_archived_on_publish_and_learners_records_stay(app, client, login, author, admin,
+                                                                          new_course):
+    _add_quiz(app, new_course)
+    from lms.catalog import services as catalog
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        studio.publish(studio.get(new_course), find_by_login("admin"))
+        db.session.commit()
+        assert not catalog.find_item(catalog.get_course(new_course), "check").archived
+    login(author)
+    response = client.post(f"/studio/courses/{new_course}/items/check/remove", data={"base": "2"})
+    assert response.status_code == 302
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        course = studio.get(new_course)
+        assert [i["slug"] for m in studio.outline(course).modules for i in m["items"]] == ["introduction"]
+        assert studio.changes_for_learners(course).removed == ["Check"]
+        studio.publish(course, find_by_login("admin"))
+        db.session.commit()
+        published = catalog.get_course(new_course)
+        assert catalog.find_item(published, "check") is None  # not offered any more
+        assert [item.archived for item in published.items if item.slug == "check"] == [True]  # kept, archived
