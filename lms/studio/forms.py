@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DecimalField, FieldList, FormField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, DecimalField, FieldList, FormField, HiddenField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
 from wtforms import Form as WTForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 

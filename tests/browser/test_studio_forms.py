@@ -14,7 +14,8 @@ from tests.browser.test_journeys import sign_in
 
 pytestmark = pytest.mark.browser
 
-QUIZ = b"title: Network check\npass_mark: 60\nquestions:\n- {id: q, type: true_false, prompt: Wi-Fi is the internet., answer: false}\n"
+QUIZ = (b"title: Network check\npass_mark: 60\nquestions:\n"
+        b"- {id: q, type: true_false, prompt: Wi-Fi is the internet., answer: false}\n")
 
 
 def _course(live_server, username, title):
