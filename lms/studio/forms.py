@@ -103,8 +103,9 @@ class QuestionForm(_Part):
                                        validators=[Length(max=5000)])
 
 
-class _ItemForm(Form):
-    """An item's form with lists of parts: U+0000 is refused in the parts' text too."""
+class _PartsChecked:
+    """For an item's form with lists of parts: U+0000 is refused in the parts' text too
+    (``Form`` checks the top-level fields)."""
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -124,7 +125,7 @@ class _ItemForm(Form):
         return valid
 
 
-class QuizForm(_ItemForm):
+class QuizForm(_PartsChecked, Form):
     """A quiz's settings and questions, written as the quiz's file (YAML) and checked by
     the validator."""
 
@@ -154,7 +155,7 @@ class ExerciseTestForm(_Part):
     code = TextAreaField(_l("Test code"), validators=[Length(max=64_000)])
 
 
-class ExerciseForm(_ItemForm):
+class ExerciseForm(_PartsChecked, Form):
     """A code exercise's fields, written as the exercise's file (YAML) and checked by the
     validator, which also grades the solution and the starter."""
 
@@ -196,7 +197,7 @@ FILE_TYPE_NAMES = {"pdf": _l("PDF"), "png": _l("PNG image"), "jpeg": _l("JPEG ph
                    "ods": _l("OpenDocument spreadsheet"), "odp": _l("OpenDocument presentation")}
 
 
-class TaskForm(_ItemForm):
+class TaskForm(_PartsChecked, Form):
     """A reviewed task's fields, written as the task's file (YAML) and checked by the validator."""
 
     base = HiddenField()
