@@ -40,6 +40,9 @@ class LessonForm(Form):
     base = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     minutes = IntegerField(_l("Minutes (optional)"), validators=[Optional(), NumberRange(min=1, max=600)])
+    competences = SelectMultipleField(_l("Competences the lesson develops (optional)"), choices=[],
+                                      validate_choice=True, description=_l("Type a name to find it; hold Ctrl "
+                                                                           "(or Cmd) to choose several."))
     body = TextAreaField(_l("Lesson text (Markdown)"), validators=[DataRequired(), Length(max=500_000)])
 
 

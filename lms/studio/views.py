@@ -316,14 +316,16 @@ def edit_item(slug, item):
     if kind == "lesson":
         front, body = studio_files.read_lesson(text)
         form = forms.LessonForm(data={"title": front.get("title"), "minutes": front.get("minutes"), "body": body,
-                                      "base": course.head})
+                                      "competences": front.get("competences") or [], "base": course.head})
+        form.competences.choices = competence.competence_choices()
         field = "body"
     else:
         form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
         field = "text"
     if form.validate_on_submit():
         if kind == "lesson":
-            front = {**front, "title": form.title.data.strip(), "minutes": form.minutes.data}
+            front = {**front, "title": form.title.data.strip(), "minutes": form.minutes.data,
+                     "competences": form.competences.data}
             new_text = studio_files.lesson_text(front, form.body.data).encode()
         else:
             new_text = form.text.data.replace("\r\n", "\n").encode()

@@ -210,3 +210,23 @@ def test_a_removed_item_is_archived_on_publish_and_learners_records_stay(app, cl
         published = catalog.get_course(new_course)
         assert catalog.find_item(published, "check") is None  # not offered any more
         assert [item.archived for item in published.items if item.slug == "check"] == [True]  # kept, archived
+
+
+def test_a_lesson_s_competences_are_chosen_by_name(app, client, login, author, new_course):
+    login(author)
+    url = f"/studio/courses/{new_course}/items/introduction"
+    page = client.get(url).get_data(as_text=True)
+    assert "Competences the lesson develops (optional)" in page
+    assert "Protecting personal data and privacy — Foundation (2)" in page
+    data = {"base": "1", "title": "Introduction", "body": "# Introduction\n\nCells."}
+    response = client.post(url, data={**data, "competences": ["digcomp:9.9@2"]})
+    assert response.status_code == 400 and "is not a valid choice" in response.get_data(as_text=True)
+    assert client.post(url, data={**data, "competences": ["digcomp:4.2@2"]}).status_code == 302
+    with app.app_context():
+        _kind, _path, text = studio.item_file(studio.get(new_course), "introduction")
+    front, _body = studio_files.read_lesson(text)
+    assert front["competences"] == ["digcomp:4.2@2"]
+    assert client.post(url, data={**data, "base": "2"}).status_code == 302
+    with app.app_context():
+        _kind, _path, text = studio.item_file(studio.get(new_course), "introduction")
+    assert "competences" not in studio_files.read_lesson(text)[0]
