@@ -230,3 +230,16 @@ def test_a_lesson_s_competences_are_chosen_by_name(app, client, login, author, n
     with app.app_context():
         _kind, _path, text = studio.item_file(studio.get(new_course), "introduction")
     assert "competences" not in studio_files.read_lesson(text)[0]
+
+
+def test_a_pool_drawing_more_questions_than_it_has_is_refused_at_the_draw_field(app, client, login, author,
+                                                                                 new_course):
+    _add_quiz(app, new_course)
+    login(author)
+    response = client.post(f"/studio/courses/{new_course}/items/check", data={
+        "base": "2", "title": "Check", "pass_mark": "60", "draw": "3", "questions-0-id": "q",
+        "questions-0-type": "true_false", "questions-0-prompt": "Is it so?", "action": "save"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="draw-error">draws 3 questions per attempt, but the quiz has only 1' in page
+    assert _quiz(app, new_course) == studio_files.load(QUIZ)
