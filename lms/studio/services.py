@@ -467,6 +467,22 @@ def remove_item(course: StudioCourse, user: User, base: int, slug: str) -> Studi
     return _edit_outline(course, user, base, change, _("Item removed"), {path: None})
 
 
+def remove_module(course: StudioCourse, user: User, base: int, slug: str) -> StudioRevision:
+    """A module and its items leave the course (on publish they are archived, not deleted)."""
+    data = studio_files.outline(files_of(course)["course.yaml"])
+    module = next((m for m in data["modules"] if m["slug"] == slug), None)
+    if module is None:
+        raise StudioRefused(_("There is no such module or item."))
+    if len(data["modules"]) == 1:
+        raise StudioRefused(_("A course needs at least one module: add another before removing this one."))
+    files = {studio_files.item_path(item["kind"], item["slug"]): None for item in module["items"]}
+
+    def change(data):
+        data["modules"] = [entry for entry in data["modules"] if entry["slug"] != slug]
+
+    return _edit_outline(course, user, base, change, _("Module removed"), files)
+
+
 def item_file(course: StudioCourse, slug: str, number: int | None = None) -> tuple[str, str, bytes]:
     """(kind, path, bytes) of an item at a revision."""
     package = files_of(course, number)

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import FieldList, FormField
 
 from lms.accounts import services as accounts
 from lms.competence import services as competence
@@ -21,7 +22,7 @@ from lms.exercises import jobs as grading_jobs
 from lms.exercises import queues
 from lms.extensions import db
 from lms.studio import files as studio_files
-from lms.studio import forms
+from lms.studio import forms, itemforms
 from lms.studio import services as studio
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -33,12 +34,13 @@ MAX_PACKAGE_UPLOAD = 50 * 1024 * 1024
 
 
 STATE_NAMES = {"draft": _l("Draft"), "submitted": _l("Submitted for review"), "published": _l("Published")}
+FORM_KINDS = ("quiz", "exercise", "task")  # item kinds edited through a form, their file editor the advanced way
 DIFF_NAMES = {"added": _l("added"), "removed": _l("removed"), "changed": _l("changed")}
 
 
 @bp.context_processor
 def names():
-    return {"state_names": STATE_NAMES, "diff_names": DIFF_NAMES}
+    return {"state_names": STATE_NAMES, "diff_names": DIFF_NAMES, "form_kinds": FORM_KINDS}
 
 
 def _author() -> None:
@@ -250,6 +252,67 @@ def add_item(slug):
     return redirect(url_for("studio.edit_item", slug=slug, item=item))
 
 
+@bp.route("/courses/<slug>/items/<item>/remove", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def remove_item(slug, item):
+    """Asks first; the item leaves the draft, and on publish it is archived (learners'
+    records of it are kept)."""
+    course = _course(slug)
+    outline = studio.outline(course)
+    found = next((entry for module in outline.modules for entry in module["items"] if entry["slug"] == item), None)
+    if found is None:
+        abort(404)
+    if request.method == "GET":
+        return confirmation_page(
+            title=_("Remove %(title)s from %(course)s?", title=found["title"], course=course.title),
+            explanation=[_("The item leaves the draft. Learners keep the published version until the next "
+                           "publish; then the item is archived, and their records of it are kept. You can "
+                           "restore it from the history.")],
+            action=url_for("studio.remove_item", slug=slug, item=item),
+            confirm=_("Yes, remove %(title)s", title=found["title"]),
+            cancel_url=url_for("studio.show_course", slug=slug), cancel=_("No, keep it"),
+            fields={"base": str(outline.number)})
+    try:
+        studio.remove_item(course, current_user, _base(request.form.get("base")), item)
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+        flash(_("%(title)s was removed from the draft.", title=found["title"]), "success")
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
+@bp.route("/courses/<slug>/modules/<module>/remove", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+def remove_module(slug, module):
+    """Asks first, naming the items that leave with the module."""
+    course = _course(slug)
+    outline = studio.outline(course)
+    found = next((entry for entry in outline.modules if entry["slug"] == module), None)
+    if found is None:
+        abort(404)
+    if request.method == "GET":
+        titles = ", ".join(entry["title"] for entry in found["items"])
+        return confirmation_page(
+            title=_("Remove the module %(title)s from %(course)s?", title=found["title"], course=course.title),
+            explanation=[_("Its items leave the draft with it: %(items)s.", items=titles),
+                         _("Learners keep the published version until the next publish; then the module and its "
+                           "items are archived, and their records are kept. You can restore them from the "
+                           "history.")],
+            action=url_for("studio.remove_module", slug=slug, module=module),
+            confirm=_("Yes, remove the module %(title)s", title=found["title"]),
+            cancel_url=url_for("studio.show_course", slug=slug), cancel=_("No, keep it"),
+            fields={"base": str(outline.number)})
+    try:
+        studio.remove_module(course, current_user, _base(request.form.get("base")), module)
+    except studio.StudioRefused as refused:
+        _refused(refused)
+    else:
+        db.session.commit()
+        flash(_("The module %(title)s was removed from the draft.", title=found["title"]), "success")
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
 @bp.route("/courses/<slug>/items/<item>", methods=["GET", "POST"])
 @role_required(*STUDIO_ROLES)
 def edit_item(slug, item):
@@ -258,18 +321,22 @@ def edit_item(slug, item):
         kind, path, text = studio.item_file(course, item)
     except studio.StudioRefused:
         abort(404)
+    if kind in FORM_KINDS and request.args.get("advanced") != "1":
+        return _edit_with_form(course, item, kind, text)
     stale = None
     if kind == "lesson":
         front, body = studio_files.read_lesson(text)
         form = forms.LessonForm(data={"title": front.get("title"), "minutes": front.get("minutes"), "body": body,
-                                      "base": course.head})
+                                      "competences": front.get("competences") or [], "base": course.head})
+        form.competences.choices = competence.competence_choices()
         field = "body"
     else:
         form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
         field = "text"
     if form.validate_on_submit():
         if kind == "lesson":
-            front = {**front, "title": form.title.data.strip(), "minutes": form.minutes.data}
+            front = {**front, "title": form.title.data.strip(), "minutes": form.minutes.data,
+                     "competences": form.competences.data}
             new_text = studio_files.lesson_text(front, form.body.data).encode()
         else:
             new_text = form.text.data.replace("\r\n", "\n").encode()
@@ -357,6 +424,86 @@ def show_image(slug, name):
 def show_published_image(slug, name):
     """An image of a course learners see (published or shipped as files)."""
     return _image(studio.published_image(slug, f"{studio.IMAGES_FOLDER}/{name}"))
+
+
+def _item_form(kind: str, **kwargs):
+    form = forms.ITEM_FORMS[kind](**kwargs)
+    form.competences.choices = competence.competence_choices()
+    return form
+
+
+NOTE_GROUPS = ("hand_in",)  # groups of fields the item forms show the validator's messages at
+
+
+def _place_problems(form, problems) -> dict[str, list[str]]:
+    """Each validator problem at the form's field it names (the nearest one shown): a
+    field's own errors, or notes for a question, its options or the question list."""
+    fields = {}
+
+    def walk(container):
+        for sub in container:
+            fields[sub.id] = sub
+            if isinstance(sub, (FieldList, FormField)):
+                walk(sub)
+
+    walk(form)
+    notes: dict[str, list[str]] = {}
+    for problem in problems:
+        target = itemforms.field_id(problem.field)
+        if target.endswith("-answer") and fields.get(target[:-len("answer")] + "type") is not None and \
+                fields[target[:-len("answer")] + "type"].data == "true_false":
+            target = target[:-len("answer")] + "truth"
+        group = target.split("-")[0]
+        while target and target not in fields:
+            target = target.rpartition("-")[0]
+        field = fields.get(target)
+        if field is None and group in NOTE_GROUPS:
+            notes.setdefault(group, []).append(problem.message)
+        elif field is None:
+            form.form_errors.append(str(problem))
+        elif isinstance(field, (FieldList, FormField)):
+            notes.setdefault(target, []).append(problem.message)
+        else:
+            field.errors = [*field.errors, problem.message]
+    return notes
+
+
+def _edit_with_form(course, item, kind, text):
+    """A quiz's, an exercise's or a task's form; add/remove/move buttons change the form
+    only, "Save" writes the file the validator checks and saves nothing when it has problems."""
+    to_form, from_form = itemforms.KINDS[kind]
+    stale, notes, status = None, {}, 200
+    if request.method == "GET":
+        loaded = studio_files.load(text)
+        form = _item_form(kind, data={**to_form(loaded if isinstance(loaded, dict) else {}), "base": course.head})
+    else:
+        form = _item_form(kind)
+        action = request.form.get("action", "save")
+        if action != "save":
+            data = itemforms.apply_action(form.data, action)
+            if data is None:
+                abort(400)
+            form = _item_form(kind, formdata=None, data=data)
+        elif form.validate_on_submit():
+            new_text = studio_files.dump(from_form(form.data)).encode()
+            try:
+                studio.save_item(course, current_user, _base(form.base.data), item, new_text)
+            except studio.StaleSave as refused:
+                db.session.rollback()
+                stale, status = refused, 409
+                form.form_errors.append(refused.message)
+            except studio.StudioRefused as refused:
+                db.session.rollback()
+                form.form_errors.append(refused.message)
+                notes, status = _place_problems(form, refused.problems), 400
+            else:
+                db.session.commit()
+                flash(_("Saved as revision %(number)s.", number=course.head), "success")
+                return redirect(url_for("studio.edit_item", slug=course.slug, item=item))
+        else:
+            status = 400
+    return render_template(f"studio/edit_{kind}.html", course=course, item=item, kind=kind, form=form,
+                           stale=stale, notes=notes, type_names=forms.QUESTION_TYPE_NAMES), status
 
 
 @bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])

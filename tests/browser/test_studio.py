@@ -54,7 +54,7 @@ def test_an_author_writes_a_course_an_admin_publishes_it_and_learners_keep_their
     expect(author.get_by_role("heading", name="Safe passwords at work")).to_be_visible()
     accessible(author)
 
-    author.get_by_role("link", name="Introduction").click()
+    author.get_by_role("link", name="Introduction", exact=True).click()
     expect(author.locator(".cm-editor .cm-content")).to_be_visible()  # the editor has replaced the textarea
     author.get_by_role("textbox", name="Lesson text (Markdown)").fill("# Introduction\n\nA strong pasword is **long**.")
     expect(author.locator("#studio-preview strong")).to_have_text("long")
@@ -65,7 +65,7 @@ def test_an_author_writes_a_course_an_admin_publishes_it_and_learners_keep_their
     author.get_by_label("Kind").select_option("quiz")
     author.get_by_label("Title of the new item").fill("Password check")
     author.get_by_role("button", name="Add an item").click()
-    expect(author.get_by_label("The item's file (YAML)")).to_be_visible()
+    expect(author.get_by_role("button", name="Add: True or false")).to_be_visible()
     author.get_by_role("link", name="Safe passwords at work").click()
     author.locator("#item-password-check").get_by_role("button", name="Move up", exact=False).focus()
     author.keyboard.press("Enter")
@@ -89,7 +89,7 @@ def test_an_author_writes_a_course_an_admin_publishes_it_and_learners_keep_their
     expect(learner.get_by_text("A strong pasword is")).to_be_visible()
     learner.get_by_role("button", name="Mark as done").click()
 
-    author.get_by_role("link", name="Introduction").click()
+    author.get_by_role("link", name="Introduction", exact=True).click()
     expect(author.locator(".cm-editor .cm-content")).to_be_visible()  # the editor has replaced the textarea
     author.get_by_role("textbox", name="Lesson text (Markdown)").fill("# Introduction\n\nA strong password is **long**.")
     author.get_by_role("button", name="Save").click()

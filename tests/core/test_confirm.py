@@ -252,8 +252,55 @@ def _restore_revision(app, client, login, admin):
     return Action(f"/studio/courses/{slug}/history", "Restore revision 1", f"/studio/courses/{slug}/revisions/1/restore",
                   "Restore revision 1 of Spreadsheets at work?", "Yes, restore revision 1", done)
 
+@pytest.fixture
+def _remove_studio_item(app, client, login, admin):
+    with app.app_context():
+        user = accounts.find_by_login("admin")
+        course = studio.create_course(user, {
+            "title": "Spreadsheets at work", "summary": "Tables.", "language": "en", "audiences": ["adult"],
+            "track": "studio", "level": "beginner", "estimated_hours": 2, "competences": []})
+        studio.add_module(course, user, 1, "Charts")
+        studio.add_item(course, user, 2, "charts", "quiz", "Check", studio.studio_files.new_item_text(
+            "quiz", "Check", None))
+        db.session.commit()
+        slug = course.slug
+    login(admin)
+
+    def done():
+        with app.app_context():
+            course = studio.get(slug)
+            return course.head == 4 and [i["slug"] for i in studio.outline(course).modules[1]["items"]] == ["charts"]
+
+    return Action(f"/studio/courses/{slug}", "Remove Check", f"/studio/courses/{slug}/items/check/remove",
+                  "Remove Check from Spreadsheets at work?", "Yes, remove Check", done)
+
+
+@pytest.fixture
+def _remove_studio_module(app, client, login, admin):
+    with app.app_context():
+        user = accounts.find_by_login("admin")
+        course = studio.create_course(user, {
+            "title": "Spreadsheets at work", "summary": "Tables.", "language": "en", "audiences": ["adult"],
+            "track": "studio", "level": "beginner", "estimated_hours": 2, "competences": []})
+        studio.add_module(course, user, 1, "Charts")
+        db.session.commit()
+        slug = course.slug
+    login(admin)
+
+    def done():
+        with app.app_context():
+            course = studio.get(slug)
+            return course.head == 3 and [m["title"] for m in studio.outline(course).modules] != [
+                m["title"] for m in studio.outline(course, 2).modules] and len(studio.outline(course).modules) == 1
+
+    return Action(f"/studio/courses/{slug}", "Remove the module Charts",
+                  f"/studio/courses/{slug}/modules/charts/remove",
+                  "Remove the module Charts from Spreadsheets at work?", "Yes, remove the module Charts", done)
+
+
 ACTIONS = ["remove_pupil", "unassign_course", "unassign_item", "leave_course", "deactivate_user", "revoke_credential",
-           "remove_mapping", "unlink_actor", "publish_studio_course", "restore_revision", "erase_person"]
+           "remove_mapping", "unlink_actor", "publish_studio_course", "restore_revision", "erase_person",
+           "remove_studio_item", "remove_studio_module"]
 
 
 @pytest.mark.parametrize("action", ACTIONS, indirect=True)

@@ -176,9 +176,17 @@ FORMS = {
         {}, {"reviewer-user": "nobody"}, {"reviewer-user": "adult"}]),
     "LessonForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction", [
         {}, {"base": "1", "title": LONG, "minutes": "0", "body": "Text"}]),
-    "ItemSourceForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check", [{}]),
     "ImageForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/introduction/images", [
         {}, {"image-alt": LONG}]),
+    "ItemSourceForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check?advanced=1", [{}]),
+    "QuizForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/check", [
+        {}, {"base": "1", "title": LONG, "pass_mark": "101", "max_attempts": "0", "questions-0-type": "numeric",
+             "questions-0-answer": "eight"}]),
+    "ExerciseForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/answer", [
+        {}, {"base": "1", "title": "Answer", "language": "cobol", "time_limit_ms": "5", "competences": ["x:y@1"]}]),
+    "TaskForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/plan", [
+        {}, {"base": "1", "title": "Plan", "file_types": ["exe"], "max_files": "99",
+             "rubric-0-levels-0-points": "many"}]),
     "ErasureRequestForm": ("admin", "POST", lambda w: f"/privacy/erasure/{w['pupil']}", [{"reason": LONG * 5}]),
     "ExportForm": ("admin", "POST", lambda w: f"/privacy/export/{w['pupil']}", [{}]),
     "RefuseForm": ("admin", "POST", lambda w: f"/admin/privacy/requests/{w['erasure_request']}/refuse", [
@@ -242,6 +250,9 @@ def world(app, make_user, courses):
             "track": "studio", "level": "beginner", "estimated_hours": 1, "competences": []})
         studio.add_item(studio_course, accounts.find_by_login("admin"), 1, "module-1", "quiz", "Check",
                         b"title: Check\npass_mark: 50\nquestions:\n- {id: q, type: true_false, prompt: p, answer: true}\n")
+        for kind, title in (("exercise", "Answer"), ("task", "Plan")):
+            studio.add_item(studio_course, accounts.find_by_login("admin"), studio_course.head, "module-1", kind,
+                            title, studio.studio_files.new_item_text(kind, title, "digcomp:1.1@1"))
         db.session.commit()
         return {"subject": subject.public_id, "token": token, "class": school_class.id, "pupil": pupil.public_id,
                 "credential": credential.id, "hand_in": hand_in.id,

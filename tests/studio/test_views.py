@@ -135,7 +135,8 @@ def test_check_runs_the_grader_and_shows_each_tests_result(app, client, login, a
     assert "Check: passed" in page
     assert "The solution passes adds two numbers" in page and "The solution passes adds negative numbers" in page
     assert "The starter code fails the hidden tests: adds negative numbers" in page
-    client.post(f"/studio/courses/{new_course}/items/sum", data={"base": "2", "text": SUM.replace("a + b", "a - b")})
+    client.post(f"/studio/courses/{new_course}/items/sum?advanced=1",
+                data={"base": "2", "text": SUM.replace("a + b", "a - b")})
     page = checked(client, f"/studio/courses/{new_course}/items/sum/check")
     assert "Check: not passed" in page and "The solution fails adds two numbers" in page
 
