@@ -267,7 +267,7 @@ def submission_page(enrollment: Enrollment, item: Item, submission: ExerciseSubm
     draft = current_code(enrollment, item)
     return {
         "submission": submission, "outcome": outcome_of(submission),
-        "code_html": markdown.highlight(submission.code, "jsx" if item.exercise["language"] == "react" else "javascript"),
+        "code_html": markdown.highlight(submission.code, {"react": "jsx", "html": "html"}.get(item.exercise["language"], "javascript")),
         "is_best": best is not None and best.id == submission.id,
         "draft_differs": draft != submission.code,
     }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds static/vendor/codemirror/codemirror.js, the exercise page's code editor, from
-# the exact versions in package-lock.json: CodeMirror 6 (MIT) bundled by esbuild with
+# the exact versions in package-lock.json: CodeMirror 6 (MIT; JavaScript and HTML/CSS modes) bundled by esbuild with
 # editor.js as the entry point. Run from anywhere: static/vendor/build.sh
 set -eu
 cd "$(dirname "$0")"
@@ -10,8 +10,8 @@ node_modules/.bin/esbuild editor.js --bundle --minify --format=iife --target=es2
 # The licences of everything in the bundle, next to it.
 {
   for package in codemirror @codemirror/autocomplete @codemirror/commands @codemirror/language \
-      @codemirror/lang-javascript @codemirror/lint @codemirror/search @codemirror/state @codemirror/view \
-      @lezer/common @lezer/highlight @lezer/javascript @lezer/lr crelt style-mod w3c-keyname @marijn/find-cluster-break; do
+      @codemirror/lang-javascript @codemirror/lang-html @codemirror/lang-css @codemirror/lint @codemirror/search @codemirror/state @codemirror/view \
+      @lezer/common @lezer/highlight @lezer/javascript @lezer/html @lezer/css @lezer/lr crelt style-mod w3c-keyname @marijn/find-cluster-break; do
     if [ -f "node_modules/$package/LICENSE" ]; then
       version=$(node -p "require('./node_modules/$package/package.json').version")
       printf '%s %s\n\n' "$package" "$version"
