@@ -34,7 +34,7 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "text")
 # that, only which questions were right and the score. The first is the default.
 SHOW_ANSWERS = ("after_passed_or_last_attempt", "after_each_attempt", "after_passed", "never")
 ITEM_KINDS = ("lesson", "quiz", "exercise", "task")
-EXERCISE_LANGUAGES = ("javascript", "react")
+EXERCISE_LANGUAGES = ("javascript", "react", "html")
 EXERCISE_ENVIRONMENTS = ("dom",)
 TIME_LIMIT_MS = (100, 10000, 2000)  # minimum, maximum, default
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)

@@ -48,13 +48,13 @@ init_mini_racer(ignore_duplicate_init=True)
 
 JS_DIR = Path(__file__).parent / "js"
 DIST_DIR = JS_DIR / "dist"
-LANGUAGES = ("javascript", "react")
+LANGUAGES = ("javascript", "react", "html")  # html: the answer is a page, graded in the DOM
 ENVIRONMENTS = (None, "dom")
 HEAP_LIMIT_BYTES = 256 << 20      # V8 stops the code with a catchable error past this
 TRANSFORM_TIMEOUT_S = 2.0
 # Names a test always sees as the harness's, even if the learner exports the same name.
 HELPER_NAMES = frozenset({"expect", "logs", "mockFetch", "fetchCalls", "React", "render", "mount", "flush",
-                          "solution", "__h", "__lms"})
+                          "accessibleName", "getByLabelText", "css", "solution", "__h", "__lms"})
 RESERVED_WORDS = frozenset("""
     await break case catch class const continue debugger default delete do else enum export extends
     false finally for function if implements import in instanceof interface let new null package
@@ -405,10 +405,13 @@ def run_tests(source: str, tests: list[dict], language: str = "javascript", envi
     if source.startswith("#!"):
         source = "//" + source[2:]  # a module may start with a hashbang line; a function body may not
     react = language == "react"
+    page = language == "html"
     clock = _Clock(time_limit_ms)
 
     try:
-        code = transform(source, ["imports", "jsx"] if react else ["imports"])
+        # An HTML answer is not code: the harness parses it as the page (options.page) and
+        # runs an empty module.
+        code = "" if page else transform(source, ["imports", "jsx"] if react else ["imports"])
         bodies = [_test_body(t["code"], react) for t in tests]
     except _SyntaxProblem as problem:
         found = None if react else _run(_syntax_error_in_v8(source))
@@ -417,8 +420,8 @@ def run_tests(source: str, tests: list[dict], language: str = "javascript", envi
     except JSTimeoutException:
         return _result("timeout", tests, hidden_from, error="the code took too long to even read")
     progress = _Progress(tests, hidden_from, on_visible)
-    return _run(_grade_in_fresh_context(source, code, progress, bodies, react, environment == "dom", clock,
-                                        time_limit_ms, heap_limit_bytes, locale))
+    return _run(_grade_in_fresh_context(source, code, progress, bodies, react, environment == "dom" or page, clock,
+                                        time_limit_ms, heap_limit_bytes, locale, page))
 
 
 def _test_body(code: str, react: bool):
@@ -439,12 +442,12 @@ def _transform_test(inner: str) -> str:
 
 
 async def _grade_in_fresh_context(source, code, progress, bodies, react, dom, clock, time_limit_ms,
-                                  heap_limit_bytes, locale):
+                                  heap_limit_bytes, locale, page=False):
     nonce = secrets.token_hex(16)
     ev = _Evaluator(MiniRacer(), clock)
     try:
         ev.mr.set_hard_memory_limit(heap_limit_bytes)
-        return await _grade(ev, nonce, source, code, progress, bodies, react, dom, locale)
+        return await _grade(ev, nonce, source, code, progress, bodies, react, dom, locale, page)
     except JSTimeoutException:
         ev.stopped = True
         return _result_for_limit(progress, "timeout", f"the code ran longer than the time limit ({time_limit_ms} ms)")
@@ -498,13 +501,15 @@ async def _line_offset(ev) -> int:
     return _line_offset_found[0]
 
 
-async def _grade(ev, nonce, source, code, progress, bodies, react, dom, locale) -> dict:
+async def _grade(ev, nonce, source, code, progress, bodies, react, dom, locale, page=False) -> dict:
     tests, hidden_from = progress.tests, progress.hidden_from
     line_offset = await _line_offset(ev)
     await ev("globalThis.self = globalThis;")  # what browser bundles expect
     if dom:
         await ev(_library("dom.js"))
         await ev(_DOM_NAMES_JS)
+    if page:
+        await ev(_library("css.js"))
     if react:
         # React itself, then only the renderers the tests name (each costs milliseconds).
         await ev(_library("react.js"))
@@ -515,6 +520,8 @@ async def _grade(ev, nonce, source, code, progress, bodies, react, dom, locale) 
             await ev(_library("react-test-renderer.js"))
     options = {"nonce": nonce, "react": react, "dom": dom, "clockStart": int(time.time() * 1000),
                "locale": locale, "hiddenFrom": hidden_from, "lineOffset": line_offset}
+    if page:
+        options["page"] = source
     await ev("(" + _HARNESS + ")(" + json.dumps(options) + ");")
 
     # The learner's code goes in as a string: the harness compiles it as a function body of
@@ -524,6 +531,9 @@ async def _grade(ev, nonce, source, code, progress, bodies, react, dom, locale) 
         problem = json.loads(refused)
         if not problem.get("syntax"):
             return _result("error", tests, hidden_from, error=problem.get("message", ""))
+        if page:  # a CSS syntax error in the page's <style>, on a line of the page
+            return _result("syntax_error", tests, hidden_from, error=problem.get("message", ""),
+                           line=problem.get("line"), column=None)
         if problem.get("line"):
             line = problem["line"]
             return _result("syntax_error", tests, hidden_from, error=problem.get("message", ""), line=line,
@@ -544,7 +554,8 @@ async def _grade(ev, nonce, source, code, progress, bodies, react, dom, locale) 
     progress.logs = loaded["logs"]
     names = [n for n in loaded.get("exports", []) if IDENTIFIER.match(n) and n not in HELPER_NAMES
              and n not in RESERVED_WORDS]
-    helpers = "expect, logs, mockFetch, fetchCalls" + (", React, render, mount, flush" if react else "")
+    helpers = ("expect, logs, mockFetch, fetchCalls" + (", accessibleName, getByLabelText" if dom else "")
+               + (", css" if page else "") + (", React, render, mount, flush" if react else ""))
     for index, (test, body) in enumerate(zip(tests, bodies)):
         if index == hidden_from:
             progress.enter_hidden()

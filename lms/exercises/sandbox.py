@@ -50,7 +50,7 @@ from lms.exercises import worker as worker_module
 from lms.exercises.worker import memory_kb
 
 log = logging.getLogger("lms.exercises.sandbox")
-LANGUAGES = ("javascript", "react")
+LANGUAGES = ("javascript", "react", "html")
 ENVIRONMENTS = (None, "dom")
 STATUSES = ("ok", "syntax_error", "error", "timeout", "memory", "crashed", "too_large")
 RUNNER_STATUSES = ("ok", "syntax_error", "error", "timeout", "memory")

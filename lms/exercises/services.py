@@ -27,6 +27,9 @@ from lms.learning import statements
 from lms.learning.models import Enrollment
 from lms.xapi import services as xapi
 
+# The Pygments lexer of each exercise language (a submission is shown highlighted).
+LEXERS = {"javascript": "javascript", "react": "jsx", "html": "html"}
+
 
 class CodeError(Refused):
     """Code that cannot be run, with a message for the learner; nothing was saved."""
@@ -282,7 +285,7 @@ def submission_page(enrollment: Enrollment, item: Item, submission: ExerciseSubm
     draft = current_code(enrollment, item)
     return {
         "submission": submission, "outcome": outcome_of(submission),
-        "code_html": markdown.highlight(submission.code, "jsx" if item.exercise["language"] == "react" else "javascript"),
+        "code_html": markdown.highlight(submission.code, LEXERS.get(item.exercise["language"], "javascript")),
         "is_best": best is not None and best.id == submission.id,
         "draft_differs": draft != submission.code,
     }

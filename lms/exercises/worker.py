@@ -44,6 +44,8 @@ WARM_UP = [
     ("javascript", "export const two = 1 + 1;", [{"name": "warm-up", "code": "expect(two).toBe(2);"}]),
     ("react", "export default function Hello() { return <p>hi</p>; }",
      [{"name": "warm-up", "code": "expect(render(<solution.default />).text).toBe('hi');"}]),
+    ("html", "<style>p { color: red; }</style><p>hi</p>",
+     [{"name": "warm-up", "code": "expect(css().value('p', 'color')).toBe('red');"}]),
 ]
 
 

@@ -13,6 +13,7 @@
     var label = form.querySelector("label[for=code]");
     editor = window.LMSCodeEditor.create(textarea, {
       jsx: form.dataset.language === "react",
+      html: form.dataset.language === "html",
       label: label ? label.textContent.trim() : "Code",
       describedBy: "editor-help code-size",
     });

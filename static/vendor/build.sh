@@ -1,7 +1,7 @@
 #!/bin/sh
 # Rebuilds static/vendor/codemirror/codemirror.js, the exercise page's code editor (and the
 # studio's Markdown editor), from
-# the exact versions in package-lock.json: CodeMirror 6 (MIT) bundled by esbuild with
+# the exact versions in package-lock.json: CodeMirror 6 (MIT; JavaScript, HTML/CSS and Markdown modes) bundled by esbuild with
 # editor.js as the entry point. Run from anywhere: static/vendor/build.sh
 set -eu
 cd "$(dirname "$0")"

@@ -1,6 +1,7 @@
 // The exercise page's code editor: CodeMirror 6 with JavaScript (and JSX for React
-// exercises), Tab to indent, and error marks for the line a syntax error names. The
-// studio's lesson editor uses the same editor with Markdown (``language: "markdown"``).
+// exercises, HTML with its CSS for `language: html` ones), Tab to indent, and error marks for the
+// line a syntax error names. The studio's lesson editor uses the same editor with Markdown
+// (``language: "markdown"``).
 // build.sh bundles this file into codemirror/codemirror.js (window.LMSCodeEditor).
 import { EditorView, basicSetup } from "codemirror";
 import { keymap } from "@codemirror/view";
@@ -8,6 +9,7 @@ import { EditorState } from "@codemirror/state";
 import { indentWithTab } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { markdown } from "@codemirror/lang-markdown";
+import { html } from "@codemirror/lang-html";
 import { setDiagnostics, lintGutter } from "@codemirror/lint";
 
 // The page's Content-Security-Policy nonce, read from this script's own tag while it runs:
@@ -22,7 +24,7 @@ function create(textarea, options = {}) {
       extensions: [
         basicSetup,
         keymap.of([indentWithTab]),
-        options.language === "markdown" ? markdown() : javascript({ jsx: Boolean(options.jsx) }),
+        options.language === "markdown" ? markdown() : options.html ? html() : javascript({ jsx: Boolean(options.jsx) }),
         lintGutter(),
         EditorView.lineWrapping,  // no sideways scrolling: the whole editor stays reachable by keyboard
         ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),

@@ -71,7 +71,7 @@ def test_every_field_problem_is_reported_at_once_with_its_line(course_copy):
     found = messages(course_copy.parent)
     assert_reported([
         f"{FILE}:1: title: is required",
-        f"{FILE}:1: language: must be one of javascript, react, not 'python'",
+        f"{FILE}:1: language: must be one of javascript, react, html, not 'python'",
         f"{FILE}:2: environment: must be one of dom, not 'browser'",
         f"{FILE}:3: minutes: must be a number",
         f"{FILE}:4: time_limit_ms: must be at most 10000",

@@ -37,6 +37,7 @@ const bundles = [
   { entry: "react-server-entry.js", out: "react-server.js", env: "development", plugins: [sharedReact] },
   { entry: "react-test-renderer-entry.js", out: "react-test-renderer.js", env: "development", plugins: [sharedReact] },
   { entry: "dom-entry.js", out: "dom.js", env: "production", plugins: [slimDom] },
+  { entry: "css-entry.js", out: "css.js", env: "production", plugins: [] },
 ];
 
 for (const b of bundles) {

@@ -213,6 +213,14 @@
       lineOfTheTest: " (line {line} of the test)",
       harnessBroken: "your code broke something the tests rely on, so this could not finish ({error})",
       htmlComment: "'<!--', and '-->' at the start of a line, begin a comment here (an old HTML rule), not code as in a module: take them out, or in a string write '<!' + '--'",
+      cssIsForHtml: "css() is for exercises whose answer is an HTML page (language: html)",
+      cssSyntax: "the CSS in <style> has an error on line {line} of your page: {reason}",
+      cssNeedsSelector: "css().value needs a selector and a property, e.g. css().value('nav ul', 'display')",
+      cssNoRule: "your style sheet has no rule for the selector {selector} (outside @media)",
+      cssNoRuleInMedia: "your style sheet has no rule for the selector {selector} inside an @media with {media}",
+      cssNoProperty: "the rule for {selector} does not set {property}",
+      accessibleNameNeedsElement: "accessibleName() needs an element, e.g. accessibleName(document.querySelector('button')), but got {received}",
+      getByLabelTextFoundNothing: "getByLabelText({text}) found no form field with that name (a <label>, aria-label or aria-labelledby)",
     },
     lv: {
       toBe: "gaidīja {expected}, bet saņēma {received}",
@@ -323,6 +331,14 @@
       lineOfTheTest: " ({line}. rinda testā)",
       harnessBroken: "jūsu kods sabojāja kaut ko, uz ko balstās testi, tāpēc šo nevarēja pabeigt ({error})",
       htmlComment: "'<!--', kā arī '-->' rindas sākumā, šeit sāk komentāru (sens HTML noteikums), nevis kodu kā modulī: izņemiet tos vai virknē rakstiet '<!' + '--'",
+      cssIsForHtml: "css() ir paredzēts uzdevumiem, kuru atbilde ir HTML lapa (language: html)",
+      cssSyntax: "CSS kodā elementā <style> ir kļūda jūsu lapas {line}. rindā: {reason}",
+      cssNeedsSelector: "css().value vajag selektoru un īpašību, piemēram, css().value('nav ul', 'display')",
+      cssNoRule: "jūsu stilu lapā nav kārtulas ar selektoru {selector} (ārpus @media)",
+      cssNoRuleInMedia: "jūsu stilu lapā nav kārtulas ar selektoru {selector} vaicājumā @media ar {media}",
+      cssNoProperty: "kārtula ar selektoru {selector} nenosaka īpašību {property}",
+      accessibleNameNeedsElement: "accessibleName() vajag elementu, piemēram, accessibleName(document.querySelector('button')), bet saņēma {received}",
+      getByLabelTextFoundNothing: "getByLabelText({text}) neatrada veidlapas lauku ar šādu nosaukumu (<label>, aria-label vai aria-labelledby)",
     },
   };
   const TEXTS = MESSAGES[options.locale === "lv" ? "lv" : "en"];
@@ -1290,16 +1306,270 @@
 
   // ---- the DOM ----
   let domNodeClass = null;
+  // For `language: html` the learner's answer is a whole page: the tests' `document` is that
+  // page, parsed (never run: linkedom runs no scripts and no on* attributes), and css()
+  // reads its <style> elements with PostCSS's parser.
+  const PAGE = typeof options.page === "string" ? options.page : null;
+  let pageDocument = null;
   if (options.dom) {
     const dom = G.__lmsDom;
     const win = dom.window;
     domNodeClass = win.Node;
+    if (PAGE !== null) pageDocument = new win.DOMParser().parseFromString(PAGE, "text/html");
   }
+
+  // The whitespace a person does not notice in a selector or a media condition, taken out.
+  function normalSelector(s) {
+    return strTrim(strReplace(strReplace(NString(s), /\s+/g, " "), /\s*([>+~,():])\s*/g, "$1"));
+  }
+  function normalMedia(s) {
+    return strReplace(NString(s), /\s+/g, "").toLowerCase();
+  }
+  function lineOfOffset(text, offset) {
+    let line = 1;
+    for (let i = 0; i < offset && i < text.length; i++) if (strCharCodeAt(text, i) === 10) line++;
+    return line;
+  }
+
+  // The page's style sheet: { rules: [{ selectors, media, declarations }], error } where
+  // error is a CSS syntax error ({ reason, line } with the line in the whole page) or null.
+  function readStyles() {
+    const rules = [];
+    const out = { rules, error: null };
+    const parse = G.__lmsCssParse;
+    if (pageDocument === null || typeof parse !== "function") return out;
+    const styles = arrayFrom(pageDocument.querySelectorAll("style"));
+    let searchFrom = 0;
+    for (let i = 0; i < styles.length; i++) {
+      const text = NString(styles[i].textContent || "");
+      const at = strIndexOf(PAGE, text, searchFrom);
+      const firstLine = at >= 0 ? lineOfOffset(PAGE, at) : 1;
+      if (at >= 0) searchFrom = at + text.length;
+      let root;
+      try {
+        root = parse(text);
+      } catch (e) {
+        const reason = safe(() => NString(e.reason), "");
+        const line = safe(() => NNumber(e.line), 1);
+        out.error = { reason, line: firstLine + (numberIsNaN(line) ? 1 : line) - 1 };
+        return out;
+      }
+      const walk = (node, media) => {
+        const children = node.nodes || [];
+        for (let j = 0; j < children.length; j++) {
+          const child = children[j];
+          if (child.type === "atrule" && arrayIncludes(["media", "supports", "container", "layer"], NString(child.name).toLowerCase())) {
+            const cond = child.name.toLowerCase() === "media" ? strTrim(NString(child.params)) : "";
+            walk(child, cond === "" ? media : (media === "" ? cond : media + " and " + cond));
+          } else if (child.type === "rule") {
+            const declarations = [];
+            const decls = child.nodes || [];
+            for (let k = 0; k < decls.length; k++) {
+              const d = decls[k];
+              if (d.type !== "decl") continue;
+              arrayPush(declarations, freeze({
+                property: NString(d.prop).toLowerCase(),
+                value: strTrim(strReplace(NString(d.value), /\s+/g, " ")),
+                important: d.important === true,
+              }));
+            }
+            arrayPush(rules, freeze({
+              selectors: freeze(arrayMap(child.selectors, (x) => normalSelector(x))),
+              media,
+              declarations: freeze(declarations),
+            }));
+            walk(child, media); // nested rules
+          }
+        }
+      };
+      walk(root, "");
+    }
+    return out;
+  }
+  const styleSheet = PAGE !== null ? readStyles() : null;
+
+  // css(): the page's style sheet for tests. value(selector, property[, { media }]) is the
+  // value of the property's last declaration in the rules for that selector (outside any
+  // @media, or inside one whose condition contains `media`), and fails with a message that
+  // says what is missing; has(...) says the same as true or false.
+  function rulesFor(selector, media) {
+    const want = normalSelector(selector);
+    const found = [];
+    const rules = styleSheet.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      if (!arrayIncludes(r.selectors, want)) continue;
+      if (media === undefined ? r.media !== "" : !strIncludes(normalMedia(r.media), normalMedia(media))) continue;
+      arrayPush(found, r);
+    }
+    return found;
+  }
+  function lastValue(rules, property) {
+    const want = NString(property).toLowerCase();
+    let value;
+    let important = false;
+    for (let i = 0; i < rules.length; i++) {
+      const ds = rules[i].declarations;
+      for (let j = 0; j < ds.length; j++) {
+        if (ds[j].property !== want || (important && !ds[j].important)) continue;
+        value = ds[j].value;
+        important = ds[j].important;
+      }
+    }
+    return value;
+  }
+  function mediaOf(opts) {
+    if (opts === undefined || opts === null) return undefined;
+    const m = opts.media;
+    return m === undefined ? undefined : NString(m);
+  }
+  const cssApi = freeze({
+    get rules() { return styleSheet.rules; },
+    value(selector, property, opts) {
+      if (typeof selector !== "string" || typeof property !== "string") fail(msg("cssNeedsSelector"));
+      const media = mediaOf(opts);
+      const rules = rulesFor(selector, media);
+      if (rules.length === 0) {
+        fail(media === undefined ? msg("cssNoRule", { selector: quote(selector) })
+          : msg("cssNoRuleInMedia", { selector: quote(selector), media: quote(media) }));
+      }
+      const value = lastValue(rules, property);
+      if (value === undefined) fail(msg("cssNoProperty", { selector: quote(selector), property: quote(property) }));
+      return value;
+    },
+    has(selector, property, opts) {
+      const rules = rulesFor(NString(selector), mediaOf(opts));
+      if (rules.length === 0) return false;
+      return property === undefined || lastValue(rules, property) !== undefined;
+    },
+    declarations(property) {
+      const want = NString(property).toLowerCase();
+      const out = [];
+      const rules = styleSheet.rules;
+      for (let i = 0; i < rules.length; i++) {
+        const ds = rules[i].declarations;
+        for (let j = 0; j < ds.length; j++) {
+          if (ds[j].property === want) {
+            arrayPush(out, freeze({ selectors: rules[i].selectors, media: rules[i].media, value: ds[j].value }));
+          }
+        }
+      }
+      return freeze(out);
+    },
+    media() {
+      const out = [];
+      const rules = styleSheet.rules;
+      for (let i = 0; i < rules.length; i++) {
+        if (rules[i].media !== "" && !arrayIncludes(out, rules[i].media)) arrayPush(out, rules[i].media);
+      }
+      return freeze(out);
+    },
+  });
+  function css() {
+    if (styleSheet === null) fail(msg("cssIsForHtml"));
+    if (styleSheet.error !== null) fail(msg("cssSyntax", styleSheet.error));
+    return cssApi;
+  }
+  freeze(css);
+
+  // The accessible name of an element, as a screen reader announces it (the common cases of
+  // the W3C "accessible name" computation): aria-labelledby, aria-label, a <label> (for=
+  // or around the control), alt of an image, a button's value, the text inside (with the
+  // alt of images in it), <legend>/<caption>, and last the title attribute.
+  function isShown(el) {
+    return !(el.hasAttribute("hidden") || el.getAttribute("aria-hidden") === "true");
+  }
+  function textFor(node, top) {
+    if (node.nodeType === 3) return NString(node.textContent);
+    if (node.nodeType !== 1) return "";
+    if (!top && !isShown(node)) return "";
+    const tag = NString(node.tagName).toLowerCase();
+    if (!top) {
+      const label = node.getAttribute("aria-label");
+      if (label !== null && strTrim(label) !== "") return " " + label + " ";
+      if (tag === "img") return " " + (node.getAttribute("alt") || "") + " ";
+    }
+    if (tag === "script" || tag === "style" || tag === "template") return "";
+    let out = "";
+    const kids = arrayFrom(node.childNodes);
+    for (let i = 0; i < kids.length; i++) out += textFor(kids[i], false);
+    return arrayIncludes(["p", "div", "li", "br", "span"], tag) && !top ? " " + out + " " : out;
+  }
+  function accessibleName(el) {
+    if (!isDomNode(el) || el.nodeType !== 1) fail(msg("accessibleNameNeedsElement", { received: show(el) }));
+    const doc = el.ownerDocument;
+    const by = el.getAttribute("aria-labelledby");
+    if (by !== null && strTrim(by) !== "") {
+      const ids = strSplit(strTrim(by), /\s+/);
+      let out = "";
+      for (let i = 0; i < ids.length; i++) {
+        const target = doc.getElementById(ids[i]);
+        if (target) out += " " + textFor(target, true);
+      }
+      if (strTrim(out) !== "") return asSeen(out);
+    }
+    const label = el.getAttribute("aria-label");
+    if (label !== null && strTrim(label) !== "") return asSeen(label);
+    const tag = NString(el.tagName).toLowerCase();
+    const type = NString(el.getAttribute("type") || "text").toLowerCase();
+    if (tag === "input" && arrayIncludes(["submit", "reset", "button"], type)) {
+      const v = el.getAttribute("value");
+      if (v !== null) return asSeen(v);
+      return type === "submit" ? "Submit" : type === "reset" ? "Reset" : "";
+    }
+    if (tag === "input" && type === "image") return asSeen(el.getAttribute("alt") || "");
+    if (arrayIncludes(["input", "select", "textarea", "meter", "progress", "output"], tag)) {
+      let out = "";
+      const id = el.getAttribute("id");
+      if (id !== null && id !== "") {
+        const labels = arrayFrom(doc.querySelectorAll("label"));
+        for (let i = 0; i < labels.length; i++) {
+          if (labels[i].getAttribute("for") === id) out += " " + textFor(labels[i], true);
+        }
+      }
+      let up = el.parentNode;
+      while (up && up.nodeType === 1) {
+        if (NString(up.tagName).toLowerCase() === "label") { out += " " + textFor(up, true); break; }
+        up = up.parentNode;
+      }
+      if (strTrim(out) !== "") return asSeen(out);
+    } else if (tag === "img" || tag === "area") {
+      const alt = el.getAttribute("alt");
+      if (alt !== null) return asSeen(alt);
+    } else if (tag === "fieldset" || tag === "table" || tag === "figure") {
+      const first = el.querySelector(tag === "fieldset" ? "legend" : tag === "table" ? "caption" : "figcaption");
+      if (first) return asSeen(textFor(first, true));
+    } else if (!arrayIncludes(["nav", "main", "header", "footer", "section", "article", "aside", "form", "ul", "ol", "div", "span", "p"], tag)) {
+      // Buttons, links, headings, summaries, cells: named by their content.
+      const text = asSeen(textFor(el, true));
+      if (text !== "") return text;
+    }
+    const title = el.getAttribute("title");
+    return title !== null ? asSeen(title) : "";
+  }
+  freeze(accessibleName);
+
+  // The form control (input, select, textarea) whose accessible name is `text`.
+  function getByLabelText(text) {
+    const doc = pageDocument !== null ? pageDocument : (options.dom ? G.__lmsDom.window.document : null);
+    const want = asSeen(NString(text));
+    const controls = doc === null ? [] : arrayFrom(doc.querySelectorAll("input, select, textarea"));
+    for (let i = 0; i < controls.length; i++) {
+      if (accessibleName(controls[i]) === want) return controls[i];
+    }
+    fail(msg("getByLabelTextFoundNothing", { text: quote(NString(text)) }));
+  }
+  freeze(getByLabelText);
 
   // ---- install globals, then freeze the intrinsics ----
   const helperList = {
     expect, logs, mockFetch, fetchCalls,
   };
+  if (options.dom) {
+    helperList.accessibleName = accessibleName;
+    helperList.getByLabelText = getByLabelText;
+  }
+  if (PAGE !== null) helperList.css = css;
   if (lib) {
     helperList.React = React;
     helperList.render = render;
@@ -1333,7 +1603,7 @@
   const globalKeys = ROwnKeys(G);
   for (let i = 0; i < globalKeys.length; i++) {
     const k = globalKeys[i];
-    if (typeof k === "string" && (k === "__lmsReactLibs" || k === "__lmsDom" || k === "__lmsDomNames" || k === "__timer_manager")) continue;
+    if (typeof k === "string" && (k === "__lmsReactLibs" || k === "__lmsDom" || k === "__lmsDomNames" || k === "__lmsCssParse" || k === "__timer_manager")) continue;
     arrayPush(standardNames, k);
   }
 
@@ -1437,12 +1707,13 @@
     const domNames = G.__lmsDomNames;
     delete G.__lmsDomNames;
     defineFixed("window", win);
-    defineFixed("document", document);
+    defineFixed("document", pageDocument !== null ? pageDocument : document);
     for (let i = 0; i < domNames.length; i++) {
       const name = domNames[i];
       if (!hasOwn(G, name)) defineFixed(name, win[name]);
     }
   }
+  delete G.__lmsCssParse;
   if (lib) {
     delete G.__lmsReactLibs;
     G.IS_REACT_ACT_ENVIRONMENT = true;
@@ -1679,6 +1950,9 @@
       checkNonce(nonce);
       if (state.phase !== "new") throw new NTypeError("already loaded");
       state.phase = "loading";
+      if (styleSheet !== null && styleSheet.error !== null) {
+        return jsonStringify({ syntax: true, message: msg("cssSyntax", styleSheet.error), line: styleSheet.error.line, column: null });
+      }
       const html = htmlLikeComment(NString(code));
       if (html !== null) return jsonStringify({ syntax: true, message: msg("htmlComment"), line: html[0], column: html[1] });
       let moduleFn;
