@@ -23,7 +23,10 @@ class CourseFilter:
 
 def list_courses(filters: CourseFilter, *, include_drafts: bool = False) -> list[Course]:
     """Courses matching the filters; drafts only for those who may see them (admins)."""
-    statement = sa.select(Course).where(Course.archived.is_(False)).order_by(Course.title)
+    # Where to start first: beginner courses, then intermediate, then advanced, each by title
+    # (a track's first course is its beginner one).
+    level_order = sa.case({"beginner": 0, "intermediate": 1, "advanced": 2}, value=Course.level, else_=3)
+    statement = sa.select(Course).where(Course.archived.is_(False)).order_by(level_order, Course.title)
     if not include_drafts:
         statement = statement.where(Course.status == "published")
     if filters.track:

@@ -36,8 +36,8 @@ def test_the_course_is_in_latvian_for_adults_in_the_js_react_track(course):
 
 
 def test_it_comes_first_in_the_track_in_the_catalogue(ctx, shipped):
-    """The catalogue has no order field: a track's courses are listed by title, and the
-    level says where to start. HTML un CSS is a beginner course listed before the others."""
+    """The catalogue lists beginner courses first, then intermediate, then advanced, each by
+    title: HTML un CSS, a beginner course, is listed before the others of its track."""
     content.import_specs(list(shipped.values()))
     listed = catalog.list_courses(catalog.CourseFilter(track="js-react"))
     assert listed[0].slug == "html-css"
