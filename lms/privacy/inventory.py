@@ -129,7 +129,8 @@ INVENTORY: dict[str, Table] = {
         ("id", "item_id", "author_role", "target", "target_id", "target_number")),
     # Authoring ----------------------------------------------------------------------------
     "studio_author": Table("course authors", "to let a person write courses", ADMIN, UNTIL_ERASED,
-                           {"user_id": "the author", "granted_at": "when"}),
+                           {"user_id": "the author", "granted_at": "when",
+                            "reviewer": "whether they also review and publish studio courses"}),
     "studio_member": Table("authors of a studio course", "to share editing", "co-authors; " + ADMIN, UNTIL_ERASED,
                            {"user_id": "the author", "added_at": "when"}, ("course_id", "role")),
     "studio_revision": Table(
