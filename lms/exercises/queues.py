@@ -27,6 +27,7 @@ from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
 
 from lms.exercises import jobs
+from lms.extensions import db
 
 log = logging.getLogger("lms.exercises.queues")
 
@@ -149,6 +150,19 @@ def backend(app: Flask) -> Backend:
         if key not in _queues:
             _queues[key] = RedisQueue(url, app.config["LMS_GRADING_QUEUE_NAME"], app.config["LMS_GRADING_TIMEOUT"])
         return _queues[key]
+
+
+def dispatch_grading(app: Flask, job) -> bool:
+    """Hand a committed grading job to the graders. When the queue cannot be reached the job
+    is given up (counting nothing, committed) and False is returned, so the page can say so."""
+    try:
+        dispatch(app, job.id)
+    except Unavailable as problem:
+        app.logger.error("grading queue unavailable: %s", problem)
+        jobs.give_up(job, jobs.UNREACHABLE)
+        db.session.commit()
+        return False
+    return True
 
 
 def dispatch(app: Flask, job_id: int, perform: Perform | None = None) -> None:

@@ -105,12 +105,7 @@ def _queue(slug, item_slug, kind):
         db.session.rollback()
         return _refused(enrollment, item, code=code, error=busy.message, status=409, job=busy.job)
     db.session.commit()
-    try:
-        queues.dispatch(current_app._get_current_object(), job.id)
-    except queues.Unavailable as problem:
-        current_app.logger.error("grading queue unavailable: %s", problem)
-        jobs.give_up(job, jobs.UNREACHABLE)
-        db.session.commit()
+    if not queues.dispatch_grading(current_app._get_current_object(), job):
         return _refused(enrollment, item, code=code, error=job.error, status=503)
     url = _job_url(enrollment, item, job)
     if wants_json():

@@ -18,7 +18,6 @@ from lms.core import limits, markdown
 from lms.core.auth import role_required
 from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
-from lms.exercises import jobs as grading_jobs
 from lms.exercises import queues
 from lms.extensions import db
 from lms.studio import files as studio_files
@@ -526,12 +525,7 @@ def check_exercise(slug, item):
     if isinstance(started, studio.ExerciseCheck):  # not a valid exercise: nothing to grade
         return _check_page(course, item, started, None)
     db.session.commit()
-    try:
-        queues.dispatch(current_app._get_current_object(), started.id)
-    except queues.Unavailable as problem:
-        current_app.logger.error("grading queue unavailable: %s", problem)
-        grading_jobs.give_up(started, grading_jobs.UNREACHABLE)
-        db.session.commit()
+    queues.dispatch_grading(current_app._get_current_object(), started)
     return redirect(url_for("studio.show_check", slug=slug, item=item, job_id=started.id))
 
 
