@@ -560,6 +560,21 @@ def test_react_errors_are_readable():
     assert not passed and message.startswith("Error: Objects are not valid as a React child (found: object with keys {a})")
 
 
+def test_an_error_in_an_effect_names_the_learners_error_in_every_test():
+    """A component whose effect throws fails each test with the learner's own error and line,
+    the first test too (React's scheduler once hit a removed timer there and reported
+    "Cannot read properties of undefined (reading 'setTimeout')" instead)."""
+    source = ("import React, { useEffect } from 'react';\n"
+              "export default function Books() {\n"
+              "  useEffect(() => { const c = new AbortController(); }, []);\n"
+              "  return <p>Ielādē...</p>;\n"
+              "}\n")
+    code = "mount(<solution.default />);"
+    result = run(source, code, code, language="react")
+    assert result["status"] == "ok", result
+    assert outcomes(result) == [(False, "ReferenceError: AbortController is not defined (line 3 of your code)")] * 2
+
+
 def test_react_code_may_import_only_react():
     """A React exercise can import react but nothing else."""
     result = run("import axios from 'axios';\nexport const A = () => null;\n", "render(<A />);", language="react")

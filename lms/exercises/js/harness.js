@@ -1687,7 +1687,15 @@
     if (d && !d.configurable) RDefine(G, installKeys[i], { value: installs[installKeys[i]], writable: false });
     else defineFixed(installKeys[i], installs[installKeys[i]]);
   }
-  G.__timer_manager = undefined;
+  // The libraries loaded before this file (React's scheduler) captured MiniRacer's own
+  // setTimeout, which forwards to __timer_manager; it forwards to the virtual timers now, so
+  // work React schedules that way (after an error in an effect) runs in virtual time instead
+  // of failing with "Cannot read properties of undefined (reading 'setTimeout')", which hid
+  // the learner's own error.
+  const timerManager = freeze({ setTimeout: setTimeoutFn, clearTimeout: clearTimerFn });
+  const timerManagerDesc = OGetDesc(G, "__timer_manager");
+  if (timerManagerDesc && !timerManagerDesc.configurable) RDefine(G, "__timer_manager", { value: timerManager, writable: false });
+  else defineFixed("__timer_manager", timerManager);
   // The standard globals cannot be replaced either (tests use Math, JSON, Object, ...).
   for (let i = 0; i < standardNames.length; i++) {
     const k = standardNames[i];
