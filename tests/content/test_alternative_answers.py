@@ -2,9 +2,9 @@
 tests rejected a correct answer, a second correct answer, different from the reference
 solution, is graded with the real grader (the sandbox, as "Submit" does) and passes every
 example and hidden test. These answers come from solving the exercises from the lessons and
-instructions alone. The recipe, the cart and the saved searches failed before their tests
-were fixed; the to-do list's done-state checkbox (a button before) may sit inside its label or
-beside it."""
+instructions alone. The recipe, the cart, the feedback form and the saved searches failed
+before their tests were fixed; the to-do list's done-state checkbox (a button before) may sit
+inside its label or beside it."""
 
 from __future__ import annotations
 
@@ -119,6 +119,82 @@ export default function Cart({ products }) {
 }
 """
 
+FEEDBACK_CHECKBOX_INSIDE_ITS_LABEL = """\
+import React, { useState } from 'react';
+
+function validate(values) {
+  const errors = {};
+  if (values.name.trim() === '') errors.name = 'Ierakstiet vārdu.';
+  if (values.topic === '') errors.topic = 'Izvēlieties tēmu.';
+  if (values.message.trim().length < 10) errors.message = 'Ziņai jābūt vismaz 10 rakstzīmes garai.';
+  return errors;
+}
+
+export default function FeedbackForm({ onSend }) {
+  const [values, setValues] = useState({ name: '', topic: '', message: '', wantsReply: false });
+  const [errors, setErrors] = useState({});
+  const [sentName, setSentName] = useState(null);
+
+  function handleChange(e) {
+    const { name, type, value, checked } = e.target;
+    setValues((v) => ({ ...v, [name]: type === 'checkbox' ? checked : value }));
+  }
+
+  function handleSubmit(e) {
+    e.preventDefault();
+    const found = validate(values);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    const data = { ...values, name: values.name.trim(), message: values.message.trim() };
+    onSend(data);
+    setSentName(data.name);
+  }
+
+  function fieldProps(id, key) {
+    return {
+      id,
+      name: key,
+      value: values[key],
+      onChange: handleChange,
+      'aria-invalid': errors[key] ? 'true' : undefined,
+      'aria-describedby': errors[key] ? `${id}-error` : undefined,
+    };
+  }
+
+  if (sentName !== null) {
+    return <p role="status">Paldies, {sentName}! Atsauksme nosūtīta.</p>;
+  }
+
+  return (
+    <form noValidate onSubmit={handleSubmit}>
+      <label htmlFor="fb-name">Vārds</label>
+      <input {...fieldProps('fb-name', 'name')} />
+      {errors.name && <p id="fb-name-error">{errors.name}</p>}
+
+      <label htmlFor="fb-topic">Tēma</label>
+      <select {...fieldProps('fb-topic', 'topic')}>
+        <option value="">Izvēlieties tēmu</option>
+        <option value="course">Kurss</option>
+        <option value="tech">Tehniska problēma</option>
+        <option value="other">Cits</option>
+      </select>
+      {errors.topic && <p id="fb-topic-error">{errors.topic}</p>}
+
+      <label htmlFor="fb-message">Ziņa</label>
+      <textarea {...fieldProps('fb-message', 'message')} />
+      {errors.message && <p id="fb-message-error">{errors.message}</p>}
+
+      <label htmlFor="fb-reply">
+        <input type="checkbox" id="fb-reply" name="wantsReply" checked={values.wantsReply} onChange={handleChange} />
+        {' '}Vēlos saņemt atbildi
+      </label>
+
+      <button type="submit">Sūtīt</button>
+    </form>
+  );
+}
+"""
+
 SAVED_SEARCHES_WITH_STRING_ARIA_EXPANDED = """\
 import React, { useState } from 'react';
 
@@ -221,6 +297,7 @@ export default function TodoList({ initialTodos = [] }) {
 ALTERNATIVES = {
     ("html-css", "recipe-article"): RECIPE_IN_ARTICLE_HEADER,         # intro paragraph in the article's <header>
     ("react-further", "cart-reducer"): CART_WITH_A_SPACE_BEFORE_THE_BUTTON,  # "Krīts × 2 ×": a space before the button
+    ("react-further", "feedback-form"): FEEDBACK_CHECKBOX_INSIDE_ITS_LABEL,  # " Vēlos saņemt atbildi": the box in its label
     ("react-further", "saved-searches"): SAVED_SEARCHES_WITH_STRING_ARIA_EXPANDED,  # aria-expanded="false" as a string
     ("react-basics", "todo-list"): TODO_CHECKBOX_INSIDE_ITS_LABEL,    # the done-state checkbox wrapped in its label
 }
