@@ -1,6 +1,9 @@
-"""Second correct answers to shipped exercises whose tests once rejected them (issue 16: a
-learner can pass from the instructions alone). Each answer differs from the reference solution in
-a way the instructions allow, and is graded by the real grader with every test, hidden ones too."""
+"""Exercises a learner can pass from their instructions (issue 16): for each exercise whose
+tests once rejected a correct answer, second correct answers, different from the reference
+solution in a way the instructions allow, are graded with the real grader (the sandbox, as
+"Submit" does) and pass every example and hidden test. They come from solving the exercises from
+the lessons and instructions alone, by two people, so the tests cannot tighten back to one
+implementation unnoticed."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from lms.exercises import sandbox
 
 # HTML un CSS, recipe-article: the heading and the intro paragraph in the article's <header>
 # (the hidden test once looked for the paragraph as a direct child of <article> only).
-RECIPE_WITH_ARTICLE_HEADER = """\
+RECIPE_IN_ARTICLE_HEADER = """\
 <!doctype html>
 <html lang="lv">
   <head>
@@ -29,7 +32,7 @@ RECIPE_WITH_ARTICLE_HEADER = """\
           <p>Silta zupa vēsam rudens vakaram, gatava stundas laikā.</p>
         </header>
         <figure>
-          <img src="biesu-zupa.jpg" alt="Šķīvis sarkanas biešu zupas ar baltu krējumu un zaļām dillēm">
+          <img src="biesu-zupa.jpg" alt="Bordo krāsas biešu zupa šķīvī ar krējumu un dillēm">
           <figcaption>Zupa ar krējumu un dillēm</figcaption>
         </figure>
         <section>
@@ -55,6 +58,319 @@ RECIPE_WITH_ARTICLE_HEADER = """\
     </main>
   </body>
 </html>
+"""
+
+# React pamati, todo-list: the done-state checkbox inside its label, the text a plain text node
+# after a space (the reference solution keeps the starter's <span>).
+TODO_CHECKBOX_INSIDE_ITS_LABEL = """\
+import React, { useState } from 'react';
+
+export default function TodoList({ initialTodos = [] }) {
+  const [todos, setTodos] = useState(initialTodos);
+  const [text, setText] = useState('');
+
+  function add() {
+    const clean = text.trim();
+    if (clean === '') return;
+    const id = Math.max(0, ...todos.map((t) => t.id)) + 1;
+    setTodos([...todos, { id, text: clean, done: false }]);
+    setText('');
+  }
+
+  function setDone(id, done) {
+    setTodos((current) => current.map((t) => (t.id === id ? { ...t, done } : t)));
+  }
+
+  function remove(id) {
+    setTodos(todos.filter((t) => t.id !== id));
+  }
+
+  const left = todos.filter((t) => !t.done).length;
+
+  return (
+    <div>
+      <label htmlFor="new-todo">Jauns uzdevums</label>
+      <input id="new-todo" value={text} onChange={(e) => setText(e.target.value)} />
+      <button onClick={add}>Pievienot</button>
+      <p>Atlikuši: {left}</p>
+      <ul>
+        {todos.map((todo) => (
+          <li key={todo.id} className={todo.done ? 'done' : ''}>
+            <label>
+              <input type="checkbox" checked={todo.done} onChange={(e) => setDone(todo.id, e.target.checked)} />
+              {' '}{todo.text}
+            </label>{' '}
+            <button aria-label={`Dzēst „${todo.text}”`} onClick={() => remove(todo.id)}>Dzēst</button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+"""
+
+# React pamati, todo-list: the checkbox beside its label, tied with htmlFor and a unique id.
+TODO_CHECKBOX_BESIDE_ITS_LABEL = """\
+import React, { useState } from 'react';
+
+export default function TodoList({ initialTodos = [] }) {
+  const [todos, setTodos] = useState(initialTodos);
+  const [text, setText] = useState('');
+
+  function add() {
+    const clean = text.trim();
+    if (clean === '') return;
+    const id = Math.max(0, ...todos.map((t) => t.id)) + 1;
+    setTodos([...todos, { id, text: clean, done: false }]);
+    setText('');
+  }
+
+  function toggle(id) {
+    setTodos(todos.map((t) => (t.id === id ? { ...t, done: !t.done } : t)));
+  }
+
+  function remove(id) {
+    setTodos(todos.filter((t) => t.id !== id));
+  }
+
+  const left = todos.filter((t) => !t.done).length;
+
+  return (
+    <div>
+      <label htmlFor="new-todo">Jauns uzdevums</label>
+      <input id="new-todo" value={text} onChange={(e) => setText(e.target.value)} />
+      <button onClick={add}>Pievienot</button>
+      <p>Atlikuši: {left}</p>
+      <ul>
+        {todos.map((todo) => (
+          <li key={todo.id} className={todo.done ? 'done' : ''}>
+            <input type="checkbox" id={`todo-${todo.id}`} checked={todo.done}
+                   onChange={(e) => setTodos(todos.map((t) => (t.id === todo.id ? { ...t, done: e.target.checked } : t)))} />
+            <label htmlFor={`todo-${todo.id}`}>{todo.text}</label>
+            <button aria-label={`Dzēst „${todo.text}”`} onClick={() => remove(todo.id)}>Dzēst</button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+"""
+
+# React pamati, todo-list: the same with the starter's <span> kept inside the label.
+TODO_CHECKBOX_BESIDE_ITS_LABEL_WITH_SPAN = """\
+import React, { useState } from 'react';
+
+export default function TodoList({ initialTodos = [] }) {
+  const [todos, setTodos] = useState(initialTodos);
+  const [text, setText] = useState('');
+
+  function add() {
+    const clean = text.trim();
+    if (clean === '') return;
+    const id = Math.max(0, ...todos.map((t) => t.id)) + 1;
+    setTodos([...todos, { id, text: clean, done: false }]);
+    setText('');
+  }
+
+  function toggle(id) {
+    setTodos(todos.map((t) => (t.id === id ? { ...t, done: !t.done } : t)));
+  }
+
+  function remove(id) {
+    setTodos(todos.filter((t) => t.id !== id));
+  }
+
+  const left = todos.filter((t) => !t.done).length;
+
+  return (
+    <div>
+      <label htmlFor="new-todo">Jauns uzdevums</label>
+      <input id="new-todo" value={text} onChange={(e) => setText(e.target.value)} />
+      <button onClick={add}>Pievienot</button>
+      <p>Atlikuši: {left}</p>
+      <ul>
+        {todos.map((todo) => (
+          <li key={todo.id} className={todo.done ? 'done' : ''}>
+            <input type="checkbox" id={`todo-${todo.id}`} checked={todo.done}
+                   onChange={(e) => setTodos(todos.map((t) => (t.id === todo.id ? { ...t, done: e.target.checked } : t)))} />
+            <label htmlFor={`todo-${todo.id}`}><span>{todo.text}</span></label>
+            <button aria-label={`Dzēst „${todo.text}”`} onClick={() => remove(todo.id)}>Dzēst</button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+"""
+
+# React pamati, star-rating: a space between each radio button and its star inside the label, the
+# stars made with Array.from (label texts were once compared untrimmed).
+STAR_RATING_WITH_A_SPACE_IN_EACH_LABEL = """\
+import React, { useState } from 'react';
+
+export default function StarRating({ max = 5, initial = 0, onRate = () => {} }) {
+  const [rating, setRating] = useState(initial);
+
+  function choose(n) {
+    setRating(n);
+    onRate(n);
+  }
+
+  return (
+    <div>
+      <fieldset>
+        <legend>Vērtējums</legend>
+        {Array.from({ length: max }, (_, i) => i + 1).map((n) => (
+          <label key={n}>
+            <input type="radio" name="rating" value={n} aria-label={`${n} no ${max}`}
+                   checked={rating === n} onChange={() => choose(n)} />
+            {' '}<span aria-hidden="true">{n <= rating ? '★' : '☆'}</span>
+          </label>
+        ))}
+        <button type="button" onClick={() => choose(0)}>Notīrīt vērtējumu</button>
+      </fieldset>
+      <p>{rating > 0 ? `Jūsu vērtējums: ${rating} no ${max}` : 'Vēl nav novērtēts'}</p>
+    </div>
+  );
+}
+"""
+
+# React tālāk, cart-reducer: "Krīts × 2 ×", a space before the remove button.
+CART_WITH_A_SPACE_BEFORE_THE_BUTTON = """\
+import React, { useReducer } from 'react';
+
+export function cartReducer(state, action) {
+  switch (action.type) {
+    case 'added': {
+      const existing = state.items.find((item) => item.id === action.product.id);
+      if (existing) {
+        return {
+          ...state,
+          items: state.items.map((item) =>
+            item.id === action.product.id ? { ...item, quantity: item.quantity + 1 } : item),
+        };
+      }
+      return { ...state, items: [...state.items, { ...action.product, quantity: 1 }] };
+    }
+    case 'removed':
+      return { ...state, items: state.items.filter((item) => item.id !== action.id) };
+    case 'quantity-changed':
+      if (action.quantity <= 0) {
+        return { ...state, items: state.items.filter((item) => item.id !== action.id) };
+      }
+      return {
+        ...state,
+        items: state.items.map((item) => (item.id === action.id ? { ...item, quantity: action.quantity } : item)),
+      };
+    case 'cleared':
+      return { ...state, items: [] };
+    default:
+      throw new Error('Nezināma darbība: ' + action.type);
+  }
+}
+
+export default function Cart({ products }) {
+  const [cart, dispatch] = useReducer(cartReducer, { items: [] });
+  const total = cart.items.reduce((sum, item) => sum + item.price * item.quantity, 0);
+  return (
+    <div>
+      {products.map((p) => (
+        <button key={p.id} onClick={() => dispatch({ type: 'added', product: p })}>Pievienot: {p.name}</button>
+      ))}
+      {cart.items.length === 0 ? (
+        <p>Grozs ir tukšs.</p>
+      ) : (
+        <ul>
+          {cart.items.map((item) => (
+            <li key={item.id}>
+              {item.name} × {item.quantity}{" "}
+              <button aria-label={`Izņemt ${item.name}`} onClick={() => dispatch({ type: 'removed', id: item.id })}>×</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>Kopā: {total.toFixed(2).replace('.', ',')} €</p>
+      <button onClick={() => dispatch({ type: 'cleared' })}>Iztukšot grozu</button>
+    </div>
+  );
+}
+"""
+
+# React tālāk, feedback-form: the "Vēlos saņemt atbildi" checkbox inside its label, after a space.
+FEEDBACK_CHECKBOX_INSIDE_ITS_LABEL = """\
+import React, { useState } from 'react';
+
+function validate(values) {
+  const errors = {};
+  if (values.name.trim() === '') errors.name = 'Ierakstiet vārdu.';
+  if (values.topic === '') errors.topic = 'Izvēlieties tēmu.';
+  if (values.message.trim().length < 10) errors.message = 'Ziņai jābūt vismaz 10 rakstzīmes garai.';
+  return errors;
+}
+
+export default function FeedbackForm({ onSend }) {
+  const [values, setValues] = useState({ name: '', topic: '', message: '', wantsReply: false });
+  const [errors, setErrors] = useState({});
+  const [sentName, setSentName] = useState(null);
+
+  function handleChange(e) {
+    const { name, type, value, checked } = e.target;
+    setValues((v) => ({ ...v, [name]: type === 'checkbox' ? checked : value }));
+  }
+
+  function handleSubmit(e) {
+    e.preventDefault();
+    const found = validate(values);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    const data = { ...values, name: values.name.trim(), message: values.message.trim() };
+    onSend(data);
+    setSentName(data.name);
+  }
+
+  function fieldProps(id, key) {
+    return {
+      id,
+      name: key,
+      value: values[key],
+      onChange: handleChange,
+      'aria-invalid': errors[key] ? 'true' : undefined,
+      'aria-describedby': errors[key] ? `${id}-error` : undefined,
+    };
+  }
+
+  if (sentName !== null) {
+    return <p role="status">Paldies, {sentName}! Atsauksme nosūtīta.</p>;
+  }
+
+  return (
+    <form noValidate onSubmit={handleSubmit}>
+      <label htmlFor="fb-name">Vārds</label>
+      <input {...fieldProps('fb-name', 'name')} />
+      {errors.name && <p id="fb-name-error">{errors.name}</p>}
+
+      <label htmlFor="fb-topic">Tēma</label>
+      <select {...fieldProps('fb-topic', 'topic')}>
+        <option value="">Izvēlieties tēmu</option>
+        <option value="course">Kurss</option>
+        <option value="tech">Tehniska problēma</option>
+        <option value="other">Cits</option>
+      </select>
+      {errors.topic && <p id="fb-topic-error">{errors.topic}</p>}
+
+      <label htmlFor="fb-message">Ziņa</label>
+      <textarea {...fieldProps('fb-message', 'message')} />
+      {errors.message && <p id="fb-message-error">{errors.message}</p>}
+
+      <label htmlFor="fb-reply">
+        <input type="checkbox" id="fb-reply" name="wantsReply" checked={values.wantsReply} onChange={handleChange} />
+        {' '}Vēlos saņemt atbildi
+      </label>
+
+      <button type="submit">Sūtīt</button>
+    </form>
+  );
+}
 """
 
 # React tālāk, saved-searches: aria-expanded written as the strings "true"/"false", as in HTML
@@ -102,75 +418,90 @@ export default function SavedSearches({ initial }) {
 }
 """
 
-# React pamati, todo-list: the done-state checkbox labelled with htmlFor and a unique id, which
-# the instructions allow besides the label around the checkbox.
-TODO_LIST_WITH_HTMLFOR_LABEL = """\
+# React tālāk, saved-searches: each filter checkbox inside its htmlFor label, its text after a space.
+SAVED_SEARCHES_WITH_CHECKBOXES_INSIDE_LABELS = """\
 import React, { useState } from 'react';
 
-export default function TodoList({ initialTodos = [] }) {
-  const [todos, setTodos] = useState(initialTodos);
-  const [text, setText] = useState('');
+export default function SavedSearches({ initial }) {
+  const [searches, setSearches] = useState(initial);
+  const [open, setOpen] = useState(false);
+  const [filters, setFilters] = useState({ onlyNew: false, withPrice: false });
+  const [message, setMessage] = useState('');
 
-  function add() {
-    const clean = text.trim();
-    if (clean === '') return;
-    const id = Math.max(0, ...todos.map((t) => t.id)) + 1;
-    setTodos([...todos, { id, text: clean, done: false }]);
-    setText('');
+  function remove(search) {
+    setSearches((current) => current.filter((x) => x.id !== search.id));
+    setMessage(`Meklējums „${search.name}” izdzēsts.`);
   }
-
-  function toggle(id) {
-    setTodos(todos.map((t) => (t.id === id ? { ...t, done: !t.done } : t)));
-  }
-
-  function remove(id) {
-    setTodos(todos.filter((t) => t.id !== id));
-  }
-
-  const left = todos.filter((t) => !t.done).length;
 
   return (
     <div>
-      <label htmlFor="new-todo">Jauns uzdevums</label>
-      <input id="new-todo" value={text} onChange={(e) => setText(e.target.value)} />
-      <button onClick={add}>Pievienot</button>
-      <p>Atlikuši: {left}</p>
+      <button type="button" aria-expanded={open} aria-controls="search-filters" onClick={() => setOpen(!open)}>
+        Filtri
+      </button>
+      <div id="search-filters" hidden={!open}>
+        <label htmlFor="only-new">
+          <input type="checkbox" id="only-new" checked={filters.onlyNew}
+                 onChange={(e) => setFilters({ ...filters, onlyNew: e.target.checked })} />
+          {' '}Tikai jaunie
+        </label>
+        <label htmlFor="with-price">
+          <input type="checkbox" id="with-price" checked={filters.withPrice}
+                 onChange={(e) => setFilters({ ...filters, withPrice: e.target.checked })} />
+          {' '}Ar cenu
+        </label>
+      </div>
       <ul>
-        {todos.map((todo) => (
-          <li key={todo.id} className={todo.done ? 'done' : ''}>
-            <input type="checkbox" id={`todo-${todo.id}`} checked={todo.done}
-                   onChange={(e) => setTodos(todos.map((t) => (t.id === todo.id ? { ...t, done: e.target.checked } : t)))} />
-            <label htmlFor={`todo-${todo.id}`}><span>{todo.text}</span></label>
-            <button aria-label={`Dzēst „${todo.text}”`} onClick={() => remove(todo.id)}>Dzēst</button>
+        {searches.map((s) => (
+          <li key={s.id}>
+            <span>{s.name}</span>
+            <button type="button" aria-label={`Dzēst meklējumu „${s.name}”`} onClick={() => remove(s)}>
+              <span aria-hidden="true">×</span>
+            </button>
           </li>
         ))}
       </ul>
+      <p role="status">{message}</p>
     </div>
   );
 }
 """
 
+# (course, exercise, what differs from the reference solution, the answer)
 ANSWERS = [
-    ("html-css", "recipe-article", RECIPE_WITH_ARTICLE_HEADER),
-    ("react-further", "saved-searches", SAVED_SEARCHES_WITH_STRING_ARIA),
-    ("react-basics", "todo-list", TODO_LIST_WITH_HTMLFOR_LABEL),
+    ("html-css", "recipe-article", "intro-in-header", RECIPE_IN_ARTICLE_HEADER),
+    ("react-basics", "todo-list", "checkbox-inside-label", TODO_CHECKBOX_INSIDE_ITS_LABEL),
+    ("react-basics", "todo-list", "label-htmlfor", TODO_CHECKBOX_BESIDE_ITS_LABEL),
+    ("react-basics", "todo-list", "label-htmlfor-span", TODO_CHECKBOX_BESIDE_ITS_LABEL_WITH_SPAN),
+    ("react-basics", "star-rating", "space-in-label", STAR_RATING_WITH_A_SPACE_IN_EACH_LABEL),
+    ("react-further", "cart-reducer", "space-before-button", CART_WITH_A_SPACE_BEFORE_THE_BUTTON),
+    ("react-further", "feedback-form", "checkbox-inside-label", FEEDBACK_CHECKBOX_INSIDE_ITS_LABEL),
+    ("react-further", "saved-searches", "aria-expanded-string", SAVED_SEARCHES_WITH_STRING_ARIA),
+    ("react-further", "saved-searches", "checkboxes-inside-labels", SAVED_SEARCHES_WITH_CHECKBOXES_INSIDE_LABELS),
 ]
 
 
 @pytest.fixture(scope="module")
-def exercises():
+def shipped():
     specs, problems = loader.load(COURSES_DIR)
     assert problems == []
-    return {(spec.slug, slug): exercise for spec in specs for slug, exercise in spec.exercises.items()}
+    return {spec.slug: spec for spec in specs}
 
 
-@pytest.mark.parametrize(("course", "slug", "answer"), ANSWERS, ids=[f"{c}/{s}" for c, s, _ in ANSWERS])
-def test_a_second_correct_answer_passes_every_test(exercises, course, slug, answer):
-    """A learner whose correct answer is written differently from the reference solution passes
-    every example and hidden test."""
-    exercise = exercises[(course, slug)]
-    assert answer != exercise.solution
+@pytest.mark.parametrize(("course", "slug", "answer"), [(c, s, a) for c, s, _, a in ANSWERS],
+                         ids=[f"{c}/{s}/{how}" for c, s, how, _ in ANSWERS])
+def test_a_second_correct_answer_passes_every_test(shipped, course, slug, answer):
+    """A learner whose correct answer differs from the author's still passes the exercise."""
+    exercise = shipped[course].exercises[slug]
+    assert answer.strip() != exercise.solution.strip()
     result = sandbox.grade(answer, exercise.tests + exercise.hidden_tests, language=exercise.language,
                            environment=exercise.environment, time_limit_ms=exercise.time_limit_ms, locale="lv")
-    failed = [(test.name, test.message) for test in result.tests if not test.passed]
-    assert result.status == "ok" and failed == [] and result.all_passed, (result.error, failed)
+    assert result.status == "ok", result.error
+    assert [(test.name, test.message) for test in result.tests if not test.passed] == []
+    assert result.total == len(exercise.tests) + len(exercise.hidden_tests)
+
+
+def test_every_answer_is_a_different_answer():
+    """No alternative answer is listed twice, so each one pins a different way of being right."""
+    answers = [answer.strip() for *_, answer in ANSWERS]
+    assert len(set(answers)) == len(answers)
+    assert len({(c, s, how) for c, s, how, _ in ANSWERS}) == len(ANSWERS)
