@@ -501,8 +501,15 @@ def _edit_with_form(course, item, kind, text):
                 return redirect(url_for("studio.edit_item", slug=course.slug, item=item))
         else:
             status = 400
+    return _item_form_page(course, item, kind, form, stale=stale, notes=notes), status
+
+
+def _item_form_page(course, item, kind, form, *, stale=None, notes=None, check=None, checking=False):
+    """An item's form page; its Save always posts to the item's own address (the check's
+    page shows the exercise's form too)."""
     return render_template(f"studio/edit_{kind}.html", course=course, item=item, kind=kind, form=form,
-                           stale=stale, notes=notes, type_names=forms.QUESTION_TYPE_NAMES), status
+                           stale=stale, notes=notes or {}, type_names=forms.QUESTION_TYPE_NAMES,
+                           check=check, checking=checking)
 
 
 @bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])
@@ -544,15 +551,18 @@ def show_check(slug, item, job_id):
 
 
 def _check_page(course, item, found, job):
+    """The exercise's form as saved, with the check's results (or "checking…") under it."""
     try:
         kind, _path, text = studio.item_file(course, item)
     except studio.StudioRefused:
         abort(404)
     if kind != "exercise":
         abort(404)
-    form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
-    return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
-                           check=found, checking=job is not None and found is None, image_form=None)
+    to_form, _from_form = itemforms.KINDS[kind]
+    loaded = studio_files.load(text)
+    form = _item_form(kind, formdata=None,
+                      data={**to_form(loaded if isinstance(loaded, dict) else {}), "base": course.head})
+    return _item_form_page(course, item, kind, form, check=found, checking=job is not None and found is None)
 
 
 @bp.route("/courses/<slug>/preview", methods=["POST"])

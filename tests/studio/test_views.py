@@ -141,6 +141,30 @@ def test_check_runs_the_grader_and_shows_each_tests_result(app, client, login, a
     assert "Check: not passed" in page and "The solution fails adds two numbers" in page
 
 
+def test_after_a_check_the_author_sees_the_exercise_form_whose_save_posts_to_the_item(app, client, login, author,
+                                                                                     new_course):
+    """After "Check", the results are on the exercise's own form, and its Save saves the item."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        course = studio.get(new_course)
+        studio.add_item(course, find_by_login("ms-berzina"), 1, "module-1", "exercise", "Sum", SUM.encode())
+        db.session.commit()
+    login(author)
+    page = checked(client, f"/studio/courses/{new_course}/items/sum/check")
+    assert "Check: passed" in page and "The solution passes adds two numbers" in page
+    assert 'id="starter"' in page and 'id="hidden_tests-0-code"' in page  # the form, not the file's text box
+    assert f'action="/studio/courses/{new_course}/items/sum"' in page
+    assert 'name="text"' not in page
+    form = {"base": "2", "action": "save", "title": "Sum of two", "language": "javascript",
+            "competences": ["jsreact:fundamentals.functions@1"], "instructions": "Write `sum(a, b)`.",
+            "starter": "export function sum(a, b) {}\n", "solution": "export function sum(a, b) { return a + b; }\n",
+            "tests-0-name": "adds two numbers", "tests-0-code": "expect(sum(1, 2)).toBe(3);",
+            "hidden_tests-0-name": "adds negative numbers", "hidden_tests-0-code": "expect(sum(-1, -2)).toBe(-3);"}
+    response = client.post(f"/studio/courses/{new_course}/items/sum", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        assert b"Sum of two" in studio.item_file(studio.get(new_course), "sum")[2]
+
+
 def checked(client, url):
     """Ask for a check, see it queued ("checking…", the page refreshing itself), let the
     graders finish, and return the check's page."""
