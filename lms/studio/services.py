@@ -21,6 +21,7 @@ from lms.content import images, packages
 from lms.content import services as content
 from lms.content.loader import ITEM_KINDS, SLUG, Problem, load_course, load_exercise
 from lms.core import markdown
+from lms.core.messages import translated
 from lms.exercises import jobs as grading_jobs
 from lms.extensions import db
 from lms.learning.models import Enrollment
@@ -523,7 +524,7 @@ def add_image(course: StudioCourse, user: User, base: int, slug: str, filename: 
     name = f"{studio_files.slugify(stem, fallback='image')}.{suffix.lower()}" if dot and stem else name.lower()
     refused = images.content_problem(name, data, content_files.MAX_IMAGE_BYTES)
     if refused:
-        raise StudioRefused(_("%(file)s %(problem)s", file=filename or name, problem=refused))
+        raise StudioRefused(_("%(file)s %(problem)s", file=filename or name, problem=translated(refused)))
     kind, path, text = item_file(course, slug)
     if kind != "lesson":
         raise StudioRefused(_("Images are added from a lesson's editor."))

@@ -69,7 +69,7 @@ def _refused(refused: studio.StudioRefused) -> None:
     db.session.rollback()
     flash(refused.message, "error")
     for problem in refused.problems[:20]:
-        flash(str(problem), "error")
+        flash(problem.shown(), "error")
 
 
 @bp.route("")
@@ -105,7 +105,7 @@ def new_course():
         except studio.StudioRefused as refused:
             db.session.rollback()
             for problem in refused.problems:
-                show_error(form, problem.message, problem.field.split(".")[0] or None)
+                show_error(form, problem.translated, problem.field.split(".")[0] or None)
         else:
             db.session.commit()
             flash(_("Course created. Write its first lesson."), "success")
@@ -126,7 +126,7 @@ def edit_settings(slug):
             db.session.rollback()
             form.form_errors.append(refused.message)
             for problem in refused.problems:
-                show_error(form, str(problem), problem.field.split(".")[0].split("[")[0] or None)
+                show_error(form, problem.shown(), problem.field.split(".")[0].split("[")[0] or None)
         else:
             db.session.commit()
             flash(_("Saved as revision %(number)s.", number=course.head), "success")
@@ -150,7 +150,7 @@ def import_package():
         course = studio.import_zip(current_user, data, name)
     except studio.StudioRefused as refused:
         db.session.rollback()
-        form.package.errors = [refused.message] + [str(problem) for problem in refused.problems[:50]]
+        form.package.errors = [refused.message] + [problem.shown() for problem in refused.problems[:50]]
         return render_template("studio/index.html", courses=studio.courses_for(current_user),
                                shipped=studio.shipped_courses(), form=form), 400
     db.session.commit()
@@ -348,7 +348,7 @@ def edit_item(slug, item):
         except studio.StudioRefused as refused:
             db.session.rollback()
             for problem in refused.problems:
-                show_error(form, str(problem), field)
+                show_error(form, problem.shown(), field)
         else:
             db.session.commit()
             flash(_("Saved as revision %(number)s.", number=course.head), "success")
@@ -387,7 +387,7 @@ def add_image(slug, item):
             db.session.rollback()
             show_error(image_form, refused.message, "image")
             for problem in refused.problems[:20]:
-                show_error(image_form, str(problem), "image")
+                show_error(image_form, problem.shown(), "image")
         else:
             db.session.commit()
             flash(_("The image was added at the end of the lesson as %(markdown)s (revision %(number)s).",
@@ -457,13 +457,13 @@ def _place_problems(form, problems) -> dict[str, list[str]]:
             target = target.rpartition("-")[0]
         field = fields.get(target)
         if field is None and group in NOTE_GROUPS:
-            notes.setdefault(group, []).append(problem.message)
+            notes.setdefault(group, []).append(problem.translated)
         elif field is None:
-            form.form_errors.append(str(problem))
+            form.form_errors.append(problem.shown())
         elif isinstance(field, (FieldList, FormField)):
-            notes.setdefault(target, []).append(problem.message)
+            notes.setdefault(target, []).append(problem.translated)
         else:
-            field.errors = [*field.errors, problem.message]
+            field.errors = [*field.errors, problem.translated]
     return notes
 
 
