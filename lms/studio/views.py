@@ -3,6 +3,8 @@ admins publish. Every route: check who may, call one service, commit, render or 
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -216,6 +218,25 @@ def move(slug):
     else:
         db.session.commit()
     return redirect(url_for("studio.show_course", slug=slug, _anchor=f"{request.form.get('what', 'item')}-{target}"))
+
+
+@bp.route("/courses/<slug>/order", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def reorder(slug):
+    """The outline's new order after a drag and drop (``order``: JSON, every module with
+    its items' slugs), saved as one revision; answers JSON for the outline's script."""
+    course = _course(slug)
+    try:
+        order = json.loads(request.form.get("order") or "null")
+    except ValueError:
+        order = None
+    try:
+        studio.reorder(course, current_user, _base(request.form.get("base")), order)
+    except studio.StudioRefused as refused:
+        db.session.rollback()
+        return {"message": refused.message}, 409 if isinstance(refused, studio.StaleSave) else 400
+    db.session.commit()
+    return {"message": _("The new order is saved as revision %(number)s.", number=course.head), "base": course.head}
 
 
 @bp.route("/courses/<slug>/modules", methods=["POST"])

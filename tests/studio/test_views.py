@@ -165,6 +165,27 @@ def test_after_a_check_the_author_sees_the_exercise_form_whose_save_posts_to_the
         assert b"Sum of two" in studio.item_file(studio.get(new_course), "sum")[2]
 
 
+def test_the_outline_s_new_order_is_posted_with_csrf_and_answered_for_its_script(app, client, login, author,
+                                                                                 new_course):
+    """The drag and drop's address saves a whole order and says so; a bad one is refused with a message."""
+    login(author)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        studio.add_module(studio.get(new_course), find_by_login("ms-berzina"), 1, "Charts")
+        db.session.commit()
+    page = client.get(f"/studio/courses/{new_course}").get_data(as_text=True)
+    assert f'data-order-url="/studio/courses/{new_course}/order"' in page and 'data-item="charts"' in page
+    url = f"/studio/courses/{new_course}/order"
+    order = '[["charts", ["charts"]], ["module-1", ["introduction"]]]'
+    response = client.post(url, data={"base": "2", "order": order})
+    assert response.status_code == 200 and response.json["message"] == "The new order is saved as revision 3."
+    page = client.get(f"/studio/courses/{new_course}").get_data(as_text=True)
+    assert page.index('id="module-charts"') < page.index('id="module-module-1"')
+    response = client.post(url, data={"base": "3", "order": '[["charts", ["charts", "elsewhere"]]]'})
+    assert response.status_code == 400 and "every module and item" in response.json["message"]
+    response = client.post(url, data={"base": "3", "order": "not json"})
+    assert response.status_code == 400 and "could not be read" in response.json["message"]
+
+
 def checked(client, url):
     """Ask for a check, see it queued ("checking…", the page refreshing itself), let the
     graders finish, and return the check's page."""
