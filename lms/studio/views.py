@@ -282,24 +282,15 @@ def remove_item(slug, item):
     found = next((entry for module in outline.modules for entry in module["items"] if entry["slug"] == item), None)
     if found is None:
         abort(404)
-    if request.method == "GET":
-        return confirmation_page(
-            title=_("Remove %(title)s from %(course)s?", title=found["title"], course=course.title),
-            explanation=[_("The item leaves the draft. Learners keep the published version until the next "
-                           "publish; then the item is archived, and their records of it are kept. You can "
-                           "restore it from the history.")],
-            action=url_for("studio.remove_item", slug=slug, item=item),
-            confirm=_("Yes, remove %(title)s", title=found["title"]),
-            cancel_url=url_for("studio.show_course", slug=slug), cancel=_("No, keep it"),
-            fields={"base": str(outline.number)})
-    try:
-        studio.remove_item(course, current_user, _base(request.form.get("base")), item)
-    except studio.StudioRefused as refused:
-        _refused(refused)
-    else:
-        db.session.commit()
-        flash(_("%(title)s was removed from the draft.", title=found["title"]), "success")
-    return redirect(url_for("studio.show_course", slug=slug))
+    return _remove(
+        course, outline, lambda base: studio.remove_item(course, current_user, base, item),
+        title=_("Remove %(title)s from %(course)s?", title=found["title"], course=course.title),
+        explanation=[_("The item leaves the draft. Learners keep the published version until the next "
+                       "publish; then the item is archived, and their records of it are kept. You can "
+                       "restore it from the history.")],
+        action=url_for("studio.remove_item", slug=slug, item=item),
+        confirm=_("Yes, remove %(title)s", title=found["title"]),
+        done=_("%(title)s was removed from the draft.", title=found["title"]))
 
 
 @bp.route("/courses/<slug>/modules/<module>/remove", methods=["GET", "POST"])
@@ -311,26 +302,34 @@ def remove_module(slug, module):
     found = next((entry for entry in outline.modules if entry["slug"] == module), None)
     if found is None:
         abort(404)
+    titles = ", ".join(entry["title"] for entry in found["items"])
+    return _remove(
+        course, outline, lambda base: studio.remove_module(course, current_user, base, module),
+        title=_("Remove the module %(title)s from %(course)s?", title=found["title"], course=course.title),
+        explanation=[_("Its items leave the draft with it: %(items)s.", items=titles),
+                     _("Learners keep the published version until the next publish; then the module and its "
+                       "items are archived, and their records are kept. You can restore them from the "
+                       "history.")],
+        action=url_for("studio.remove_module", slug=slug, module=module),
+        confirm=_("Yes, remove the module %(title)s", title=found["title"]),
+        done=_("The module %(title)s was removed from the draft.", title=found["title"]))
+
+
+def _remove(course, outline, remove, *, title, explanation, action, confirm, done):
+    """One way to remove a part of the draft: GET asks (the confirmation page carries the
+    revision it was shown at), POST calls ``remove(base)``, commits and says ``done``."""
     if request.method == "GET":
-        titles = ", ".join(entry["title"] for entry in found["items"])
-        return confirmation_page(
-            title=_("Remove the module %(title)s from %(course)s?", title=found["title"], course=course.title),
-            explanation=[_("Its items leave the draft with it: %(items)s.", items=titles),
-                         _("Learners keep the published version until the next publish; then the module and its "
-                           "items are archived, and their records are kept. You can restore them from the "
-                           "history.")],
-            action=url_for("studio.remove_module", slug=slug, module=module),
-            confirm=_("Yes, remove the module %(title)s", title=found["title"]),
-            cancel_url=url_for("studio.show_course", slug=slug), cancel=_("No, keep it"),
-            fields={"base": str(outline.number)})
+        return confirmation_page(title=title, explanation=explanation, action=action, confirm=confirm,
+                                 cancel_url=url_for("studio.show_course", slug=course.slug), cancel=_("No, keep it"),
+                                 fields={"base": str(outline.number)})
     try:
-        studio.remove_module(course, current_user, _base(request.form.get("base")), module)
+        remove(_base(request.form.get("base")))
     except studio.StudioRefused as refused:
         _refused(refused)
     else:
         db.session.commit()
-        flash(_("The module %(title)s was removed from the draft.", title=found["title"]), "success")
-    return redirect(url_for("studio.show_course", slug=slug))
+        flash(done, "success")
+    return redirect(url_for("studio.show_course", slug=course.slug))
 
 
 @bp.route("/courses/<slug>/items/<item>", methods=["GET", "POST"])
