@@ -449,7 +449,7 @@ def _read(path: Path, rel, problems) -> str:
     except UnicodeDecodeError as error:
         problems.append(Problem(rel(path), None, "", N_("is not UTF-8 text (%(reason)s)", reason=error.reason)))
     except (OSError, ValueError) as error:
-        problems.append(Problem(rel(path), None, "", str(error)))
+        problems.append(Problem(rel(path), None, "", error.args[0] if isinstance(error, ValueError) else str(error)))
     return ""
 
 

@@ -292,3 +292,7 @@ def test_problems_are_english_for_the_command_line_and_latvian_on_a_latvian_page
         assert any(line.startswith(f"{file}:4: competences[0]: ietvara digcomp līmeņi ir ") for line in shown), shown
     result = app.test_cli_runner().invoke(args=["courses", "validate", str(course_copy.parent)])
     assert result.exit_code != 0 and "minutes: must be a number" in result.output
+    (course_copy / "course.yaml").write_text((course_copy / "course.yaml").read_text() + "extra: &one 1\n")
+    with app.test_request_context(headers={"Accept-Language": "lv"}):
+        shown = [problem.shown() for problem in load(course_copy)[1]]
+        assert any("enkuri (&one) nav atļauti" in line for line in shown), shown
