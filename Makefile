@@ -39,5 +39,5 @@ test: $(VENV)/.installed-test translations-compile
 
 ## After changing user-facing strings: extract them and merge into the Latvian catalogue
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_ngettext:1,2 -o lms/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k N_ -k lazy_ngettext:1,2 -o lms/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i lms/translations/messages.pot -d lms/translations

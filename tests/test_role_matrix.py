@@ -237,6 +237,7 @@ MATRIX = {
     ("studio.show_course", "GET"): (lambda s: "/studio/courses/no-such-course", None, admin_only(404)),
     ("studio.invite_co_author", "POST"): (lambda s: "/studio/courses/no-such-course/authors", {}, admin_only(404)),
     ("studio.move", "POST"): (lambda s: "/studio/courses/no-such-course/move", {}, admin_only(404)),
+    ("studio.reorder", "POST"): (lambda s: "/studio/courses/no-such-course/order", {}, admin_only(404)),
     ("studio.add_module", "POST"): (lambda s: "/studio/courses/no-such-course/modules", {}, admin_only(404)),
     ("studio.add_item", "POST"): (lambda s: "/studio/courses/no-such-course/items", {}, admin_only(404)),
     ("studio.edit_item", "GET"): (lambda s: "/studio/courses/no-such-course/items/intro", None, admin_only(404)),

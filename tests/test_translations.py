@@ -18,7 +18,7 @@ def extracted_messages() -> set[str]:
     """What `make translations-update` would extract from the sources right now."""
     method_map = [("lms/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+    keywords = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None,
                 "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
     found = set()
     for _, _, message, _, _ in extract_from_dir(str(REPO_ROOT), method_map, options, keywords):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from lms.core.messages import N_
 from lms.config import COURSES_DIR
 from lms.core import yamlsafe
 
@@ -60,17 +61,20 @@ class CompetenceRef:
 def parse(reference: object) -> CompetenceRef:
     """A checked reference; ``ValueError`` says what is wrong with it."""
     if not isinstance(reference, str):
-        raise ValueError("must be text like digcomp:1.1@2")
+        raise ValueError(N_("must be text like digcomp:1.1@2"))
     match = REFERENCE.match(reference.strip())
     if not match:
-        raise ValueError(f"{reference!r} is not framework:code@level (for example digcomp:1.1@2)")
+        raise ValueError(N_("%(reference)s is not framework:code@level (for example digcomp:1.1@2)",
+                            reference=repr(reference)))
     framework, code, level = match["framework"], match["code"], match["level"]
     known = frameworks()
     if framework not in known:
-        raise ValueError(f"unknown framework {framework!r} (known: {', '.join(sorted(known))})")
+        raise ValueError(N_("unknown framework %(framework)s (known: %(known)s)", framework=repr(framework),
+                            known=", ".join(sorted(known))))
     codes, levels = known[framework]
     if code not in codes:
-        raise ValueError(f"{framework} has no competence {code!r}")
+        raise ValueError(N_("%(framework)s has no competence %(code)s", framework=framework, code=repr(code)))
     if level not in levels:
-        raise ValueError(f"{framework} levels are {', '.join(levels)}, not {level!r}")
+        raise ValueError(N_("%(framework)s levels are %(levels)s, not %(level)s", framework=framework,
+                            levels=", ".join(levels), level=repr(level)))
     return CompetenceRef(framework, code, level)

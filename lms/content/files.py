@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from lms.core.messages import N_
+
 MAX_TEXT_BYTES = 512 * 1024    # course.yaml, a lesson, a quiz, an exercise
 MAX_IMAGE_BYTES = 1024 * 1024  # an image a lesson shows
 
@@ -29,21 +31,22 @@ def refusal(path: Path, folder: Path, limit: int = MAX_TEXT_BYTES) -> str | None
         target = path.resolve()
         inside = target.is_relative_to(folder.resolve())
     except (OSError, RuntimeError):  # a loop of symbolic links
-        return "is a symbolic link that cannot be followed (it leads round in a loop)"
+        return N_("is a symbolic link that cannot be followed (it leads round in a loop)")
     if not inside:
         if Path(os.path.normpath(path.absolute())).is_relative_to(folder.absolute()):
-            return "is a symbolic link (or is in a linked folder) that leads outside the course folder"
-        return "is outside the course folder"
+            return N_("is a symbolic link (or is in a linked folder) that leads outside the course folder")
+        return N_("is outside the course folder")
     try:
         status = target.stat()
     except FileNotFoundError:
         return None
     except OSError as error:
-        return f"cannot be read ({error.strerror})"
+        return N_("cannot be read (%(reason)s)", reason=error.strerror)
     if not os.path.isfile(target):
-        return "is not a regular file"
+        return N_("is not a regular file")
     if status.st_size > limit:
-        return f"is {status.st_size:,} bytes; a course file may have at most {limit:,} bytes ({_size(limit)})"
+        return N_("is %(size)s bytes; a course file may have at most %(limit)s bytes (%(readable)s)",
+                  size=f"{status.st_size:,}", limit=f"{limit:,}", readable=_size(limit))
     return None
 
 
@@ -53,5 +56,5 @@ def read_bytes(path: Path, limit: int) -> bytes:
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise ValueError(f"is over {limit:,} bytes ({_size(limit)})")
+        raise ValueError(N_("is over %(limit)s bytes (%(readable)s)", limit=f"{limit:,}", readable=_size(limit)))
     return data

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from lms.core.messages import N_
 from lms.content import files, svg
 from lms.core import markdown
 
@@ -69,21 +70,23 @@ def content_problem(name: str, data: bytes, max_bytes: int = files.MAX_IMAGE_BYT
     is a good image."""
     expected = EXTENSIONS.get("." + name.rsplit(".", 1)[-1].lower() if "." in name else "")
     if expected is None:
-        return (f"is not an allowed image file (allowed: {', '.join(EXTENSIONS)}); "
-                "give the file one of these extensions")
+        return N_("is not an allowed image file (allowed: %(allowed)s); give the file one of these extensions",
+                  allowed=", ".join(EXTENSIONS))
     if len(data) > max_bytes:
-        return f"is {len(data):,} bytes; an image may have at most {max_bytes:,} bytes"
+        return N_("is %(size)s bytes; an image may have at most %(limit)s bytes", size=f"{len(data):,}",
+                  limit=f"{max_bytes:,}")
     if expected == "SVG":
         return svg.problem(data) if svg.looks_like_svg(data) else (
-            "is not an SVG image (its content says otherwise)")
+            N_("is not an SVG image (its content says otherwise)"))
     found = kind(data)
     if found is None:
-        return "is not a PNG, JPEG, GIF, WebP or SVG image (its content says otherwise)"
+        return N_("is not a PNG, JPEG, GIF, WebP or SVG image (its content says otherwise)")
     actual, width, height = found
     if actual != expected:
-        return f"is a {actual} image but its name says {expected}"
+        return N_("is a %(actual)s image but its name says %(expected)s", actual=actual, expected=expected)
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
-        return f"is {width}×{height} pixels; each side must be 1 to {MAX_SIDE}"
+        return N_("is %(width)s×%(height)s pixels; each side must be 1 to %(limit)s", width=width, height=height,
+                  limit=MAX_SIDE)
     return None
 
 
@@ -157,4 +160,4 @@ def problem(src: str, base: Path, folder: Path) -> str | None:
     except ValueError as error:
         return f"image {src!r} {error}"
     found = content_problem(path.name, data)
-    return f"image {src!r} {found}" if found else None
+    return N_("image %(src)s %(problem)s", src=repr(src), problem=found) if found else None

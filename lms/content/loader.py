@@ -21,6 +21,7 @@ import yaml
 from lms.competence import references as competences
 from lms.content import files, images
 from lms.core import yamlsafe
+from lms.core.messages import N_, translated
 from lms.core.text import describe, hidden_character
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -52,8 +53,20 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        return self._located(self.message)
+
+    @property
+    def translated(self) -> str:
+        """The message in the language of the page (``message`` is English, for the CLI)."""
+        return translated(self.message)
+
+    def shown(self) -> str:
+        """Where and what, the message in the language of the page."""
+        return self._located(self.translated)
+
+    def _located(self, message: str) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
 
 @dataclass
@@ -199,7 +212,7 @@ class _Source:
 
 def _mapping(src: _Source, value, path) -> dict:
     if not isinstance(value, dict):
-        src.problem(path, "must be a mapping of fields")
+        src.problem(path, N_("must be a mapping of fields"))
         return {}
     return value
 
@@ -208,17 +221,17 @@ def _text(src, data, key, path=(), required=True, default=None):
     value = data.get(key)
     if value is None:
         if required:
-            src.problem(path + (key,), "is required")
+            src.problem(path + (key,), N_("is required"))
         return default
     if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
-        src.problem(path + (key,), "must be non-empty text")
+        src.problem(path + (key,), N_("must be non-empty text"))
         return default
     hidden = None
     if key in NAME_KEYS:  # a summary may run over several lines; nothing else may hide in it
         hidden = hidden_character(str(value).strip().translate(MULTILINE if key == "summary" else {}))
     if hidden:
-        src.problem(path + (key,), f"contains an invisible or text-direction character ({describe(hidden)}): "
-                                   "remove it")
+        src.problem(path + (key,), N_("contains an invisible or text-direction character (%(describe)s): remove it",
+                                      describe=describe(hidden)))
         return default
     return str(value).strip()
 
@@ -227,17 +240,19 @@ def _choice(src, data, key, options, path=(), default=None, required=True):
     value = data.get(key, default)
     if value is None:
         if required:
-            src.problem(path + (key,), f"is required (one of {', '.join(options)})")
+            src.problem(path + (key,), N_("is required (one of %(choices)s)", choices=', '.join(options)))
         return default
     if value not in options:
-        src.problem(path + (key,), f"must be one of {', '.join(options)}, not {value!r}")
+        src.problem(path + (key,), N_("must be one of %(choices)s, not %(value)s",
+                                      choices=', '.join(options), value=repr(value)))
         return default
     return value
 
 
 def _slug(src, value, path) -> str | None:
     if not isinstance(value, str) or not SLUG.match(value) or len(value) > 64:
-        src.problem(path, f"{value!r} is not a slug (lowercase letters, digits and dashes, at most 64)")
+        src.problem(path, N_("%(value)s is not a slug (lowercase letters, digits and dashes, at most 64)",
+                             value=repr(value)))
         return None
     return value
 
@@ -245,7 +260,7 @@ def _slug(src, value, path) -> str | None:
 def _bool(src, data, key, path=(), default=False) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
-        src.problem(path + (key,), "must be true or false")
+        src.problem(path + (key,), N_("must be true or false"))
         return default
     return value
 
@@ -255,19 +270,20 @@ def _number(src, data, key, path=(), *, required=True, default=None, minimum=Non
     value = data.get(key)
     if value is None:
         if required:
-            src.problem(path + (key,), "is required")
+            src.problem(path + (key,), N_("is required"))
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        src.problem(path + (key,), "must be a number")
+        src.problem(path + (key,), N_("must be a number"))
         return default
     if whole and value != int(value):
-        src.problem(path + (key,), "must be a whole number")
+        src.problem(path + (key,), N_("must be a whole number"))
         return default
     if minimum is not None and (value <= minimum if exclusive_minimum else value < minimum):
-        src.problem(path + (key,), f"must be {'more than' if exclusive_minimum else 'at least'} {minimum}")
+        src.problem(path + (key,), N_("must be more than %(minimum)s", minimum=minimum) if exclusive_minimum
+                    else N_("must be at least %(minimum)s", minimum=minimum))
         return default
     if maximum is not None and value > maximum:
-        src.problem(path + (key,), f"must be at most {maximum}")
+        src.problem(path + (key,), N_("must be at most %(maximum)s", maximum=maximum))
         return default
     return int(value) if whole else value
 
@@ -277,21 +293,21 @@ def _competences(src, data, path=()) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list):
-        src.problem(path + ("competences",), "must be a list like [digcomp:1.1@2]")
+        src.problem(path + ("competences",), N_("must be a list like [digcomp:1.1@2]"))
         return []
     refs = []
     for index, reference in enumerate(value):
         try:
             refs.append(str(competences.parse(reference)))
         except ValueError as error:
-            src.problem(path + ("competences", index), str(error))
+            src.problem(path + ("competences", index), error.args[0])  # a Deferred message: kept for pages
     return refs
 
 
 def _unknown_keys(src, data, allowed, path=()) -> None:
     for key in data:
         if key not in allowed:
-            src.problem(path + (key,), f"unknown field (allowed: {', '.join(sorted(allowed))})")
+            src.problem(path + (key,), N_("unknown field (allowed: %(choices)s)", choices=', '.join(sorted(allowed))))
 
 
 # Course ----------------------------------------------------------------------------------
@@ -308,18 +324,19 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
     course = CourseSpec(slug=folder.name, folder=folder)
     course_file = folder / "course.yaml"
     if not SLUG.match(folder.name):
-        problems.append(Problem(rel(folder), None, "", f"folder name {folder.name!r} is not a slug"))
+        problems.append(Problem(rel(folder), None, "", N_("folder name %(name)s is not a slug",
+                                                          name=repr(folder.name))))
     refused = files.refusal(course_file, folder)
     if refused:
         problems.append(Problem(rel(course_file), None, "", refused))
         return course, problems
     if not course_file.is_file():
-        problems.append(Problem(rel(folder), None, "", "has no course.yaml"))
+        problems.append(Problem(rel(folder), None, "", N_("has no course.yaml")))
         return course, problems
     src = _Source(rel(course_file), _read(course_file, rel, problems), problems)
     if src.data is None:
         if not any(p.file == src.file for p in problems):
-            src.problem((), "is empty")
+            src.problem((), N_("is empty"))
         return course, problems
     data = _mapping(src, src.data, ())
     _unknown_keys(src, data, COURSE_KEYS)
@@ -335,11 +352,13 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
     course.competences = _competences(src, data)
     audiences = data.get("audiences")
     if not isinstance(audiences, list) or not audiences:
-        src.problem(("audiences",), f"is required: a list with one or more of {', '.join(AUDIENCES)}")
+        src.problem(("audiences",), N_("is required: a list with one or more of %(choices)s",
+                                       choices=', '.join(AUDIENCES)))
     else:
         for index, audience in enumerate(audiences):
             if audience not in AUDIENCES:
-                src.problem(("audiences", index), f"must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+                src.problem(("audiences", index), N_("must be one of %(choices)s, not %(audience)s",
+                                                     choices=', '.join(AUDIENCES), audience=repr(audience)))
         course.audiences = [a for a in audiences if a in AUDIENCES]
     completion = data.get("completion") or {}
     if completion:
@@ -350,7 +369,7 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
 
     modules = data.get("modules")
     if not isinstance(modules, list) or not modules:
-        src.problem(("modules",), "is required: a list of at least one module")
+        src.problem(("modules",), N_("is required: a list of at least one module"))
         modules = []
     module_slugs: set[str] = set()
     item_slugs: dict[str, tuple] = {}
@@ -360,14 +379,14 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
         _unknown_keys(src, module, {"slug", "title", "summary", "optional", "items"}, path)
         slug = _slug(src, module.get("slug"), path + ("slug",))
         if slug and slug in module_slugs:
-            src.problem(path + ("slug",), f"module slug {slug!r} is used twice")
+            src.problem(path + ("slug",), N_("module slug %(slug)s is used twice", slug=repr(slug)))
         module_slugs.add(slug)
         spec = ModuleSpec(slug=slug or "", title=_text(src, module, "title", path, default="") or "",
                           summary=_text(src, module, "summary", path, required=False),
                           optional=_bool(src, module, "optional", path), items=[])
         items = module.get("items")
         if not isinstance(items, list) or not items:
-            src.problem(path + ("items",), "is required: a list of at least one lesson, quiz, exercise or task")
+            src.problem(path + ("items",), N_("is required: a list of at least one lesson, quiz, exercise or task"))
             items = []
         for item_index, item in enumerate(items):
             ipath = path + ("items", item_index)
@@ -375,44 +394,45 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
             kinds = [kind for kind in ITEM_KINDS if kind in item]
             _unknown_keys(src, item, {*ITEM_KINDS, "optional"}, ipath)
             if len(kinds) != 1:
-                src.problem(ipath, "must name exactly one of lesson:, quiz:, exercise: or task:")
+                src.problem(ipath, N_("must name exactly one of lesson:, quiz:, exercise: or task:"))
                 continue
             kind = kinds[0]
             item_slug = _slug(src, item[kind], ipath + (kind,))
             if not item_slug:
                 continue
             if item_slug in item_slugs:
-                src.problem(ipath + (kind,), f"item slug {item_slug!r} is used twice in this course")
+                src.problem(ipath + (kind,), N_("item slug %(item_slug)s is used twice in this course",
+                                                item_slug=repr(item_slug)))
                 continue
             item_slugs[item_slug] = ipath
             spec.items.append(ItemRef(kind, item_slug, _bool(src, item, "optional", ipath)))
             item_file = ITEM_FILES[kind].format(item_slug)
             refused = files.refusal(folder / item_file, folder)
             if refused:
-                src.problem(ipath + (kind,), f"{item_file} {refused}")
+                src.problem(ipath + (kind,), N_("%(item_file)s %(refused)s", item_file=item_file, refused=refused))
                 continue
             if kind == "lesson":
                 lesson = load_lesson(folder / "lessons" / f"{item_slug}.md", item_slug, rel, problems)
                 if lesson is None:
-                    src.problem(ipath + (kind,), f"lessons/{item_slug}.md does not exist")
+                    src.problem(ipath + (kind,), N_("lessons/%(item_slug)s.md does not exist", item_slug=item_slug))
                 elif lesson:
                     course.lessons[item_slug] = lesson
             elif kind == "quiz":
                 quiz = load_quiz(folder / "quizzes" / f"{item_slug}.yaml", item_slug, rel, problems)
                 if quiz is None:
-                    src.problem(ipath + (kind,), f"quizzes/{item_slug}.yaml does not exist")
+                    src.problem(ipath + (kind,), N_("quizzes/%(item_slug)s.yaml does not exist", item_slug=item_slug))
                 elif quiz:
                     course.quizzes[item_slug] = quiz
             elif kind == "exercise":
                 exercise = load_exercise(folder / "exercises" / f"{item_slug}.yaml", item_slug, rel, problems)
                 if exercise is None:
-                    src.problem(ipath + (kind,), f"exercises/{item_slug}.yaml does not exist")
+                    src.problem(ipath + (kind,), N_("exercises/%(item_slug)s.yaml does not exist", item_slug=item_slug))
                 elif exercise:
                     course.exercises[item_slug] = exercise
             else:
                 task = load_task(folder / "tasks" / f"{item_slug}.yaml", item_slug, rel, problems)
                 if task is None:
-                    src.problem(ipath + (kind,), f"tasks/{item_slug}.yaml does not exist")
+                    src.problem(ipath + (kind,), N_("tasks/%(item_slug)s.yaml does not exist", item_slug=item_slug))
                 elif task:
                     course.tasks[item_slug] = task
         course.modules.append(spec)
@@ -427,9 +447,9 @@ def _read(path: Path, rel, problems) -> str:
         text = files.read_bytes(path, files.MAX_TEXT_BYTES).decode("utf-8")
         return text.replace("\r\n", "\n").replace("\r", "\n")  # as reading in text mode would
     except UnicodeDecodeError as error:
-        problems.append(Problem(rel(path), None, "", f"is not UTF-8 text ({error.reason})"))
+        problems.append(Problem(rel(path), None, "", N_("is not UTF-8 text (%(reason)s)", reason=error.reason)))
     except (OSError, ValueError) as error:
-        problems.append(Problem(rel(path), None, "", str(error)))
+        problems.append(Problem(rel(path), None, "", error.args[0] if isinstance(error, ValueError) else str(error)))
     return ""
 
 
@@ -484,7 +504,7 @@ def _open_yaml(path: Path, rel, problems: list[Problem]) -> tuple[_Source, dict]
     src = _Source(rel(path), _read(path, rel, problems), problems)
     if src.data is None:
         if len(problems) == before:
-            src.problem((), "is empty")
+            src.problem((), N_("is empty"))
         return None
     return src, _mapping(src, src.data, ())
 
@@ -499,7 +519,7 @@ def load_lesson(path: Path, slug: str, rel, problems: list[Problem]):
     text = _read(path, rel, problems)
     match = FRONT_MATTER.match(text)
     if not match:
-        problems.append(Problem(rel(path), 1, "", "must start with front matter between --- lines"))
+        problems.append(Problem(rel(path), 1, "", N_("must start with front matter between --- lines")))
         return False
     src = _Source(rel(path), match.group(1), problems, line_offset=1)
     data = _mapping(src, src.data, ()) if src.data is not None else {}
@@ -509,10 +529,10 @@ def load_lesson(path: Path, slug: str, rel, problems: list[Problem]):
     refs = _competences(src, data)
     participation_counts = _bool(src, data, "participation_counts")
     if participation_counts and not refs:
-        src.problem(("participation_counts",), "the lesson names no competences for taking part to count towards")
+        src.problem(("participation_counts",), N_("the lesson names no competences for taking part to count towards"))
     body = text[match.end():]
     if not body.strip():
-        problems.append(Problem(rel(path), None, "body", "the lesson has no text"))
+        problems.append(Problem(rel(path), None, "body", N_("the lesson has no text")))
     lines = text.splitlines()
 
     def line_of(image_src: str) -> int | None:
@@ -557,16 +577,18 @@ def load_quiz(path: Path, slug: str, rel, problems: list[Problem]):
     )
     questions = data.get("questions")
     if not isinstance(questions, list) or not questions:
-        src.problem(("questions",), "is required: a list of at least one question")
+        src.problem(("questions",), N_("is required: a list of at least one question"))
         questions = []
     if quiz.draw is not None and questions and quiz.draw > len(questions):
-        src.problem(("draw",), f"draws {quiz.draw} questions per attempt, but the quiz has only {len(questions)}")
+        src.problem(("draw",), N_("draws %(draw)s questions per attempt, but the quiz has only %(count)s",
+                                  draw=quiz.draw, count=len(questions)))
     seen: set[str] = set()
     for index, question in enumerate(questions):
         parsed = _question(src, _mapping(src, question, ("questions", index)), ("questions", index))
         if parsed:
             if parsed["id"] in seen:
-                src.problem(("questions", index, "id"), f"question id {parsed['id']!r} is used twice")
+                src.problem(("questions", index, "id"), N_("question id %(parsed)s is used twice",
+                                                           parsed=repr(parsed['id'])))
             seen.add(parsed["id"])
             quiz.questions.append(parsed)
     _check_yaml_images(src, path, "quiz")
@@ -576,7 +598,7 @@ def load_quiz(path: Path, slug: str, rel, problems: list[Problem]):
 def _feedback(src, question, path) -> dict:
     feedback = question.get("feedback") or {}
     if not isinstance(feedback, dict):
-        src.problem(path + ("feedback",), "must have correct: and/or incorrect: texts")
+        src.problem(path + ("feedback",), N_("must have correct: and/or incorrect: texts"))
         return {}
     _unknown_keys(src, feedback, {"correct", "incorrect"}, path + ("feedback",))
     return {key: str(feedback[key]) for key in ("correct", "incorrect") if feedback.get(key)}
@@ -597,11 +619,11 @@ def _question(src, question: dict, path) -> dict | None:
             parsed["shuffle_options"] = _bool(src, question, "shuffle_options", path)
         else:
             src.problem(path + ("shuffle_options",),
-                        "only single and multiple choice questions have options to shuffle")
+                        N_("only single and multiple choice questions have options to shuffle"))
     if qtype in ("single", "multiple"):
         options = question.get("options")
         if not isinstance(options, list) or len(options) < 2:
-            src.problem(path + ("options",), "needs at least two options")
+            src.problem(path + ("options",), N_("needs at least two options"))
             return None
         parsed["options"] = []
         option_ids = set()
@@ -613,7 +635,7 @@ def _question(src, question: dict, path) -> dict | None:
             if "id" in option:
                 oid = _slug(src, oid, opath + ("id",))
             if oid in option_ids:
-                src.problem(opath + ("id",), f"option id {oid!r} is used twice")
+                src.problem(opath + ("id",), N_("option id %(oid)s is used twice", oid=repr(oid)))
             option_ids.add(oid)
             parsed["options"].append({
                 "id": oid, "text": _text(src, option, "text", opath, default=""),
@@ -622,13 +644,15 @@ def _question(src, question: dict, path) -> dict | None:
             })
         correct = sum(1 for option in parsed["options"] if option["correct"])
         if qtype == "single" and correct != 1:
-            src.problem(path + ("options",), f"a single-choice question needs exactly one correct option, not {correct}")
+            src.problem(path + ("options",),
+                        N_("a single-choice question needs exactly one correct option, not %(correct)s",
+                           correct=correct))
         if qtype == "multiple" and correct < 1:
-            src.problem(path + ("options",), "a multiple-choice question needs at least one correct option")
+            src.problem(path + ("options",), N_("a multiple-choice question needs at least one correct option"))
     elif qtype == "true_false":
         answer = question.get("answer")
         if not isinstance(answer, bool):
-            src.problem(path + ("answer",), "is required: true or false")
+            src.problem(path + ("answer",), N_("is required: true or false"))
             return None
         parsed["answer"] = answer
     elif qtype == "numeric":
@@ -642,7 +666,7 @@ def _question(src, question: dict, path) -> dict | None:
             accepted = [accepted]
         if not isinstance(accepted, list) or not accepted or not all(
                 isinstance(a, (str, int, float)) and str(a).strip() for a in accepted):
-            src.problem(path + ("accepted",), "is required: a list of accepted answers")
+            src.problem(path + ("accepted",), N_("is required: a list of accepted answers"))
             return None
         parsed["accepted"] = [str(a).strip() for a in accepted]
         parsed["case_sensitive"] = _bool(src, question, "case_sensitive", path)
@@ -659,10 +683,10 @@ def _code(src, data, key, path=()) -> str:
     """Code as written (indentation kept); required and not blank."""
     value = data.get(key)
     if value is None:
-        src.problem(path + (key,), "is required")
+        src.problem(path + (key,), N_("is required"))
         return ""
     if not isinstance(value, str) or not value.strip():
-        src.problem(path + (key,), "must be non-empty code (use a | block)")
+        src.problem(path + (key,), N_("must be non-empty code (use a | block)"))
         return ""
     return value
 
@@ -670,7 +694,7 @@ def _code(src, data, key, path=()) -> str:
 def _exercise_tests(src, data, key, seen: dict[str, str], lines: dict[str, int]) -> list[dict]:
     tests = data.get(key)
     if not isinstance(tests, list) or not tests:
-        src.problem((key,), "is required: a list of at least one test with name: and code:")
+        src.problem((key,), N_("is required: a list of at least one test with name: and code:"))
         return []
     parsed = []
     for index, test in enumerate(tests):
@@ -682,7 +706,8 @@ def _exercise_tests(src, data, key, seen: dict[str, str], lines: dict[str, int])
         if name is None:
             continue
         if name in seen:
-            src.problem(path + ("name",), f"test name {name!r} is used twice (also in {seen[name]})")
+            src.problem(path + ("name",), N_("test name %(name)s is used twice (also in %(seen)s)",
+                                             name=repr(name), seen=seen[name]))
             continue
         seen[name] = f"{key}[{index}]"
         lines[f"{key}[{index}]"] = src.line(path + ("name",))
@@ -704,7 +729,8 @@ def load_exercise(path: Path, slug: str, rel, problems: list[Problem]):
     _unknown_keys(src, data, EXERCISE_KEYS)
     low, high, default = TIME_LIMIT_MS
     if not data.get("competences"):
-        src.problem(("competences",), "is required: a list of at least one, like [jsreact:fundamentals.functions@2]")
+        src.problem(("competences",), N_("is required: a list of at least one, like "
+                                         "[jsreact:fundamentals.functions@2]"))
     refs = _competences(src, data)
     instructions = _text(src, data, "instructions", default="")
     lines: dict[str, int] = {}
@@ -742,12 +768,13 @@ DEFAULT_FILE_MB = 10
 
 def _hand_in(src, data) -> dict:
     value = data.get("hand_in")
-    wanted = "is required: what the learner hands in, one or more of text: true, link: true, files:"
+    wanted = N_("is required: what the learner hands in, one or more of text: true, link: true, files:")
     if value is None:
         src.problem(("hand_in",), wanted)
         return {}
     if not isinstance(value, dict):
-        src.problem(("hand_in",), "must be a mapping: " + wanted[len("is required: "):])
+        src.problem(("hand_in",), N_("must be a mapping: what the learner hands in, one or more of text: true, "
+                                     "link: true, files:"))
         return {}
     path = ("hand_in",)
     _unknown_keys(src, value, HAND_IN_KEYS, path)
@@ -759,14 +786,16 @@ def _hand_in(src, data) -> dict:
         _unknown_keys(src, files, FILE_KEYS, fpath)
         types = files.get("types")
         if not isinstance(types, list) or not types:
-            src.problem(fpath + ("types",), f"is required: a list of one or more of {', '.join(FILE_TYPES)}")
+            src.problem(fpath + ("types",), N_("is required: a list of one or more of %(choices)s",
+                                               choices=', '.join(FILE_TYPES)))
             types = []
         chosen = []
         for index, kind in enumerate(types):
             if kind not in FILE_TYPES:
-                src.problem(fpath + ("types", index), f"must be one of {', '.join(FILE_TYPES)}, not {kind!r}")
+                src.problem(fpath + ("types", index), N_("must be one of %(choices)s, not %(kind)s",
+                                                         choices=', '.join(FILE_TYPES), kind=repr(kind)))
             elif kind in chosen:
-                src.problem(fpath + ("types", index), f"{kind!r} is listed twice")
+                src.problem(fpath + ("types", index), N_("%(kind)s is listed twice", kind=repr(kind)))
             else:
                 chosen.append(kind)
         hand_in["files"] = {
@@ -777,7 +806,7 @@ def _hand_in(src, data) -> dict:
                                    minimum=0, exclusive_minimum=True, maximum=MAX_FILE_MB),
         }
     if not (hand_in["text"] or hand_in["link"] or files is not None):
-        src.problem(path, "asks for nothing: set text: true, link: true or files:")
+        src.problem(path, N_("asks for nothing: set text: true, link: true or files:"))
     return hand_in
 
 
@@ -786,7 +815,7 @@ def _rubric(src, data) -> list[dict]:
     if value is None:
         return []
     if not isinstance(value, list) or not value:
-        src.problem(("rubric",), "must be a list of at least one criterion with id:, name: and levels:")
+        src.problem(("rubric",), N_("must be a list of at least one criterion with id:, name: and levels:"))
         return []
     criteria, ids, names = [], set(), set()
     for index, criterion in enumerate(value):
@@ -796,14 +825,14 @@ def _rubric(src, data) -> list[dict]:
         cid = _slug(src, criterion.get("id"), path + ("id",))
         name = _text(src, criterion, "name", path)
         if cid and cid in ids:
-            src.problem(path + ("id",), f"criterion id {cid!r} is used twice")
+            src.problem(path + ("id",), N_("criterion id %(cid)s is used twice", cid=repr(cid)))
         if name and name.casefold() in names:
-            src.problem(path + ("name",), f"criterion name {name!r} is used twice")
+            src.problem(path + ("name",), N_("criterion name %(name)s is used twice", name=repr(name)))
         ids.add(cid)
         names.add((name or "").casefold())
         levels = criterion.get("levels")
         if not isinstance(levels, list) or len(levels) < 2:
-            src.problem(path + ("levels",), "needs at least two levels, each with name: and points:")
+            src.problem(path + ("levels",), N_("needs at least two levels, each with name: and points:"))
             levels = []
         parsed, level_names = [], set()
         for level_index, level in enumerate(levels):
@@ -812,14 +841,15 @@ def _rubric(src, data) -> list[dict]:
             _unknown_keys(src, level, {"name", "description", "points"}, lpath)
             level_name = _text(src, level, "name", lpath)
             if level_name and level_name.casefold() in level_names:
-                src.problem(lpath + ("name",), f"level name {level_name!r} is used twice in this criterion")
+                src.problem(lpath + ("name",), N_("level name %(level_name)s is used twice in this criterion",
+                                                  level_name=repr(level_name)))
             level_names.add((level_name or "").casefold())
             points = _number(src, level, "points", lpath, minimum=0)
             parsed.append({"name": level_name or "", "description": _text(src, level, "description", lpath,
                                                                            required=False) or "",
                            "points": points if points is not None else 0})
         if parsed and len(parsed) == len(levels) and max(level["points"] for level in parsed) <= 0:
-            src.problem(path + ("levels",), "no level gives any points, so this criterion counts for nothing")
+            src.problem(path + ("levels",), N_("no level gives any points, so this criterion counts for nothing"))
         criteria.append({"id": cid or "", "name": name or "",
                          "description": _text(src, criterion, "description", path, required=False) or "",
                          "levels": parsed})
@@ -837,7 +867,7 @@ def load_task(path: Path, slug: str, rel, problems: list[Problem]):
     src, data = opened
     _unknown_keys(src, data, TASK_KEYS)
     if not data.get("competences"):
-        src.problem(("competences",), "is required: a list of at least one, like [digcompedu:3.1@B1]")
+        src.problem(("competences",), N_("is required: a list of at least one, like [digcompedu:3.1@B1]"))
     task = TaskSpec(
         slug=slug, title=_text(src, data, "title", default="") or "",
         minutes=_number(src, data, "minutes", required=False, minimum=1, whole=True),
@@ -846,7 +876,7 @@ def load_task(path: Path, slug: str, rel, problems: list[Problem]):
         pass_mark=_number(src, data, "pass_mark", required=False, minimum=0, maximum=100, whole=True),
     )
     if task.pass_mark is not None and "rubric" not in data:
-        src.problem(("pass_mark",), "needs a rubric: the share of the rubric's points the work must reach")
+        src.problem(("pass_mark",), N_("needs a rubric: the share of the rubric's points the work must reach"))
     return task if len(problems) == before else False
 
 
@@ -856,7 +886,7 @@ def load(path: Path) -> tuple[list[CourseSpec], list[Problem]]:
     """``path`` is one course folder (it has a course.yaml) or a folder of course folders."""
     path = Path(path)
     if not path.exists():
-        return [], [Problem(str(path), None, "", "does not exist")]
+        return [], [Problem(str(path), None, "", N_("does not exist"))]
     if (path / "course.yaml").exists():
         course, problems = load_course(path, path.parent)
         return [course], problems
@@ -864,14 +894,15 @@ def load(path: Path) -> tuple[list[CourseSpec], list[Problem]]:
     folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     for folder in list(folders):
         if not folder.resolve().is_relative_to(path.resolve()):
-            problems.append(Problem(folder.name, None, "", f"is a symbolic link that leads outside {path}"))
+            problems.append(Problem(folder.name, None, "", N_("is a symbolic link that leads outside %(path)s",
+                                                              path=path)))
             folders.remove(folder)
     for folder in folders:
         course, found = load_course(folder, path)
         courses.append(course)
         problems += found
     if not folders:
-        problems.append(Problem(str(path), None, "", "has no course folders"))
+        problems.append(Problem(str(path), None, "", N_("has no course folders")))
     return courses, problems
 
 
@@ -890,7 +921,8 @@ def _load_translations(course: CourseSpec, src: _Source, value, rel, problems: l
         path = ("translations", language)
         if language not in LANGUAGES or language == course.language:
             others = ", ".join(code for code in LANGUAGES if code != course.language)
-            src.problem(path, f"must be another language of the platform ({others}), not {language!r}")
+            src.problem(path, N_("must be another language of the platform (%(others)s), not %(language)s",
+                                 others=others, language=repr(language)))
             continue
         block = _mapping(src, block, path)
         _unknown_keys(src, block, {"title", "summary", "modules"}, path)
@@ -900,7 +932,7 @@ def _load_translations(course: CourseSpec, src: _Source, value, rel, problems: l
         for slug, texts in module_block.items():
             mpath = path + ("modules", slug)
             if slug not in modules:
-                src.problem(mpath, f"the course has no module {slug!r}")
+                src.problem(mpath, N_("the course has no module %(slug)s", slug=repr(slug)))
                 continue
             texts = _mapping(src, texts, mpath)
             _unknown_keys(src, texts, {"title", "summary"}, mpath)
@@ -921,14 +953,14 @@ def _translated_lesson(course, slug, path: Path, rel, problems) -> dict | None:
     text = _read(path, rel, problems)
     match = FRONT_MATTER.match(text)
     if not match:
-        problems.append(Problem(rel(path), 1, "", "must start with front matter between --- lines"))
+        problems.append(Problem(rel(path), 1, "", N_("must start with front matter between --- lines")))
         return None
     src = _Source(rel(path), match.group(1), problems, line_offset=1)
     data = _mapping(src, src.data, ()) if src.data is not None else {}
     _unknown_keys(src, data, {"title"})
     body = text[match.end():]
     if not body.strip():
-        problems.append(Problem(rel(path), None, "body", "the lesson has no text"))
+        problems.append(Problem(rel(path), None, "body", N_("the lesson has no text")))
     return {"title": _text(src, data, "title", default=""), "body": body}
 
 
@@ -952,7 +984,7 @@ def _translated_quiz(course, slug, path: Path, rel, problems) -> dict | None:
              "questions": {}}
     questions = data.get("questions") or []
     if not isinstance(questions, list):
-        src.problem(("questions",), "must be a list of questions, each with the id of the quiz's question")
+        src.problem(("questions",), N_("must be a list of questions, each with the id of the quiz's question"))
         questions = []
     for index, question in enumerate(questions):
         path_ = ("questions", index)
@@ -960,14 +992,15 @@ def _translated_quiz(course, slug, path: Path, rel, problems) -> dict | None:
         _unknown_keys(src, question, {"id", "prompt", "options", "feedback", "accepted"}, path_)
         qid = question.get("id")
         if qid not in original:
-            src.problem(path_ + ("id",), f"the quiz has no question {qid!r}")
+            src.problem(path_ + ("id",), N_("the quiz has no question %(qid)s", qid=repr(qid)))
             continue
         texts = {"prompt": _text(src, question, "prompt", path_), "feedback": _feedback(src, question, path_)}
         options = question.get("options")
         if "options" in original[qid] or options is not None:
             count = len(original[qid].get("options", []))
             if not isinstance(options, list) or len(options) != count:
-                src.problem(path_ + ("options",), f"must translate the question's {count} options, in their order")
+                src.problem(path_ + ("options",), N_("must translate the question's %(count)s options, in their order",
+                                                     count=count))
                 continue
             texts["options"] = []
             for oindex, option in enumerate(options):
@@ -980,7 +1013,7 @@ def _translated_quiz(course, slug, path: Path, rel, problems) -> dict | None:
             accepted = question["accepted"]
             if original[qid]["type"] != "text" or not isinstance(accepted, list) or not all(
                     isinstance(a, (str, int, float)) and str(a).strip() for a in accepted):
-                src.problem(path_ + ("accepted",), "only a text question has accepted answers: a list of them")
+                src.problem(path_ + ("accepted",), N_("only a text question has accepted answers: a list of them"))
             else:
                 texts["accepted"] = [str(a).strip() for a in accepted]
         found["questions"][qid] = texts
@@ -998,7 +1031,7 @@ def _translated_task(course, slug, path: Path, rel, problems) -> dict | None:
              "rubric": {}}
     rubric = data.get("rubric") or []
     if not isinstance(rubric, list):
-        src.problem(("rubric",), "must be a list of criteria, each with the id of the task's criterion")
+        src.problem(("rubric",), N_("must be a list of criteria, each with the id of the task's criterion"))
         rubric = []
     for index, criterion in enumerate(rubric):
         cpath = ("rubric", index)
@@ -1006,12 +1039,13 @@ def _translated_task(course, slug, path: Path, rel, problems) -> dict | None:
         _unknown_keys(src, criterion, {"id", "name", "description", "levels"}, cpath)
         cid = criterion.get("id")
         if cid not in original:
-            src.problem(cpath + ("id",), f"the task's rubric has no criterion {cid!r}")
+            src.problem(cpath + ("id",), N_("the task's rubric has no criterion %(cid)s", cid=repr(cid)))
             continue
         levels = criterion.get("levels")
         count = len(original[cid]["levels"])
         if not isinstance(levels, list) or len(levels) != count:
-            src.problem(cpath + ("levels",), f"must translate the criterion's {count} levels, in their order")
+            src.problem(cpath + ("levels",), N_("must translate the criterion's %(count)s levels, in their order",
+                                                count=count))
             continue
         found["rubric"][cid] = {
             "name": _text(src, criterion, "name", cpath),

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from lms.core.messages import N_
+
 MAX_DEPTH = 32  # nested mappings and lists; the formats need five or six
 
 
@@ -27,13 +29,14 @@ class StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise Refused(problem=f"aliases (*{event.anchor}) are not allowed: write the value out",
-                          problem_mark=event.start_mark)
+            raise Refused(problem=N_("aliases (*%(anchor)s) are not allowed: write the value out",
+                                     anchor=event.anchor), problem_mark=event.start_mark)
         if getattr(event, "anchor", None) is not None:
-            raise Refused(problem=f"anchors (&{event.anchor}) are not allowed: write the value out "
-                                  "where it is used", problem_mark=event.start_mark)
+            raise Refused(problem=N_("anchors (&%(anchor)s) are not allowed: write the value out where it is used",
+                                     anchor=event.anchor), problem_mark=event.start_mark)
         if self.depth >= MAX_DEPTH:
-            raise Refused(problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=event.start_mark)
+            raise Refused(problem=N_("nested more than %(depth)s levels deep", depth=MAX_DEPTH),
+                          problem_mark=event.start_mark)
         self.depth += 1
         try:
             return super().compose_node(parent, index)
@@ -60,4 +63,4 @@ def load(text: str) -> Any:
 def message(error: yaml.YAMLError) -> str:
     """What is wrong, in a line: a refusal as it is, a syntax error as "not valid YAML: ..."."""
     problem = getattr(error, "problem", None) or str(error)
-    return problem if isinstance(error, Refused) else f"not valid YAML: {problem}"
+    return problem if isinstance(error, Refused) else N_("not valid YAML: %(problem)s", problem=problem)

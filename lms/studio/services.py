@@ -21,6 +21,7 @@ from lms.content import images, packages
 from lms.content import services as content
 from lms.content.loader import ITEM_KINDS, SLUG, Problem, load_course, load_exercise
 from lms.core import markdown
+from lms.core.messages import translated
 from lms.exercises import jobs as grading_jobs
 from lms.extensions import db
 from lms.learning.models import Enrollment
@@ -453,6 +454,31 @@ def move(course: StudioCourse, user: User, base: int, slug: str, direction: int,
     return _edit_outline(course, user, base, change, _("Moved"))
 
 
+def reorder(course: StudioCourse, user: User, base: int, order: object) -> StudioRevision:
+    """The whole outline in a new order, as one revision: ``order`` is ``[[module slug,
+    [item slug, ...]], ...]`` naming every module and every item of the course exactly
+    once (a drag and drop in the outline sends it); anything else is refused, unchanged."""
+    data = studio_files.outline(files_of(course, base if 1 <= base <= course.head else None)["course.yaml"])
+    modules = {module["slug"]: module for module in data["modules"]}
+    items = {item["slug"]: item for module in data["modules"] for item in module["items"]}
+    if not (isinstance(order, list) and all(
+            isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], list)
+            and all(isinstance(slug, str) for slug in entry[1]) for entry in order)):
+        raise StudioRefused(_("The new order could not be read; reload the page and try again."))
+    module_slugs = [entry[0] for entry in order]
+    item_slugs = [slug for entry in order for slug in entry[1]]
+    if sorted(module_slugs) != sorted(modules) or sorted(item_slugs) != sorted(items):
+        raise StudioRefused(_("The new order must name every module and item of the course once, and nothing "
+                              "else; reload the page and try again."))
+    if any(not entry[1] for entry in order):
+        raise StudioRefused(_("Every module needs at least one item."))
+
+    def change(data):
+        data["modules"] = [{**modules[slug], "items": [items[item] for item in slugs]} for slug, slugs in order]
+
+    return _edit_outline(course, user, base, change, _("Reordered"))
+
+
 def remove_item(course: StudioCourse, user: User, base: int, slug: str) -> StudioRevision:
     data = studio_files.outline(files_of(course)["course.yaml"])
     found = next(((m, i) for m in data["modules"] for i in m["items"] if i["slug"] == slug), None)
@@ -523,7 +549,7 @@ def add_image(course: StudioCourse, user: User, base: int, slug: str, filename: 
     name = f"{studio_files.slugify(stem, fallback='image')}.{suffix.lower()}" if dot and stem else name.lower()
     refused = images.content_problem(name, data, content_files.MAX_IMAGE_BYTES)
     if refused:
-        raise StudioRefused(_("%(file)s %(problem)s", file=filename or name, problem=refused))
+        raise StudioRefused(_("%(file)s %(problem)s", file=filename or name, problem=translated(refused)))
     kind, path, text = item_file(course, slug)
     if kind != "lesson":
         raise StudioRefused(_("Images are added from a lesson's editor."))

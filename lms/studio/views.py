@@ -3,6 +3,8 @@ admins publish. Every route: check who may, call one service, commit, render or 
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -69,7 +71,7 @@ def _refused(refused: studio.StudioRefused) -> None:
     db.session.rollback()
     flash(refused.message, "error")
     for problem in refused.problems[:20]:
-        flash(str(problem), "error")
+        flash(problem.shown(), "error")
 
 
 @bp.route("")
@@ -105,7 +107,7 @@ def new_course():
         except studio.StudioRefused as refused:
             db.session.rollback()
             for problem in refused.problems:
-                show_error(form, problem.message, problem.field.split(".")[0] or None)
+                show_error(form, problem.translated, problem.field.split(".")[0] or None)
         else:
             db.session.commit()
             flash(_("Course created. Write its first lesson."), "success")
@@ -126,7 +128,7 @@ def edit_settings(slug):
             db.session.rollback()
             form.form_errors.append(refused.message)
             for problem in refused.problems:
-                show_error(form, str(problem), problem.field.split(".")[0].split("[")[0] or None)
+                show_error(form, problem.shown(), problem.field.split(".")[0].split("[")[0] or None)
         else:
             db.session.commit()
             flash(_("Saved as revision %(number)s.", number=course.head), "success")
@@ -150,7 +152,7 @@ def import_package():
         course = studio.import_zip(current_user, data, name)
     except studio.StudioRefused as refused:
         db.session.rollback()
-        form.package.errors = [refused.message] + [str(problem) for problem in refused.problems[:50]]
+        form.package.errors = [refused.message] + [problem.shown() for problem in refused.problems[:50]]
         return render_template("studio/index.html", courses=studio.courses_for(current_user),
                                shipped=studio.shipped_courses(), form=form), 400
     db.session.commit()
@@ -218,6 +220,25 @@ def move(slug):
     return redirect(url_for("studio.show_course", slug=slug, _anchor=f"{request.form.get('what', 'item')}-{target}"))
 
 
+@bp.route("/courses/<slug>/order", methods=["POST"])
+@role_required(*STUDIO_ROLES)
+def reorder(slug):
+    """The outline's new order after a drag and drop (``order``: JSON, every module with
+    its items' slugs), saved as one revision; answers JSON for the outline's script."""
+    course = _course(slug)
+    try:
+        order = json.loads(request.form.get("order") or "null")
+    except ValueError:
+        order = None
+    try:
+        studio.reorder(course, current_user, _base(request.form.get("base")), order)
+    except studio.StudioRefused as refused:
+        db.session.rollback()
+        return {"message": refused.message}, 409 if isinstance(refused, studio.StaleSave) else 400
+    db.session.commit()
+    return {"message": _("The new order is saved as revision %(number)s.", number=course.head), "base": course.head}
+
+
 @bp.route("/courses/<slug>/modules", methods=["POST"])
 @role_required(*STUDIO_ROLES)
 def add_module(slug):
@@ -261,24 +282,15 @@ def remove_item(slug, item):
     found = next((entry for module in outline.modules for entry in module["items"] if entry["slug"] == item), None)
     if found is None:
         abort(404)
-    if request.method == "GET":
-        return confirmation_page(
-            title=_("Remove %(title)s from %(course)s?", title=found["title"], course=course.title),
-            explanation=[_("The item leaves the draft. Learners keep the published version until the next "
-                           "publish; then the item is archived, and their records of it are kept. You can "
-                           "restore it from the history.")],
-            action=url_for("studio.remove_item", slug=slug, item=item),
-            confirm=_("Yes, remove %(title)s", title=found["title"]),
-            cancel_url=url_for("studio.show_course", slug=slug), cancel=_("No, keep it"),
-            fields={"base": str(outline.number)})
-    try:
-        studio.remove_item(course, current_user, _base(request.form.get("base")), item)
-    except studio.StudioRefused as refused:
-        _refused(refused)
-    else:
-        db.session.commit()
-        flash(_("%(title)s was removed from the draft.", title=found["title"]), "success")
-    return redirect(url_for("studio.show_course", slug=slug))
+    return _remove(
+        course, outline, lambda base: studio.remove_item(course, current_user, base, item),
+        title=_("Remove %(title)s from %(course)s?", title=found["title"], course=course.title),
+        explanation=[_("The item leaves the draft. Learners keep the published version until the next "
+                       "publish; then the item is archived, and their records of it are kept. You can "
+                       "restore it from the history.")],
+        action=url_for("studio.remove_item", slug=slug, item=item),
+        confirm=_("Yes, remove %(title)s", title=found["title"]),
+        done=_("%(title)s was removed from the draft.", title=found["title"]))
 
 
 @bp.route("/courses/<slug>/modules/<module>/remove", methods=["GET", "POST"])
@@ -290,26 +302,34 @@ def remove_module(slug, module):
     found = next((entry for entry in outline.modules if entry["slug"] == module), None)
     if found is None:
         abort(404)
+    titles = ", ".join(entry["title"] for entry in found["items"])
+    return _remove(
+        course, outline, lambda base: studio.remove_module(course, current_user, base, module),
+        title=_("Remove the module %(title)s from %(course)s?", title=found["title"], course=course.title),
+        explanation=[_("Its items leave the draft with it: %(items)s.", items=titles),
+                     _("Learners keep the published version until the next publish; then the module and its "
+                       "items are archived, and their records are kept. You can restore them from the "
+                       "history.")],
+        action=url_for("studio.remove_module", slug=slug, module=module),
+        confirm=_("Yes, remove the module %(title)s", title=found["title"]),
+        done=_("The module %(title)s was removed from the draft.", title=found["title"]))
+
+
+def _remove(course, outline, remove, *, title, explanation, action, confirm, done):
+    """One way to remove a part of the draft: GET asks (the confirmation page carries the
+    revision it was shown at), POST calls ``remove(base)``, commits and says ``done``."""
     if request.method == "GET":
-        titles = ", ".join(entry["title"] for entry in found["items"])
-        return confirmation_page(
-            title=_("Remove the module %(title)s from %(course)s?", title=found["title"], course=course.title),
-            explanation=[_("Its items leave the draft with it: %(items)s.", items=titles),
-                         _("Learners keep the published version until the next publish; then the module and its "
-                           "items are archived, and their records are kept. You can restore them from the "
-                           "history.")],
-            action=url_for("studio.remove_module", slug=slug, module=module),
-            confirm=_("Yes, remove the module %(title)s", title=found["title"]),
-            cancel_url=url_for("studio.show_course", slug=slug), cancel=_("No, keep it"),
-            fields={"base": str(outline.number)})
+        return confirmation_page(title=title, explanation=explanation, action=action, confirm=confirm,
+                                 cancel_url=url_for("studio.show_course", slug=course.slug), cancel=_("No, keep it"),
+                                 fields={"base": str(outline.number)})
     try:
-        studio.remove_module(course, current_user, _base(request.form.get("base")), module)
+        remove(_base(request.form.get("base")))
     except studio.StudioRefused as refused:
         _refused(refused)
     else:
         db.session.commit()
-        flash(_("The module %(title)s was removed from the draft.", title=found["title"]), "success")
-    return redirect(url_for("studio.show_course", slug=slug))
+        flash(done, "success")
+    return redirect(url_for("studio.show_course", slug=course.slug))
 
 
 @bp.route("/courses/<slug>/items/<item>", methods=["GET", "POST"])
@@ -348,7 +368,7 @@ def edit_item(slug, item):
         except studio.StudioRefused as refused:
             db.session.rollback()
             for problem in refused.problems:
-                show_error(form, str(problem), field)
+                show_error(form, problem.shown(), field)
         else:
             db.session.commit()
             flash(_("Saved as revision %(number)s.", number=course.head), "success")
@@ -387,7 +407,7 @@ def add_image(slug, item):
             db.session.rollback()
             show_error(image_form, refused.message, "image")
             for problem in refused.problems[:20]:
-                show_error(image_form, str(problem), "image")
+                show_error(image_form, problem.shown(), "image")
         else:
             db.session.commit()
             flash(_("The image was added at the end of the lesson as %(markdown)s (revision %(number)s).",
@@ -457,13 +477,13 @@ def _place_problems(form, problems) -> dict[str, list[str]]:
             target = target.rpartition("-")[0]
         field = fields.get(target)
         if field is None and group in NOTE_GROUPS:
-            notes.setdefault(group, []).append(problem.message)
+            notes.setdefault(group, []).append(problem.translated)
         elif field is None:
-            form.form_errors.append(str(problem))
+            form.form_errors.append(problem.shown())
         elif isinstance(field, (FieldList, FormField)):
-            notes.setdefault(target, []).append(problem.message)
+            notes.setdefault(target, []).append(problem.translated)
         else:
-            field.errors = [*field.errors, problem.message]
+            field.errors = [*field.errors, problem.translated]
     return notes
 
 
@@ -501,8 +521,15 @@ def _edit_with_form(course, item, kind, text):
                 return redirect(url_for("studio.edit_item", slug=course.slug, item=item))
         else:
             status = 400
+    return _item_form_page(course, item, kind, form, stale=stale, notes=notes), status
+
+
+def _item_form_page(course, item, kind, form, *, stale=None, notes=None, check=None, checking=False):
+    """An item's form page; its Save always posts to the item's own address (the check's
+    page shows the exercise's form too)."""
     return render_template(f"studio/edit_{kind}.html", course=course, item=item, kind=kind, form=form,
-                           stale=stale, notes=notes, type_names=forms.QUESTION_TYPE_NAMES), status
+                           stale=stale, notes=notes or {}, type_names=forms.QUESTION_TYPE_NAMES,
+                           check=check, checking=checking)
 
 
 @bp.route("/courses/<slug>/items/<item>/check", methods=["POST"])
@@ -544,15 +571,18 @@ def show_check(slug, item, job_id):
 
 
 def _check_page(course, item, found, job):
+    """The exercise's form as saved, with the check's results (or "checking…") under it."""
     try:
         kind, _path, text = studio.item_file(course, item)
     except studio.StudioRefused:
         abort(404)
     if kind != "exercise":
         abort(404)
-    form = forms.ItemSourceForm(data={"text": text.decode("utf-8"), "base": course.head})
-    return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form, stale=None,
-                           check=found, checking=job is not None and found is None, image_form=None)
+    to_form, _from_form = itemforms.KINDS[kind]
+    loaded = studio_files.load(text)
+    form = _item_form(kind, formdata=None,
+                      data={**to_form(loaded if isinstance(loaded, dict) else {}), "base": course.head})
+    return _item_form_page(course, item, kind, form, check=found, checking=job is not None and found is None)
 
 
 @bp.route("/courses/<slug>/preview", methods=["POST"])

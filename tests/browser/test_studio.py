@@ -7,6 +7,7 @@ that `flask courses validate` accepts and imports into a fresh database as the s
 course. Every studio page axe-clean."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -163,3 +164,46 @@ def test_the_studio_pages_fit_a_phone_and_are_axe_clean(browser, base_url, acces
         phone.goto(path)
         accessible(phone)
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+
+
+def test_an_author_drags_an_item_and_a_module_into_a_new_order_that_stays(
+        browser, base_url, accessible, live_server, live_user):
+    from lms.accounts.services import find_by_login
+    from lms.studio import services as studio
+
+    live_user("ms-drag", audience="teacher", roles=("learner", "teacher"), display_name="Dace Velk")
+    with live_server.test_request_context(headers={"Accept-Language": "en"}):
+        user = find_by_login("ms-drag")
+        studio.grant_author(user)
+        course = studio.create_course(user, {
+            "title": "Ordering things", "summary": "Drag.", "language": "en", "audiences": ["adult"],
+            "track": "studio", "level": "beginner", "estimated_hours": 1, "competences": []})
+        studio.add_item(course, user, course.head, "module-1", "lesson", "Second lesson",
+                        b"---\ntitle: Second lesson\n---\n# Second lesson\n\nText.\n")
+        studio.add_module(course, user, course.head, "Later")
+        db.session.commit()
+        slug = course.slug
+    author = browser.new_context(base_url=base_url, locale="en-GB").new_page()
+    sign_in(author, "ms-drag", "browser password")
+    author.goto(f"/studio/courses/{slug}")
+    expect(author.get_by_text("Drag a module or an item to a new place")).to_be_visible()
+    items = author.locator(".studio-outline li[data-item]")
+    expect(items).to_have_text([re.compile("^Introduction"), re.compile("^Second lesson"), re.compile("^Later")])
+
+    author.locator("#item-second-lesson").drag_to(author.locator("#item-introduction"),
+                                                   target_position={"x": 5, "y": 2})
+    expect(author.get_by_role("status").filter(has_text="The new order is saved as revision")).to_be_visible()
+    accessible(author)
+    author.reload()
+    expect(items).to_have_text([re.compile("^Second lesson"), re.compile("^Introduction"), re.compile("^Later")])
+
+    author.locator("#module-later > h3").drag_to(author.locator("#module-module-1 > h3"),
+                                                  target_position={"x": 5, "y": 2})
+    expect(author.get_by_role("status").filter(has_text="The new order is saved as revision")).to_be_visible()
+    # The buttons start from the new revision: a move by keyboard right after still works.
+    author.locator("#item-introduction").get_by_role("button", name="Move up").focus()
+    with author.expect_navigation():
+        author.keyboard.press("Enter")
+    author.reload()
+    expect(author.locator(".studio-outline li[data-module] > h3")).to_have_text(["Later", "First module"])
+    expect(items).to_have_text([re.compile("^Later"), re.compile("^Introduction"), re.compile("^Second lesson")])

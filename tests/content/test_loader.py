@@ -271,3 +271,28 @@ def test_a_lesson_may_let_taking_part_count_and_a_bad_value_names_file_and_line(
     assert messages(course_copy) == [
         "first-steps/lessons/welcome.md:3: participation_counts: the lesson names no competences for taking part to count towards",
         "first-steps/lessons/safe-passwords.md:4: participation_counts: must be true or false"]
+
+
+def test_problems_are_english_for_the_command_line_and_latvian_on_a_latvian_page(app, course_copy):
+    """`flask courses validate` prints English; a Latvian page shows the same problem in Latvian."""
+    write(course_copy / "lessons" / "welcome.md", """
+        ---
+        title: Welcome
+        minutes: soon
+        competences: [digcomp:1.1@9]
+        ---
+        Text.
+        """)
+    file = "first-steps/lessons/welcome.md"
+    with app.test_request_context(headers={"Accept-Language": "lv"}):
+        problems = load(course_copy)[1]
+        assert f"{file}:3: minutes: must be a number" in [str(problem) for problem in problems]
+        shown = [problem.shown() for problem in problems]
+        assert f"{file}:3: minutes: jābūt skaitlim" in shown
+        assert any(line.startswith(f"{file}:4: competences[0]: ietvara digcomp līmeņi ir ") for line in shown), shown
+    result = app.test_cli_runner().invoke(args=["courses", "validate", str(course_copy.parent)])
+    assert result.exit_code != 0 and "minutes: must be a number" in result.output
+    (course_copy / "course.yaml").write_text((course_copy / "course.yaml").read_text() + "extra: &one 1\n")
+    with app.test_request_context(headers={"Accept-Language": "lv"}):
+        shown = [problem.shown() for problem in load(course_copy)[1]]
+        assert any("enkuri (&one) nav atļauti" in line for line in shown), shown

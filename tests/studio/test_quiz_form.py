@@ -96,6 +96,31 @@ def test_a_quiz_without_a_correct_answer_is_refused_at_its_options_and_saves_not
     assert _quiz(app, new_course) == studio_files.load(QUIZ)
 
 
+def test_on_latvian_pages_the_validator_and_the_form_speak_latvian(app, client, login, author, new_course):
+    """An author reading Latvian pages is told what is wrong in Latvian, at the field, by
+    the validator and by the form's own checks alike; nothing is saved."""
+    _add_quiz(app, new_course)
+    login(author)
+    url = f"/studio/courses/{new_course}/items/check"
+    latvian = {"Accept-Language": "lv"}
+    data = {"base": "2", "title": "Check", "pass_mark": "60", "show_answers": "after_passed_or_last_attempt",
+            "questions-0-id": "q", "questions-0-type": "single", "questions-0-prompt": "Kurš?",
+            "questions-0-options-0-text": "A", "questions-0-options-1-text": "B", "action": "save"}
+    response = client.post(url, data=data, headers=latvian)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    note = page.index("jautājumam ar vienu atbildi vajag tieši vienu pareizu atbilžu variantu, nevis 0")
+    assert page.rindex('id="questions-0-options"', 0, note) > page.rindex('id="questions-0"', 0, note)
+    assert "exactly one correct option" not in page
+    assert _quiz(app, new_course) == studio_files.load(QUIZ)
+
+    response = client.post(url, data={**data, "title": "", "pass_mark": "many"}, headers=latvian)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Šis lauks ir jāaizpilda." in page and "Nederīgs vesels skaitlis." in page
+    assert "This field is required." not in page
+
+
 def test_moving_and_removing_questions_and_options_changes_only_the_form(app, client, login, author, new_course):
     _add_quiz(app, new_course)
     login(author)

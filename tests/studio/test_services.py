@@ -88,6 +88,40 @@ def test_items_and_modules_move_up_and_down_and_across_modules(course):
     assert [m["slug"] for m in studio.outline(course).modules] == ["charts", "module-1"]
 
 
+def test_a_new_order_of_the_whole_outline_is_one_revision(course):
+    """A drag and drop's order (items across modules, modules swapped) is saved at once."""
+    author = find_by_login("ms-berzina")
+    studio.add_item(course, author, 1, "module-1", "quiz", "Sums check", QUIZ)
+    studio.add_module(course, author, 2, "Charts")
+    studio.reorder(course, author, 3, [["charts", ["sums-check", "charts"]], ["module-1", ["introduction"]]])
+    assert course.head == 4
+    assert [(m["slug"], [i["slug"] for i in m["items"]]) for m in studio.outline(course).modules] == [
+        ("charts", ["sums-check", "charts"]), ("module-1", ["introduction"])]
+
+
+@pytest.mark.parametrize("order, message", [
+    ([["module-1", ["introduction"]], ["charts", ["sums-check"]]], "every module and item of the course once"),
+    ([["module-1", ["introduction", "sums-check", "charts", "elsewhere"]], ["charts", []]],
+     "every module and item of the course once"),
+    ([["module-1", ["introduction", "sums-check", "sums-check"]], ["charts", ["charts"]]],
+     "every module and item of the course once"),
+    ([["module-1", ["introduction", "sums-check", "charts"]], ["charts", []]], "Every module needs at least one item"),
+    ([["module-1", ["introduction", "sums-check", "charts"]], ["module-1", ["charts"]]],
+     "every module and item of the course once"),
+    ({"module-1": ["introduction"]}, "could not be read"),
+    ([["module-1", "introduction"]], "could not be read"),
+])
+def test_an_order_naming_foreign_missing_or_repeated_entries_is_refused_and_changes_nothing(course, order, message):
+    author = find_by_login("ms-berzina")
+    studio.add_item(course, author, 1, "module-1", "quiz", "Sums check", QUIZ)
+    studio.add_module(course, author, 2, "Charts")
+    with pytest.raises(studio.StudioRefused, match=message):
+        studio.reorder(course, author, 3, order)
+    assert course.head == 3
+    assert [[i["slug"] for i in m["items"]] for m in studio.outline(course).modules] == [
+        ["introduction", "sums-check"], ["charts"]]
+
+
 def test_removing_a_modules_last_item_is_refused(course):
     with pytest.raises(studio.StudioRefused) as refused:
         studio.remove_item(course, find_by_login("ms-berzina"), 1, "introduction")

@@ -141,6 +141,51 @@ def test_check_runs_the_grader_and_shows_each_tests_result(app, client, login, a
     assert "Check: not passed" in page and "The solution fails adds two numbers" in page
 
 
+def test_after_a_check_the_author_sees_the_exercise_form_whose_save_posts_to_the_item(app, client, login, author,
+                                                                                     new_course):
+    """After "Check", the results are on the exercise's own form, and its Save saves the item."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        course = studio.get(new_course)
+        studio.add_item(course, find_by_login("ms-berzina"), 1, "module-1", "exercise", "Sum", SUM.encode())
+        db.session.commit()
+    login(author)
+    page = checked(client, f"/studio/courses/{new_course}/items/sum/check")
+    assert "Check: passed" in page and "The solution passes adds two numbers" in page
+    assert 'id="starter"' in page and 'id="hidden_tests-0-code"' in page  # the form, not the file's text box
+    assert f'action="/studio/courses/{new_course}/items/sum"' in page
+    assert 'name="text"' not in page
+    form = {"base": "2", "action": "save", "title": "Sum of two", "language": "javascript",
+            "competences": ["jsreact:fundamentals.functions@1"], "instructions": "Write `sum(a, b)`.",
+            "starter": "export function sum(a, b) {}\n", "solution": "export function sum(a, b) { return a + b; }\n",
+            "tests-0-name": "adds two numbers", "tests-0-code": "expect(sum(1, 2)).toBe(3);",
+            "hidden_tests-0-name": "adds negative numbers", "hidden_tests-0-code": "expect(sum(-1, -2)).toBe(-3);"}
+    response = client.post(f"/studio/courses/{new_course}/items/sum", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        assert b"Sum of two" in studio.item_file(studio.get(new_course), "sum")[2]
+
+
+def test_the_outline_s_new_order_is_posted_with_csrf_and_answered_for_its_script(app, client, login, author,
+                                                                                 new_course):
+    """The drag and drop's address saves a whole order and says so; a bad one is refused with a message."""
+    login(author)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        studio.add_module(studio.get(new_course), find_by_login("ms-berzina"), 1, "Charts")
+        db.session.commit()
+    page = client.get(f"/studio/courses/{new_course}").get_data(as_text=True)
+    assert f'data-order-url="/studio/courses/{new_course}/order"' in page and 'data-item="charts"' in page
+    url = f"/studio/courses/{new_course}/order"
+    order = '[["charts", ["charts"]], ["module-1", ["introduction"]]]'
+    response = client.post(url, data={"base": "2", "order": order})
+    assert response.status_code == 200 and response.json["message"] == "The new order is saved as revision 3."
+    page = client.get(f"/studio/courses/{new_course}").get_data(as_text=True)
+    assert page.index('id="module-charts"') < page.index('id="module-module-1"')
+    response = client.post(url, data={"base": "3", "order": '[["charts", ["charts", "elsewhere"]]]'})
+    assert response.status_code == 400 and "every module and item" in response.json["message"]
+    response = client.post(url, data={"base": "3", "order": "not json"})
+    assert response.status_code == 400 and "could not be read" in response.json["message"]
+
+
 def checked(client, url):
     """Ask for a check, see it queued ("checking…", the page refreshing itself), let the
     graders finish, and return the check's page."""
