@@ -123,6 +123,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     from lms.privacy.views import bp as privacy_bp
     app.register_blueprint(privacy_bp)
+    from lms.h5p.views import bp as h5p_bp
+    app.register_blueprint(h5p_bp, url_prefix="/admin/h5p")
     app.cli.add_command(notifications_cli)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(competence_cli)

@@ -32,6 +32,7 @@ from lms.competence.models import Evidence, LearnerCompetence, SelfAssessment, S
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob
 from lms.extensions import db
 from lms.gradebook.models import Feedback
+from lms.h5p.models import H5PLibrary
 from lms.learning.models import Certificate, Enrollment, QuizAttempt
 from lms.notifications.models import Notification, NotificationPreference
 from lms.audit.models import AccessLogEntry
@@ -241,6 +242,9 @@ def _erase_authoring(person: User) -> None:
     db.session.execute(sa.delete(StudioMember).where(StudioMember.user_id == person.id))
     db.session.execute(sa.update(StudioRevision).where(StudioRevision.author_id == person.id)
                        .values(author_id=None, note=""))
+    # An H5P library the person approved stays approved, without their name.
+    db.session.execute(sa.update(H5PLibrary).where(H5PLibrary.approved_by_id == person.id)
+                       .values(approved_by_id=None))
 
 
 def _erase_teaching(person: User) -> None:

@@ -138,6 +138,14 @@ INVENTORY: dict[str, Table] = {
         "as long as the course; an author's erasure removes their name and notes",
         {"author_id": "who saved", "note": "their note", "created_at": "when"},
         ("id", "course_id", "number", "package")),
+    "h5p_library": Table(
+        "H5P libraries in the store", "to record who let third-party code run", ADMIN,
+        "as long as the library; an admin's erasure removes their name",
+        {"approved_by_id": "the admin who approved it"},
+        ("id", "machine_name", "major", "minor", "patch", "title", "runnable", "manifest", "added_at", "updated_at",
+         "approved_at")),
+    "h5p_library_file": Table("files of H5P libraries", "to play H5P content", ADMIN, "as long as the library", {},
+                              ("id", "library_id", "path", "data")),
     "course_reviewer": Table("reviewers of a course", "to route hand-ins", ADMIN, UNTIL_ERASED,
                              {"user_id": "the reviewer", "assigned_at": "when"}, ("course_id",)),
     # Teaching -----------------------------------------------------------------------------

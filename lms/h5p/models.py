@@ -1,0 +1,66 @@
+"""The shared H5P library store: each content-type library once, by machine name and
+major.minor version (H5P's compatibility unit), with its newest patch's files, in the
+database so every app server plays from the same store. A library runs only once an
+admin approved it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.core.clock import utcnow
+from lms.extensions import db
+
+
+class H5PLibrary(db.Model):
+    __tablename__ = "h5p_library"
+    __table_args__ = (sa.UniqueConstraint("machine_name", "major", "minor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    machine_name: Mapped[str] = mapped_column(sa.String(255))
+    major: Mapped[int]
+    minor: Mapped[int]
+    patch: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(255))
+    runnable: Mapped[bool] = mapped_column(default=False)
+    manifest: Mapped[dict] = mapped_column(sa.JSON)   # library.json as the package had it
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    approved_by: Mapped[User | None] = relationship()
+    files: Mapped[list["H5PLibraryFile"]] = relationship(back_populates="library", cascade="all, delete-orphan",
+                                                         order_by="H5PLibraryFile.path")
+
+    @property
+    def approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def folder(self) -> str:
+        return f"{self.machine_name}-{self.major}.{self.minor}"
+
+    @property
+    def version(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+    def __str__(self) -> str:
+        return f"{self.machine_name} {self.major}.{self.minor}"
+
+
+class H5PLibraryFile(db.Model):
+    """One file of a library (``greetingcard.js``), by its path inside the library folder."""
+
+    __tablename__ = "h5p_library_file"
+    __table_args__ = (sa.UniqueConstraint("library_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    library_id: Mapped[int] = mapped_column(sa.ForeignKey("h5p_library.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(sa.String(500))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+    library: Mapped[H5PLibrary] = relationship(back_populates="files")

@@ -1,0 +1,51 @@
+"""h5p library store: each H5P content-type library once (machine name, major.minor), its
+newest patch's files, and the admin who approved it
+
+Revision ID: 0042_h5p
+Revises: 0032_studio_media
+Create Date: 2026-12-05 08:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0042_h5p'
+down_revision = "0032_studio_media"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('h5p_library',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('machine_name', sa.String(length=255), nullable=False),
+    sa.Column('major', sa.Integer(), nullable=False),
+    sa.Column('minor', sa.Integer(), nullable=False),
+    sa.Column('patch', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('runnable', sa.Boolean(), nullable=False),
+    sa.Column('manifest', sa.JSON(), nullable=False),
+    sa.Column('added_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user_account.id'], name=op.f('fk_h5p_library_approved_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_h5p_library')),
+    sa.UniqueConstraint('machine_name', 'major', 'minor', name=op.f('uq_h5p_library_machine_name'))
+    )
+    op.create_table('h5p_library_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('library_id', sa.Integer(), nullable=False),
+    sa.Column('path', sa.String(length=500), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['library_id'], ['h5p_library.id'], name=op.f('fk_h5p_library_file_library_id_h5p_library'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_h5p_library_file')),
+    sa.UniqueConstraint('library_id', 'path', name=op.f('uq_h5p_library_file_library_id'))
+    )
+
+
+def downgrade():
+    op.drop_table('h5p_library_file')
+    op.drop_table('h5p_library')
