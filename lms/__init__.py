@@ -123,8 +123,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     from lms.privacy.views import bp as privacy_bp
     app.register_blueprint(privacy_bp)
+    from lms.content import loader as course_loader
+    from lms.content import services as content_services
+    from lms.h5p import services as h5p
     from lms.h5p.views import bp as h5p_bp
     app.register_blueprint(h5p_bp, url_prefix="/admin/h5p")
+    course_loader.H5P_CHECK[:] = [h5p.check_course_file]  # courses' .h5p files, checked by the H5P domain
+    content_services.H5P_IMPORT[:] = [h5p.keep_content]  # and their content kept at import
     app.cli.add_command(notifications_cli)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(competence_cli)

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
+from lms.catalog.models import Item
 from lms.core.clock import utcnow
 from lms.extensions import db
+from lms.xapi.models import Json
 
 
 class H5PLibrary(db.Model):
@@ -26,7 +28,7 @@ class H5PLibrary(db.Model):
     patch: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(255))
     runnable: Mapped[bool] = mapped_column(default=False)
-    manifest: Mapped[dict] = mapped_column(sa.JSON)   # library.json as the package had it
+    manifest: Mapped[dict] = mapped_column(Json)   # library.json as the package had it
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     approved_at: Mapped[datetime | None]
@@ -64,3 +66,17 @@ class H5PLibraryFile(db.Model):
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
     library: Mapped[H5PLibrary] = relationship(back_populates="files")
+
+
+class H5PContent(db.Model):
+    """An H5P item's content: its ``h5p.json`` and a zip of its ``content/`` folder (the
+    libraries are the store's, never the package's copy)."""
+
+    __tablename__ = "h5p_content"
+
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), primary_key=True)
+    manifest: Mapped[dict] = mapped_column(Json)
+    package: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[Item] = relationship()

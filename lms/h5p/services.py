@@ -4,7 +4,12 @@ store and approved). Plain functions; they flush, callers commit."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
+
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
 from lms.accounts.models import User
@@ -12,7 +17,7 @@ from lms.content.loader import Problem
 from lms.core.clock import utcnow
 from lms.extensions import db
 from lms.h5p import package as h5p_package
-from lms.h5p.models import H5PLibrary, H5PLibraryFile
+from lms.h5p.models import H5PContent, H5PLibrary, H5PLibraryFile
 
 ADDED, UPDATED, REUSED = "added", "updated", "reused"
 
@@ -86,3 +91,42 @@ def unapproved_needs(read: h5p_package.H5PPackage, where: str = "package") -> li
                 "%(library)s is not approved; an admin can add and approve it under Admin → H5P libraries",
                 library=str(need))))
     return problems
+
+
+def check_course_file(path: Path, file: str) -> tuple[h5p_package.H5PPackage | None, list[Problem]]:
+    """The check ``flask courses validate`` and the import run on a course's ``h5p/<slug>.h5p``
+    (registered into the loader at start-up): the package read as strictly as H5P reads
+    one, then every library it needs approved in the store. Each problem names ``file``
+    and, inside it, the entry."""
+    limit = current_app.config.get("LMS_H5P_MAX_BYTES", h5p_package.MAX_BYTES) if has_app_context() \
+        else h5p_package.MAX_BYTES
+    count = current_app.config.get("LMS_H5P_MAX_FILES", h5p_package.MAX_FILES) if has_app_context() \
+        else h5p_package.MAX_FILES
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    try:
+        read = h5p_package.read(data, limit, count)
+    except h5p_package.PackageRefused as refused:
+        return None, [Problem(file, None, "", str(problem)) for problem in refused.problems]
+    return read, unapproved_needs(read, file) if has_app_context() else []
+
+
+def keep_content(item, activity) -> None:
+    """Keep an imported H5P item's content (its ``h5p.json`` and ``content/`` files, as a
+    zip): registered into the course import at start-up. The libraries are the store's."""
+    read = activity.package
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(read.content):
+            archive.writestr(zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0)), read.content[path],
+                             compress_type=zipfile.ZIP_DEFLATED)
+    content = db.session.get(H5PContent, item.id)
+    if content is None:
+        content = H5PContent(item_id=item.id)
+        db.session.add(content)
+    content.manifest, content.package, content.updated_at = read.manifest, buffer.getvalue(), utcnow()
+    db.session.flush()
+
+
+def content_of(item) -> H5PContent | None:
+    return db.session.get(H5PContent, item.id)

@@ -1,5 +1,6 @@
-"""h5p library store: each H5P content-type library once (machine name, major.minor), its
-newest patch's files, and the admin who approved it
+"""h5p: the library store (each H5P content-type library once, by machine name and
+major.minor, with its newest patch's files and the admin who approved it), H5P items in
+courses (kind 'h5p', their settings) and each item's content package
 
 Revision ID: 0042_h5p
 Revises: 0032_studio_media
@@ -8,6 +9,9 @@ Create Date: 2026-12-05 08:40:00
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+Json = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +30,7 @@ def upgrade():
     sa.Column('patch', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=255), nullable=False),
     sa.Column('runnable', sa.Boolean(), nullable=False),
-    sa.Column('manifest', sa.JSON(), nullable=False),
+    sa.Column('manifest', Json, nullable=False),
     sa.Column('added_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('approved_at', sa.DateTime(), nullable=True),
@@ -44,8 +48,27 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_h5p_library_file')),
     sa.UniqueConstraint('library_id', 'path', name=op.f('uq_h5p_library_file_library_id'))
     )
+    with op.batch_alter_table('course_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('h5p', Json, nullable=True))
+        batch_op.drop_constraint(op.f('ck_course_item_kind'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_course_item_kind'),
+                                         "kind IN ('lesson', 'quiz', 'exercise', 'task', 'h5p')")
+    op.create_table('h5p_content',
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('manifest', Json, nullable=False),
+    sa.Column('package', sa.LargeBinary(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['course_item.id'], name=op.f('fk_h5p_content_item_id_course_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('item_id', name=op.f('pk_h5p_content'))
+    )
 
 
 def downgrade():
+    op.drop_table('h5p_content')
+    op.execute("DELETE FROM course_item WHERE kind = 'h5p'")
+    with op.batch_alter_table('course_item', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_course_item_kind'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_course_item_kind'), "kind IN ('lesson', 'quiz', 'exercise', 'task')")
+        batch_op.drop_column('h5p')
     op.drop_table('h5p_library_file')
     op.drop_table('h5p_library')
