@@ -1,15 +1,25 @@
 """Admin → H5P libraries: add the libraries of an ``.h5p`` package to the shared store,
 and approve which may run."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+import mimetypes
+
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from lms.catalog.models import Item
+from lms.competence import kinds
+from lms.config import STATIC_DIR
 from lms.core import limits
-from lms.core.auth import role_required
+from lms.core.auth import login_required, role_required
 from lms.extensions import db
-from lms.h5p import forms, package
+from lms.h5p import forms, package, player
 from lms.h5p import services as h5p
+from lms.learning import guards
+from lms.learning import services as learning
+from lms.learning.models import Enrollment
+from lms.xapi import services as xapi
 
 bp = Blueprint("h5p", __name__)
 
@@ -76,3 +86,120 @@ def revoke_library(library_id):
         flash(_("%(library)s is no longer approved: content that needs it will not run.", library=str(library)),
               "success")
     return redirect(url_for("h5p.list_libraries"))
+
+
+# Playing an activity ---------------------------------------------------------------------
+
+player_bp = Blueprint("h5p_player", __name__)
+PLAYER_DIR = STATIC_DIR / "vendor" / "h5p-standalone"
+# The player's frame: its own scripts and the store's libraries from this site only, nothing
+# sent anywhere else. Inline scripts and eval are H5P's way of running content types; the
+# frame has an opaque origin, so they reach no cookie, page or API of the learner's.
+FRAME_POLICY = ("default-src 'none'; script-src {site} 'unsafe-inline' 'unsafe-eval'; "
+                "style-src {site} 'unsafe-inline'; img-src {site} data: blob:; font-src {site} data:; "
+                "media-src {site} blob:; connect-src {site}; frame-src 'self' {site} about: blob:; "
+                "frame-ancestors 'self'; base-uri 'none'; form-action 'none'; object-src 'none'")
+LICENCE_NAMES = {
+    "U": _l("Undisclosed"), "CC BY": "CC BY", "CC BY-SA": "CC BY-SA", "CC BY-ND": "CC BY-ND",
+    "CC BY-NC": "CC BY-NC", "CC BY-NC-SA": "CC BY-NC-SA", "CC BY-NC-ND": "CC BY-NC-ND",
+    "CC0 1.0": _l("CC0 1.0 (public domain dedication)"), "GNU GPL": "GNU GPL", "PD": _l("Public domain"),
+    "ODC PDDL": "ODC PDDL", "CC PDM": _l("Public Domain Mark"), "C": _l("Copyright, all rights reserved"),
+}
+
+
+def _site() -> str:
+    return request.host_url.rstrip("/")
+
+
+def show_activity(enrollment, item):
+    """The H5P item's page (``learning.show_item``): the sandboxed player frame, the
+    content's licence and authors; registered with ``add_item_page`` at start-up."""
+    player.open_activity(enrollment, item)
+    db.session.commit()
+    token = player.token_for(current_app.config["SECRET_KEY"], enrollment, item)
+    return render_template("h5p/show_activity.html", token=token,
+                           licence=LICENCE_NAMES.get((item.h5p or {}).get("licence") or "U"),
+                           evidence=kinds.describe(kinds.ASSESSED if (item.h5p or {}).get("assessed")
+                                                   else kinds.BROWSER_SCORED),
+                           **learning.item_context(enrollment, item))
+
+
+def _played(token):
+    found = player.read_token(current_app.config["SECRET_KEY"], token)
+    enrollment = db.session.get(Enrollment, found[0]) if found else None
+    item = db.session.get(Item, found[1]) if found else None
+    if enrollment is None or item is None or item.kind != "h5p" or enrollment.user_id is None:
+        abort(404)
+    return enrollment, item
+
+
+def _frame_file(data: bytes | None, name: str):
+    """A file the frame loads: cross-origin (the frame's origin is opaque), no cookies needed."""
+    if data is None:
+        abort(404)
+    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = Response(data, mimetype=mimetype)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@player_bp.route("/h5p/play/<token>/")
+def player_document(token):
+    enrollment, item = _played(token)
+    base = url_for("h5p_player.player_document", token=token, _external=True).rstrip("/")
+    options = {
+        "id": item.slug, "h5pJsonPath": base + "/content", "contentJsonPath": base + "/content/content",
+        "librariesPath": base + "/libraries", "frameJs": base + "/player/frame.bundle.js",
+        "frameCss": base + "/player/styles/h5p.css", "frame": False, "copyright": False, "export": False,
+        "icon": False, "fullScreen": False, "xAPIObjectIRI": player.activity_id(enrollment, item),
+    }
+    page = render_template("h5p/player.html", item=item, base=base,
+                           config={"item": item.slug, "parent": _site(), "options": options})
+    response = Response(page, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = FRAME_POLICY.format(site=_site())
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@player_bp.route("/h5p/play/<token>/player/<path:name>")
+def player_file(token, name):
+    _played(token)
+    target = (PLAYER_DIR / name).resolve()
+    if name == "lms-frame.js":
+        target = (STATIC_DIR / "js" / "h5p-frame.js").resolve()
+    elif not target.is_relative_to(PLAYER_DIR.resolve()) or not target.is_file():
+        abort(404)
+    return _frame_file(target.read_bytes(), target.name)
+
+
+@player_bp.route("/h5p/play/<token>/content/<path:name>")
+def content_file(token, name):
+    _enrollment, item = _played(token)
+    return _frame_file(player.content_file(item, name), name)
+
+
+@player_bp.route("/h5p/play/<token>/libraries/<folder>/<path:name>")
+def library_file(token, folder, name):
+    _played(token)
+    return _frame_file(player.library_file(folder, name), name)
+
+
+@player_bp.route("/courses/<slug>/h5p/<item_slug>/statements", methods=["POST"])
+@login_required
+def record_statement(slug, item_slug):
+    """A statement the item's content reported, forwarded by the item page's script."""
+    _course, enrollment, item = guards.enrolled_item(slug, item_slug, "h5p")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error=_("Send a JSON object with the item and the statement.")), 400
+    try:
+        outcome = player.record_statement(enrollment, item, body.get("item"), body.get("statement"))
+    except (player.StatementRefused, xapi.StatementError) as refused:
+        db.session.rollback()
+        message = refused.message if isinstance(refused, player.StatementRefused) else "; ".join(refused.problems)
+        return jsonify(error=message), 400
+    db.session.commit()
+    return jsonify(outcome)
