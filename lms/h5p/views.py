@@ -154,6 +154,9 @@ def player_document(token):
         "librariesPath": base + "/libraries", "frameJs": base + "/player/frame.bundle.js",
         "frameCss": base + "/player/styles/h5p.css", "frame": False, "copyright": False, "export": False,
         "icon": False, "fullScreen": False, "xAPIObjectIRI": player.activity_id(enrollment, item),
+        # In the player's own document: a nested frame of a sandboxed frame gets an origin of
+        # its own, so H5P's iframe embedding could not write into it.
+        "embedType": "div",
     }
     page = render_template("h5p/player.html", item=item, base=base,
                            config={"item": item.slug, "parent": _site(), "options": options})

@@ -4,6 +4,33 @@
    page, which checks and forwards them. */
 (function () {
   "use strict";
+  // A sandboxed frame has no storage (reading localStorage throws); H5P keeps small things
+  // there (the clipboard, the last dialogs), so it gets a store that lasts as long as the page.
+  function memoryStorage() {
+    var items = {};
+    return {
+      getItem: function (key) { return Object.prototype.hasOwnProperty.call(items, key) ? items[key] : null; },
+      setItem: function (key, value) { items[key] = String(value); },
+      removeItem: function (key) { delete items[key]; },
+      clear: function () { items = {}; },
+      key: function (index) { return Object.keys(items)[index] || null; },
+      get length() { return Object.keys(items).length; }
+    };
+  }
+  ["localStorage", "sessionStorage"].forEach(function (name) {
+    try { window[name].getItem("x"); } catch (error) {
+      Object.defineProperty(window, name, {value: memoryStorage(), configurable: true});
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+
+function start() {
+  "use strict";
   var config = JSON.parse(document.getElementById("lms-h5p-config").textContent);
   var container = document.getElementById("h5p-container");
   function tell(message) {
@@ -23,4 +50,4 @@
       new ResizeObserver(reportHeight).observe(document.body);
     }
   });
-})();
+}
