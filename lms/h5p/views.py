@@ -4,6 +4,7 @@ and approve which may run."""
 import mimetypes
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -107,6 +108,20 @@ LICENCE_NAMES = {
 }
 
 
+# H5P's own player strings (H5PIntegration.l10n.H5P) in the learner's language; the content
+# type's strings are the content's, in the language its author wrote it in.
+PLAYER_STRINGS = {
+    "fullscreen": _l("Fullscreen"), "disableFullscreen": _l("Leave fullscreen"), "download": _l("Download"),
+    "copyrights": _l("Rights of use"), "embed": _l("Embed"), "size": _l("Size"), "close": _l("Close"),
+    "title": _l("Title"), "author": _l("Author"), "year": _l("Year"), "source": _l("Source"),
+    "license": _l("Licence"), "thumbnail": _l("Thumbnail"), "noCopyrights": _l("No copyright information."),
+    "contentChanged": _l("This content has changed since you last used it."),
+    "startingOver": _l("You'll be starting over."), "confirmDialogHeader": _l("Confirm action"),
+    "confirmDialogBody": _l("Please confirm that you wish to proceed. This action is not reversible."),
+    "cancelLabel": _l("Cancel"), "confirmLabel": _l("Confirm"), "copyrightInformation": _l("Rights of use"),
+}
+
+
 def _site() -> str:
     return request.host_url.rstrip("/")
 
@@ -117,7 +132,7 @@ def show_activity(enrollment, item):
     player.open_activity(enrollment, item)
     db.session.commit()
     token = player.token_for(current_app.config["SECRET_KEY"], enrollment, item)
-    return render_template("h5p/show_activity.html", token=token,
+    return render_template("h5p/show_activity.html", token=token, language=str(get_locale()),
                            licence=LICENCE_NAMES.get((item.h5p or {}).get("licence") or "U"),
                            evidence=kinds.describe(kinds.ASSESSED if (item.h5p or {}).get("assessed")
                                                    else kinds.BROWSER_SCORED),
@@ -148,6 +163,10 @@ def _frame_file(data: bytes | None, name: str):
 @player_bp.route("/h5p/play/<token>/")
 def player_document(token):
     enrollment, item = _played(token)
+    # The frame's request carries no cookie, so the page says which language the learner reads.
+    language = request.args.get("lang") if request.args.get("lang") in current_app.config["LMS_LANGUAGES"] else None
+    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        strings = {key: str(text) for key, text in PLAYER_STRINGS.items()}
     base = url_for("h5p_player.player_document", token=token, _external=True).rstrip("/")
     options = {
         "id": item.slug, "h5pJsonPath": base + "/content", "contentJsonPath": base + "/content/content",
@@ -157,6 +176,7 @@ def player_document(token):
         # In the player's own document: a nested frame of a sandboxed frame gets an origin of
         # its own, so H5P's iframe embedding could not write into it.
         "embedType": "div",
+        "translations": {"H5P": strings},
     }
     page = render_template("h5p/player.html", item=item, base=base,
                            config={"item": item.slug, "parent": _site(), "options": options})

@@ -65,7 +65,7 @@ def test_the_item_page_embeds_a_sandboxed_frame_without_same_origin_rights(clien
 def test_the_frame_document_and_its_files_are_served_by_token_with_a_policy(client, pupil, login, played):
     login(pupil)
     page = client.get(played).get_data(as_text=True)
-    src = page.split('id="h5p-frame"', 1)[1].split('src="', 1)[1].split('"', 1)[0]
+    src = page.split('id="h5p-frame"', 1)[1].split('src="', 1)[1].split('"', 1)[0].split("?")[0]
     anonymous = client.application.test_client()  # the frame's requests carry no cookies
     frame = anonymous.get(src)
     assert frame.status_code == 200
@@ -140,3 +140,13 @@ def test_a_forged_statement_is_refused_and_nothing_is_recorded(app, client, pupi
 def test_another_learner_cannot_post_for_an_enrolment_that_is_not_theirs(client, adult, login, played):
     login(adult)
     assert post(client, {"item": "sveiciens", "statement": statement()}).status_code in (302, 403, 404)
+
+
+def test_the_player_s_own_strings_are_in_the_learner_s_language(client, pupil, login, played):
+    login(pupil)
+    page = client.get(played, headers={"Accept-Language": "lv"}).get_data(as_text=True)
+    src = page.split('id="h5p-frame"', 1)[1].split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert src.endswith("?lang=lv")
+    frame = client.application.test_client().get(src, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    config = json.loads(frame.split('id="lms-h5p-config">', 1)[1].split("</script>", 1)[0])
+    assert config["options"]["translations"]["H5P"]["fullscreen"] == "Pilnekrāna režīms"
