@@ -162,6 +162,7 @@ MATRIX = {
                                          everyone(404)),
     ("h5p_player.record_statement", "POST"): (lambda s: "/courses/first-steps/h5p/welcome/statements", {},
                                               signed_in(400)),
+    ("h5p_player.save_state", "POST"): (lambda s: "/courses/first-steps/h5p/welcome/state", {}, signed_in(400)),
     ("teaching.list_classes", "GET"): (lambda s: "/classes", None, {**admin_only(403), TEACHER: 200}),
     ("teaching.list_classes", "POST"): (lambda s: "/classes", {}, {**admin_only(403), TEACHER: 400}),
     ("teaching.show_class", "GET"): (lambda s: f"/classes/{s['class']}", None, {**admin_only(403), TEACHER: 404}),

@@ -80,3 +80,15 @@ class H5PContent(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[Item] = relationship()
+
+
+class H5PState(db.Model):
+    """Where a learner left an H5P activity (H5P's "user data": the content type's own
+    state, a JSON text), per enrolment, so the next visit resumes there."""
+
+    __tablename__ = "h5p_state"
+
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollment.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("course_item.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[str] = mapped_column(sa.Text)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,6 +23,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lms.catalog.models import Item
+from lms.core.clock import utcnow
+from lms.extensions import db
+from lms.h5p.models import H5PState
 from lms.h5p import services as h5p
 from lms.learning import services as learning
 from lms.learning import statements as learning_statements
@@ -39,6 +42,7 @@ SUB_CONTENT = re.compile(r"[?&]subContentId=([0-9a-fA-F-]{36})")
 DEFINITION_KEYS = ("name", "description", "type", "interactionType", "correctResponsesPattern", "choices",
                    "scale", "source", "target", "steps")
 MAX_RESPONSE = 2000
+MAX_STATE = 64 * 1024  # characters of a content type's saved state
 
 
 class StatementRefused(ValueError):
@@ -229,3 +233,30 @@ def open_activity(enrollment: Enrollment, item: Item) -> None:
     """The learner opened the item's page: an item completed on opening is done now."""
     if (item.h5p or {}).get("completion") == "opened":
         xapi.record(_complete(enrollment, item, None))
+
+
+def state_of(enrollment: Enrollment, item: Item) -> str | None:
+    """Where the learner left the activity (H5P's state JSON), or None."""
+    row = db.session.get(H5PState, (enrollment.id, item.id))
+    return row.data if row else None
+
+
+def save_state(enrollment: Enrollment, item: Item, claimed_item, state) -> None:
+    """Keep the content type's state for the next visit; ``StatementRefused`` when it is
+    for another item, not JSON text, or too long. Flushes."""
+    if item.kind != "h5p" or claimed_item != item.slug:
+        raise StatementRefused(_("The state is for another item; nothing was saved."))
+    if not isinstance(state, str) or len(state) > MAX_STATE:
+        raise StatementRefused(_("The state must be JSON text of at most %(limit)s characters.",
+                                 limit=f"{MAX_STATE:,}"))
+    try:
+        json.loads(state)
+    except ValueError:
+        raise StatementRefused(_("The state must be JSON text of at most %(limit)s characters.",
+                                 limit=f"{MAX_STATE:,}")) from None
+    row = db.session.get(H5PState, (enrollment.id, item.id))
+    if row is None:
+        row = H5PState(enrollment_id=enrollment.id, item_id=item.id, data=state)
+        db.session.add(row)
+    row.data, row.saved_at = state, utcnow()
+    db.session.flush()

@@ -177,7 +177,11 @@ def player_document(token):
         # its own, so H5P's iframe embedding could not write into it.
         "embedType": "div",
         "translations": {"H5P": strings},
+        "saveFreq": 5,  # H5P writes the content's state this often; the frame hands it to the page
     }
+    state = player.state_of(enrollment, item)
+    if state is not None:
+        options["contentUserData"] = [{"dataType": "state", "previousState": state, "subContentId": "*"}]
     page = render_template("h5p/player.html", item=item, base=base,
                            config={"item": item.slug, "parent": _site(), "options": options})
     response = Response(page, mimetype="text/html")
@@ -226,3 +230,20 @@ def record_statement(slug, item_slug):
         return jsonify(error=message), 400
     db.session.commit()
     return jsonify(outcome)
+
+
+@player_bp.route("/courses/<slug>/h5p/<item_slug>/state", methods=["POST"])
+@login_required
+def save_state(slug, item_slug):
+    """Where the learner is in the activity, forwarded by the item page's script."""
+    _course, enrollment, item = guards.enrolled_item(slug, item_slug, "h5p")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error=_("Send a JSON object with the item and the state.")), 400
+    try:
+        player.save_state(enrollment, item, body.get("item"), body.get("state"))
+    except player.StatementRefused as refused:
+        db.session.rollback()
+        return jsonify(error=refused.message), 400
+    db.session.commit()
+    return jsonify(saved=True)

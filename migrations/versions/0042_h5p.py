@@ -1,6 +1,7 @@
 """h5p: the library store (each H5P content-type library once, by machine name and
 major.minor, with its newest patch's files and the admin who approved it), H5P items in
-courses (kind 'h5p', their settings) and each item's content package
+courses (kind 'h5p', their settings), each item's content package and where each learner
+left it (resume state)
 
 Revision ID: 0042_h5p
 Revises: 0032_studio_media
@@ -61,9 +62,19 @@ def upgrade():
     sa.ForeignKeyConstraint(['item_id'], ['course_item.id'], name=op.f('fk_h5p_content_item_id_course_item'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('item_id', name=op.f('pk_h5p_content'))
     )
+    op.create_table('h5p_state',
+    sa.Column('enrollment_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.Column('saved_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['enrollment_id'], ['enrollment.id'], name=op.f('fk_h5p_state_enrollment_id_enrollment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['course_item.id'], name=op.f('fk_h5p_state_item_id_course_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('enrollment_id', 'item_id', name=op.f('pk_h5p_state'))
+    )
 
 
 def downgrade():
+    op.drop_table('h5p_state')
     op.drop_table('h5p_content')
     op.execute("DELETE FROM course_item WHERE kind = 'h5p'")
     with op.batch_alter_table('course_item', schema=None) as batch_op:

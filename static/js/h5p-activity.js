@@ -14,6 +14,15 @@
       frame.style.height = Math.min(Math.max(data.height, 200), 4000) + "px";
       return;
     }
+    if (data.type === "lms-h5p-state" && typeof data.state === "string") {
+      fetch(frame.dataset.state, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": frame.dataset.csrf},
+        body: JSON.stringify({item: data.item, state: data.state})
+      }).catch(function () { /* the next save tries again */ });
+      return;
+    }
     if (data.type !== "lms-h5p-statement") { return; }
     fetch(frame.dataset.statements, {
       method: "POST",

@@ -45,6 +45,20 @@ function start() {
       tell({type: "lms-h5p-statement", statement: event.data.statement});
     });
     tell({type: "lms-h5p-ready"});
+    // H5P writes the content type's state into H5PIntegration every saveFreq seconds; what
+    // changed goes to the page, which keeps it for the next visit.
+    var last = null;
+    function handState() {
+      var content = window.H5PIntegration && H5PIntegration.contents["cid-" + config.options.id];
+      var data = content && content.contentUserData && content.contentUserData[0];
+      var state = data && typeof data.state === "string" ? data.state : null;
+      if (state !== null && state !== last) {
+        last = state;
+        tell({type: "lms-h5p-state", state: state});
+      }
+    }
+    window.setInterval(handState, (config.options.saveFreq || 5) * 1000);
+    window.addEventListener("pagehide", handState);
     reportHeight();
     if (window.ResizeObserver) {
       new ResizeObserver(reportHeight).observe(document.body);
