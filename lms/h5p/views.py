@@ -14,7 +14,7 @@ from lms.competence import kinds
 from lms.config import STATIC_DIR
 from lms.core import limits
 from lms.core.auth import login_required, role_required
-from lms.extensions import db
+from lms.extensions import db, limiter
 from lms.h5p import forms, package, player
 from lms.h5p import services as h5p
 from lms.learning import guards
@@ -122,6 +122,18 @@ PLAYER_STRINGS = {
 }
 
 
+# What a learner's activities may send: H5P content reports every interaction (a video's
+# every pause), yet no person makes more than a few a second; more is a script flooding the LRS.
+PLAYER_RATE_LIMIT = "120 per minute;3000 per hour"
+
+
+def _per_learner() -> str:
+    return f"h5p:{current_user.public_id}" if current_user.is_authenticated else request.remote_addr or ""
+
+
+player_limit = limiter.shared_limit(PLAYER_RATE_LIMIT, scope="h5p-player", key_func=_per_learner)
+
+
 def _site() -> str:
     return request.host_url.rstrip("/")
 
@@ -216,6 +228,7 @@ def library_file(token, folder, name):
 
 @player_bp.route("/courses/<slug>/h5p/<item_slug>/statements", methods=["POST"])
 @login_required
+@player_limit
 def record_statement(slug, item_slug):
     """A statement the item's content reported, forwarded by the item page's script."""
     _course, enrollment, item = guards.enrolled_item(slug, item_slug, "h5p")
@@ -234,6 +247,7 @@ def record_statement(slug, item_slug):
 
 @player_bp.route("/courses/<slug>/h5p/<item_slug>/state", methods=["POST"])
 @login_required
+@player_limit
 def save_state(slug, item_slug):
     """Where the learner is in the activity, forwarded by the item page's script."""
     _course, enrollment, item = guards.enrolled_item(slug, item_slug, "h5p")

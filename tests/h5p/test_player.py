@@ -150,3 +150,35 @@ def test_the_player_s_own_strings_are_in_the_learner_s_language(client, pupil, l
     frame = client.application.test_client().get(src, headers={"Accept-Language": "en"}).get_data(as_text=True)
     config = json.loads(frame.split('id="lms-h5p-config">', 1)[1].split("</script>", 1)[0])
     assert config["options"]["translations"]["H5P"]["fullscreen"] == "Pilnekrāna režīms"
+
+
+def test_a_flood_of_statements_is_cut_off_with_a_429(client, pupil, login, played):
+    """A script in the page cannot flood the LRS: past 120 a minute the learner gets a 429."""
+    login(pupil)
+    codes = [post(client, {"item": "sveiciens", "statement": statement(verb="interacted")}).status_code
+             for _ in range(121)]
+    assert codes[:120] == [200] * 120 and codes[120] == 429
+
+
+def test_where_the_learner_left_the_activity_is_kept_and_given_back_to_the_player(client, pupil, login, played):
+    login(pupil)
+    state = json.dumps({"answers": [1, 3], "page": 2})
+    saved = client.post("/courses/drosiba/h5p/sveiciens/state", data=json.dumps({"item": "sveiciens", "state": state}),
+                        content_type="application/json")
+    assert saved.status_code == 200
+    page = client.get(played).get_data(as_text=True)
+    src = page.split('id="h5p-frame"', 1)[1].split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    frame = client.application.test_client().get(src).get_data(as_text=True)
+    config = json.loads(frame.split('id="lms-h5p-config">', 1)[1].split("</script>", 1)[0])
+    assert config["options"]["contentUserData"] == [{"dataType": "state", "previousState": state, "subContentId": "*"}]
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"item": "another", "state": "{}"}, "The state is for another item; nothing was saved."),
+    ({"item": "sveiciens", "state": "not json"}, "The state must be JSON text of at most 65,536 characters."),
+])
+def test_a_wrong_state_is_refused(client, pupil, login, played, body, message):
+    login(pupil)
+    response = client.post("/courses/drosiba/h5p/sveiciens/state", data=json.dumps(body),
+                           content_type="application/json")
+    assert response.status_code == 400 and response.json["error"] == message
