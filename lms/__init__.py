@@ -131,6 +131,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.h5p.views import show_activity as show_h5p_activity
     app.register_blueprint(h5p_bp, url_prefix="/admin/h5p")
     app.register_blueprint(h5p_player_bp)
+    from lms.h5p.cli import h5p_cli
+    app.cli.add_command(h5p_cli)
     course_loader.H5P_CHECK[:] = [h5p.check_course_file]  # courses' .h5p files, checked by the H5P domain
     content_services.H5P_IMPORT[:] = [h5p.keep_content]  # and their content kept at import
     app.cli.add_command(notifications_cli)
