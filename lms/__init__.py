@@ -123,6 +123,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     from lms.privacy.views import bp as privacy_bp
     app.register_blueprint(privacy_bp)
+    from lms.content import loader as course_loader
+    from lms.content import services as content_services
+    from lms.h5p import services as h5p
+    from lms.h5p.views import bp as h5p_bp
+    from lms.h5p.views import player_bp as h5p_player_bp
+    from lms.h5p.views import show_activity as show_h5p_activity
+    app.register_blueprint(h5p_bp, url_prefix="/admin/h5p")
+    app.register_blueprint(h5p_player_bp)
+    from lms.h5p.cli import h5p_cli
+    app.cli.add_command(h5p_cli)
+    course_loader.H5P_CHECK[:] = [h5p.check_course_file]  # courses' .h5p files, checked by the H5P domain
+    content_services.H5P_IMPORT[:] = [h5p.keep_content]  # and their content kept at import
     app.cli.add_command(notifications_cli)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(competence_cli)
@@ -138,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
 
     add_item_page("exercise", show_exercise)  # learning shows them without importing their domains
     add_item_page("task", show_task)
+    add_item_page("h5p", show_h5p_activity)
     _register_upward_parts()
 
     i18n.add_language_listener(accounts_services.on_language_chosen)  # the choice stays on the account

@@ -295,6 +295,12 @@ SETTINGS = (
     Setting("LMS_XAPI_MAX_REQUEST_BYTES", "LMS_XAPI_MAX_REQUEST_BYTES",
             "Largest request body (bytes) the LRS at `/xapi/` accepts (statements with their attachments). "
             "Default: `16777216` (16 MiB).", _at_least(1024)),
+    Setting("LMS_H5P_MAX_BYTES", "LMS_H5P_MAX_BYTES",
+            "Largest H5P package (bytes), as uploaded and as it unpacks; a larger one is refused with a "
+            "message. Default: `20971520` (20 MiB).", _at_least(1024)),
+    Setting("LMS_H5P_MAX_FILES", "LMS_H5P_MAX_FILES",
+            "Most files an H5P package may hold; one with more is refused with a message. "
+            "Default: `1000`.", _at_least(1)),
 )
 
 
@@ -327,6 +333,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LMS_EXERCISE_MAX_CODE_BYTES": 65536,
         "LMS_MAX_REQUEST_BYTES": 1024 * 1024,
         "LMS_XAPI_MAX_REQUEST_BYTES": 16 * 1024 * 1024,
+        "LMS_H5P_MAX_BYTES": 20 * 1024 * 1024,
+        "LMS_H5P_MAX_FILES": 1000,
 
 
         "LMS_TASK_MAX_FILE_MB": 10,

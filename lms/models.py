@@ -24,3 +24,4 @@ from lms.studio.models import StudioAuthor, StudioCourse, StudioMember, StudioRe
 
 from lms.audit.models import AccessLogEntry  # noqa: F401
 from lms.privacy.models import DataExport, ErasureRequest, ForwardedStatement  # noqa: F401
+from lms.h5p.models import H5PContent, H5PLibrary, H5PLibraryFile, H5PState  # noqa: F401

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lms"
 DOMAINS = (
     "accounts", "admin", "audit", "catalog", "competence", "content", "core", "exercises",
     "gradebook", "learning", "notifications", "privacy", "studio", "tasks",
-    "teaching", "xapi",
+    "teaching", "xapi", "h5p",
 )
 
 

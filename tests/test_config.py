@@ -100,6 +100,8 @@ WRONG_VALUES = [
     ("LMS_RETENTION_WARNING_DAYS", "-30", "at least 1"),
     ("LMS_RETENTION_ACCESS_LOG_DAYS", "2 years", "whole number"),
     ("LMS_EXPORT_KEEP_HOURS", "0", "at least 1"),
+    ("LMS_H5P_MAX_BYTES", "100", "at least 1024"),
+    ("LMS_H5P_MAX_FILES", "0", "at least 1"),
     ("LMS_EXERCISE_MAX_CODE_BYTES", "64k", "whole number"),
     ("LMS_MAX_REQUEST_BYTES", "1", "at least 1024"),
     ("LMS_XAPI_MAX_REQUEST_BYTES", "lots", "whole number"),

@@ -11,7 +11,7 @@ from lms.xapi.models import Json
 
 LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
-ITEM_KINDS = ("lesson", "quiz", "exercise", "task")
+ITEM_KINDS = ("lesson", "quiz", "exercise", "task", "h5p")
 LESSON_COMPLETION = ("mark_done", "on_open")
 SHOW_ANSWERS = ("after_passed_or_last_attempt", "after_each_attempt", "after_passed", "never")
 
@@ -86,7 +86,7 @@ class Item(db.Model):
     __tablename__ = "course_item"
     __table_args__ = (
         sa.UniqueConstraint("course_id", "slug"),
-        sa.CheckConstraint("kind IN ('lesson', 'quiz', 'exercise', 'task')", name="kind"),
+        sa.CheckConstraint("kind IN ('lesson', 'quiz', 'exercise', 'task', 'h5p')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +115,9 @@ class Item(db.Model):
     # tasks: {"hand_in": {"text", "link", "files": {"types", "max_files", "max_size_mb"} | None},
     # "rubric": [{"id", "name", "description", "levels": [{"name", "description", "points"}]}]}
     task: Mapped[dict | None] = mapped_column(Json)
+    # H5P activities: {"completion": opened | completed | score, "assessed", "licence",
+    # "authors", "main_library"}; the content is in h5p_content, the pass mark above
+    h5p: Mapped[dict | None] = mapped_column(Json)
     # {language: {"title", "html", "questions", "task"}}: what a learner reads, in another
     # language; the questions keep their ids and options, the task its hand-in and points
     translations: Mapped[dict | None] = mapped_column(Json)

@@ -4,7 +4,11 @@ DESIGN.md: evidence is assessed (a passed quiz or exercise, or a task its review
 accepted: ``passed`` on an assessment activity, with the reviewer in the statement),
 participated (a lesson opened or marked done), external (an external provider's
 statement, with the provider named) or self-assessed (the questionnaire, which is shown
-apart and is not evidence). Levels above the lowest of a framework's scale rest on
+apart and is not evidence). An H5P activity's evidence is browser-scored: its score is
+computed in the learner's browser and can be forged, so it counts like participation, and
+as assessed only where the course says ``assessed: true`` for the item (the platform then
+gives the statement's object the assessment type; a learner cannot, as the server sets the
+object). Levels above the lowest of a framework's scale rest on
 assessed or external evidence; a course file may let participation in one of its items
 count at the item's stated level.
 """
@@ -21,7 +25,8 @@ ASSESSED = "assessed"
 PARTICIPATED = "participated"
 EXTERNAL = "external"
 SELF_ASSESSED = "self-assessed"
-KINDS = (ASSESSED, PARTICIPATED, EXTERNAL, SELF_ASSESSED)
+BROWSER_SCORED = "browser-scored"
+KINDS = (ASSESSED, PARTICIPATED, EXTERNAL, SELF_ASSESSED, BROWSER_SCORED)
 
 # What people see: names, never the codes above.
 NAMES = {
@@ -29,6 +34,7 @@ NAMES = {
     PARTICIPATED: _l("Participated"),
     EXTERNAL: _l("External"),
     SELF_ASSESSED: _l("Self-assessed"),
+    BROWSER_SCORED: _l("Interactive, scored in the browser"),
 }
 
 PASSED = vocabulary.VERB_BASE + "passed"
@@ -45,9 +51,13 @@ def kind_of(verb_id: str, data: dict) -> tuple[str, str | None]:
     provider = xapi.provider_of(data.get("authority"))
     if provider is not None:
         return EXTERNAL, provider[:120]
+    target = data.get("object") or {}
+    parsed = vocabulary.parse_activity_id(target.get("id") or "")
+    if parsed is not None and parsed[0] == "h5p":
+        assessed = (target.get("definition") or {}).get("type") == ASSESSMENT_TYPE
+        return (ASSESSED if assessed else BROWSER_SCORED), None
     if verb_id == PASSED:
         return ASSESSED, None
-    target = data.get("object") or {}
     activity_type = (target.get("definition") or {}).get("type")
     if activity_type == ASSESSMENT_TYPE and (data.get("result") or {}).get("success") is True:
         return ASSESSED, None
@@ -68,6 +78,8 @@ def expected_kind(activity_id: str) -> str:
     parsed = vocabulary.parse_activity_id(activity_id)
     if parsed is None:
         return EXTERNAL
+    if parsed[0] == "h5p":
+        return BROWSER_SCORED
     return PARTICIPATED if parsed[0] in PARTICIPATION_ACTIVITIES else ASSESSED
 
 

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -43,6 +43,15 @@ NAME_KEYS = ("title", "summary", "name")  # text people see as a name: nothing m
 MULTILINE = str.maketrans("\n\t", "  ")
 ITEM_FILES = {"lesson": "lessons/{}.md", "quiz": "quizzes/{}.yaml", "exercise": "exercises/{}.yaml",
               "task": "tasks/{}.yaml"}
+# An H5P activity is a package made by another tool (``h5p/<slug>.h5p``): what an item file
+# says of the others, its entry in course.yaml says of it.
+H5P_FILE = "h5p/{}.h5p"
+H5P_COMPLETION = ("opened", "completed", "score")
+H5P_ITEM_KEYS = {"h5p", "optional", "title", "competences", "completion", "pass_mark", "assessed"}
+# How an .h5p package is checked: lms.h5p (a domain above this one: its libraries live in
+# the database) registers it at start-up. ``check(path, file)`` returns the read package
+# (None when refused) and the problems, each naming ``file``.
+H5P_CHECK: list[Callable[[Path, str], tuple[Any, list["Problem"]]]] = []
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,22 @@ class ItemRef:
 
 
 @dataclass
+class H5PSpec:
+    """An H5P activity: its package (as ``lms.h5p.package`` read it) and what the course
+    says of it. ``completion``: opened, completed, or a score of at least ``pass_mark``;
+    the browser's score is assessed evidence only when the course says ``assessed: true``."""
+
+    slug: str
+    title: str
+    competences: list[str]
+    completion: str = "completed"
+    pass_mark: int | None = None
+    assessed: bool = False
+    data: bytes = b""
+    package: Any = None
+
+
+@dataclass
 class ModuleSpec:
     slug: str
     title: str
@@ -165,6 +190,7 @@ class CourseSpec:
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     exercises: dict[str, ExerciseSpec] = field(default_factory=dict)
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
+    h5p: dict[str, H5PSpec] = field(default_factory=dict)
     # the course in other languages: {language: {"title", "summary", "modules": {slug:
     # {"title", "summary"}}, "items": {slug: {...the item's texts in that language}}}}
     translations: dict[str, dict] = field(default_factory=dict)
@@ -391,10 +417,10 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
         for item_index, item in enumerate(items):
             ipath = path + ("items", item_index)
             item = _mapping(src, item, ipath)
-            kinds = [kind for kind in ITEM_KINDS if kind in item]
-            _unknown_keys(src, item, {*ITEM_KINDS, "optional"}, ipath)
+            kinds = [kind for kind in (*ITEM_KINDS, "h5p") if kind in item]
+            _unknown_keys(src, item, H5P_ITEM_KEYS if kinds == ["h5p"] else {*ITEM_KINDS, "h5p", "optional"}, ipath)
             if len(kinds) != 1:
-                src.problem(ipath, N_("must name exactly one of lesson:, quiz:, exercise: or task:"))
+                src.problem(ipath, N_("must name exactly one of lesson:, quiz:, exercise:, task: or h5p:"))
                 continue
             kind = kinds[0]
             item_slug = _slug(src, item[kind], ipath + (kind,))
@@ -406,6 +432,11 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
                 continue
             item_slugs[item_slug] = ipath
             spec.items.append(ItemRef(kind, item_slug, _bool(src, item, "optional", ipath)))
+            if kind == "h5p":
+                activity = _load_h5p(src, folder, item, item_slug, ipath, rel)
+                if activity:
+                    course.h5p[item_slug] = activity
+                continue
             item_file = ITEM_FILES[kind].format(item_slug)
             refused = files.refusal(folder / item_file, folder)
             if refused:
@@ -439,6 +470,35 @@ def load_course(folder: Path, root: Path | None = None) -> tuple[CourseSpec, lis
     if "translations" in data:
         _load_translations(course, src, data["translations"], rel, problems)
     return course, problems
+
+
+def _load_h5p(src: _Source, folder: Path, item: dict, slug: str, ipath: tuple, rel) -> H5PSpec | None:
+    """An ``h5p:`` entry of a module and its package ``h5p/<slug>.h5p``, checked by the
+    check ``lms.h5p`` registered."""
+    spec = H5PSpec(slug=slug, title=_text(src, item, "title", ipath, default="") or "",
+                   competences=_competences(src, item, ipath),
+                   completion=_choice(src, item, "completion", H5P_COMPLETION, ipath, default="completed"),
+                   pass_mark=_number(src, item, "pass_mark", ipath, required=False, minimum=0, maximum=100,
+                                     whole=True),
+                   assessed=_bool(src, item, "assessed", ipath))
+    if spec.completion == "score" and spec.pass_mark is None and "pass_mark" not in item:
+        src.problem(ipath + ("pass_mark",), N_("is required when completion is score (0-100)"))
+    elif spec.completion != "score" and "pass_mark" in item:
+        src.problem(ipath + ("pass_mark",), N_("is used only with completion: score"))
+    path = folder / H5P_FILE.format(slug)
+    refused = files.refusal(path, folder, limit=2**62)  # the package's own limit is checked when it is read
+    if refused:
+        src.problem(ipath + ("h5p",), N_("%(file)s %(refusal)s", file=H5P_FILE.format(slug), refusal=refused))
+        return None
+    if not path.is_file():
+        src.problem(ipath + ("h5p",), N_("%(file)s does not exist", file=H5P_FILE.format(slug)))
+        return None
+    if not H5P_CHECK:
+        src.problem(ipath + ("h5p",), N_("H5P activities cannot be checked here (the platform's H5P part is not loaded)"))
+        return None
+    spec.package, problems = H5P_CHECK[0](path, rel(path))
+    src.problems.extend(problems)
+    return spec if spec.package is not None and not problems else None
 
 
 def _read(path: Path, rel, problems) -> str:

@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import sqlalchemy as sa
 
@@ -15,12 +16,15 @@ from lms.catalog.models import Course, Item, Module
 from lms.competence import services as competence
 from lms import config
 from lms.content import packages
-from lms.content.loader import CourseSpec, ExerciseSpec, Problem, load
+from lms.content.loader import CourseSpec, ExerciseSpec, H5PSpec, Problem, load
 from lms.core import markdown
 from lms.extensions import db
 from lms.xapi import vocabulary
 
 COURSES_DIR = config.COURSES_DIR
+# What an H5P item keeps besides its row (its content): lms.h5p, a domain above this one,
+# registers it at start-up.
+H5P_IMPORT: list[Callable[[Item, H5PSpec], None]] = []
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
 
 
@@ -288,6 +292,7 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                 db.session.add(item)
             item.module_id, item.kind, item.position = module.id, ref.kind, position
             item.optional, item.archived = ref.optional, False
+            item.h5p = None
             if ref.kind == "lesson":
                 lesson = spec.lessons[ref.slug]
                 item.title, item.minutes, item.competences = lesson.title, lesson.minutes, lesson.competences
@@ -311,6 +316,19 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                 item.exercise = None
                 _clear_quiz_settings(item)
                 item.task = {"hand_in": task.hand_in, "rubric": task.rubric}
+            elif ref.kind == "h5p":
+                activity = spec.h5p[ref.slug]
+                item.title, item.minutes, item.competences = activity.title, None, activity.competences
+                item.html = item.max_attempts = item.questions = item.exercise = item.task = None
+                item.pass_mark = activity.pass_mark
+                _clear_quiz_settings(item)
+                item.h5p = {"completion": activity.completion, "assessed": activity.assessed,
+                            "licence": activity.package.licence, "authors": activity.package.authors,
+                            "source": activity.package.manifest.get("source"),
+                            "main_library": str(activity.package.main_library)}
+                db.session.flush()
+                for keep in H5P_IMPORT:
+                    keep(item, activity)
             else:
                 exercise = spec.exercises[ref.slug]
                 item.title, item.minutes, item.competences = exercise.title, exercise.minutes, exercise.competences
@@ -340,6 +358,8 @@ def _import_course(spec: CourseSpec, report: ImportReport) -> None:
                      for ref in exercise.competences]
     for task in spec.tasks.values():
         mappings += [(vocabulary.activity_id("task", spec.slug, task.slug), ref) for ref in task.competences]
+    for activity in spec.h5p.values():
+        mappings += [(vocabulary.activity_id("h5p", spec.slug, activity.slug), ref) for ref in activity.competences]
     report.unknown_competences += competence.map_activities(f"course:{spec.slug}", mappings, participation_counts)
     for slug, module in modules.items():
         if slug not in seen_modules and not module.archived:

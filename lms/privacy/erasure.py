@@ -32,6 +32,7 @@ from lms.competence.models import Evidence, LearnerCompetence, SelfAssessment, S
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob
 from lms.extensions import db
 from lms.gradebook.models import Feedback
+from lms.h5p.models import H5PLibrary, H5PState
 from lms.learning.models import Certificate, Enrollment, QuizAttempt
 from lms.notifications.models import Notification, NotificationPreference
 from lms.audit.models import AccessLogEntry
@@ -204,6 +205,7 @@ def _erase_exercises(person: User, enrollment_ids: list[int]) -> None:
     db.session.execute(sa.delete(GradingJob).where(GradingJob.user_id == person.id))
     db.session.execute(sa.delete(ExerciseSubmission).where(ExerciseSubmission.enrollment_id.in_(enrollment_ids)))
     db.session.execute(sa.delete(ExerciseDraft).where(ExerciseDraft.enrollment_id.in_(enrollment_ids)))
+    db.session.execute(sa.delete(H5PState).where(H5PState.enrollment_id.in_(enrollment_ids)))
 
 
 def _erase_tasks(person: User, enrollment_ids: list[int], erased: Erased) -> None:
@@ -241,6 +243,9 @@ def _erase_authoring(person: User) -> None:
     db.session.execute(sa.delete(StudioMember).where(StudioMember.user_id == person.id))
     db.session.execute(sa.update(StudioRevision).where(StudioRevision.author_id == person.id)
                        .values(author_id=None, note=""))
+    # An H5P library the person approved stays approved, without their name.
+    db.session.execute(sa.update(H5PLibrary).where(H5PLibrary.approved_by_id == person.id)
+                       .values(approved_by_id=None))
 
 
 def _erase_teaching(person: User) -> None:

@@ -32,6 +32,8 @@ from markupsafe import escape
 from lms.accounts.models import SignInSession, User, utcnow
 from lms.competence.models import Evidence, LearnerCompetence, SelfAssessment
 from lms.exercises.models import ExerciseSubmission
+from lms.catalog.models import Item
+from lms.h5p.models import H5PState
 from lms.extensions import db
 from lms.learning.models import Certificate, Enrollment, ItemProgress, QuizAttempt
 from lms.notifications import services as notifications
@@ -98,6 +100,8 @@ def collect(person: User) -> dict[str, list[dict]]:
                                   score=s.score, passed=s.passed)
                              for s in db.session.scalars(sa.select(ExerciseSubmission).where(
                                  ExerciseSubmission.enrollment_id.in_(ids)).order_by(ExerciseSubmission.id))],
+        "h5p_states": [_row(activity=db.session.get(Item, st.item_id).title, saved_at=st.saved_at, state=st.data)
+                       for st in db.session.scalars(sa.select(H5PState).where(H5PState.enrollment_id.in_(ids)))],
         "hand_ins": [_row(task=h.item.title, number=h.number, submitted_at=h.submitted_at, text=h.text, link=h.link,
                           status=h.status, files=", ".join(f.filename for f in h.files),
                           review_comment=reviews[h.id].comment if h.id in reviews else None,

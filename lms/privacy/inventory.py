@@ -138,6 +138,17 @@ INVENTORY: dict[str, Table] = {
         "as long as the course; an author's erasure removes their name and notes",
         {"author_id": "who saved", "note": "their note", "created_at": "when"},
         ("id", "course_id", "number", "package")),
+    "h5p_library": Table(
+        "H5P libraries in the store", "to record who let third-party code run", ADMIN,
+        "as long as the library; an admin's erasure removes their name",
+        {"approved_by_id": "the admin who approved it"},
+        ("id", "machine_name", "major", "minor", "patch", "title", "runnable", "manifest", "added_at", "updated_at",
+         "approved_at")),
+    "h5p_state": Table("where a learner left an H5P activity", "to resume it on the next visit", "the person",
+                       UNTIL_ERASED, {"enrollment_id": "whose", "data": "the activity's state (their answers so far)",
+                                      "saved_at": "when"}, ("item_id",)),
+    "h5p_library_file": Table("files of H5P libraries", "to play H5P content", ADMIN, "as long as the library", {},
+                              ("id", "library_id", "path", "data")),
     "course_reviewer": Table("reviewers of a course", "to route hand-ins", ADMIN, UNTIL_ERASED,
                              {"user_id": "the reviewer", "assigned_at": "when"}, ("course_id",)),
     # Teaching -----------------------------------------------------------------------------
@@ -263,7 +274,8 @@ INVENTORY: dict[str, Table] = {
     "course_item": Table("course items", "", "", "", {}, (
         "id", "course_id", "module_id", "slug", "kind", "title", "position", "optional", "archived", "minutes",
         "competences", "html", "pass_mark", "max_attempts", "questions", "show_answers", "shuffle_options", "draw",
-        "exercise", "task", "translations")),
+        "exercise", "task", "h5p", "translations")),
+    "h5p_content": Table("H5P activities' content", "", "", "", {}, ("item_id", "manifest", "package", "updated_at")),
     "competence_framework": Table("frameworks", "", "", "", {}, ("id", "slug", "title", "title_lv", "source",
                                                                  "levels")),
     "competence": Table("competences", "", "", "", {}, (

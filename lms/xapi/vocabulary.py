@@ -25,6 +25,7 @@ ACTIVITY_TYPES = {
     "quiz": TYPE_BASE + "assessment",
     "exercise": TYPE_BASE + "assessment",
     "task": TYPE_BASE + "assessment",  # a reviewed task: work a person assesses
+    "h5p": TYPE_BASE + "interaction",  # an H5P activity, scored (if at all) in the learner's browser
     "question": TYPE_BASE + "cmi.interaction",
     "track": TYPE_BASE + "course",  # a track is a programme of courses
     "profile": TYPE_BASE + "profile",

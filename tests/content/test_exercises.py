@@ -114,7 +114,7 @@ def test_a_missing_exercise_file_and_a_bad_item_are_named(course_copy):
     (course_copy / "course.yaml").write_text(text.replace("      - lesson: functions-intro\n",
                                                           "      - {lesson: functions-intro, exercise: shout}\n"))
     found = messages(course_copy)
-    assert_reported(["code-practice/course.yaml:14: modules[0].items[0]: must name exactly one of lesson:, quiz:, exercise: or task:",
+    assert_reported(["code-practice/course.yaml:14: modules[0].items[0]: must name exactly one of lesson:, quiz:, exercise:, task: or h5p:",
                      "code-practice/course.yaml:16: modules[0].items[2].exercise: exercises/shout.yaml does not exist"],
                     found)
 

@@ -26,6 +26,9 @@ from lms.studio import services as studio
 from lms.privacy import requests as erasure_requests
 from lms.tasks import services as tasks
 from lms.xapi import credentials as lrs_credentials
+from lms.h5p import package as h5p_package
+from lms.h5p import services as h5p
+from tests.h5p import builders as h5p_builders
 from tests.tasks.conftest import TASK_COURSES
 
 CATALOGUE = REPO_ROOT / "lms" / "translations"
@@ -189,6 +192,8 @@ FORMS = {
              "rubric-0-levels-0-points": "many"}]),
     "ErasureRequestForm": ("admin", "POST", lambda w: f"/privacy/erasure/{w['pupil']}", [{"reason": LONG * 5}]),
     "ExportForm": ("admin", "POST", lambda w: f"/privacy/export/{w['pupil']}", [{}]),
+    "LibraryPackageForm": ("admin", "POST", lambda w: "/admin/h5p/libraries", [{}]),
+    "LibraryDecisionForm": ("admin", "POST", lambda w: f"/admin/h5p/libraries/{w['h5p_library']}/approve", [{}]),
     "RefuseForm": ("admin", "POST", lambda w: f"/admin/privacy/requests/{w['erasure_request']}/refuse", [
         {}, {"reason": LONG * 5}]),
     "AccessLogSearchForm": ("admin", "GET", lambda w: "/admin/privacy/access-log", [
@@ -253,8 +258,10 @@ def world(app, make_user, courses):
         for kind, title in (("exercise", "Answer"), ("task", "Plan")):
             studio.add_item(studio_course, accounts.find_by_login("admin"), studio_course.head, "module-1", kind,
                             title, studio.studio_files.new_item_text(kind, title, "digcomp:1.1@1"))
+        # An H5P library waiting for approval.
+        h5p_library = h5p.store(h5p_package.read(h5p_builders.greeting_card()))[0][0]
         db.session.commit()
-        return {"subject": subject.public_id, "token": token, "class": school_class.id, "pupil": pupil.public_id,
+        return {"subject": subject.public_id, "h5p_library": h5p_library.id, "token": token, "class": school_class.id, "pupil": pupil.public_id,
                 "credential": credential.id, "hand_in": hand_in.id,
                 "tasks_course": tasks_course.id, "studio": studio_course.slug, "erasure_request": erasure_request.id}
 

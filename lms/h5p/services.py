@@ -1,0 +1,132 @@
+"""The library store's operations: adding a package's libraries (deduplicated), an
+admin's approval, and whether a package may be used (every library it needs is in the
+store and approved). Plain functions; they flush, callers commit."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+
+from lms.accounts.models import User
+from lms.content.loader import Problem
+from lms.core.clock import utcnow
+from lms.extensions import db
+from lms.h5p import package as h5p_package
+from lms.h5p.models import H5PContent, H5PLibrary, H5PLibraryFile
+
+ADDED, UPDATED, REUSED = "added", "updated", "reused"
+
+
+def find(machine_name: str, major: int, minor: int) -> H5PLibrary | None:
+    return db.session.scalar(sa.select(H5PLibrary).filter_by(machine_name=machine_name, major=major, minor=minor))
+
+
+def get(library_id: int) -> H5PLibrary | None:
+    return db.session.get(H5PLibrary, library_id)
+
+
+def libraries() -> list[H5PLibrary]:
+    """Every library in the store, those waiting for approval first, then by name."""
+    return list(db.session.scalars(sa.select(H5PLibrary).order_by(
+        H5PLibrary.approved_at.is_not(None), H5PLibrary.machine_name, H5PLibrary.major, H5PLibrary.minor)))
+
+
+def _replace_files(library: H5PLibrary, files: dict[str, bytes]) -> None:
+    library.files.clear()
+    db.session.flush()
+    library.files.extend(H5PLibraryFile(path=path, data=data) for path, data in sorted(files.items()))
+
+
+def store(read: h5p_package.H5PPackage) -> list[tuple[H5PLibrary, str]]:
+    """Keep the package's libraries once: one not in the store is added (waiting for an
+    admin's approval); a newer patch of a stored major.minor replaces its files and must
+    be approved again (its JavaScript changed); the same or an older patch reuses the
+    stored one. Returns each library with what happened to it."""
+    outcome = []
+    for library in read.libraries.values():
+        stored = find(library.machine_name, library.major, library.minor)
+        if stored is None:
+            stored = H5PLibrary(machine_name=library.machine_name, major=library.major, minor=library.minor,
+                                patch=library.patch, title=library.title[:255], runnable=library.runnable,
+                                manifest=library.manifest)
+            db.session.add(stored)
+            _replace_files(stored, library.files)
+            outcome.append((stored, ADDED))
+        elif library.patch > stored.patch:
+            stored.patch, stored.title, stored.runnable = library.patch, library.title[:255], library.runnable
+            stored.manifest, stored.updated_at = library.manifest, utcnow()
+            stored.approved_at, stored.approved_by = None, None
+            _replace_files(stored, library.files)
+            outcome.append((stored, UPDATED))
+        else:
+            outcome.append((stored, REUSED))
+    db.session.flush()
+    return outcome
+
+
+def approve(library: H5PLibrary, by: User) -> None:
+    library.approved_at, library.approved_by = utcnow(), by
+    db.session.flush()
+
+
+def revoke(library: H5PLibrary) -> None:
+    library.approved_at, library.approved_by = None, None
+    db.session.flush()
+
+
+def unapproved_needs(read: h5p_package.H5PPackage, where: str = "package") -> list[Problem]:
+    """What keeps the package from being used: every library it needs (its content's and
+    its libraries' dependencies) that is not in the store approved, named. The store's
+    approved copy is what plays, whatever copy the package brings."""
+    problems = []
+    for need in read.needs:
+        stored = find(need.machine_name, need.major, need.minor)
+        if stored is None or not stored.approved:
+            problems.append(Problem(where, None, "", _(
+                "%(library)s is not approved; an admin can add and approve it under Admin → H5P libraries",
+                library=str(need))))
+    return problems
+
+
+def check_course_file(path: Path, file: str) -> tuple[h5p_package.H5PPackage | None, list[Problem]]:
+    """The check ``flask courses validate`` and the import run on a course's ``h5p/<slug>.h5p``
+    (registered into the loader at start-up): the package read as strictly as H5P reads
+    one, then every library it needs approved in the store. Each problem names ``file``
+    and, inside it, the entry."""
+    limit = current_app.config.get("LMS_H5P_MAX_BYTES", h5p_package.MAX_BYTES) if has_app_context() \
+        else h5p_package.MAX_BYTES
+    count = current_app.config.get("LMS_H5P_MAX_FILES", h5p_package.MAX_FILES) if has_app_context() \
+        else h5p_package.MAX_FILES
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    try:
+        read = h5p_package.read(data, limit, count)
+    except h5p_package.PackageRefused as refused:
+        return None, [Problem(file, None, "", str(problem)) for problem in refused.problems]
+    return read, unapproved_needs(read, file) if has_app_context() else []
+
+
+def keep_content(item, activity) -> None:
+    """Keep an imported H5P item's content (its ``h5p.json`` and ``content/`` files, as a
+    zip): registered into the course import at start-up. The libraries are the store's."""
+    read = activity.package
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(read.content):
+            archive.writestr(zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0)), read.content[path],
+                             compress_type=zipfile.ZIP_DEFLATED)
+    content = db.session.get(H5PContent, item.id)
+    if content is None:
+        content = H5PContent(item_id=item.id)
+        db.session.add(content)
+    content.manifest, content.package, content.updated_at = read.manifest, buffer.getvalue(), utcnow()
+    db.session.flush()
+
+
+def content_of(item) -> H5PContent | None:
+    return db.session.get(H5PContent, item.id)
