@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from lms.content import files
+from lms.core.messages import N_
 from lms.content.loader import SLUG, Problem
 
 MAX_ENTRIES = 2000                      # files in one package
@@ -93,13 +94,13 @@ def to_zip(slug: str, package: dict[str, bytes]) -> bytes:
 
 def _name_problem(name: str) -> str | None:
     if "\x00" in name:
-        return "has a NUL character in its name"
+        return N_("has a NUL character in its name")
     if "\\" in name:
-        return "uses backslashes in its path; a package uses forward slashes"
+        return N_("uses backslashes in its path; a package uses forward slashes")
     if name.startswith("/") or DRIVE.match(name):
-        return "has an absolute path; every path must be inside the package"
+        return N_("has an absolute path; every path must be inside the package")
     if ".." in PurePosixPath(name).parts:
-        return "has a path that leads outside the package (..)"
+        return N_("has a path that leads outside the package (..)")
     return None
 
 
@@ -113,21 +114,25 @@ def read_zip(data: bytes, slug: str | None = None) -> tuple[str, dict[str, bytes
     after the course's slug, or the course's files at its top level (then ``slug``, the
     name given to it, say the file's name, is the course's)."""
     where = "package"
+
+    def refused(message: str) -> PackageRefused:
+        return PackageRefused([Problem(where, None, "", message)])
+
     if len(data) > MAX_PACKAGE_BYTES:
-        raise PackageRefused([Problem(where, None, "", f"is {len(data):,} bytes; a package may have at most "
-                                                       f"{MAX_PACKAGE_BYTES:,} bytes")])
+        raise refused(N_("is %(size)s bytes; a package may have at most %(limit)s bytes",
+                         size=f"{len(data):,}", limit=f"{MAX_PACKAGE_BYTES:,}"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise PackageRefused([Problem(where, None, "", f"is not a zip file ({error})")]) from None
+        raise refused(N_("is not a zip file (%(error)s)", error=str(error))) from None
     if len(infos) > MAX_ENTRIES:
-        raise PackageRefused([Problem(where, None, "", f"has {len(infos):,} entries; a package may have at most "
-                                                       f"{MAX_ENTRIES:,}")])
+        raise refused(N_("has %(count)s entries; a package may have at most %(limit)s",
+                         count=f"{len(infos):,}", limit=f"{MAX_ENTRIES:,}"))
     declared = sum(info.file_size for info in infos)
     if declared > MAX_PACKAGE_BYTES:
-        raise PackageRefused([Problem(where, None, "", f"would unpack to {declared:,} bytes; a package may unpack "
-                                                       f"to at most {MAX_PACKAGE_BYTES:,} bytes")])
+        raise refused(N_("would unpack to %(size)s bytes; a package may unpack to at most %(limit)s bytes",
+                         size=f"{declared:,}", limit=f"{MAX_PACKAGE_BYTES:,}"))
     problems: list[Problem] = []
     entries: list[zipfile.ZipInfo] = []
     seen: set[str] = set()
@@ -135,15 +140,16 @@ def read_zip(data: bytes, slug: str | None = None) -> tuple[str, dict[str, bytes
         name = info.filename
         problem = _name_problem(name)
         if problem is None and _is_symlink(info):
-            problem = "is a symbolic link; a package may hold only files and folders"
+            problem = N_("is a symbolic link; a package may hold only files and folders")
         if problem is None and info.flag_bits & 0x1:
-            problem = "is encrypted; a package's files may not be"
+            problem = N_("is encrypted; a package's files may not be")
         if problem is None and not info.is_dir() and name.lower().endswith(ARCHIVE_SUFFIXES):
-            problem = "is an archive inside the package; unpack it and add its files instead"
+            problem = N_("is an archive inside the package; unpack it and add its files instead")
         if problem is None and not info.is_dir() and info.file_size > _limit(name):
-            problem = (f"is {info.file_size:,} bytes; a course file may have at most {_limit(name):,} bytes")
+            problem = N_("is %(size)s bytes; a course file may have at most %(limit)s bytes",
+                         size=f"{info.file_size:,}", limit=f"{_limit(name):,}")
         if problem is None and name.rstrip("/") in seen:
-            problem = "is in the package twice"
+            problem = N_("is in the package twice")
         if problem:
             problems.append(Problem(name.replace("\x00", "\\0"), None, "", problem))
             continue
@@ -157,13 +163,12 @@ def read_zip(data: bytes, slug: str | None = None) -> tuple[str, dict[str, bytes
     if any(info.filename == "course.yaml" for info in entries):
         prefix = ""
         if not slug or not SLUG.match(slug):
-            raise PackageRefused([Problem(where, None, "", "has course.yaml at its top level; put the course in "
-                                                           "a folder named after its slug")])
+            raise refused(N_("has course.yaml at its top level; put the course in a folder named after its slug"))
     elif len(top) == 1 and any(info.filename == f"{next(iter(top))}/course.yaml" for info in entries):
         slug = next(iter(top))
         prefix = slug + "/"
     else:
-        raise PackageRefused([Problem(where, None, "", "must hold one course folder with a course.yaml in it")])
+        raise refused(N_("must hold one course folder with a course.yaml in it"))
 
     package: dict[str, bytes] = {}
     total = 0
@@ -173,12 +178,12 @@ def read_zip(data: bytes, slug: str | None = None) -> tuple[str, dict[str, bytes
             continue
         total += len(content)
         if total > MAX_PACKAGE_BYTES:
-            problems.append(Problem(info.filename, None, "", f"the package unpacks to more than "
-                                                             f"{MAX_PACKAGE_BYTES:,} bytes"))
+            problems.append(Problem(info.filename, None, "", N_("the package unpacks to more than %(limit)s bytes",
+                                                                limit=f"{MAX_PACKAGE_BYTES:,}")))
             break
         if content.startswith(ARCHIVE_MAGIC) or content[257:262] == b"ustar":
-            problems.append(Problem(info.filename, None, "", "is an archive inside the package; unpack it and "
-                                                             "add its files instead"))
+            problems.append(Problem(info.filename, None, "", N_("is an archive inside the package; unpack it and "
+                                                                "add its files instead")))
             continue
         package[info.filename[len(prefix):]] = content
     if problems:
@@ -199,15 +204,15 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, problems: list[
                     break
                 size += len(chunk)
                 if size > cap:
-                    problems.append(Problem(info.filename, None, "", "decompresses to more bytes than the package "
-                                                                     "declares for it"))
+                    problems.append(Problem(info.filename, None, "", N_("decompresses to more bytes than the package "
+                                                                        "declares for it")))
                     return None
                 chunks.append(chunk)
     except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, RuntimeError) as error:
         message = str(error)
         if "CRC" in message or "Bad" in message:
-            message = "is damaged or declares a wrong size"
-        problems.append(Problem(info.filename, None, "", f"cannot be unpacked ({message})"))
+            message = N_("is damaged or declares a wrong size")
+        problems.append(Problem(info.filename, None, "", N_("cannot be unpacked (%(reason)s)", reason=message)))
         return None
     return b"".join(chunks)
 
@@ -222,7 +227,7 @@ def unpacked(slug: str, package: dict[str, bytes]) -> Iterator[Path]:
         for path, content in package.items():
             target = folder / path
             if not target.resolve().is_relative_to(folder.resolve()):  # read_zip refused these already
-                raise PackageRefused([Problem(f"{slug}/{path}", None, "", "leads outside the package")])
+                raise PackageRefused([Problem(f"{slug}/{path}", None, "", N_("leads outside the package"))])
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         yield folder

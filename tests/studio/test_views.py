@@ -100,6 +100,22 @@ def test_a_hostile_package_is_refused_naming_the_problem(client, login, author):
     assert "has a path that leads outside the package" in response.get_data(as_text=True)
 
 
+def test_a_hostile_package_is_refused_in_latvian_on_latvian_pages(client, login, author, app):
+    login(author)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("c/course.yaml", "x")
+        archive.writestr("c/inner.zip", b"PK\x03\x04")
+    response = client.post("/studio/import", data={"package": (io.BytesIO(buffer.getvalue()), "c.zip")},
+                           content_type="multipart/form-data", headers={"Accept-Language": "lv"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "ir arhīvs pakotnes iekšienē; atarhivējiet to un pievienojiet tā datnes" in page
+    assert "is an archive inside the package" not in page
+    with app.app_context():
+        assert studio.get("c") is None
+
+
 def test_an_admin_makes_a_teacher_an_author(client, login, admin, teacher, app):
     login(admin)
     assert client.post("/studio/authors", data={"user": "teacher"}).status_code == 302
