@@ -16,7 +16,7 @@ from lms.teaching.models import (  # noqa: F401
     Announcement, AnnouncementRead, CalendarFeed, ClassCourse, ClassItem, ClassMember, SchoolClass)
 from lms.admin.models import ActiveDay  # noqa: F401
 from lms.exercises.models import ExerciseDraft, ExerciseSubmission, GradingJob  # noqa: F401
-from lms.tasks.models import CourseReviewer, FileBlob, HandIn, HandInView, Review, TaskDraft, TaskFile  # noqa: F401
+from lms.tasks.models import CourseReviewer, FileBlob, HandIn, Review, TaskDraft, TaskFile  # noqa: F401
 from lms.notifications.models import Notification, NotificationPreference  # noqa: F401
 from lms.gradebook.models import Feedback  # noqa: F401
 

@@ -567,12 +567,88 @@ def test_the_gradebook_s_work_views_move_into_the_one_access_log_and_back(make_a
         assert (view.viewer.username, view.viewer_role, view.item_id, view.views) == (
             "mig-teacher", "class-teacher", 1, 2)
         assert (view.first_at, view.last_at) == (now, datetime(2026, 3, 4, 9, 0))
-        assert [entry.what for entry in audit.entries_about(pupil)] == ["answers", "answers"]
+        assert db.session.execute(sa.text("SELECT what FROM access_log_entry")).scalars().all() == [
+            "answers", "answers"]
         db.session.rollback()
         downgrade(revision="0024_privacy")
         with db.engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT viewer_role, views FROM work_view")).all()
             left = connection.execute(sa.text("SELECT count(*) FROM access_log_entry")).scalar()
         assert [tuple(row) for row in rows] == [("class-teacher", 2)] and left == 0
+        db.session.rollback()
+        upgrade()
+
+
+def test_who_opened_a_hand_in_moves_into_the_one_access_log_and_back(make_app):
+    """0040 drops ``task_hand_in_view``: the access-log entries already written for the same
+    openings (without their item) get the item, the hand-in's number and the viewer's role,
+    an opening the log lacks becomes entries of its own, and the learner still sees who
+    opened each hand-in and when. Downgrading puts the rows back."""
+    from datetime import timedelta
+
+    from lms.audit import services as audit
+    from tests import factories
+
+    app = make_app(schema=False)
+    with app.app_context():
+        drop_everything(db.engine)
+        upgrade(revision="0032_studio_media")
+        pupil = factories.make_user("mig-pupil", audience="pupil")
+        teacher = factories.make_user("mig-teacher", roles=("teacher",))
+        now = datetime(2026, 3, 2, 10, 0)
+        tables = db.metadata.tables  # these tables are the same at 0032 and at the head
+
+        def _insert(connection, table, **values):
+            connection.execute(tables[table].insert().values(**values))
+
+        with db.engine.begin() as connection:
+            _insert(connection, "course", id=1, slug="c", title="C", summary="", language="lv", audiences=["pupil"],
+                    track="t", level="l", estimated_hours=1, status="published", competences=[],
+                    lesson_completion="view", archived=False, imported_at=now, translations={})
+            _insert(connection, "course_module", id=1, course_id=1, slug="m", title="M", summary="", position=1,
+                    optional=False, archived=False, translations={})
+            _insert(connection, "course_item", id=1, course_id=1, module_id=1, slug="t", kind="task",
+                    title="Reflection", position=1, optional=False, archived=False, competences=[], translations={})
+            _insert(connection, "enrollment", id=1, user_id=pupil.id, course_id=1, registration=uuid.uuid4(),
+                    active=True, enrolled_at=now, last_activity_at=now, progress=0)
+            _insert(connection, "school_class", id=1, name="5.b", teacher_id=teacher.id, join_code="ABCD2345",
+                    created_at=now)
+            _insert(connection, "class_member", class_id=1, user_id=pupil.id, joined_at=now)
+            _insert(connection, "class_course", class_id=1, course_id=1)
+            for number in (1, 2):
+                _insert(connection, "task_hand_in", id=number, enrollment_id=1, item_id=1, number=number, text="",
+                        text_html="", link="", submitted_at=now, status="another_try" if number == 1 else "waiting")
+            views = sa.text("INSERT INTO task_hand_in_view (hand_in_id, viewer_id, first_at, last_at, views) "
+                            "VALUES (:hand_in, :viewer, :first, :last, :views)")
+            connection.execute(views, {"hand_in": 1, "viewer": teacher.id, "first": now,
+                                       "last": now + timedelta(days=2), "views": 3})
+            connection.execute(views, {"hand_in": 2, "viewer": teacher.id, "first": now + timedelta(days=3),
+                                       "last": now + timedelta(days=3), "views": 1})
+            # The same openings of hand-in 1 as the log had them: its page, and later a file.
+            for at, detail in ((now + timedelta(milliseconds=300), "Reflection"),
+                               (now + timedelta(days=2, milliseconds=100), "Reflection: plan.pdf")):
+                connection.execute(sa.text(
+                    "INSERT INTO access_log_entry (at, viewer_id, subject_id, what, detail, viewer_role) "
+                    "VALUES (:at, :viewer, :subject, 'hand_in', :detail, '')"),
+                    {"at": at, "viewer": teacher.id, "subject": pupil.id, "detail": detail})
+        db.session.rollback()
+        upgrade(revision="0040_hand_in_views")
+        seen = audit.views_by_number(pupil.id, 1)
+        [first], [second] = seen[1], seen[2]
+        assert (first.viewer.username, first.viewer_role, first.views) == ("mig-teacher", "class-teacher", 2)
+        assert abs(first.first_at - now) < timedelta(seconds=1)
+        assert first.last_at == now + timedelta(days=2, milliseconds=100)
+        assert (second.first_at, second.views, second.viewer_role) == (now + timedelta(days=3), 1, "class-teacher")
+        entries = db.session.execute(sa.text("SELECT detail, item_id FROM access_log_entry ORDER BY at")).all()
+        assert [tuple(entry) for entry in entries] == [
+            ("Reflection", 1), ("Reflection: plan.pdf", 1), ("Reflection", 1)]
+        db.session.rollback()
+        downgrade(revision="0032_studio_media")
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text(
+                "SELECT hand_in_id, views FROM task_hand_in_view ORDER BY hand_in_id")).all()
+            itemless = connection.execute(sa.text(
+                "SELECT count(*) FROM access_log_entry WHERE item_id IS NULL")).scalar()
+        assert [tuple(row) for row in rows] == [(1, 2), (2, 1)] and itemless == 3
         db.session.rollback()
         upgrade()

@@ -34,14 +34,17 @@ WHAT = {
 
 
 def record_access(viewer: User | None, subjects: User | int | Iterable[User | int], what: str,
-                  detail: str = "", *, item_id: int | None = None, role: str = "") -> int:
+                  detail: str = "", *, item_id: int | None = None, role: str = "",
+                  work_number: int | None = None) -> int:
     """Log that ``viewer`` saw ``what`` of each of ``subjects`` (a user, an id, or several),
-    on the course item ``item_id`` where it was a learner's work on one item, seen in
-    ``role`` (class-teacher, course-reviewer, admin). Nothing is logged for anonymous
+    on the course item ``item_id`` where it was a learner's work on one item (and on its
+    piece ``work_number``, a hand-in's number, where one piece was opened on its own), seen
+    in ``role`` (class-teacher, course-reviewer, admin). Nothing is logged for anonymous
     visitors or for people looking at their own data; without a ``role`` (which the caller
     gives once it has checked the viewer's right), nothing either for viewers who are
-    neither teachers nor admins (they only ever see their own). Flushes only: the view's
-    commit keeps it. Returns how many entries were written."""
+    neither teachers nor admins (they only ever see their own). One INSERT however many
+    subjects (an export names a whole class). Flushes only: the view's commit keeps it.
+    Returns how many entries were written."""
     if what not in WHAT:
         raise ValueError(f"unknown access kind {what!r}; add it to lms.audit.services.WHAT")
     if viewer is None or not getattr(viewer, "is_authenticated", False):
@@ -51,11 +54,15 @@ def record_access(viewer: User | None, subjects: User | int | Iterable[User | in
     if isinstance(subjects, (User, int)):
         subjects = [subjects]
     ids = {subject if isinstance(subject, int) else subject.id for subject in subjects} - {viewer.id}
+    if not ids:
+        return 0
     now = utcnow()
-    db.session.add_all([AccessLogEntry(viewer_id=viewer.id, subject_id=subject_id, what=what,
-                                       detail=detail[:200], at=now, item_id=item_id, viewer_role=role[:16])
-                        for subject_id in sorted(ids)])
-    db.session.flush()
+    # A bulk insert without RETURNING: the ORM's unit of work writes one INSERT per row
+    # on SQLite, which made an export's queries grow with the class.
+    db.session.execute(sa.insert(AccessLogEntry), [
+        {"viewer_id": viewer.id, "subject_id": subject_id, "what": what, "detail": detail[:200], "at": now,
+         "item_id": item_id, "viewer_role": role[:16], "work_number": work_number}
+        for subject_id in sorted(ids)])
     return len(ids)
 
 
@@ -76,23 +83,40 @@ class WorkViews:
     views: int
 
 
-def views_of(subject_id: int, item_id: int | None = None) -> list[WorkViews]:
-    """Who opened the person's work on course items (on ``item_id`` only, when given), one
-    row per viewer and item, most recent last: one query and one for the viewers."""
+def _grouped(subject_id: int, item_id: int | None, *by):
     statement = (sa.select(AccessLogEntry.viewer_id, AccessLogEntry.item_id,
                            sa.func.min(AccessLogEntry.at), sa.func.max(AccessLogEntry.at),
-                           sa.func.count(), sa.func.max(AccessLogEntry.viewer_role))
+                           sa.func.count(), sa.func.max(AccessLogEntry.viewer_role), *by)
                  .where(AccessLogEntry.subject_id == subject_id, AccessLogEntry.item_id.is_not(None))
-                 .group_by(AccessLogEntry.viewer_id, AccessLogEntry.item_id))
+                 .group_by(AccessLogEntry.viewer_id, AccessLogEntry.item_id, *by))
     if item_id is not None:
         statement = statement.where(AccessLogEntry.item_id == item_id)
     rows = db.session.execute(statement).all()
     viewer_ids = {row[0] for row in rows if row[0] is not None}
     viewers = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(viewer_ids)))} \
         if viewer_ids else {}
-    found = [WorkViews(viewers.get(viewer_id), role or "", item, first, last, count)
-             for viewer_id, item, first, last, count, role in rows]
+    return [(WorkViews(viewers.get(row[0]), row[5] or "", row[1], row[2], row[3], row[4]), row[6:])
+            for row in rows]
+
+
+def views_of(subject_id: int, item_id: int | None = None) -> list[WorkViews]:
+    """Who opened the person's work on course items (on ``item_id`` only, when given), one
+    row per viewer and item, most recent last: one query and one for the viewers."""
+    found = [view for view, _ in _grouped(subject_id, item_id)]
     found.sort(key=lambda view: view.last_at)
+    return found
+
+
+def views_by_number(subject_id: int, item_id: int) -> dict[int, list[WorkViews]]:
+    """Who opened each piece of the person's work on the item that was opened on its own
+    (a task's hand-ins, by number): {number: one row per viewer, first opened first}, in
+    one query and one for the viewers."""
+    found: dict[int, list[WorkViews]] = {}
+    for view, (number,) in _grouped(subject_id, item_id, AccessLogEntry.work_number):
+        if number is not None:
+            found.setdefault(number, []).append(view)
+    for views in found.values():
+        views.sort(key=lambda view: view.first_at)
     return found
 
 

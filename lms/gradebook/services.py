@@ -15,10 +15,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from lms.accounts.models import User
 from lms.catalog.models import Course, Item
+from lms.core.clock import utcnow
 from lms.exercises.models import ExerciseSubmission
 from lms.extensions import db
 from lms.learning.models import Enrollment, ItemProgress, QuizAttempt
@@ -130,13 +131,19 @@ def class_items(school_class: SchoolClass) -> list[Item]:
         sa.select(Item).join(Course, Course.id == Item.course_id)
         .where(sa.or_(Item.course_id.in_(course_ids), Item.id.in_(single)), Item.kind.in_(GRADED_KINDS),
                Item.archived.is_(False))
-        .order_by(Course.title, Course.id, Item.position).options(selectinload(Item.course))))
+        .order_by(Course.title, Course.id, Item.position).options(*_AS_COLUMNS)))
+
+
+# A gradebook's columns name their item and course: the items' content (lesson HTML, a quiz's
+# questions, an exercise, a task's rubric, their translations) is not read, nor decoded.
+_AS_COLUMNS = (load_only(Item.id, Item.course_id, Item.module_id, Item.slug, Item.kind, Item.title, Item.position,
+                         Item.archived), selectinload(Item.course))
 
 
 def course_items(course: Course) -> list[Item]:
     return list(db.session.scalars(sa.select(Item).where(
         Item.course_id == course.id, Item.kind.in_(GRADED_KINDS), Item.archived.is_(False)).order_by(Item.position)
-        .options(selectinload(Item.course))))
+        .options(*_AS_COLUMNS)))
 
 
 def _cells(learners: list[User], items: list[Item], windows: dict[int, Window] | None) -> dict[tuple[int, int], Cell]:
@@ -158,13 +165,13 @@ def _cells(learners: list[User], items: list[Item], windows: dict[int, Window] |
                       ItemProgress.completed_at, ItemProgress.best_score).where(
                 ItemProgress.enrollment_id.in_(enrollment_ids), ItemProgress.item_id.in_(item_ids)))}
         quizzes = {(r.enrollment_id, r.item_id): r for r in db.session.execute(
-            sa.select(QuizAttempt.enrollment_id, QuizAttempt.item_id, sa.func.count().label("count"),
+            sa.select(QuizAttempt.enrollment_id, QuizAttempt.item_id, sa.func.count().label("attempts"),
                       sa.func.max(QuizAttempt.score).label("best"), sa.func.max(QuizAttempt.submitted_at).label("last"))
             .where(QuizAttempt.enrollment_id.in_(enrollment_ids), QuizAttempt.item_id.in_(item_ids),
                    QuizAttempt.submitted_at.is_not(None))
             .group_by(QuizAttempt.enrollment_id, QuizAttempt.item_id))}
         submissions = {(r.enrollment_id, r.item_id): r for r in db.session.execute(
-            sa.select(ExerciseSubmission.enrollment_id, ExerciseSubmission.item_id, sa.func.count().label("count"),
+            sa.select(ExerciseSubmission.enrollment_id, ExerciseSubmission.item_id, sa.func.count().label("attempts"),
                       sa.func.max(ExerciseSubmission.score).label("best"),
                       sa.func.max(ExerciseSubmission.submitted_at).label("last"))
             .where(ExerciseSubmission.enrollment_id.in_(enrollment_ids), ExerciseSubmission.item_id.in_(item_ids))
@@ -172,35 +179,33 @@ def _cells(learners: list[User], items: list[Item], windows: dict[int, Window] |
         task_ids = [i.id for i in items if i.kind == "task"]
         if task_ids:
             task_status = tasks.statuses(enrollment_ids, task_ids)
+    now = utcnow()
+    made_of = {"quiz": quizzes, "exercise": submissions}
+    # What each column needs of its item, read once (not 30 times through the ORM's attributes).
+    columns = [(item, item.id, item.course_id, item.kind, made_of.get(item.kind, {}), (windows or {}).get(item.id))
+               for item in items]
     for learner in learners:
-        for item in items:
-            enrollment_id = enrollments.get((learner.id, item.course_id))
-            window = (windows or {}).get(item.id)
+        learner_id = learner.id
+        for item, item_id, course_id, kind, made_here, window in columns:
+            enrollment_id = enrollments.get((learner_id, course_id))
             cell = Cell(item, enrollment_id, due_at=window.due_at if window else None)
-            cells[(learner.id, item.id)] = cell
+            cells[(learner_id, item_id)] = cell
             if enrollment_id is None:
-                cell.late = due_dates.is_late(window, None)
+                cell.late = due_dates.is_late(window, None, now)
                 continue
-            key = (enrollment_id, item.id)
+            key = (enrollment_id, item_id)
             row = progress.get(key)
             opened = row.opened_at if row else None
             cell.completed_at = row.completed_at if row else None
             moments = [opened]
-            if item.kind == "quiz" and key in quizzes:
-                made = quizzes[key]
-                cell.attempts, cell.best_score = made.count, made.best
+            if key in made_here:
+                made = made_here[key]
+                cell.attempts, cell.best_score = made.attempts, made.best
                 moments.append(made.last)
-            elif item.kind == "exercise" and key in submissions:
-                made = submissions[key]
-                cell.attempts, cell.best_score = made.count, made.best
-                moments.append(made.last)
-            elif item.kind == "task" and key in task_status:
+            elif kind == "task" and key in task_status:
                 status = task_status[key]
                 cell.attempts, cell.best_score = status.hand_ins, status.best_score
-                if status.last_hand_in is not None:
-                    moments.append(status.last_hand_in.submitted_at)
-                if status.last_review is not None:
-                    moments.append(status.last_review.reviewed_at)
+                moments += [status.last_handed_in_at, status.last_reviewed_at]
                 if status.state == tasks.WAITING:
                     cell.state = NEEDS_REVIEW
                 elif status.state == tasks.ANOTHER_TRY:
@@ -214,7 +219,7 @@ def _cells(learners: list[User], items: list[Item], windows: dict[int, Window] |
                 cell.state = DONE
             elif cell.state == NOT_STARTED:
                 cell.state = TRIED if cell.attempts else OPENED if opened else NOT_STARTED
-            cell.late = due_dates.is_late(window, cell.completed_at)
+            cell.late = due_dates.is_late(window, cell.completed_at, now)
     return cells
 
 

@@ -40,7 +40,7 @@ from lms.privacy import export
 from lms.privacy.models import ErasureRequest, ForwardedStatement, OPEN
 from lms.studio.models import StudioAuthor, StudioMember, StudioRevision
 from lms.tasks import storage
-from lms.tasks.models import CourseReviewer, HandIn, HandInView, Review, TaskDraft, TaskFile
+from lms.tasks.models import CourseReviewer, HandIn, Review, TaskDraft, TaskFile
 from lms.teaching.models import Announcement, AnnouncementRead, CalendarFeed, ClassMember, SchoolClass
 from lms.xapi import credentials as lrs_credentials
 from lms.xapi import services as xapi
@@ -216,8 +216,6 @@ def _erase_tasks(person: User, enrollment_ids: list[int], erased: Erased) -> Non
     erased.files = len(blobs)
     db.session.execute(sa.delete(TaskFile).where(files))
     db.session.execute(sa.delete(Review).where(Review.hand_in_id.in_(hand_ins)))
-    db.session.execute(sa.delete(HandInView).where(sa.or_(HandInView.hand_in_id.in_(hand_ins),
-                                                          HandInView.viewer_id == person.id)))
     db.session.execute(sa.delete(HandIn).where(HandIn.id.in_(hand_ins)))
     db.session.execute(sa.delete(TaskDraft).where(TaskDraft.id.in_(drafts)))
     storage.release(blobs)

@@ -117,9 +117,6 @@ INVENTORY: dict[str, Table] = {
          "comment_html": "the same, rendered", "scores": "rubric levels chosen", "points": "points",
          "score": "score", "decision": "accepted or another try", "reviewed_at": "when"},
         ("id", "reviewer_role", "max_points")),
-    "task_hand_in_view": Table("who opened a hand-in", "the learner sees who looked", LEARNER + REVIEWER,
-                               UNTIL_ERASED, {"hand_in_id": "whose work", "viewer_id": "who looked",
-                                              "first_at": "when", "last_at": "when", "views": "how often"}),
     "work_feedback": Table(
         "teachers' comments on work", "feedback to the learner", LEARNER + TEACHER + REVIEWER,
         UNTIL_ERASED + " (the learner); an author's erasure removes their name and words",
@@ -264,7 +261,7 @@ INVENTORY: dict[str, Table] = {
         "accountability; the learner sees who looked", LEARNER + ADMIN,
         "LMS_RETENTION_ACCESS_LOG_DAYS days; erased with the person",
         {"viewer_id": "who looked", "subject_id": "whose data", "what": "what was seen", "detail": "which",
-         "at": "when"}, ("id", "item_id", "viewer_role")),
+         "at": "when"}, ("id", "item_id", "viewer_role", "work_number")),
     # Nothing personal ---------------------------------------------------------------------
     "course": Table("courses", "", "", "", {}, (
         "id", "slug", "title", "summary", "language", "audiences", "track", "level", "estimated_hours", "status",

@@ -150,18 +150,3 @@ class Review(db.Model):
 
     hand_in: Mapped[HandIn] = relationship(back_populates="review")
     reviewer: Mapped[User | None] = relationship()
-
-
-class HandInView(db.Model):
-    """Who other than the learner opened a hand-in, and when: the learner sees it in the
-    task's history ("your teacher opened it")."""
-
-    __tablename__ = "task_hand_in_view"
-
-    hand_in_id: Mapped[int] = mapped_column(sa.ForeignKey("task_hand_in.id", ondelete="CASCADE"), primary_key=True)
-    viewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    first_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_at: Mapped[datetime] = mapped_column(default=utcnow)
-    views: Mapped[int] = mapped_column(default=1)
-
-    viewer: Mapped[User] = relationship()

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
+from lms.audit import services as audit
 from lms.core.clock import utcnow
 from lms.catalog.models import Course, Item
 from lms.content.loader import MAX_FILES
@@ -36,7 +37,7 @@ from lms.tasks import files as filecheck
 from lms.tasks import statements, storage
 from lms.tasks.models import (
     ACCEPTED, ANOTHER_TRY, CLASS_TEACHER, COURSE_REVIEWER, DECISIONS, REPLACED, WAITING, CourseReviewer, HandIn,
-    HandInView, Review, TaskDraft, TaskFile)
+    Review, TaskDraft, TaskFile)
 from lms.teaching import services as teaching
 from lms.teaching.models import ClassCourse, ClassMember, SchoolClass
 from lms.xapi import services as xapi
@@ -381,23 +382,12 @@ def review(reviewer: User, hand_in: HandIn, *, levels: dict[str, str], comment: 
     return made
 
 
-def record_view(hand_in: HandIn, viewer: User) -> None:
-    """Someone other than the learner opened the hand-in: kept, and shown to the learner."""
-    if viewer.id == hand_in.enrollment.user_id:
-        return
-    row = db.session.get(HandInView, (hand_in.id, viewer.id))
-    now = utcnow()
-    if row is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(HandInView(hand_in_id=hand_in.id, viewer_id=viewer.id, first_at=now, last_at=now,
-                                          views=1))
-                db.session.flush()
-            return
-        except IntegrityError:
-            row = db.session.get(HandInView, (hand_in.id, viewer.id))
-    row.last_at, row.views = now, row.views + 1
-    db.session.flush()
+def record_view(hand_in: HandIn, viewer: User, role: str, detail: str = "") -> None:
+    """Someone other than the learner opened the hand-in (its page or one of its files):
+    an entry in the one access log, with the item and the hand-in's number, which the
+    learner sees under that hand-in, on the item's page and in their record."""
+    audit.record_access(viewer, hand_in.enrollment.user_id, "hand_in", detail or hand_in.item.title,
+                        item_id=hand_in.item_id, role=role, work_number=hand_in.number)
 
 
 # Reading --------------------------------------------------------------------------------------
@@ -412,15 +402,6 @@ def hand_in_for_reviewer(hand_in_id: int, reviewer: User) -> tuple[HandIn, str] 
     if hand_in is None:
         return None
     return hand_in, reviewer_role(reviewer, hand_in.enrollment)
-
-
-def views_of(hand_in_ids: list[int]) -> dict[int, list[HandInView]]:
-    found: dict[int, list[HandInView]] = {hand_in_id: [] for hand_in_id in hand_in_ids}
-    if hand_in_ids:
-        for row in db.session.scalars(sa.select(HandInView).where(HandInView.hand_in_id.in_(hand_in_ids))
-                                      .options(selectinload(HandInView.viewer)).order_by(HandInView.first_at)):
-            found[row.hand_in_id].append(row)
-    return found
 
 
 def file_for(file_id: int, user: User) -> TaskFile | None:
@@ -455,38 +436,42 @@ class TaskStatus:
 
     state: str                        # not_started, draft, waiting, another_try, accepted
     hand_ins: int = 0
-    last_hand_in: HandIn | None = None
-    last_review: Review | None = None
+    last_handed_in_at: datetime | None = None
+    last_reviewed_at: datetime | None = None    # when its latest review was made
     accepted_at: datetime | None = None
     best_score: float | None = None
 
 
 def statuses(enrollment_ids: list[int], item_ids: list[int]) -> dict[tuple[int, int], TaskStatus]:
-    """{(enrollment id, item id): TaskStatus} for every pair, in three queries however
-    many learners and tasks (hand-ins, their reviews, drafts)."""
+    """{(enrollment id, item id): TaskStatus} for every pair, in two queries however many
+    learners and tasks (hand-ins with their reviews, drafts). Only the columns a status
+    needs are read: a gradebook asks for a whole class's hand-ins, texts and comments
+    included they cost more than the rest of its page."""
     result = {(e, i): TaskStatus("not_started") for e in enrollment_ids for i in item_ids}
     if not enrollment_ids or not item_ids:
         return result
-    made = list(db.session.scalars(sa.select(HandIn).where(
-        HandIn.enrollment_id.in_(enrollment_ids), HandIn.item_id.in_(item_ids)).order_by(HandIn.number)
-        .options(selectinload(HandIn.review))))
+    made = db.session.execute(
+        sa.select(HandIn.enrollment_id, HandIn.item_id, HandIn.status, HandIn.submitted_at, Review.id,
+                  Review.score, Review.reviewed_at)
+        .outerjoin(Review, Review.hand_in_id == HandIn.id)
+        .where(HandIn.enrollment_id.in_(enrollment_ids), HandIn.item_id.in_(item_ids)).order_by(HandIn.number))
     drafts = {(enrollment_id, item_id) for enrollment_id, item_id in db.session.execute(
         sa.select(TaskDraft.enrollment_id, TaskDraft.item_id).where(
             TaskDraft.enrollment_id.in_(enrollment_ids), TaskDraft.item_id.in_(item_ids)))}
     for key in drafts:
         result[key].state = "draft"
-    for hand_in in made:
-        status = result[(hand_in.enrollment_id, hand_in.item_id)]
+    for enrollment_id, item_id, hand_in_status, submitted_at, review_id, score, reviewed_at in made:
+        status = result[(enrollment_id, item_id)]
         status.hand_ins += 1
-        status.last_hand_in = hand_in
-        if hand_in.review is not None:
-            status.last_review = hand_in.review
-            if hand_in.review.score is not None:
-                status.best_score = max(status.best_score or 0.0, hand_in.review.score)
-        if hand_in.status == ACCEPTED:
-            status.accepted_at = hand_in.review.reviewed_at if hand_in.review else hand_in.submitted_at
-        if status.state != ACCEPTED and hand_in.status != REPLACED:
-            status.state = hand_in.status
+        status.last_handed_in_at = submitted_at
+        if review_id is not None:
+            status.last_reviewed_at = reviewed_at
+            if score is not None:
+                status.best_score = max(status.best_score or 0.0, score)
+        if hand_in_status == ACCEPTED:
+            status.accepted_at = reviewed_at if review_id is not None else submitted_at
+        if status.state != ACCEPTED and hand_in_status != REPLACED:
+            status.state = hand_in_status
     return result
 
 
@@ -530,7 +515,7 @@ def waiting_for(reviewer: User, *, limit: int | None = None, offset: int = 0) ->
 class TaskPage:
     draft: TaskDraft | None
     hand_ins: list[HandIn]
-    views: dict[int, list[HandInView]]
+    views: dict[int, list[audit.WorkViews]]    # by hand-in number
     accepted: bool
     waiting: HandIn | None
     class_teacher: bool
@@ -544,7 +529,7 @@ def page(enrollment: Enrollment, item: Item) -> dict:
     made = hand_ins(enrollment, item)
     spec = hand_in_spec(item).get("files")
     return {"task_page": TaskPage(
-        draft=draft_for(enrollment, item), hand_ins=made, views=views_of([h.id for h in made]),
+        draft=draft_for(enrollment, item), hand_ins=made, views=audit.views_by_number(enrollment.user_id, item.id),
         accepted=is_accepted(made), waiting=next((h for h in made if h.status == WAITING), None),
         class_teacher=reviewed_by_class_teacher(enrollment), max_file_mb=max_file_mb(item),
         file_types=[filecheck.TYPES[code] for code in spec["types"]] if spec else [])}

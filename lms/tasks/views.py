@@ -14,7 +14,6 @@ from lms.accounts import services as accounts
 from lms.catalog import services as catalog
 from lms.core import limits
 from lms.core.auth import login_required, role_required
-from lms.audit.services import record_access
 from lms.extensions import db
 from lms.learning import guards
 from lms.learning import services as learning
@@ -117,9 +116,9 @@ def download_file(file_id):
     if row is None:
         abort(404)
     data = services.file_data(row)
-    if row.hand_in is not None:
-        services.record_view(row.hand_in, current_user)
-        record_access(current_user, row.hand_in.enrollment.user_id, "hand_in", f"{row.hand_in.item.title}: {row.filename}")
+    if row.hand_in is not None and row.hand_in.enrollment.user_id != current_user.id:
+        services.record_view(row.hand_in, current_user, services.reviewer_role(current_user, row.hand_in.enrollment) or "",
+                             f"{row.hand_in.item.title}: {row.filename}")
         db.session.commit()
     response = send_file(io.BytesIO(data), mimetype=row.content_type, as_attachment=True,
                          download_name=row.filename, max_age=0)
@@ -173,8 +172,7 @@ def review_hand_in(hand_in_id):
             flash(_("Accepted: %(name)s's work is done.", name=learner) if review.decision == ACCEPTED
                   else _("%(name)s is asked for another try.", name=learner), "success")
             return redirect(url_for("tasks.review_queue"))
-    services.record_view(hand_in, current_user)
-    record_access(current_user, hand_in.enrollment.user_id, "hand_in", hand_in.item.title)
+    services.record_view(hand_in, current_user, role)
     db.session.commit()
     enrollment, item = hand_in.enrollment, hand_in.item
     made = services.hand_ins(enrollment, item)

@@ -218,6 +218,9 @@ def test_the_teacher_workbench_from_assigning_to_export_and_the_pupil_sees_it_al
         expect(pupil.get_by_text("Your reviewer asks for another try")).to_be_visible()
         expect(pupil.get_by_text("Rubric: 1 of 6 points (17%)")).to_be_visible()
         expect(pupil.locator(".review-comment strong")).to_have_text("what pupils do")
+        # Who opened the hand-in comes from the one access log: under the hand-in and on the page.
+        expect(pupil.locator(".hand-in .seen")).to_have_text(re.compile("^Opened by Anna Kalna on "))
+        expect(pupil.get_by_text("Your teacher Anna Kalna viewed your work here")).to_be_visible()
         both_widths(pupil, accessible)
         pupil.get_by_label("Your answer").fill("At home: a video. In class: pairs practise, I give feedback.")
         pupil.get_by_role("button", name="Hand in for review").click()

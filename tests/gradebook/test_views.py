@@ -140,3 +140,37 @@ def test_opening_a_pupil_s_work_and_exporting_the_gradebook_are_in_the_access_lo
                                      .order_by(AccessLogEntry.id)).all()
         assert [entry.what for entry in entries] == ["code", "progress", "progress"]
         assert entries[1].detail.endswith("(CSV)") and entries[2].detail.endswith("(Excel)")
+
+
+# What the gradebook page and its exports take, however many pupils and items the class has.
+PAGE_QUERIES = {"gradebook": 20, "gradebook.csv": 19, "gradebook.xlsx": 19}
+
+
+def test_the_gradebook_and_its_exports_take_the_same_queries_for_one_pupil_as_for_seven(app, client, login, staged):
+    """A fixed, small number of queries: an export writes one access-log entry per pupil it
+    names, in one INSERT, so a bigger class costs no more statements."""
+    from tests.gradebook.conftest import add_pupil, count_queries, submit_code
+    from lms.learning import services as learning
+    from lms.tasks import services as tasks
+
+    login(staged.people.teacher)
+
+    def queries():
+        counted = {}
+        for page in PAGE_QUERIES:
+            with app.app_context(), count_queries(app) as seen:
+                assert client.get(f"/classes/{staged.class_id}/{page}").status_code == 200
+            counted[page] = len(seen)
+        return counted
+
+    one = queries()
+    with app.test_request_context():
+        for n in range(6):
+            pupil = add_pupil(staged, f"Pupil {n}", f"pupil-{n}")
+            tasks.save(learning.active_enrollment(pupil, staged.people.course), staged.people.reflection,
+                       text="x", hand_in=True)
+            submit_code(learning.active_enrollment(pupil, staged.code_course), staged.exercise)
+        db.session.commit()
+    seven = queries()
+    assert "Pupil 5" in client.get(f"/classes/{staged.class_id}/gradebook.csv").get_data(as_text=True)
+    assert one == seven == PAGE_QUERIES

@@ -7,6 +7,7 @@ import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from lms.audit.models import AccessLogEntry
 from lms.extensions import db
 from lms.tasks import services
 from lms.tasks.models import HandIn, Review
@@ -116,6 +117,35 @@ def test_the_teacher_reviews_with_the_rubric_and_the_learner_sees_the_review(app
     assert "<strong>pair work</strong>" in page and "Listening only" in page
     assert "Rubric: 1 of 6 points (17%)" in page
     assert "reviewed by Ilze Ozola (class teacher)" in page and "Opened by Ilze Ozola" in page
+
+
+def test_who_opened_each_hand_in_is_read_from_the_one_access_log(app, client, login, cast):
+    """The pupil sees under the hand-in their teacher opened (its page, then its file) who
+    opened it, and nothing under the one handed in afterwards; their record says the same.
+    The access log holds each opening once, with the task and the hand-in's number."""
+    login(cast.pupil)
+    post_hand_in(client, files=[("plan.pdf", PDF)])
+    hand_in_id, [file_id] = only_hand_in(app)
+    client.delete_cookie("session")
+    login(cast.teacher)
+    assert client.get(f"/reviews/{hand_in_id}").status_code == 200
+    assert client.get(f"/task-files/{file_id}").status_code == 200
+    assert client.post(f"/reviews/{hand_in_id}", data={
+        "level-objective": "1", "level-activities": "0", "comment": "Add pair work.",
+        "decision": "another_try"}).status_code == 302
+    client.delete_cookie("session")
+    login(cast.pupil)
+    post_hand_in(client, text="My plan, again")
+    page = client.get(TASK).get_data(as_text=True)
+    assert page.count("Opened by Ilze Ozola on") == 1
+    assert page.index("Hand-in 2 ·") < page.index("Hand-in 1 ·") < page.index("Opened by Ilze Ozola on")
+    assert "Your teacher Ilze Ozola viewed your work here" in page
+    assert "Your teacher Ilze Ozola viewed your work on" in client.get("/my/feedback").get_data(as_text=True)
+    with app.app_context():
+        entries = db.session.query(AccessLogEntry).filter_by(what="hand_in").order_by(AccessLogEntry.id).all()
+        assert [(e.detail, e.work_number, e.viewer_role) for e in entries] == [
+            ("Plan a flipped lesson", 1, "class-teacher"), ("Plan a flipped lesson: plan.pdf", 1, "class-teacher")]
+        assert {e.item_id for e in entries} == {db.session.get(HandIn, hand_in_id).item_id}
 
 
 def test_a_review_by_a_teacher_of_another_class_is_refused_and_changes_nothing(app, client, login, cast):
