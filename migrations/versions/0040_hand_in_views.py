@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0040_hand_in_views'
-down_revision = "0032_studio_media"
+down_revision = "0042_h5p"
 branch_labels = None
 depends_on = None
 
