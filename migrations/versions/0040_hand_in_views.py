@@ -9,7 +9,7 @@ entry at its first time and, when opened again, one at its last, as 0030 did for
 gradebook's work_view.
 
 Revision ID: 0040_hand_in_views
-Revises: 0032_studio_media
+Revises: 0042_h5p
 Create Date: 2026-12-05 08:40:00
 
 """
