@@ -7,6 +7,7 @@ completes the item; a message forged for another item is refused. Axe-clean, des
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from lms.learning import services as learning
 from lms.xapi import vocabulary
 from lms.xapi.models import Statement
 from tests.browser.test_journeys import sign_in
+from tests.conftest import FIXTURE_COURSES
 from tests.h5p import builders
 from tests.h5p.test_course_items import course_folder
 
@@ -71,7 +73,11 @@ def test_a_package_made_outside_is_approved_imported_and_played_by_a_pupil(brows
         accessible(page)
 
         with live_server.test_request_context():
-            content.import_courses(course_folder(tmp_path / "course", extra="completion: completed\n"))
+            root = course_folder(tmp_path / "course", extra="completion: completed\n")
+            # The live server's frameworks are the fixtures' excerpt: importing without them would put
+            # the shipped frameworks in their place under every later browser test.
+            shutil.copytree(FIXTURE_COURSES / "_frameworks", root / "_frameworks")
+            content.import_courses(root)
             learning.enrol(accounts.find_by_login(pupil), catalog.get_course("drosiba"))
             db.session.commit()
 
