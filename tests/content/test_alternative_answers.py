@@ -479,6 +479,294 @@ ANSWERS = [
     ("react-further", "saved-searches", "checkboxes-inside-labels", SAVED_SEARCHES_WITH_CHECKBOXES_INSIDE_LABELS),
 ]
 
+# ---- JS pamati and JS tīmeklī (issue 16): solved from the lessons and instructions alone ----
+
+# JS pamati, price-with-vat: rounded with toFixed(2) and turned back into a number (toFixed alone gives
+# text; the instructions now say so).
+PRICE_WITH_VAT_BY_TO_FIXED = """\
+const VAT_RATE = 0.21;
+
+export function priceWithVat(price) {
+  return Number((price * (1 + VAT_RATE)).toFixed(2));
+}
+"""
+
+# JS pamati, parse-amount: the text checked against a pattern before Number() (the hidden "12 EUR" test
+# once failed parseFloat silently; the instructions now name it).
+PARSE_AMOUNT_BY_A_PATTERN = """\
+const AMOUNT = /^-?\\d+(?:[.,]\\d+)?$/;
+
+export function parseAmount(text) {
+  const trimmed = text.trim();
+  return AMOUNT.test(trimmed) ? Number(trimmed.replace(',', '.')) : null;
+}
+"""
+
+# JS pamati, ticket-price: the price table as data, the first band whose upper age fits.
+TICKET_PRICE_FROM_A_TABLE = """\
+const PRICES = [
+  { upTo: 6, price: 0 },
+  { upTo: 17, price: 2 },
+  { upTo: 64, price: 5 },
+  { upTo: Infinity, price: 3 },
+];
+
+export function ticketPrice(age) {
+  if (age < 0) return null;
+  return PRICES.find((band) => age <= band.upTo).price;
+}
+"""
+
+# JS pamati, order-total: a for...of loop summing whole cents, divided by 100 once.
+ORDER_TOTAL_IN_WHOLE_CENTS = """\
+export function orderTotal(items) {
+  let cents = 0;
+  for (const { price, quantity } of items) {
+    cents += Math.round(price * 100) * quantity;
+  }
+  return cents / 100;
+}
+"""
+
+# JS pamati, order-summary: the largest line found as the hint says, starting from the first row and
+# comparing with > (the hint once led to failing the free-item test).
+ORDER_SUMMARY_AS_THE_HINT_SAYS = """\
+function checkItem(item, index) {
+  const n = index + 1;
+  if (typeof item.name !== 'string' || item.name.trim() === '') throw new TypeError(`${n}. rinda: nav nosaukuma`);
+  if (typeof item.price !== 'number' || Number.isNaN(item.price)) throw new TypeError(`${n}. rinda: cena nav skaitlis`);
+  if (item.price < 0) throw new RangeError(`${n}. rinda: cena nevar būt negatīva`);
+  if (!Number.isInteger(item.quantity) || item.quantity < 1) throw new RangeError(`${n}. rinda: nederīgs daudzums`);
+}
+
+export function summarizeOrder(items) {
+  if (!Array.isArray(items)) throw new TypeError('Pasūtījumam jābūt masīvam');
+  items.forEach(checkItem);
+  const quantity = items.reduce((sum, item) => sum + item.quantity, 0);
+  const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);
+  let mostExpensive = null;
+  if (items.length > 0) {
+    let best = items[0];
+    for (const item of items.slice(1)) {
+      if (item.price * item.quantity > best.price * best.quantity) best = item;
+    }
+    mostExpensive = best.name;
+  }
+  return { lines: items.length, quantity, total: Math.round(total * 100) / 100, mostExpensive };
+}
+"""
+
+# JS pamati, order-summary: one loop for the sums and the largest line, which starts as null.
+ORDER_SUMMARY_IN_ONE_LOOP = """\
+function checkItem({ name, price, quantity }, index) {
+  const row = `${index + 1}. rinda`;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new TypeError(`${row}: nosaukumam jābūt tekstam, kas nav tukšs`);
+  }
+  if (typeof price !== 'number' || Number.isNaN(price)) {
+    throw new TypeError(`${row}: cenai jābūt skaitlim`);
+  }
+  if (price < 0) {
+    throw new RangeError(`${row}: cena nevar būt negatīva`);
+  }
+  if (!Number.isInteger(quantity) || quantity < 1) {
+    throw new RangeError(`${row}: daudzumam jābūt veselam skaitlim, vismaz 1`);
+  }
+}
+
+export function summarizeOrder(items) {
+  if (!Array.isArray(items)) {
+    throw new TypeError('Pasūtījumam jābūt rindu masīvam');
+  }
+  items.forEach(checkItem);
+
+  let quantity = 0;
+  let total = 0;
+  let best = null;
+  for (const item of items) {
+    const lineTotal = item.price * item.quantity;
+    quantity += item.quantity;
+    total += lineTotal;
+    if (best === null || lineTotal > best.lineTotal) {
+      best = { name: item.name, lineTotal };
+    }
+  }
+  return {
+    lines: items.length,
+    quantity,
+    total: Math.round(total * 100) / 100,
+    mostExpensive: best ? best.name : null,
+  };
+}
+"""
+
+# JS pamati, restock: every product copied, not only the one restocked.
+RESTOCK_COPYING_EVERY_PRODUCT = """\
+export function restock(products, name, amount) {
+  return products.map((product) => ({
+    ...product,
+    stock: product.name === name ? product.stock + amount : product.stock,
+  }));
+}
+"""
+
+# JS tīmeklī, price-module: the amount formatted by Intl.NumberFormat without grouping and an ordinary
+# space before € (the currency style's no-break space is the exercise's known trap).
+PRICE_MODULE_WITH_INTL = """\
+export const VAT_RATE = 0.21;
+
+export const withVat = (net) => Math.round(net * (1 + VAT_RATE) * 100) / 100;
+
+export const cartTotal = (items) =>
+  withVat(items.reduce((sum, { price, quantity }) => sum + price * quantity, 0));
+
+const euro = new Intl.NumberFormat('lv-LV', {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+  useGrouping: false,
+});
+
+export default function formatEuro(amount) {
+  return `${euro.format(amount)} €`;
+}
+"""
+
+# JS tīmeklī, signup-form: the fields found by [name], the errors a filtered list (a first try with
+# FormData, then form.elements, failed: the grader's page has neither; the instructions now say so).
+SIGNUP_FIELDS_BY_NAME = """\
+const MESSAGES = {
+  emailMissing: 'Ievadiet e-pasta adresi.',
+  emailNoAt: 'E-pasta adresē trūkst @.',
+  passwordShort: 'Parolei jābūt vismaz 8 rakstzīmes garai.',
+};
+
+export function setupSignupForm(form, onValid) {
+  const errorBox = form.querySelector('.error');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const email = form.querySelector("[name=email]").value.trim();
+    const password = form.querySelector("[name=password]").value;
+    const errors = [
+      email === '' && MESSAGES.emailMissing,
+      email !== '' && !email.includes('@') && MESSAGES.emailNoAt,
+      password.length < 8 && MESSAGES.passwordShort,
+    ].filter(Boolean);
+    errorBox.textContent = errors.join(' ');
+    if (errors.length) {
+      form.classList.add('invalid');
+      return;
+    }
+    form.classList.remove('invalid');
+    onValid({ email, password });
+  });
+}
+"""
+
+# JS tīmeklī, sequential-and-parallel: the loads chained with reduce and then, load passed to map as is.
+LOADS_CHAINED_WITH_REDUCE = """\
+export function loadInOrder(ids, load) {
+  return ids.reduce(
+    (chain, id) => chain.then(async (results) => [...results, await load(id)]),
+    Promise.resolve([]),
+  );
+}
+
+export function loadAtOnce(ids, load) {
+  return Promise.all(ids.map(load));
+}
+"""
+
+# JS tīmeklī, timeout-race: a new Promise settled by whichever comes first, without Promise.race.
+TIMEOUT_WITHOUT_RACE = """\
+export class TimeoutError extends Error {
+  constructor(ms) {
+    super(`Laiks beidzās pēc ${ms} ms`);
+    this.name = 'TimeoutError';
+    this.ms = ms;
+  }
+}
+
+export function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+    Promise.resolve(promise)
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
+  });
+}
+"""
+
+# JS tīmeklī, retry-with-backoff: the next attempt as a recursive call.
+RETRY_BY_RECURSION = """\
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function retry(task, { attempts = 3, delayMs = 100 } = {}, attempt = 1) {
+  try {
+    return await task(attempt);
+  } catch (error) {
+    if (attempt >= attempts) throw error;
+    await wait(delayMs * 2 ** (attempt - 1));
+    return retry(task, { attempts, delayMs }, attempt + 1);
+  }
+}
+"""
+
+# JS tīmeklī, team-summary: a then chain instead of async/await.
+TEAM_SUMMARY_WITH_THEN = """\
+export function loadTeamSummary() {
+  return fetch('/api/team')
+    .then((response) => {
+      if (!response.ok) {
+        throw new Error(`Komandu neizdevās ielādēt (${response.status})`);
+      }
+      return response.json();
+    })
+    .then((members) => {
+      const active = members.filter((member) => member.active);
+      const byRole = {};
+      for (const { role } of active) {
+        byRole[role] = (byRole[role] ?? 0) + 1;
+      }
+      return { activeCount: active.length, names: active.map((m) => m.name), byRole };
+    });
+}
+"""
+
+# JS tīmeklī, product-errors: a then chain whose catch turns only fetch's own failure into the message.
+PRODUCT_ERRORS_WITH_THEN = """\
+export function getProduct(id) {
+  if (!Number.isInteger(id) || id <= 0) {
+    return Promise.reject(new Error(`Nederīgs preces id: ${id}`));
+  }
+  return fetch(`/api/products/${id}`)
+    .catch(() => {
+      throw new Error('Nav savienojuma ar serveri.');
+    })
+    .then((response) => {
+      if (response.status === 404) throw new Error(`Prece ${id} nav atrasta.`);
+      if (!response.ok) throw new Error(`Servera kļūda (${response.status}). Mēģiniet vēlāk.`);
+      return response.json();
+    });
+}
+"""
+
+ANSWERS += [
+    ("js-fundamentals", "price-with-vat", "to-fixed-as-number", PRICE_WITH_VAT_BY_TO_FIXED),
+    ("js-fundamentals", "parse-amount", "pattern-first", PARSE_AMOUNT_BY_A_PATTERN),
+    ("js-fundamentals", "ticket-price", "price-bands", TICKET_PRICE_FROM_A_TABLE),
+    ("js-fundamentals", "order-total", "whole-cents", ORDER_TOTAL_IN_WHOLE_CENTS),
+    ("js-fundamentals", "order-summary", "hint-first-row", ORDER_SUMMARY_AS_THE_HINT_SAYS),
+    ("js-fundamentals", "order-summary", "one-loop", ORDER_SUMMARY_IN_ONE_LOOP),
+    ("js-fundamentals", "restock", "copies-every-product", RESTOCK_COPYING_EVERY_PRODUCT),
+    ("js-web", "price-module", "intl-without-grouping", PRICE_MODULE_WITH_INTL),
+    ("js-web", "signup-form", "fields-by-name", SIGNUP_FIELDS_BY_NAME),
+    ("js-web", "sequential-and-parallel", "reduce-chain", LOADS_CHAINED_WITH_REDUCE),
+    ("js-web", "timeout-race", "settled-by-hand", TIMEOUT_WITHOUT_RACE),
+    ("js-web", "retry-with-backoff", "recursive", RETRY_BY_RECURSION),
+    ("js-web", "team-summary", "then-chain", TEAM_SUMMARY_WITH_THEN),
+    ("js-web", "product-errors", "then-catch-chain", PRODUCT_ERRORS_WITH_THEN),
+]
+
 
 @pytest.fixture(scope="module")
 def shipped():
@@ -505,3 +793,34 @@ def test_every_answer_is_a_different_answer():
     answers = [answer.strip() for *_, answer in ANSWERS]
     assert len(set(answers)) == len(answers)
     assert len({(c, s, how) for c, s, how, _ in ANSWERS}) == len(ANSWERS)
+
+
+# JS tīmeklī, price-module: the standard currency formatter, which the instructions warn against.
+PRICE_MODULE_WITH_THE_CURRENCY_STYLE = """\
+export const VAT_RATE = 0.21;
+
+export const withVat = (net) => Math.round(net * (1 + VAT_RATE) * 100) / 100;
+
+export const cartTotal = (items) => withVat(items.reduce((sum, { price, quantity }) => sum + price * quantity, 0));
+
+const euro = new Intl.NumberFormat('lv-LV', { style: 'currency', currency: 'EUR' });
+
+export default function formatEuro(amount) {
+  return euro.format(amount);
+}
+"""
+
+
+def test_the_currency_formatters_no_break_space_is_shown_and_named(shipped):
+    """A learner who formats with the currency style sees, in the test's message, the no-break space
+    that makes "12,10 €" differ from what they got, and is told it is a character they cannot see."""
+    exercise = shipped["js-web"].exercises["price-module"]
+    result = sandbox.grade(PRICE_MODULE_WITH_THE_CURRENCY_STYLE, exercise.tests + exercise.hidden_tests,
+                           language=exercise.language, environment=exercise.environment,
+                           time_limit_ms=exercise.time_limit_ms, locale="lv", hidden_from=len(exercise.tests))
+    assert result.status == "ok", result.error
+    failed = {test.name: test.message for test in result.tests if not test.passed}
+    message = failed["noklusējuma eksports formatē summu latviski"]
+    assert 'saņēma "12,10\\u00a0€"' in message
+    assert "ko nevar redzēt" in message and "nedalāmā atstarpe (\\u00a0)" in message
+    assert "withVat pieskaita 21 % PVN" not in failed

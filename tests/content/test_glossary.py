@@ -33,6 +33,7 @@ VARIANTS = {
     r"\bpēcnācēj": "pēctecis",
     r"\bresponsīv": "adaptīvs",
     r"\bpielāgojam(s|a|u|ā) (izkārtojum|lap|dizain)": "adaptīvs",
+    r"\btestu rīk": "testu izpildītājs",
 }
 
 
