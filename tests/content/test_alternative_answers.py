@@ -556,6 +556,50 @@ export default function Faq({ items }) {
 }
 """
 
+# React pamati, faq-accordion: aria-expanded written as the strings "true"/"false", as in HTML (the
+# hidden test once required the booleans React also accepts).
+FAQ_WITH_STRING_ARIA = """\
+import React, { useState } from 'react';
+
+export function Panel(props) {
+  const { title, children, isOpen, onShow, onHide } = props;
+  if (isOpen) {
+    return (
+      <section>
+        <h3>{title}</h3>
+        <p>{children}</p>
+        <button type="button" aria-expanded="true" onClick={onHide}>Slēpt</button>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h3>{title}</h3>
+      <button type="button" aria-expanded="false" onClick={onShow}>Rādīt</button>
+    </section>
+  );
+}
+
+export default function Faq({ items }) {
+  const [openIndex, setOpenIndex] = useState(-1);
+  return (
+    <div>
+      {items.map(({ question, answer }, i) => (
+        <Panel
+          key={question}
+          title={question}
+          isOpen={openIndex === i}
+          onShow={() => setOpenIndex(i)}
+          onHide={() => setOpenIndex(-1)}
+        >
+          {answer}
+        </Panel>
+      ))}
+    </div>
+  );
+}
+"""
+
 # React pamati, user-directory: loading, error and data in one state object, a switch choosing the view.
 TEAM_MEMBERS_IN_ONE_STATE_OBJECT = """\
 import React, { useEffect, useState } from 'react';
@@ -695,6 +739,55 @@ export default function SignupForm({ onSignup }) {
 }
 """
 
+# React tālāk, use-fetch: the stale request cancelled with AbortController in the effect's cleanup,
+# the AbortError it rejects with left unshown (the grader once had no AbortController, and the
+# instructions allowed only a flag).
+BOOKS_WITH_ABORT_CONTROLLER = """\
+import React, { useEffect, useState } from 'react';
+
+export function useFetch(url) {
+  const [attempt, setAttempt] = useState(0);
+  const [result, setResult] = useState({ status: 'loading', data: null });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setResult({ status: 'loading', data: null });
+    fetch(url, { signal: controller.signal })
+      .then((response) => {
+        if (!response.ok) throw new Error(`status ${response.status}`);
+        return response.json();
+      })
+      .then((data) => setResult({ status: 'success', data }))
+      .catch((error) => {
+        if (error.name === 'AbortError') return;
+        setResult({ status: 'error', data: null });
+      });
+    return () => controller.abort();
+  }, [url, attempt]);
+
+  return { ...result, reload: () => setAttempt((n) => n + 1) };
+}
+
+export default function Books({ author }) {
+  const { status, data, reload } = useFetch(`/api/books?author=${encodeURIComponent(author)}`);
+  if (status === 'loading') return <p role="status">Ielādē grāmatas...</p>;
+  if (status === 'error') {
+    return (
+      <div>
+        <p role="alert">Neizdevās ielādēt grāmatas.</p>
+        <button onClick={reload}>Mēģināt vēlreiz</button>
+      </div>
+    );
+  }
+  if (data.length === 0) return <p>Šim autoram grāmatu nav.</p>;
+  return (
+    <ul>
+      {data.map((book) => <li key={book.id}>{book.title} ({book.year})</li>)}
+    </ul>
+  );
+}
+"""
+
 # (course, exercise, what differs from the reference solution, the answer)
 ANSWERS = [
     ("html-css", "recipe-article", "intro-in-header", RECIPE_IN_ARTICLE_HEADER),
@@ -704,6 +797,7 @@ ANSWERS = [
     ("react-basics", "star-rating", "space-in-label", STAR_RATING_WITH_A_SPACE_IN_EACH_LABEL),
     ("react-basics", "todo-list", "forms-onsubmit", TODO_ADDED_BY_THE_FORMS_SUBMIT),
     ("react-basics", "faq-accordion", "open-index", FAQ_OPEN_BY_INDEX),
+    ("react-basics", "faq-accordion", "aria-expanded-string", FAQ_WITH_STRING_ARIA),
     ("react-basics", "user-directory", "one-state-object", TEAM_MEMBERS_IN_ONE_STATE_OBJECT),
     ("react-basics", "countdown-timer", "stop-in-second-effect", COUNTDOWN_STOPPED_BY_A_SECOND_EFFECT),
     ("react-basics", "signup-form", "one-change-handler", SIGNUP_WITH_ONE_HANDLER_FOR_EVERY_FIELD),
@@ -711,6 +805,7 @@ ANSWERS = [
     ("react-further", "feedback-form", "checkbox-inside-label", FEEDBACK_CHECKBOX_INSIDE_ITS_LABEL),
     ("react-further", "saved-searches", "aria-expanded-string", SAVED_SEARCHES_WITH_STRING_ARIA),
     ("react-further", "saved-searches", "checkboxes-inside-labels", SAVED_SEARCHES_WITH_CHECKBOXES_INSIDE_LABELS),
+    ("react-further", "use-fetch", "abort-controller", BOOKS_WITH_ABORT_CONTROLLER),
 ]
 
 
