@@ -1088,16 +1088,15 @@
     return signal;
   }
 
-  function abortEvent(signal) {
-    let stopped = false;
+  // The "abort" event; flags.stopped records stopImmediatePropagation() for the dispatch.
+  function abortEvent(signal, flags) {
     return freeze({
       type: "abort", target: signal, currentTarget: signal, srcElement: signal, isTrusted: true,
       bubbles: false, cancelable: false, composed: false, eventPhase: 2, timeStamp: clock - NNumber(options.clockStart),
       defaultPrevented: false,
       preventDefault() {}, // the abort event cannot be cancelled
       stopPropagation() {},
-      stopImmediatePropagation() { stopped = true; },
-      get immediatePropagationStopped() { return stopped; },
+      stopImmediatePropagation() { flags.stopped = true; },
     });
   }
 
@@ -1121,14 +1120,15 @@
     for (let i = 0; i < algorithms.length; i++) {
       try { algorithms[i](); } catch (e) { reportUncaught(e); }
     }
-    const ev = abortEvent(signal);
+    const flags = { stopped: false };
+    const ev = abortEvent(signal, flags);
     const listeners = arraySlice(st.listeners);
     for (let i = 0; i < listeners.length; i++) {
       const entry = listeners[i];
       if (entry.removed || entry.type !== "abort") continue;
       if (entry.once) removeEntry(st, entry);
       callListener(entry, signal, ev);
-      if (ev.immediatePropagationStopped) break;
+      if (flags.stopped) break;
     }
   }
 
