@@ -466,6 +466,328 @@ export default function SavedSearches({ initial }) {
 }
 """
 
+# React pamati, todo-list: the field and the button in a <form> whose onSubmit adds, as the forms
+# lesson teaches (the tests' click on „Pievienot” once failed: "this <button> has no onClick
+# handler"; a click on a submit button now submits its form, as in a browser).
+TODO_ADDED_BY_THE_FORMS_SUBMIT = """\
+import React, { useState } from 'react';
+
+export default function TodoList({ initialTodos = [] }) {
+  const [draft, setDraft] = useState('');
+  const [todos, setTodos] = useState(initialTodos);
+  const left = todos.filter((t) => !t.done).length;
+
+  function handleSubmit(event) {
+    event.preventDefault();
+    const text = draft.trim();
+    if (!text) return;
+    const id = Math.max(0, ...todos.map((t) => t.id)) + 1;
+    setTodos([...todos, { id, text, done: false }]);
+    setDraft('');
+  }
+
+  const toggle = (id) => setTodos(todos.map((t) => (t.id === id ? { ...t, done: !t.done } : t)));
+  const remove = (id) => setTodos(todos.filter((t) => t.id !== id));
+
+  return (
+    <div>
+      <form onSubmit={handleSubmit}>
+        <label htmlFor="new-todo">Jauns uzdevums</label>
+        <input id="new-todo" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <button>Pievienot</button>
+      </form>
+      <p>Atlikuši: {left}</p>
+      <ul>
+        {todos.map((todo) => (
+          <li key={todo.id} className={todo.done ? 'done' : undefined}>
+            <label>
+              <input type="checkbox" checked={todo.done} onChange={() => toggle(todo.id)} /> {todo.text}
+            </label>
+            <button type="button" aria-label={`Dzēst „${todo.text}”`} onClick={() => remove(todo.id)}>Dzēst</button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+"""
+
+# React pamati, faq-accordion: the open answer kept as an index (-1 for none), each Panel state
+# returning one of two whole <section>s.
+FAQ_OPEN_BY_INDEX = """\
+import React, { useState } from 'react';
+
+export function Panel(props) {
+  const { title, children, isOpen, onShow, onHide } = props;
+  if (isOpen) {
+    return (
+      <section>
+        <h3>{title}</h3>
+        <p>{children}</p>
+        <button type="button" aria-expanded={true} onClick={onHide}>Slēpt</button>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h3>{title}</h3>
+      <button type="button" aria-expanded={false} onClick={onShow}>Rādīt</button>
+    </section>
+  );
+}
+
+export default function Faq({ items }) {
+  const [openIndex, setOpenIndex] = useState(-1);
+  return (
+    <div>
+      {items.map(({ question, answer }, i) => (
+        <Panel
+          key={question}
+          title={question}
+          isOpen={openIndex === i}
+          onShow={() => setOpenIndex(i)}
+          onHide={() => setOpenIndex(-1)}
+        >
+          {answer}
+        </Panel>
+      ))}
+    </div>
+  );
+}
+"""
+
+# React pamati, faq-accordion: aria-expanded written as the strings "true"/"false", as in HTML (the
+# hidden test once required the booleans React also accepts).
+FAQ_WITH_STRING_ARIA = """\
+import React, { useState } from 'react';
+
+export function Panel(props) {
+  const { title, children, isOpen, onShow, onHide } = props;
+  if (isOpen) {
+    return (
+      <section>
+        <h3>{title}</h3>
+        <p>{children}</p>
+        <button type="button" aria-expanded="true" onClick={onHide}>Slēpt</button>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h3>{title}</h3>
+      <button type="button" aria-expanded="false" onClick={onShow}>Rādīt</button>
+    </section>
+  );
+}
+
+export default function Faq({ items }) {
+  const [openIndex, setOpenIndex] = useState(-1);
+  return (
+    <div>
+      {items.map(({ question, answer }, i) => (
+        <Panel
+          key={question}
+          title={question}
+          isOpen={openIndex === i}
+          onShow={() => setOpenIndex(i)}
+          onHide={() => setOpenIndex(-1)}
+        >
+          {answer}
+        </Panel>
+      ))}
+    </div>
+  );
+}
+"""
+
+# React pamati, user-directory: loading, error and data in one state object, a switch choosing the view.
+TEAM_MEMBERS_IN_ONE_STATE_OBJECT = """\
+import React, { useEffect, useState } from 'react';
+
+export default function TeamMembers({ team }) {
+  const [state, setState] = useState({ status: 'loading', members: [] });
+
+  useEffect(() => {
+    let ignore = false;
+    setState({ status: 'loading', members: [] });
+    async function load() {
+      try {
+        const res = await fetch(`/api/teams/${team}/members`);
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        const members = await res.json();
+        if (!ignore) setState({ status: 'done', members });
+      } catch {
+        if (!ignore) setState({ status: 'error', members: [] });
+      }
+    }
+    load();
+    return () => { ignore = true; };
+  }, [team]);
+
+  switch (state.status) {
+    case 'loading':
+      return <p>Ielādē...</p>;
+    case 'error':
+      return <p>Neizdevās ielādēt komandu.</p>;
+    default:
+      if (state.members.length === 0) return <p>Komandā vēl nav neviena.</p>;
+      return (
+        <ul>
+          {state.members.map(({ id, name, role }) => <li key={id}>{name} — {role}</li>)}
+        </ul>
+      );
+  }
+}
+"""
+
+# React pamati, countdown-timer: a second effect stops the timer at 0, the Start/Pause button
+# toggled with an updater function.
+COUNTDOWN_STOPPED_BY_A_SECOND_EFFECT = """\
+import React, { useEffect, useState } from 'react';
+
+export default function Countdown({ seconds }) {
+  const [running, setRunning] = useState(false);
+  const [left, setLeft] = useState(seconds);
+
+  useEffect(() => {
+    if (!running) return undefined;
+    const id = setInterval(() => {
+      setLeft((s) => Math.max(0, s - 1));
+    }, 1000);
+    return () => clearInterval(id);
+  }, [running]);
+
+  useEffect(() => {
+    if (left === 0) setRunning(false);
+  }, [left]);
+
+  function reset() {
+    setRunning(false);
+    setLeft(seconds);
+  }
+
+  const over = left === 0;
+  return (
+    <div>
+      {over ? <p>Laiks beidzies!</p> : <p>Atlikušas {left} s</p>}
+      {!over && (
+        <button type="button" onClick={() => setRunning((r) => !r)}>
+          {running ? 'Pauze' : 'Sākt'}
+        </button>
+      )}
+      <button type="button" onClick={reset}>Atiestatīt</button>
+    </div>
+  );
+}
+"""
+
+# React pamati, signup-form: the fields in one state object, one change handler keyed on
+# e.target.id, the errors kept in state as an object.
+SIGNUP_WITH_ONE_HANDLER_FOR_EVERY_FIELD = """\
+import React, { useState } from 'react';
+
+const EMPTY = { name: '', email: '', password: '' };
+
+function validate({ name, email, password }) {
+  const errors = {};
+  if (name.trim() === '') errors.name = 'Ievadiet vārdu';
+  const at = email.indexOf('@');
+  if (at === -1 || !email.slice(at + 1).includes('.')) errors.email = 'Ievadiet derīgu e-pasta adresi';
+  if (password.length < 8) errors.password = 'Parolei jābūt vismaz 8 rakstzīmēm';
+  return errors;
+}
+
+export default function SignupForm({ onSignup }) {
+  const [values, setValues] = useState(EMPTY);
+  const [errors, setErrors] = useState({});
+  const [doneName, setDoneName] = useState(null);
+
+  const update = (e) => setValues({ ...values, [e.target.id]: e.target.value });
+
+  function handleSubmit(e) {
+    e.preventDefault();
+    const found = validate(values);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    const data = { name: values.name.trim(), email: values.email.trim(), password: values.password };
+    onSignup(data);
+    setDoneName(data.name);
+  }
+
+  if (doneName !== null) return <p>Paldies, {doneName}! Konts izveidots.</p>;
+
+  return (
+    <form onSubmit={handleSubmit} noValidate>
+      <div>
+        <label htmlFor="name">Vārds</label>
+        <input id="name" type="text" value={values.name} onChange={update} />
+        {errors.name && <p className="error">{errors.name}</p>}
+      </div>
+      <div>
+        <label htmlFor="email">E-pasts</label>
+        <input id="email" type="email" value={values.email} onChange={update} />
+        {errors.email && <p className="error">{errors.email}</p>}
+      </div>
+      <div>
+        <label htmlFor="password">Parole</label>
+        <input id="password" type="password" value={values.password} onChange={update} />
+        {errors.password && <p className="error">{errors.password}</p>}
+      </div>
+      <button type="submit">Izveidot kontu</button>
+    </form>
+  );
+}
+"""
+
+# React tālāk, use-fetch: the stale request cancelled with AbortController in the effect's cleanup,
+# the AbortError it rejects with left unshown (the grader once had no AbortController, and the
+# instructions allowed only a flag).
+BOOKS_WITH_ABORT_CONTROLLER = """\
+import React, { useEffect, useState } from 'react';
+
+export function useFetch(url) {
+  const [attempt, setAttempt] = useState(0);
+  const [result, setResult] = useState({ status: 'loading', data: null });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setResult({ status: 'loading', data: null });
+    fetch(url, { signal: controller.signal })
+      .then((response) => {
+        if (!response.ok) throw new Error(`status ${response.status}`);
+        return response.json();
+      })
+      .then((data) => setResult({ status: 'success', data }))
+      .catch((error) => {
+        if (error.name === 'AbortError') return;
+        setResult({ status: 'error', data: null });
+      });
+    return () => controller.abort();
+  }, [url, attempt]);
+
+  return { ...result, reload: () => setAttempt((n) => n + 1) };
+}
+
+export default function Books({ author }) {
+  const { status, data, reload } = useFetch(`/api/books?author=${encodeURIComponent(author)}`);
+  if (status === 'loading') return <p role="status">Ielādē grāmatas...</p>;
+  if (status === 'error') {
+    return (
+      <div>
+        <p role="alert">Neizdevās ielādēt grāmatas.</p>
+        <button onClick={reload}>Mēģināt vēlreiz</button>
+      </div>
+    );
+  }
+  if (data.length === 0) return <p>Šim autoram grāmatu nav.</p>;
+  return (
+    <ul>
+      {data.map((book) => <li key={book.id}>{book.title} ({book.year})</li>)}
+    </ul>
+  );
+}
+"""
+
 # (course, exercise, what differs from the reference solution, the answer)
 ANSWERS = [
     ("html-css", "recipe-article", "intro-in-header", RECIPE_IN_ARTICLE_HEADER),
@@ -473,10 +795,17 @@ ANSWERS = [
     ("react-basics", "todo-list", "label-htmlfor", TODO_CHECKBOX_BESIDE_ITS_LABEL),
     ("react-basics", "todo-list", "label-htmlfor-span", TODO_CHECKBOX_BESIDE_ITS_LABEL_WITH_SPAN),
     ("react-basics", "star-rating", "space-in-label", STAR_RATING_WITH_A_SPACE_IN_EACH_LABEL),
+    ("react-basics", "todo-list", "forms-onsubmit", TODO_ADDED_BY_THE_FORMS_SUBMIT),
+    ("react-basics", "faq-accordion", "open-index", FAQ_OPEN_BY_INDEX),
+    ("react-basics", "faq-accordion", "aria-expanded-string", FAQ_WITH_STRING_ARIA),
+    ("react-basics", "user-directory", "one-state-object", TEAM_MEMBERS_IN_ONE_STATE_OBJECT),
+    ("react-basics", "countdown-timer", "stop-in-second-effect", COUNTDOWN_STOPPED_BY_A_SECOND_EFFECT),
+    ("react-basics", "signup-form", "one-change-handler", SIGNUP_WITH_ONE_HANDLER_FOR_EVERY_FIELD),
     ("react-further", "cart-reducer", "space-before-button", CART_WITH_A_SPACE_BEFORE_THE_BUTTON),
     ("react-further", "feedback-form", "checkbox-inside-label", FEEDBACK_CHECKBOX_INSIDE_ITS_LABEL),
     ("react-further", "saved-searches", "aria-expanded-string", SAVED_SEARCHES_WITH_STRING_ARIA),
     ("react-further", "saved-searches", "checkboxes-inside-labels", SAVED_SEARCHES_WITH_CHECKBOXES_INSIDE_LABELS),
+    ("react-further", "use-fetch", "abort-controller", BOOKS_WITH_ABORT_CONTROLLER),
 ]
 
 # ---- JS pamati and JS tīmeklī (issue 16): solved from the lessons and instructions alone ----

@@ -543,6 +543,48 @@ def test_a_simulated_change_carries_the_fields_id_name_and_type_like_a_browser_e
     assert one(FORM_BY_ID, code, language="react") == (True, "")
 
 
+SUBMITTED_FORM = """import React, { useState } from 'react';
+export default function Add({ stopOnClick = false }) {
+  const [items, setItems] = useState([]);
+  const [clicks, setClicks] = useState(0);
+  return (
+    <form onSubmit={(e) => { e.preventDefault(); setItems([...items, 'x']); }}>
+      <button onClick={(e) => { setClicks(clicks + 1); if (stopOnClick) e.preventDefault(); }}>Add</button>
+      <button type="button">Other</button>
+      <button type="submit" disabled>Off</button>
+      <input type="submit" value="Send" />
+      <p>{items.length}|{clicks}</p>
+    </form>
+  );
+}
+"""
+
+
+@pytest.mark.parametrize(("code", "shown"), [
+    ("m.getByText('Add').click();", "1|1"),                          # onClick, then the form's onSubmit
+    ("m.find((n) => n.props.value === 'Send').click();", "1|0"),     # <input type="submit">, no onClick
+])
+def test_clicking_a_submit_button_submits_its_form_as_in_a_browser(code, shown):
+    """A learner who handles the form's onSubmit, as the forms lesson teaches, passes a test that
+    clicks the form's button (it once failed with "this <button> has no onClick handler")."""
+    test = f"const m = mount(<solution.default />); {code} expect(m.find('p').text()).toBe('{shown}');"
+    assert one(SUBMITTED_FORM, test, language="react") == (True, "")
+
+
+@pytest.mark.parametrize("button", ["Other", "Off"])
+def test_a_button_that_does_not_submit_is_only_clicked(button):
+    """type="button" and a disabled submit button do not submit the form."""
+    test = f"const m = mount(<solution.default />); m.getByText('{button}').click();"
+    assert one(SUBMITTED_FORM, test, language="react") == (False, "this <button> has no onClick handler")
+
+
+def test_a_click_whose_handler_prevents_the_default_does_not_submit():
+    """onClick calling preventDefault stops the form's submit, as in a browser."""
+    test = ("const m = mount(<solution.default stopOnClick />); m.getByText('Add').click();"
+            "expect(m.find('p').text()).toBe('0|1');")
+    assert one(SUBMITTED_FORM, test, language="react") == (True, "")
+
+
 def test_react_warnings_reach_the_logs():
     """React's development warnings (a list without keys) show in the test's logs."""
     source = "export function L({ items }) { return <ul>{items.map((i) => <li>{i}</li>)}</ul>; }\n"
@@ -566,13 +608,89 @@ def test_an_error_in_an_effect_names_the_learners_error_in_every_test():
     "Cannot read properties of undefined (reading 'setTimeout')" instead)."""
     source = ("import React, { useEffect } from 'react';\n"
               "export default function Books() {\n"
-              "  useEffect(() => { const c = new AbortController(); }, []);\n"
+              "  useEffect(() => { const c = new ResizeObserver(() => {}); }, []);\n"
               "  return <p>Ielādē...</p>;\n"
               "}\n")
     code = "mount(<solution.default />);"
     result = run(source, code, code, language="react")
     assert result["status"] == "ok", result
-    assert outcomes(result) == [(False, "ReferenceError: AbortController is not defined (line 3 of your code)")] * 2
+    assert outcomes(result) == [(False, "ReferenceError: ResizeObserver is not defined (line 3 of your code)")] * 2
+
+
+# ---- AbortController: cancelling a fetch as in a browser ----
+
+SLOW = "mockFetch({ '/a': () => new Promise((r) => setTimeout(() => r({ json: { title: 'A' } }), 500)) });"
+
+
+@pytest.mark.parametrize("code", [
+    # the controller, its signal and the default reason
+    "const c = new AbortController(); expect([c.signal.aborted, c.signal.reason]).toEqual([false, undefined]);"
+    "c.abort(); expect(c.signal.aborted).toBe(true); expect(c.signal.reason).toBeInstanceOf(DOMException);"
+    "expect(c.signal.reason).toBeInstanceOf(Error); expect([c.signal.reason.name, c.signal.reason.code]).toEqual(['AbortError', 20]);"
+    "expect(String(c.signal.reason)).toBe('AbortError: signal is aborted without reason');",
+    # the abort event fires once, to listeners and onabort, with the first reason kept
+    "const c = new AbortController(); const seen = []; c.signal.addEventListener('abort', (e) => seen.push([e.type, e.target === c.signal]));"
+    "c.signal.onabort = () => seen.push('onabort'); c.abort('why'); c.abort('again');"
+    "expect(seen).toEqual([['abort', true], 'onabort']); expect(c.signal.reason).toBe('why');",
+    "const c = new AbortController(); let n = 0; const f = () => n++; c.signal.addEventListener('abort', f, { once: true });"
+    "c.signal.addEventListener('abort', f); c.signal.removeEventListener('abort', f); c.abort(); expect(n).toBe(0);",
+    "expect(() => AbortSignal.abort(new Error('stop')).throwIfAborted()).toThrow('stop');"
+    "expect(() => new AbortController().signal.throwIfAborted()).not.toThrow(); expect(() => new AbortSignal()).toThrow(TypeError);",
+    # AbortSignal.timeout on the virtual clock
+    "const s = AbortSignal.timeout(1000); const t0 = Date.now(); let at = null; s.onabort = () => { at = Date.now() - t0; };"
+    "await new Promise((r) => setTimeout(r, 5000)); expect(at).toBe(1000); expect(s.reason.name).toBe('TimeoutError');",
+    "const a = new AbortController(); const s = AbortSignal.any([a.signal, AbortSignal.timeout(50)]); a.abort('first');"
+    "expect(s.reason).toBe('first');",
+    # fetch: aborted before, during, and after the response came
+    "mockFetch({ '/a': { json: 1 } }); const c = new AbortController(); c.abort();"
+    "const e = await fetch('/a', { signal: c.signal }).catch((x) => x); expect(e.name).toBe('AbortError');",
+    SLOW + "const c = new AbortController(); const p = fetch('/a', { signal: c.signal }); setTimeout(() => c.abort(), 100);"
+    "const t0 = Date.now(); const e = await p.catch((x) => x); expect(e.name).toBe('AbortError'); expect(Date.now() - t0).toBe(100);",
+    "mockFetch({ '/a': { json: 1 } }); const c = new AbortController(); const r = await fetch('/a', { signal: c.signal }); c.abort();"
+    "const e = await r.json().catch((x) => x); expect(e.name).toBe('AbortError');",
+    "mockFetch({ '/a': { json: 1 } }); const r = await fetch('/a', { signal: new AbortController().signal }); expect(await r.json()).toBe(1);",
+])
+def test_abort_controller_and_signal_behave_as_in_a_browser(code):
+    """AbortController, AbortSignal and DOMException are there, and the fake fetch honours the signal."""
+    assert one("export const x = 1;\n", code) == (True, "")
+
+
+ABORTING_BOOK = """import React, { useEffect, useState } from 'react';
+export default function Book({ url }) {
+  const [title, setTitle] = useState('...');
+  useEffect(() => {
+    const controller = new AbortController();
+    fetch(url, { signal: controller.signal })
+      .then((r) => r.json())
+      .then((d) => setTitle(d.title))
+      .catch((e) => { if (e.name === 'AbortError') console.log('aborted ' + url); else setTitle('error'); });
+    return () => controller.abort();
+  }, [url]);
+  return <p>{title}</p>;
+}
+"""
+
+
+def test_an_effect_that_aborts_its_fetch_on_unmount_passes():
+    """React's documented cleanup, aborting the request when the component goes, works in a test."""
+    code = SLOW + "const v = mount(<solution.default url='/a' />); v.unmount(); await flush(); expect(logs()).toEqual(['aborted /a']);"
+    assert one(ABORTING_BOOK, code, language="react") == (True, "")
+
+
+def test_an_effect_that_aborts_a_stale_fetch_shows_only_the_new_answer():
+    """A changed URL aborts the slow request of the old one, so its answer never shows."""
+    code = (SLOW.replace("});", ", '/b': { json: { title: 'B' } } });")
+            + "function P() { const [u, setU] = React.useState('/a');"
+            "return <div><button onClick={() => setU('/b')}>b</button><solution.default url={u} /></div>; }"
+            "const v = mount(<P />); v.getByText('b').click(); await flush();"
+            "expect(v.find('p').text()).toBe('B'); expect(logs()).toEqual(['aborted /a']);")
+    assert one(ABORTING_BOOK, code, language="react") == (True, "")
+
+
+def test_abort_controller_is_there_in_the_dom_environment_too():
+    """The DOM library does not bring its own, so the same one serves DOM exercises."""
+    assert one("export const f = () => new AbortController().signal.aborted;\n",
+               "expect(f()).toBe(false); expect(typeof document).toBe('object');", environment="dom") == (True, "")
 
 
 def test_react_code_may_import_only_react():
