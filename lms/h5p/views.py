@@ -45,7 +45,7 @@ def list_libraries():
     try:
         read = package.read(form.package.data.stream.read(limit + 1), limit, current_app.config["LMS_H5P_MAX_FILES"])
     except package.PackageRefused as refused:
-        form.package.errors = [_("The package was refused:")] + [str(problem) for problem in refused.problems[:50]]
+        form.package.errors = [_("The package was refused:")] + [problem.shown() for problem in refused.problems[:50]]
         return _page(form, 400)
     outcome = h5p.store(read)
     db.session.commit()
