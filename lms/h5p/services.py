@@ -106,15 +106,24 @@ def is_unapproved(problem: Problem) -> bool:
     return isinstance(problem.message, Deferred) and problem.message.template == UNAPPROVED
 
 
+def limits() -> tuple[int, int]:
+    """(most bytes, most files) of an ``.h5p`` package: LMS_H5P_MAX_BYTES and LMS_H5P_MAX_FILES."""
+    if not has_app_context():
+        return h5p_package.MAX_BYTES, h5p_package.MAX_FILES
+    return (current_app.config.get("LMS_H5P_MAX_BYTES", h5p_package.MAX_BYTES),
+            current_app.config.get("LMS_H5P_MAX_FILES", h5p_package.MAX_FILES))
+
+
+def max_bytes() -> int:
+    return limits()[0]
+
+
 def check_course_file(path: Path, file: str) -> tuple[h5p_package.H5PPackage | None, list[Problem]]:
     """The check ``flask courses validate`` and the import run on a course's ``h5p/<slug>.h5p``
     (registered into the loader at start-up): the package read as strictly as H5P reads
     one, then every library it needs approved in the store. Each problem names ``file``
     and, inside it, the entry."""
-    limit = current_app.config.get("LMS_H5P_MAX_BYTES", h5p_package.MAX_BYTES) if has_app_context() \
-        else h5p_package.MAX_BYTES
-    count = current_app.config.get("LMS_H5P_MAX_FILES", h5p_package.MAX_FILES) if has_app_context() \
-        else h5p_package.MAX_FILES
+    limit, count = limits()
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     try:
@@ -122,6 +131,18 @@ def check_course_file(path: Path, file: str) -> tuple[h5p_package.H5PPackage | N
     except h5p_package.PackageRefused as refused:
         return None, inside(file, refused.problems)
     return read, unapproved_needs(read, file) if has_app_context() else []
+
+
+def check_package_entry(name: str, data: bytes) -> list[Problem]:
+    """The check a course ``.zip`` runs on an ``h5p/<item>.h5p`` inside it (registered into
+    ``lms.content.packages`` at start-up): the package's own checks and limits; whether its
+    libraries are approved is the course validator's question, asked after unpacking."""
+    limit, count = limits()
+    try:
+        h5p_package.read(data, limit, count)
+    except h5p_package.PackageRefused as refused:
+        return inside(name, refused.problems)
+    return []
 
 
 def inside(file: str, problems: list[Problem]) -> list[Problem]:
