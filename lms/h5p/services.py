@@ -88,7 +88,7 @@ def unapproved_needs(read: h5p_package.H5PPackage, where: str = "package") -> li
 
 # What ``unapproved_needs`` says of a library not approved: the studio tells these apart from
 # the package's own problems (an author may save a draft whose libraries still wait).
-UNAPPROVED = "%(library)s is not approved; an admin can add and approve it under Admin → H5P libraries"
+UNAPPROVED = N_("%(library)s is not approved; an admin can add and approve it under Admin → H5P libraries").template
 
 
 def waiting(read: h5p_package.H5PPackage) -> list[h5p_package.Dependency]:

@@ -259,7 +259,7 @@ class H5PItemForm(Form):
     competences = SelectMultipleField(_l("Competences the activity develops (optional)"), choices=[],
                                       validate_choice=True, description=_l("Type a name to find it; hold Ctrl "
                                                                            "(or Cmd) to choose several."))
-    completion = SelectField(_l("Completed"), choices=choices(H5P_COMPLETION_NAMES), default="completed",
+    completion = SelectField(_l("When the activity counts as completed"), choices=choices(H5P_COMPLETION_NAMES), default="completed",
                              validators=[DataRequired()])
     pass_mark = IntegerField(_l("Pass mark (0–100 %)"), validators=[Optional(), NumberRange(min=0, max=100)],
                              description=_l("Used only when the score decides completion."))
