@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lms.accounts.models import User
 from lms.catalog.models import Course, Item
@@ -616,6 +619,48 @@ def h5p_item(course: StudioCourse, slug: str, number: int | None = None) -> H5PI
     return H5PItem(slug=slug, settings=entry.get("settings") or {}, optional=bool(entry.get("optional")),
                    package_title=read.title, licence=read.licence, main_library=str(read.main_library),
                    waiting=[str(need) for need in h5p.waiting(read)])
+
+
+PREVIEW_SALT = "studio-h5p-preview"
+PREVIEW_MAX_AGE = 3600  # seconds: the preview's frame is loaded as the page opens
+
+
+def preview_token(secret: str, course: StudioCourse, slug: str) -> str:
+    """What the sandboxed frame of a draft's H5P preview presents (its requests carry no
+    cookie): the course, the revision and the item, signed, for an hour."""
+    return URLSafeTimedSerializer(secret, salt=PREVIEW_SALT).dumps([course.id, course.head, slug])
+
+
+def read_preview_token(secret: str, token: str) -> tuple[int, int, str] | None:
+    """(course id, revision, item slug) of a preview token signed in the last hour, else None."""
+    try:
+        value = URLSafeTimedSerializer(secret, salt=PREVIEW_SALT).loads(token, max_age=PREVIEW_MAX_AGE)
+    except BadSignature:
+        return None
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], int)
+            and isinstance(value[1], int) and isinstance(value[2], str)):
+        return None
+    return value[0], value[1], value[2]
+
+
+def previewed_file(previewed: tuple[int, int, str], path: str) -> bytes | None:
+    """A file (``h5p.json`` or ``content/...``) of the H5P item a preview token named, in its
+    revision; None for a file that is not there."""
+    if path != "h5p.json" and not path.startswith("content/"):
+        return None
+    course = db.session.get(StudioCourse, previewed[0])
+    try:
+        data = files_of(course, previewed[1]).get(studio_files.item_path("h5p", previewed[2])) if course else None
+    except StudioRefused:
+        return None
+    if data is None:
+        return None
+    # The file passed the H5P validator when it was saved; its entries are read as stored.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            return archive.read(path)
+        except KeyError:
+            return None
 
 
 # Images -----------------------------------------------------------------------------------

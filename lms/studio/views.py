@@ -22,6 +22,8 @@ from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
 from lms.exercises import queues
 from lms.extensions import db
+from lms.h5p import player as h5p_player
+from lms.h5p import views as h5p_views
 from lms.studio import files as studio_files
 from lms.studio import forms, itemforms
 from lms.studio import services as studio
@@ -477,6 +479,45 @@ def edit_h5p(slug, item):
     return _h5p_page(course, form, item=item, found=found, stale=stale)
 
 
+def _previewed(token: str) -> tuple[int, int, str]:
+    found = studio.read_preview_token(current_app.config["SECRET_KEY"], token)
+    if found is None:
+        abort(404)
+    return found
+
+
+# A draft's H5P activity plays in the preview as learners would see it, in the same sandboxed
+# frame (its requests carry no cookie: the signed token is what lets them in); the page
+# around it forwards nothing, so nothing is recorded.
+@bp.route("/h5p-preview/<token>/")
+def preview_h5p(token):
+    course_id, number, item = _previewed(token)
+    base = url_for("studio.preview_h5p", token=token, _external=True).rstrip("/")
+    manifest = studio.previewed_file((course_id, number, item), "h5p.json")
+    if manifest is None:
+        abort(404)
+    title = str((json.loads(manifest) or {}).get("title") or item)
+    return h5p_views.player_page(base, item, title, str((json.loads(manifest) or {}).get("language") or "en"),
+                                 f"urn:lms:studio-preview:{item}")
+
+
+@bp.route("/h5p-preview/<token>/player/<path:name>")
+def preview_h5p_player(token, name):
+    _previewed(token)
+    return h5p_views.player_asset(name)
+
+
+@bp.route("/h5p-preview/<token>/content/<path:name>")
+def preview_h5p_content(token, name):
+    return h5p_views.frame_file(studio.previewed_file(_previewed(token), name), name)
+
+
+@bp.route("/h5p-preview/<token>/libraries/<folder>/<path:name>")
+def preview_h5p_library(token, folder, name):
+    _previewed(token)
+    return h5p_views.frame_file(h5p_player.library_file(folder, name), name)
+
+
 def _image_request_bytes() -> int:
     # An image over the limit still arrives, so the page can say how large it is.
     return content_files.MAX_IMAGE_BYTES + 256 * 1024
@@ -707,7 +748,11 @@ def view_as_learner(slug, item):
             abort(404)
         _refused(refused)
         return redirect(url_for("studio.show_course", slug=slug))
-    return render_template("studio/view_as_learner.html", course=course, view=view)
+    token = None
+    if view.item and view.item["kind"] == "h5p":
+        token = studio.preview_token(current_app.config["SECRET_KEY"], course, view.item["slug"])
+    return render_template("studio/view_as_learner.html", course=course, view=view, token=token,
+                           language=str(get_locale()))
 
 
 @bp.route("/courses/<slug>/submit", methods=["POST"])

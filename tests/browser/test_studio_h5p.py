@@ -1,7 +1,7 @@
 """An H5P activity from the studio to a learner, as one journey: an author, on a phone
 (390 px), uploads the GreetingCard .h5p (made outside the project) into a studio course and
 reads that its library waits for approval; publishing is refused naming it; an admin
-approves it; the author publishes; a learner opens the activity and plays it to
+approves it; the author plays the draft in its preview and publishes; a learner opens the activity and plays it to
 completion. Every page axe-clean."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from lms.accounts import services as accounts
 from lms.catalog import services as catalog
 from lms.extensions import db
+from lms.h5p import services as h5p
 from lms.learning import services as learning
 from lms.studio import services as studio
 from tests.browser.test_h5p import COMPLETED, PHONE, fits, player_frame
@@ -22,8 +23,19 @@ pytestmark = pytest.mark.browser
 TITLE = "Greetings in the studio"
 
 
+def forget_greeting_card(live_server):
+    """The live server's store is shared by every browser journey: this one starts without
+    the GreetingCard library (another journey may have approved it) and leaves none behind."""
+    with live_server.app_context():
+        stored = h5p.find("H5P.GreetingCard", 1, 0)
+        if stored is not None:
+            db.session.delete(stored)
+            db.session.commit()
+
+
 def test_an_author_brings_an_h5p_activity_that_a_learner_plays_once_approved(
         browser, base_url, accessible, live_server, live_user, tmp_path):
+    forget_greeting_card(live_server)
     live_user("studio-h5p-admin", roles=("learner", "admin"))
     live_user("studio-h5p-author", audience="teacher", roles=("learner", "teacher"))
     live_user("studio-h5p-learner")
@@ -72,6 +84,10 @@ def test_an_author_brings_an_h5p_activity_that_a_learner_plays_once_approved(
 
         writer.goto(f"/studio/courses/{slug}/h5p/sveiciens")
         expect(writer.get_by_text("Every library this activity needs is approved.")).to_be_visible()
+        writer.get_by_role("link", name="See the saved version as learners will").click()
+        expect(writer.frame_locator("#h5p-frame").get_by_text("Sveika, pasaule!")).to_be_visible(timeout=15000)
+        accessible(writer)
+        fits(writer)
         writer.goto(f"/studio/courses/{slug}/publish")
         writer.get_by_role("button", name=f"Yes, publish {TITLE}").click()
         expect(writer.get_by_text("Published: learners see this version now.")).to_be_visible()
@@ -91,3 +107,4 @@ def test_an_author_brings_an_h5p_activity_that_a_learner_plays_once_approved(
         phone.close()
         office.close()
         desk.close()
+        forget_greeting_card(live_server)

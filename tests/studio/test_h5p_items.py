@@ -5,6 +5,7 @@ course from being published, not the draft from being saved."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -167,3 +168,26 @@ def test_export_writes_the_h5p_file_and_import_reads_it_back(app, client, login,
         assert course.slug == new_course
         assert studio.h5p_item(course, "sveiciens") == before
         assert before.optional and before.settings["assessed"] is True
+
+
+def test_a_draft_s_preview_plays_it_from_the_revision_in_the_sandboxed_frame(app, client, login, author, admin,
+                                                                           new_course):
+    """The frame's document and content come under a signed token (the frame has no cookie);
+    only approved libraries are served, and nothing else of the course."""
+    login(author)
+    add(client, new_course, builders.greeting_card())
+    page = client.get(f"/studio/courses/{new_course}/as-learner/sveiciens").get_data(as_text=True)
+    assert "The activity plays here once its libraries are approved." in page
+    src = re.search(r'id="h5p-frame"[^>]*src="([^"]+)"', page, re.S).group(1).replace("&amp;", "&")
+    assert 'sandbox="allow-scripts"' in page and "data-statements" not in page
+    anonymous = app.test_client()
+    document = anonymous.get(src)
+    assert document.status_code == 200 and "default-src 'none'" in document.headers["Content-Security-Policy"]
+    base = src.split("?")[0]
+    assert anonymous.get(base + "content/content/content.json").get_json() == {"greeting": "<p>Sveika, pasaule!</p>"}
+    assert anonymous.get(base + "content/h5p.json").get_json()["title"] == "Sveiciens"
+    assert anonymous.get(base + "content/course.yaml").status_code == 404
+    assert anonymous.get(base + "libraries/H5P.GreetingCard-1.0/greetingcard.js").status_code == 404
+    approve_all(app, admin)
+    assert anonymous.get(base + "libraries/H5P.GreetingCard-1.0/greetingcard.js").status_code == 200
+    assert anonymous.get(base.replace("/h5p-preview/", "/h5p-preview/x") + "content/h5p.json").status_code == 404
