@@ -834,12 +834,16 @@ def changes_for_learners(course: StudioCourse) -> Changes:
                                                                               Item.archived.is_(False)))}
     head = files_of(course)
     published = files_of(course, course.published_number) if course.published_number else {}
+    # An H5P item's settings are its entry in course.yaml, not its file.
+    settings = {i["slug"]: i.get("settings") for m in studio_files.outline(published["course.yaml"])["modules"]
+                for i in m["items"]} if published else {}
     for slug, item in new_items.items():
         if slug not in live_items:
             changes.added.append(item["title"])
         else:
             path = studio_files.item_path(item["kind"], slug)
-            if live_items[slug].kind != item["kind"] or published.get(path) != head.get(path):
+            if live_items[slug].kind != item["kind"] or published.get(path) != head.get(path) or (
+                    item["kind"] == "h5p" and settings.get(slug) != item.get("settings")):
                 changes.changed.append(item["title"])
     changes.removed = [item.title for slug, item in live_items.items() if slug not in new_items]
     return changes
@@ -940,7 +944,7 @@ def diff(course: StudioCourse, old: int, new: int) -> list[FileDiff]:
         if a == b:
             continue
         status = "added" if a is None else "removed" if b is None else "changed"
-        if path.lower().endswith(packages.IMAGE_SUFFIXES):
+        if path.lower().endswith((*packages.IMAGE_SUFFIXES, ".h5p")):  # not text: named, not shown
             found.append(FileDiff(path, status, []))
             continue
         a_lines = (a or b"").decode("utf-8", "replace").splitlines()

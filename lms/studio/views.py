@@ -412,7 +412,7 @@ def _h5p_refused(form, refused: studio.StudioRefused) -> None:
     db.session.rollback()
     form.form_errors.append(refused.message)
     for problem in refused.problems[:50]:
-        name = problem.field.rsplit(".", 1)[-1]
+        name = problem.field.rsplit(".", 1)[-1].split("[")[0]
         show_error(form, problem.shown(), name if name in H5P_FIELDS else "package")
 
 

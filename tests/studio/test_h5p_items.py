@@ -191,3 +191,21 @@ def test_a_draft_s_preview_plays_it_from_the_revision_in_the_sandboxed_frame(app
     approve_all(app, admin)
     assert anonymous.get(base + "libraries/H5P.GreetingCard-1.0/greetingcard.js").status_code == 200
     assert anonymous.get(base.replace("/h5p-preview/", "/h5p-preview/x") + "content/h5p.json").status_code == 404
+
+
+def test_a_published_activity_s_new_settings_are_listed_for_learners_and_its_file_is_not_diffed_as_text(
+        app, client, login, author, admin, new_course):
+    login(author)
+    add(client, new_course, builders.greeting_card())
+    approve_all(app, admin)
+    with app.app_context():
+        studio.publish(studio.get(new_course), None)
+        db.session.commit()
+    client.post(f"/studio/courses/{new_course}/h5p/sveiciens", content_type="multipart/form-data",
+                data={"base": "2", "title": "Sveiciens", "completion": "opened"})
+    client.delete_cookie("session")
+    login(admin)
+    page = client.get(f"/studio/courses/{new_course}/publish").get_data(as_text=True)
+    assert "Changed: Sveiciens" in page
+    history = client.get(f"/studio/courses/{new_course}/history?old=1&new=2").get_data(as_text=True)
+    assert "h5p/sveiciens.h5p" in history and "PK\x03\x04" not in history and "greetingcard" not in history
