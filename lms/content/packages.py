@@ -7,7 +7,9 @@ that is absolute or leads out of the package (``../``), a symbolic link, an encr
 entry, an archive inside the archive, too many entries, or more bytes than the limits
 (as the zip declares them, and again as they actually decompress: the reading stops at
 the limit, so a zip that lies about its sizes cannot fill memory) are each refused,
-naming the entry and the problem. What passes is unpacked into a fresh folder and
+naming the entry and the problem. The one archive a package may hold is an H5P activity
+at ``<slug>/h5p/<item>.h5p``: the check ``lms.h5p`` registers reads it instead, with the
+H5P limits, and its bytes count toward the package's. What passes is unpacked into a fresh folder and
 checked by the same validator as a course folder, with the same messages (YAML bombs are
 refused there, by ``lms.core.yamlsafe``)."""
 
