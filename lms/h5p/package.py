@@ -161,9 +161,9 @@ def _entries(data: bytes, max_bytes: int, max_files: int) -> dict[str, bytes]:
     """Every file of the zip by its path, after the checks on the zip itself."""
     where = "package"
     if len(data) > max_bytes:
+        # Callers read a file never past the limit and one byte, so its real size is not known.
         raise PackageRefused([Problem(where, None, "", N_(
-            "is %(size)s bytes; an H5P package may have at most %(limit)s bytes",
-            size=f"{len(data):,}", limit=f"{max_bytes:,}"))])
+            "is larger than %(limit)s bytes, the most an H5P package may have", limit=f"{max_bytes:,}"))])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()

@@ -94,7 +94,8 @@ def test_a_file_over_the_limit_is_refused_naming_the_limit(app, client, login, a
     login(author)
     response = add(client, new_course, builders.greeting_card())
     assert response.status_code == 400
-    assert "an H5P package may have at most 2,000 bytes" in response.get_data(as_text=True)
+    assert "sveiciens.h5p: package: is larger than 2,000 bytes, the most an H5P package may have" in \
+        response.get_data(as_text=True)
     with app.app_context():
         assert studio.get(new_course).head == 1
 
