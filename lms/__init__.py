@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.privacy.views import bp as privacy_bp
     app.register_blueprint(privacy_bp)
     from lms.content import loader as course_loader
+    from lms.content import packages as course_packages
     from lms.content import services as content_services
     from lms.h5p import services as h5p
     from lms.h5p.views import bp as h5p_bp
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(h5p_cli)
     course_loader.H5P_CHECK[:] = [h5p.check_course_file]  # courses' .h5p files, checked by the H5P domain
     content_services.H5P_IMPORT[:] = [h5p.keep_content]  # and their content kept at import
+    course_packages.H5P_CHECK[:] = [course_packages.NestedCheck(h5p.max_bytes, h5p.check_package_entry)]
     app.cli.add_command(notifications_cli)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(competence_cli)

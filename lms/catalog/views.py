@@ -23,7 +23,8 @@ def set_learner_state(state: LearnerState) -> None:
     global _learner_state
     _learner_state = state
 
-ITEM_KIND_NAMES = {"lesson": _l("Lesson"), "quiz": _l("Quiz"), "exercise": _l("Exercise"), "task": _l("Task")}
+ITEM_KIND_NAMES = {"lesson": _l("Lesson"), "quiz": _l("Quiz"), "exercise": _l("Exercise"), "task": _l("Task"),
+                   "h5p": _l("Interactive H5P activity")}
 TRACK_NAMES = {
     "after-school": _l("After-school activities"),
     "digital-essentials": _l("Digital essentials"),

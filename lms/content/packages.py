@@ -7,7 +7,9 @@ that is absolute or leads out of the package (``../``), a symbolic link, an encr
 entry, an archive inside the archive, too many entries, or more bytes than the limits
 (as the zip declares them, and again as they actually decompress: the reading stops at
 the limit, so a zip that lies about its sizes cannot fill memory) are each refused,
-naming the entry and the problem. What passes is unpacked into a fresh folder and
+naming the entry and the problem. The one archive a package may hold is an H5P activity
+at ``<slug>/h5p/<item>.h5p``: the check ``lms.h5p`` registers reads it instead, with the
+H5P limits, and its bytes count toward the package's. What passes is unpacked into a fresh folder and
 checked by the same validator as a course folder, with the same messages (YAML bombs are
 refused there, by ``lms.core.yamlsafe``)."""
 
@@ -21,7 +23,9 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from lms.content import files
 from lms.core.messages import N_
@@ -37,6 +41,22 @@ ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf
                  b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"MSCF")
 DRIVE = re.compile(r"^[A-Za-z]:")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
+# An H5P activity (``h5p/<item>.h5p``, in the course folder's h5p/ folder and nowhere else)
+# is itself a zip made by another tool: it is the one archive a package may hold, read by
+# the check lms.h5p registers at start-up (a domain above this one) with the H5P limits.
+H5P_ENTRY = re.compile(r"^h5p/[a-z0-9]+(-[a-z0-9]+)*\.h5p$")
+
+
+@dataclass(frozen=True)
+class NestedCheck:
+    """How a nested package is read: ``max_bytes()`` its size limit, ``check(name, data)``
+    its problems, each naming ``name`` (the entry in the package) and the rule."""
+
+    max_bytes: Callable[[], int]
+    check: Callable[[str, bytes], list[Problem]]
+
+
+H5P_CHECK: list[NestedCheck] = []
 
 
 class PackageRefused(ValueError):
@@ -48,7 +68,14 @@ class PackageRefused(ValueError):
 
 
 def _limit(name: str) -> int:
+    """The most bytes a course file may have; ``name`` is its path inside the course folder."""
+    if H5P_ENTRY.match(name) and H5P_CHECK:
+        return H5P_CHECK[0].max_bytes()
     return files.MAX_IMAGE_BYTES if name.lower().endswith(IMAGE_SUFFIXES) else files.MAX_TEXT_BYTES
+
+
+def _is_archive_name(name: str) -> bool:
+    return name.lower().endswith((*ARCHIVE_SUFFIXES, ".h5p"))
 
 
 # Writing ---------------------------------------------------------------------------------
@@ -67,11 +94,11 @@ def folder_files(folder: Path) -> dict[str, bytes]:
                 continue
             path = Path(root) / name
             relative = path.relative_to(folder).as_posix()
-            refused = files.refusal(path, folder, _limit(name))
+            refused = files.refusal(path, folder, _limit(relative))
             if refused:
                 problems.append(Problem(f"{folder.name}/{relative}", None, "", refused))
                 continue
-            found[relative] = files.read_bytes(path, _limit(name))
+            found[relative] = files.read_bytes(path, _limit(relative))
     if problems:
         raise PackageRefused(problems)
     return found
@@ -143,11 +170,6 @@ def read_zip(data: bytes, slug: str | None = None) -> tuple[str, dict[str, bytes
             problem = N_("is a symbolic link; a package may hold only files and folders")
         if problem is None and info.flag_bits & 0x1:
             problem = N_("is encrypted; a package's files may not be")
-        if problem is None and not info.is_dir() and name.lower().endswith(ARCHIVE_SUFFIXES):
-            problem = N_("is an archive inside the package; unpack it and add its files instead")
-        if problem is None and not info.is_dir() and info.file_size > _limit(name):
-            problem = N_("is %(size)s bytes; a course file may have at most %(limit)s bytes",
-                         size=f"{info.file_size:,}", limit=f"{_limit(name):,}")
         if problem is None and name.rstrip("/") in seen:
             problem = N_("is in the package twice")
         if problem:
@@ -170,10 +192,26 @@ def read_zip(data: bytes, slug: str | None = None) -> tuple[str, dict[str, bytes
     else:
         raise refused(N_("must hold one course folder with a course.yaml in it"))
 
+    for info in entries:
+        name, relative = info.filename, info.filename[len(prefix):]
+        problem = None
+        if _is_archive_name(name) and not H5P_ENTRY.match(relative):
+            problem = N_("is an archive inside the package; unpack it and add its files instead")
+        elif H5P_ENTRY.match(relative) and not H5P_CHECK:
+            problem = N_("is an H5P activity, which cannot be checked here (the platform's H5P part is not loaded)")
+        elif info.file_size > _limit(relative):
+            problem = N_("is %(size)s bytes; a course file may have at most %(limit)s bytes",
+                         size=f"{info.file_size:,}", limit=f"{_limit(relative):,}")
+        if problem:
+            problems.append(Problem(name, None, "", problem))
+    if problems:
+        raise PackageRefused(problems)
+
     package: dict[str, bytes] = {}
     total = 0
     for info in entries:
-        content = _read_entry(archive, info, problems)
+        relative = info.filename[len(prefix):]
+        content = _read_entry(archive, info, _limit(relative), problems)
         if content is None:
             continue
         total += len(content)
@@ -181,20 +219,25 @@ def read_zip(data: bytes, slug: str | None = None) -> tuple[str, dict[str, bytes
             problems.append(Problem(info.filename, None, "", N_("the package unpacks to more than %(limit)s bytes",
                                                                 limit=f"{MAX_PACKAGE_BYTES:,}")))
             break
-        if content.startswith(ARCHIVE_MAGIC) or content[257:262] == b"ustar":
+        if H5P_ENTRY.match(relative):
+            found = H5P_CHECK[0].check(info.filename, content)
+            if found:
+                problems.extend(found)
+                continue
+        elif content.startswith(ARCHIVE_MAGIC) or content[257:262] == b"ustar":
             problems.append(Problem(info.filename, None, "", N_("is an archive inside the package; unpack it and "
                                                                 "add its files instead")))
             continue
-        package[info.filename[len(prefix):]] = content
+        package[relative] = content
     if problems:
         raise PackageRefused(problems)
     return slug, package
 
 
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, problems: list[Problem]) -> bytes | None:
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, problems: list[Problem]) -> bytes | None:
     """The entry's bytes, read a chunk at a time and never past the smaller of its
-    declared size and its limit: an entry that decompresses to more is refused."""
-    cap = min(info.file_size, _limit(info.filename))
+    declared size and its ``limit``: an entry that decompresses to more is refused."""
+    cap = min(info.file_size, limit)
     chunks, size = [], 0
     try:
         with archive.open(info) as handle:

@@ -19,7 +19,9 @@ more strictly where H5P is lax:
 - SVG images with no scripts, handlers or outside references (``lms.content.svg``), after
   removing the standard external ``<!DOCTYPE svg PUBLIC ...>`` line drawing programs write.
 
-Every message names the entry and the rule, in the reader's language."""
+Every message names the entry and the rule; it is made in English (what the command line
+prints) and keeps its message id, so a page shows it in its reader's language
+(``lms.core.messages``)."""
 
 from __future__ import annotations
 
@@ -30,10 +32,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from flask_babel import gettext as _
-
 from lms.content import svg
 from lms.content.loader import Problem
+from lms.core.messages import N_
 from lms.content.packages import ARCHIVE_MAGIC, ARCHIVE_SUFFIXES, CHUNK, DRIVE, _is_symlink
 
 # Defaults of the settings LMS_H5P_MAX_BYTES and LMS_H5P_MAX_FILES.
@@ -133,13 +134,13 @@ class H5PPackage:
 
 def _name_problem(name: str) -> str | None:
     if "\x00" in name:
-        return _("the name has a NUL character")
+        return N_("the name has a NUL character")
     if "\\" in name:
-        return _("the path uses backslashes; a package uses forward slashes")
+        return N_("the path uses backslashes; a package uses forward slashes")
     if name.startswith("/") or DRIVE.match(name):
-        return _("the path is absolute; every path must be inside the package")
+        return N_("the path is absolute; every path must be inside the package")
     if ".." in PurePosixPath(name).parts:
-        return _("the path leads outside the package (..)")
+        return N_("the path leads outside the package (..)")
     return None
 
 
@@ -147,11 +148,11 @@ def _extension_problem(name: str) -> str | None:
     parts = PurePosixPath(name).parts
     suffix = PurePosixPath(name).suffix.lower().lstrip(".")
     if len(parts) == 1:
-        return None if name == "h5p.json" else _("only h5p.json, content/ and library folders may be at the "
+        return None if name == "h5p.json" else N_("only h5p.json, content/ and library folders may be at the "
                                                   "top of a package")
     allowed = CONTENT_EXTENSIONS if parts[0] == "content" else LIBRARY_EXTENSIONS
     if suffix not in allowed:
-        return _("file type .%(suffix)s is not allowed", suffix=suffix) if suffix else _(
+        return N_("file type .%(suffix)s is not allowed", suffix=suffix) if suffix else N_(
             "a file without an extension is not allowed")
     return None
 
@@ -160,21 +161,21 @@ def _entries(data: bytes, max_bytes: int, max_files: int) -> dict[str, bytes]:
     """Every file of the zip by its path, after the checks on the zip itself."""
     where = "package"
     if len(data) > max_bytes:
-        raise PackageRefused([Problem(where, None, "", _(
-            "is %(size)s bytes; an H5P package may have at most %(limit)s bytes",
-            size=f"{len(data):,}", limit=f"{max_bytes:,}"))])
+        # Callers read a file never past the limit and one byte, so its real size is not known.
+        raise PackageRefused([Problem(where, None, "", N_(
+            "is larger than %(limit)s bytes, the most an H5P package may have", limit=f"{max_bytes:,}"))])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise PackageRefused([Problem(where, None, "", _("is not an H5P file (it is not a zip archive)"))]) from None
+        raise PackageRefused([Problem(where, None, "", N_("is not an H5P file (it is not a zip archive)"))]) from None
     if len(infos) > max_files:
-        raise PackageRefused([Problem(where, None, "", _(
+        raise PackageRefused([Problem(where, None, "", N_(
             "has %(count)s files; an H5P package may have at most %(limit)s",
             count=f"{len(infos):,}", limit=f"{max_files:,}"))])
     declared = sum(info.file_size for info in infos)
     if declared > max_bytes:
-        raise PackageRefused([Problem(where, None, "", _(
+        raise PackageRefused([Problem(where, None, "", N_(
             "would unpack to %(size)s bytes; an H5P package may unpack to at most %(limit)s bytes",
             size=f"{declared:,}", limit=f"{max_bytes:,}"))])
     problems: list[Problem] = []
@@ -191,15 +192,15 @@ def _entries(data: bytes, max_bytes: int, max_files: int) -> dict[str, bytes]:
             continue  # .gitignore, .DS_Store: H5P skips hidden files too
         problem = _name_problem(name)
         if problem is None and _is_symlink(info):
-            problem = _("is a symbolic link; a package may hold only files and folders")
+            problem = N_("is a symbolic link; a package may hold only files and folders")
         if problem is None and info.flag_bits & 0x1:
-            problem = _("is encrypted; a package's files may not be")
+            problem = N_("is encrypted; a package's files may not be")
         if problem is None and name.lower().endswith((*ARCHIVE_SUFFIXES, ".h5p")):
-            problem = _("is an archive inside the package; nested archives are not allowed")
+            problem = N_("is an archive inside the package; nested archives are not allowed")
         if problem is None:
             problem = _extension_problem(name)
         if problem is None and name in seen:
-            problem = _("is in the package twice")
+            problem = N_("is in the package twice")
         if problem:
             problems.append(Problem(name.replace("\x00", "\\0"), None, "", problem))
             continue
@@ -213,12 +214,12 @@ def _entries(data: bytes, max_bytes: int, max_files: int) -> dict[str, bytes]:
     for info in chosen:
         content, problem = _read_entry(archive, info, min(info.file_size, budget))
         if problem is None and (content.startswith(ARCHIVE_MAGIC) or content[257:262] == b"ustar"):
-            problem = _("is an archive inside the package; nested archives are not allowed")
+            problem = N_("is an archive inside the package; nested archives are not allowed")
         if problem is None and info.filename.lower().endswith(".svg"):
             content = SVG_DOCTYPE.sub(b"", content, count=1)
             unsafe = svg.problem(content)
             if unsafe:
-                problem = _("the SVG image is not safe: it %(reason)s", reason=unsafe)
+                problem = N_("the SVG image is not safe: it %(reason)s", reason=unsafe)
         if problem:
             problems.append(Problem(info.filename, None, "", problem))
             continue
@@ -238,24 +239,24 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> tu
             while chunk := handle.read(CHUNK):
                 size += len(chunk)
                 if size > cap:
-                    return b"", _("decompresses to more bytes than the package declares for it (a zip bomb)")
+                    return b"", N_("decompresses to more bytes than the package declares for it (a zip bomb)")
                 chunks.append(chunk)
     except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, RuntimeError):
-        return b"", _("is damaged or declares a wrong size")
+        return b"", N_("is damaged or declares a wrong size")
     return b"".join(chunks), None
 
 
 def _json(files: dict[str, bytes], path: str, problems: list[Problem]) -> dict | None:
     if path not in files:
-        problems.append(Problem(path, None, "", _("is missing; every H5P package has one")))
+        problems.append(Problem(path, None, "", N_("is missing; every H5P package has one")))
         return None
     try:
         value = json.loads(files[path].decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
-        problems.append(Problem(path, None, "", _("is not valid JSON (%(error)s)", error=str(error)[:120])))
+        problems.append(Problem(path, None, "", N_("is not valid JSON (%(error)s)", error=str(error)[:120])))
         return None
     if not isinstance(value, dict):
-        problems.append(Problem(path, None, "", _("must be a JSON object")))
+        problems.append(Problem(path, None, "", N_("must be a JSON object")))
         return None
     return value
 
@@ -267,23 +268,23 @@ def _is_int(value) -> bool:
 def _dependencies(path: str, manifest: dict, key: str, problems: list[Problem]) -> list[Dependency]:
     value = manifest.get(key, [])
     if not isinstance(value, list):
-        problems.append(Problem(path, None, key, _("must be a list of libraries")))
+        problems.append(Problem(path, None, key, N_("must be a list of libraries")))
         return []
     found = []
     for index, entry in enumerate(value):
         where = f"{key}[{index}]"
         if not isinstance(entry, dict):
-            problems.append(Problem(path, None, where, _("must be an object with machineName, majorVersion "
+            problems.append(Problem(path, None, where, N_("must be an object with machineName, majorVersion "
                                                          "and minorVersion")))
             continue
         name = entry.get("machineName")
         if not isinstance(name, str) or not MACHINE_NAME.match(name):
-            problems.append(Problem(path, None, f"{where}.machineName", _("must be a library's machine name "
+            problems.append(Problem(path, None, f"{where}.machineName", N_("must be a library's machine name "
                                                                           "(letters, digits, . _ -)")))
             continue
         major, minor = entry.get("majorVersion"), entry.get("minorVersion")
         if not _is_int(major) or not _is_int(minor):
-            problems.append(Problem(path, None, where, _("majorVersion and minorVersion must be whole numbers")))
+            problems.append(Problem(path, None, where, N_("majorVersion and minorVersion must be whole numbers")))
             continue
         found.append(Dependency(name, major, minor))
     return found
@@ -293,31 +294,31 @@ def _check_manifest(manifest: dict, problems: list[Problem]) -> tuple[Dependency
     path = "h5p.json"
     for key in ("title", "mainLibrary", "language"):
         if not isinstance(manifest.get(key), str) or not manifest[key].strip():
-            problems.append(Problem(path, None, key, _("is required and must be text")))
+            problems.append(Problem(path, None, key, N_("is required and must be text")))
     if "preloadedDependencies" not in manifest:
-        problems.append(Problem(path, None, "preloadedDependencies", _("is required")))
+        problems.append(Problem(path, None, "preloadedDependencies", N_("is required")))
     preloaded = _dependencies(path, manifest, "preloadedDependencies", problems)
     _dependencies(path, manifest, "dynamicDependencies", problems)
     embed = manifest.get("embedTypes")
     if not isinstance(embed, list) or not embed or any(value not in EMBED_TYPES for value in embed):
-        problems.append(Problem(path, None, "embedTypes", _('is required: a list of "div" and/or "iframe"')))
+        problems.append(Problem(path, None, "embedTypes", N_('is required: a list of "div" and/or "iframe"')))
     licence = manifest.get("license")
     if licence is not None and licence not in LICENCES:
-        problems.append(Problem(path, None, "license", _(
+        problems.append(Problem(path, None, "license", N_(
             "%(value)s is not one of H5P's licence codes (%(codes)s)",
             value=json.dumps(licence, ensure_ascii=False)[:60], codes=", ".join(LICENCES))))
     authors = manifest.get("authors")
     if authors is not None and (not isinstance(authors, list)
                                 or any(not isinstance(a, dict) or not isinstance(a.get("name"), str)
                                        for a in authors)):
-        problems.append(Problem(path, None, "authors", _("must be a list of authors, each with a name")))
+        problems.append(Problem(path, None, "authors", N_("must be a list of authors, each with a name")))
     main = None
     if isinstance(manifest.get("mainLibrary"), str):
         matches = [dep for dep in preloaded if dep.machine_name == manifest["mainLibrary"]]
         if matches:
             main = matches[0]
         else:
-            problems.append(Problem(path, None, "mainLibrary", _(
+            problems.append(Problem(path, None, "mainLibrary", N_(
                 "%(name)s is not among preloadedDependencies", name=manifest["mainLibrary"])))
     return main, preloaded
 
@@ -330,25 +331,25 @@ def _check_library(folder: str, files: dict[str, bytes], problems: list[Problem]
         return None
     for key in ("title", "machineName"):
         if not isinstance(manifest.get(key), str) or not manifest[key].strip():
-            problems.append(Problem(path, None, key, _("is required and must be text")))
+            problems.append(Problem(path, None, key, N_("is required and must be text")))
     name = manifest.get("machineName")
     if isinstance(name, str) and not MACHINE_NAME.match(name):
-        problems.append(Problem(path, None, "machineName", _("must be letters, digits, . _ or -")))
+        problems.append(Problem(path, None, "machineName", N_("must be letters, digits, . _ or -")))
     for key in ("majorVersion", "minorVersion", "patchVersion"):
         if not _is_int(manifest.get(key)):
-            problems.append(Problem(path, None, key, _("is required and must be a whole number")))
+            problems.append(Problem(path, None, key, N_("is required and must be a whole number")))
     runnable = manifest.get("runnable")
     if runnable not in (0, 1, True, False):
-        problems.append(Problem(path, None, "runnable", _("is required and must be 0 or 1")))
+        problems.append(Problem(path, None, "runnable", N_("is required and must be 0 or 1")))
     for key in ("preloadedJs", "preloadedCss"):
         value = manifest.get(key, [])
         if not isinstance(value, list):
-            problems.append(Problem(path, None, key, _("must be a list of files")))
+            problems.append(Problem(path, None, key, N_("must be a list of files")))
             continue
         for index, entry in enumerate(value):
             target = entry.get("path") if isinstance(entry, dict) else None
             if not isinstance(target, str) or f"{folder}/{target}" not in files:
-                problems.append(Problem(path, None, f"{key}[{index}]", _(
+                problems.append(Problem(path, None, f"{key}[{index}]", N_(
                     "%(file)s is not in the library folder", file=str(target)[:120])))
     dependencies = _dependencies(path, manifest, "preloadedDependencies", problems)
     for key in ("dynamicDependencies", "editorDependencies"):
@@ -357,7 +358,7 @@ def _check_library(folder: str, files: dict[str, bytes], problems: list[Problem]
         return None
     expected = f"{name}-{manifest['majorVersion']}.{manifest['minorVersion']}"
     if folder != expected:
-        problems.append(Problem(path, None, "machineName", _(
+        problems.append(Problem(path, None, "machineName", N_(
             "the library's folder must be named %(expected)s", expected=expected)))
         return None
     for extra in ("semantics.json",):
@@ -365,7 +366,7 @@ def _check_library(folder: str, files: dict[str, bytes], problems: list[Problem]
             try:
                 json.loads(files[f"{folder}/{extra}"].decode("utf-8-sig"))
             except (UnicodeDecodeError, ValueError) as error:
-                problems.append(Problem(f"{folder}/{extra}", None, "", _(
+                problems.append(Problem(f"{folder}/{extra}", None, "", N_(
                     "is not valid JSON (%(error)s)", error=str(error)[:120])))
                 return None
     prefix = folder + "/"
@@ -388,7 +389,7 @@ def read(data: bytes, max_bytes: int = MAX_BYTES, max_files: int = MAX_FILES) ->
     folders = sorted({path.split("/", 1)[0] for path in files if "/" in path} - {"content"})
     for folder in folders:
         if not LIBRARY_FOLDER.match(folder):
-            problems.append(Problem(folder, None, "", _(
+            problems.append(Problem(folder, None, "", N_(
                 "is not a library folder (a library's folder is named <machineName>-<major>.<minor>)")))
             continue
         library = _check_library(folder, files, problems)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
 
 from lms.accounts.models import User
 from lms.content.loader import Problem
 from lms.core.clock import utcnow
+from lms.core.messages import N_, Deferred
 from lms.extensions import db
 from lms.h5p import package as h5p_package
 from lms.h5p.models import H5PContent, H5PLibrary, H5PLibraryFile
@@ -83,14 +83,39 @@ def unapproved_needs(read: h5p_package.H5PPackage, where: str = "package") -> li
     """What keeps the package from being used: every library it needs (its content's and
     its libraries' dependencies) that is not in the store approved, named. The store's
     approved copy is what plays, whatever copy the package brings."""
-    problems = []
+    return [Problem(where, None, "", N_(UNAPPROVED, library=str(need))) for need in waiting(read)]
+
+
+# What ``unapproved_needs`` says of a library not approved: the studio tells these apart from
+# the package's own problems (an author may save a draft whose libraries still wait).
+UNAPPROVED = N_("%(library)s is not approved; an admin can add and approve it under Admin → H5P libraries").template
+
+
+def waiting(read: h5p_package.H5PPackage) -> list[h5p_package.Dependency]:
+    """The libraries the package needs that are not in the store approved."""
+    found = []
     for need in read.needs:
         stored = find(need.machine_name, need.major, need.minor)
         if stored is None or not stored.approved:
-            problems.append(Problem(where, None, "", _(
-                "%(library)s is not approved; an admin can add and approve it under Admin → H5P libraries",
-                library=str(need))))
-    return problems
+            found.append(need)
+    return found
+
+
+def is_unapproved(problem: Problem) -> bool:
+    """Whether ``problem`` is only that a library waits for an admin's approval."""
+    return isinstance(problem.message, Deferred) and problem.message.template == UNAPPROVED
+
+
+def limits() -> tuple[int, int]:
+    """(most bytes, most files) of an ``.h5p`` package: LMS_H5P_MAX_BYTES and LMS_H5P_MAX_FILES."""
+    if not has_app_context():
+        return h5p_package.MAX_BYTES, h5p_package.MAX_FILES
+    return (current_app.config.get("LMS_H5P_MAX_BYTES", h5p_package.MAX_BYTES),
+            current_app.config.get("LMS_H5P_MAX_FILES", h5p_package.MAX_FILES))
+
+
+def max_bytes() -> int:
+    return limits()[0]
 
 
 def check_course_file(path: Path, file: str) -> tuple[h5p_package.H5PPackage | None, list[Problem]]:
@@ -98,17 +123,34 @@ def check_course_file(path: Path, file: str) -> tuple[h5p_package.H5PPackage | N
     (registered into the loader at start-up): the package read as strictly as H5P reads
     one, then every library it needs approved in the store. Each problem names ``file``
     and, inside it, the entry."""
-    limit = current_app.config.get("LMS_H5P_MAX_BYTES", h5p_package.MAX_BYTES) if has_app_context() \
-        else h5p_package.MAX_BYTES
-    count = current_app.config.get("LMS_H5P_MAX_FILES", h5p_package.MAX_FILES) if has_app_context() \
-        else h5p_package.MAX_FILES
+    limit, count = limits()
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     try:
         read = h5p_package.read(data, limit, count)
     except h5p_package.PackageRefused as refused:
-        return None, [Problem(file, None, "", str(problem)) for problem in refused.problems]
+        return None, inside(file, refused.problems)
     return read, unapproved_needs(read, file) if has_app_context() else []
+
+
+def check_package_entry(name: str, data: bytes) -> list[Problem]:
+    """The check a course ``.zip`` runs on an ``h5p/<item>.h5p`` inside it (registered into
+    ``lms.content.packages`` at start-up): the package's own checks and limits; whether its
+    libraries are approved is the course validator's question, asked after unpacking."""
+    limit, count = limits()
+    try:
+        h5p_package.read(data, limit, count)
+    except h5p_package.PackageRefused as refused:
+        return inside(name, refused.problems)
+    return []
+
+
+def inside(file: str, problems: list[Problem]) -> list[Problem]:
+    """The package's problems as problems of ``file`` (the entry and field they name go
+    first in the field), their messages still deferred, so each page shows them in its
+    own language and the command line in English."""
+    return [Problem(file, None, ": ".join(part for part in (problem.file, problem.field) if part), problem.message)
+            for problem in problems]
 
 
 def keep_content(item, activity) -> None:

@@ -45,7 +45,7 @@ def list_libraries():
     try:
         read = package.read(form.package.data.stream.read(limit + 1), limit, current_app.config["LMS_H5P_MAX_FILES"])
     except package.PackageRefused as refused:
-        form.package.errors = [_("The package was refused:")] + [str(problem) for problem in refused.problems[:50]]
+        form.package.errors = [_("The package was refused:")] + [problem.shown() for problem in refused.problems[:50]]
         return _page(form, 400)
     outcome = h5p.store(read)
     db.session.commit()
@@ -160,7 +160,7 @@ def _played(token):
     return enrollment, item
 
 
-def _frame_file(data: bytes | None, name: str):
+def frame_file(data: bytes | None, name: str):
     """A file the frame loads: cross-origin (the frame's origin is opaque), no cookies needed."""
     if data is None:
         abort(404)
@@ -175,27 +175,35 @@ def _frame_file(data: bytes | None, name: str):
 @player_bp.route("/h5p/play/<token>/")
 def player_document(token):
     enrollment, item = _played(token)
+    base = url_for("h5p_player.player_document", token=token, _external=True).rstrip("/")
+    return player_page(base, item.slug, item.title, item.course.language, player.activity_id(enrollment, item),
+                       player.state_of(enrollment, item))
+
+
+def player_page(base: str, slug: str, title: str, content_language: str, activity: str,
+                state: str | None = None) -> Response:
+    """The player's document for the sandboxed frame: the content at ``base`` + /content, the
+    approved libraries at ``base`` + /libraries, the player at ``base`` + /player (a learner's
+    activity, or a studio draft's preview, which records nothing)."""
     # The frame's request carries no cookie, so the page says which language the learner reads.
     language = request.args.get("lang") if request.args.get("lang") in current_app.config["LMS_LANGUAGES"] else None
     with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         strings = {key: str(text) for key, text in PLAYER_STRINGS.items()}
-    base = url_for("h5p_player.player_document", token=token, _external=True).rstrip("/")
     options = {
-        "id": item.slug, "h5pJsonPath": base + "/content", "contentJsonPath": base + "/content/content",
+        "id": slug, "h5pJsonPath": base + "/content", "contentJsonPath": base + "/content/content",
         "librariesPath": base + "/libraries", "frameJs": base + "/player/frame.bundle.js",
         "frameCss": base + "/player/styles/h5p.css", "frame": False, "copyright": False, "export": False,
-        "icon": False, "fullScreen": False, "xAPIObjectIRI": player.activity_id(enrollment, item),
+        "icon": False, "fullScreen": False, "xAPIObjectIRI": activity,
         # In the player's own document: a nested frame of a sandboxed frame gets an origin of
         # its own, so H5P's iframe embedding could not write into it.
         "embedType": "div",
         "translations": {"H5P": strings},
         "saveFreq": 5,  # H5P writes the content's state this often; the frame hands it to the page
     }
-    state = player.state_of(enrollment, item)
     if state is not None:
         options["contentUserData"] = [{"dataType": "state", "previousState": state, "subContentId": "*"}]
-    page = render_template("h5p/player.html", item=item, base=base,
-                           config={"item": item.slug, "parent": _site(), "options": options})
+    page = render_template("h5p/player.html", title=title, content_language=content_language, base=base,
+                           config={"item": slug, "parent": _site(), "options": options})
     response = Response(page, mimetype="text/html")
     response.headers["Content-Security-Policy"] = FRAME_POLICY.format(site=_site())
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -206,24 +214,29 @@ def player_document(token):
 @player_bp.route("/h5p/play/<token>/player/<path:name>")
 def player_file(token, name):
     _played(token)
+    return player_asset(name)
+
+
+def player_asset(name: str) -> Response:
+    """A file of the vendored player (or the platform's frame script) for the frame."""
     target = (PLAYER_DIR / name).resolve()
     if name == "lms-frame.js":
         target = (STATIC_DIR / "js" / "h5p-frame.js").resolve()
     elif not target.is_relative_to(PLAYER_DIR.resolve()) or not target.is_file():
         abort(404)
-    return _frame_file(target.read_bytes(), target.name)
+    return frame_file(target.read_bytes(), target.name)
 
 
 @player_bp.route("/h5p/play/<token>/content/<path:name>")
 def content_file(token, name):
     _enrollment, item = _played(token)
-    return _frame_file(player.content_file(item, name), name)
+    return frame_file(player.content_file(item, name), name)
 
 
 @player_bp.route("/h5p/play/<token>/libraries/<folder>/<path:name>")
 def library_file(token, folder, name):
     _played(token)
-    return _frame_file(player.library_file(folder, name), name)
+    return frame_file(player.library_file(folder, name), name)
 
 
 @player_bp.route("/courses/<slug>/h5p/<item_slug>/statements", methods=["POST"])

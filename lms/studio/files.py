@@ -11,10 +11,15 @@ import unicodedata
 import yaml
 
 from lms.core import yamlsafe
-from lms.content.loader import FRONT_MATTER, ITEM_FILES, ITEM_KINDS
+from lms.content.loader import FRONT_MATTER, H5P_FILE, H5P_ITEM_KEYS, ITEM_FILES, ITEM_KINDS
 
-ITEM_FILE = re.compile(r"^(lessons/([a-z0-9-]+)\.md|(quizzes|exercises|tasks)/([a-z0-9-]+)\.yaml)$")
+ITEM_FILE = re.compile(r"^(lessons/([a-z0-9-]+)\.md|(quizzes|exercises|tasks)/([a-z0-9-]+)\.yaml"
+                       r"|h5p/([a-z0-9-]+)\.h5p)$")
 KIND_OF_FOLDER = {"lessons": "lesson", "quizzes": "quiz", "exercises": "exercise", "tasks": "task"}
+# An H5P activity's file is a package made by another tool; what the course says of it
+# (title, competences, completion rule, ...) is in its entry in course.yaml: its settings.
+H5P_SETTINGS = tuple(key for key in ("title", "competences", "completion", "pass_mark", "assessed")
+                     if key in H5P_ITEM_KEYS)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -42,7 +47,7 @@ def load(text: str | bytes):
 
 
 def item_path(kind: str, slug: str) -> str:
-    return ITEM_FILES[kind].format(slug)
+    return H5P_FILE.format(slug) if kind == "h5p" else ITEM_FILES[kind].format(slug)
 
 
 def kind_of(path: str) -> tuple[str, str] | None:
@@ -52,6 +57,8 @@ def kind_of(path: str) -> tuple[str, str] | None:
         return None
     if match.group(2):
         return "lesson", match.group(2)
+    if match.group(5):
+        return "h5p", match.group(5)
     return KIND_OF_FOLDER[match.group(3)], match.group(4)
 
 
@@ -94,8 +101,11 @@ def _outline(course_yaml: bytes) -> dict:
     for module in data.get("modules") or []:
         items = []
         for entry in module.get("items") or []:
-            kind = next(kind for kind in ITEM_KINDS if kind in entry)
-            items.append({"kind": kind, "slug": entry[kind], "optional": bool(entry.get("optional"))})
+            kind = next(kind for kind in (*ITEM_KINDS, "h5p") if kind in entry)
+            item = {"kind": kind, "slug": entry[kind], "optional": bool(entry.get("optional"))}
+            if kind == "h5p":
+                item["settings"] = {key: entry[key] for key in H5P_SETTINGS if key in entry}
+            items.append(item)
         modules.append({"slug": module["slug"], "title": module.get("title", ""), "summary": module.get("summary"),
                         "optional": bool(module.get("optional")), "items": items})
     return {**data, "modules": modules}
@@ -111,10 +121,22 @@ def course_yaml(data: dict) -> bytes:
             entry["summary"] = module["summary"]
         if module.get("optional"):
             entry["optional"] = True
-        entry["items"] = [{item["kind"]: item["slug"], **({"optional": True} if item.get("optional") else {})}
+        entry["items"] = [{item["kind"]: item["slug"], **({"optional": True} if item.get("optional") else {}),
+                           **(h5p_settings(item.get("settings") or {}) if item["kind"] == "h5p" else {})}
                           for item in module["items"]]
         written["modules"].append(entry)
     return dump(written).encode()
+
+
+def h5p_settings(settings: dict) -> dict:
+    """An H5P item's settings as course.yaml writes them: a pass mark only with the score
+    rule, ``assessed`` only when true (the default is false), nothing empty."""
+    written = {key: settings[key] for key in H5P_SETTINGS if settings.get(key) not in (None, [], "")}
+    if written.get("completion") != "score":
+        written.pop("pass_mark", None)
+    if not written.get("assessed"):
+        written.pop("assessed", None)
+    return written
 
 
 # Stand-ins for item files that did not change, so checking a save reads only what it

@@ -242,3 +242,43 @@ class TaskForm(_PartsChecked, Form):
 
 
 ITEM_FORMS = {"quiz": QuizForm, "exercise": ExerciseForm, "task": TaskForm}
+
+
+H5P_COMPLETION_NAMES = {"opened": _l("When the learner opens it"), "completed": _l("When the learner completes it"),
+                        "score": _l("When the learner's score reaches the pass mark")}
+
+
+class H5PItemForm(Form):
+    """An H5P activity: its ``.h5p`` file (required when it is added, optional when it is
+    replaced) and what the course says of it."""
+
+    base = HiddenField()
+    package = FileField(_l("H5P file (.h5p)"), description=_l("Made in Lumi or on any H5P site: download it "
+                                                              "there as an .h5p file."))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    competences = SelectMultipleField(_l("Competences the activity develops (optional)"), choices=[],
+                                      validate_choice=True, description=_l("Type a name to find it; hold Ctrl "
+                                                                           "(or Cmd) to choose several."))
+    completion = SelectField(_l("When the activity counts as completed"), choices=choices(H5P_COMPLETION_NAMES), default="completed",
+                             validators=[DataRequired()])
+    pass_mark = IntegerField(_l("Pass mark (0–100 %)"), validators=[Optional(), NumberRange(min=0, max=100)],
+                             description=_l("Used only when the score decides completion."))
+    assessed = BooleanField(_l("Counts as assessed evidence"),
+                            description=_l("Leave this off unless you trust the score: H5P computes it in the "
+                                           "learner's browser, where it can be forged. Off, the activity counts "
+                                           "toward completion and participation only."))
+    optional = BooleanField(_l("Optional"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.completion.data == "score" and self.pass_mark.data is None and not self.pass_mark.errors:
+            self.pass_mark.errors = [*self.pass_mark.errors,
+                                     _l("Give a pass mark from 0 to 100 when the score decides completion.")]
+            return False
+        return valid
+
+    def settings(self) -> dict:
+        return {"title": self.title.data.strip(), "competences": list(self.competences.data or []),
+                "completion": self.completion.data, "pass_mark": self.pass_mark.data,
+                "assessed": bool(self.assessed.data)}
+

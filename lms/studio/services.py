@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lms.accounts.models import User
 from lms.catalog.models import Course, Item
@@ -24,6 +27,8 @@ from lms.core import markdown
 from lms.core.messages import translated
 from lms.exercises import jobs as grading_jobs
 from lms.extensions import db
+from lms.h5p import package as h5p_package
+from lms.h5p import services as h5p
 from lms.learning.models import Enrollment
 from lms.studio import files as studio_files
 from lms.studio.models import (
@@ -178,11 +183,13 @@ def check(slug: str, package: dict[str, bytes], changed: set[str] | None = None)
     elif changed is not None:
         for path in package:
             kind = studio_files.kind_of(path)
-            if kind and path not in changed:
+            if kind and path not in changed and kind[0] in studio_files.STUBS:
                 written[path] = studio_files.STUBS[kind[0]]
     with packages.unpacked(slug, written) as folder:
         _, problems = load_course(folder, folder.parent)
-    return problems
+    # A draft may hold an H5P activity whose libraries still wait for an admin's approval:
+    # that keeps it from being submitted and published (``full_check``), not from being saved.
+    return [problem for problem in problems if not h5p.is_unapproved(problem)]
 
 
 def _only(package: dict[str, bytes], paths: set[str]) -> dict[str, bytes] | None:
@@ -204,7 +211,7 @@ def _titles(slug: str, package: dict[str, bytes], paths) -> dict[str, str]:
     titles = {}
     for path in paths:
         kind = studio_files.kind_of(path)
-        if kind and path in package:
+        if kind and kind[0] != "h5p" and path in package:
             data = studio_files.read_lesson(package[path])[0] if kind[0] == "lesson" else studio_files.load(
                 package[path])
             titles[kind[1]] = str((data or {}).get("title") or kind[1])
@@ -371,7 +378,7 @@ def outline(course: StudioCourse, number: int | None = None) -> Outline:
                                             for m in data["modules"] for i in m["items"]])
     for module in data["modules"]:
         for item in module["items"]:
-            item["title"] = titles.get(item["slug"], item["slug"])
+            item["title"] = str((item.get("settings") or {}).get("title") or titles.get(item["slug"], item["slug"]))
     modules = data.pop("modules")
     return Outline(settings=data, modules=modules, number=course.head if number is None else number)
 
@@ -525,6 +532,137 @@ def save_item(course: StudioCourse, user: User, base: int, slug: str, text: byte
     return save(course, user, base, {path: text}, _("Edited %(item)s", item=slug))
 
 
+# H5P activities ---------------------------------------------------------------------------
+
+@dataclass
+class H5PItem:
+    """An H5P item of a revision: its settings (course.yaml's entry), the package's title
+    and licence, and the libraries it needs that still wait for an admin's approval."""
+
+    slug: str
+    settings: dict
+    optional: bool
+    package_title: str
+    licence: str
+    main_library: str
+    waiting: list[str]
+
+
+def _h5p_read(filename: str, data: bytes) -> h5p_package.H5PPackage:
+    """The uploaded ``.h5p`` file checked as ``flask courses validate`` checks one (within
+    LMS_H5P_MAX_BYTES and LMS_H5P_MAX_FILES); refused naming the file, the entry and the rule."""
+    limit, count = h5p.limits()
+    try:
+        return h5p_package.read(data, limit, count)
+    except h5p_package.PackageRefused as refused:
+        raise StudioRefused(_("Nothing was saved: the H5P file was refused."),
+                            h5p.inside(filename or "upload.h5p", refused.problems)) from None
+
+
+def _h5p_entry(data: dict, slug: str) -> dict | None:
+    return next((item for module in data["modules"] for item in module["items"]
+                 if item["slug"] == slug and item["kind"] == "h5p"), None)
+
+
+def add_h5p(course: StudioCourse, user: User, base: int, module_slug: str, filename: str, data: bytes,
+            settings: dict, optional: bool = False) -> tuple[StudioRevision, str]:
+    """A new H5P activity at the end of a module, from an uploaded ``.h5p`` file: the file
+    checked, its libraries kept in the store (new ones wait for an admin's approval, which
+    keeps the course from being published, not the draft from being saved), the file kept
+    as ``h5p/<slug>.h5p`` and ``settings`` in the item's entry. (the revision, the slug)."""
+    read = _h5p_read(filename, data)
+    outline_data = studio_files.outline(files_of(course)["course.yaml"])
+    title = str(settings.get("title") or read.title or "")[:200]
+    slug = studio_files.slugify(title, _item_slugs(outline_data), "h5p")
+
+    def change(data_):
+        module = next((m for m in data_["modules"] if m["slug"] == module_slug), None)
+        if module is None:
+            raise StudioRefused(_("There is no such module."))
+        module["items"].append({"kind": "h5p", "slug": slug, "optional": optional,
+                                "settings": {**settings, "title": title}})
+
+    made = _edit_outline(course, user, base, change, _("H5P activity added"),
+                         {studio_files.item_path("h5p", slug): data})
+    h5p.store(read)
+    return made, slug
+
+
+def save_h5p(course: StudioCourse, user: User, base: int, slug: str, settings: dict, optional: bool = False,
+             filename: str | None = None, data: bytes | None = None) -> StudioRevision:
+    """An H5P item's new settings and, when ``data`` is given, its file replaced: the item
+    keeps its slug, so its activity id and learners' records stay."""
+    read = _h5p_read(filename or "", data) if data is not None else None
+    if _h5p_entry(studio_files.outline(files_of(course)["course.yaml"]), slug) is None:
+        raise StudioRefused(_("There is no such module or item."))
+
+    def change(data_):
+        entry = _h5p_entry(data_, slug)
+        entry["settings"], entry["optional"] = dict(settings), optional
+
+    extra = {studio_files.item_path("h5p", slug): data} if data is not None else {}
+    made = _edit_outline(course, user, base, change, _("Edited %(item)s", item=slug), extra)
+    if read is not None:
+        h5p.store(read)
+    return made
+
+
+def h5p_item(course: StudioCourse, slug: str, number: int | None = None) -> H5PItem:
+    """The H5P item ``slug`` of a revision (the newest by default), with the libraries its
+    package needs that are not approved yet."""
+    package = files_of(course, number)
+    entry = _h5p_entry(studio_files.outline(package["course.yaml"]), slug)
+    data = package.get(studio_files.item_path("h5p", slug)) if entry else None
+    if data is None:
+        raise StudioRefused(_("There is no such module or item."))
+    read = _h5p_read(studio_files.item_path("h5p", slug), data)
+    return H5PItem(slug=slug, settings=entry.get("settings") or {}, optional=bool(entry.get("optional")),
+                   package_title=read.title, licence=read.licence, main_library=str(read.main_library),
+                   waiting=[str(need) for need in h5p.waiting(read)])
+
+
+PREVIEW_SALT = "studio-h5p-preview"
+PREVIEW_MAX_AGE = 3600  # seconds: the preview's frame is loaded as the page opens
+
+
+def preview_token(secret: str, course: StudioCourse, slug: str) -> str:
+    """What the sandboxed frame of a draft's H5P preview presents (its requests carry no
+    cookie): the course, the revision and the item, signed, for an hour."""
+    return URLSafeTimedSerializer(secret, salt=PREVIEW_SALT).dumps([course.id, course.head, slug])
+
+
+def read_preview_token(secret: str, token: str) -> tuple[int, int, str] | None:
+    """(course id, revision, item slug) of a preview token signed in the last hour, else None."""
+    try:
+        value = URLSafeTimedSerializer(secret, salt=PREVIEW_SALT).loads(token, max_age=PREVIEW_MAX_AGE)
+    except BadSignature:
+        return None
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], int)
+            and isinstance(value[1], int) and isinstance(value[2], str)):
+        return None
+    return value[0], value[1], value[2]
+
+
+def previewed_file(previewed: tuple[int, int, str], path: str) -> bytes | None:
+    """A file (``h5p.json`` or ``content/...``) of the H5P item a preview token named, in its
+    revision; None for a file that is not there."""
+    if path != "h5p.json" and not path.startswith("content/"):
+        return None
+    course = db.session.get(StudioCourse, previewed[0])
+    try:
+        data = files_of(course, previewed[1]).get(studio_files.item_path("h5p", previewed[2])) if course else None
+    except StudioRefused:
+        return None
+    if data is None:
+        return None
+    # The file passed the H5P validator when it was saved; its entries are read as stored.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            return archive.read(path)
+        except KeyError:
+            return None
+
+
 # Images -----------------------------------------------------------------------------------
 
 IMAGES_FOLDER = "images"  # where the course format keeps a course's images
@@ -632,6 +770,9 @@ def learner_view(course: StudioCourse, slug: str | None = None) -> LearnerView:
     view.previous = order[at - 1] if at else None
     view.next = order[at + 1] if at + 1 < len(order) else None
     kind = order[at]["kind"]
+    if kind == "h5p":
+        view.item = {"kind": kind, "slug": slug, "title": order[at]["title"], "h5p": h5p_item(course, slug)}
+        return view
     # Only this item's file is read (and checked), as a save reads only what it changed.
     with packages.unpacked(course.slug, _only(files_of(course), {studio_files.item_path(kind, slug)})) as folder:
         spec, problems = load_course(folder, folder.parent)
@@ -693,12 +834,16 @@ def changes_for_learners(course: StudioCourse) -> Changes:
                                                                               Item.archived.is_(False)))}
     head = files_of(course)
     published = files_of(course, course.published_number) if course.published_number else {}
+    # An H5P item's settings are its entry in course.yaml, not its file.
+    settings = {i["slug"]: i.get("settings") for m in studio_files.outline(published["course.yaml"])["modules"]
+                for i in m["items"]} if published else {}
     for slug, item in new_items.items():
         if slug not in live_items:
             changes.added.append(item["title"])
         else:
             path = studio_files.item_path(item["kind"], slug)
-            if live_items[slug].kind != item["kind"] or published.get(path) != head.get(path):
+            if live_items[slug].kind != item["kind"] or published.get(path) != head.get(path) or (
+                    item["kind"] == "h5p" and settings.get(slug) != item.get("settings")):
                 changes.changed.append(item["title"])
     changes.removed = [item.title for slug, item in live_items.items() if slug not in new_items]
     return changes
@@ -799,7 +944,7 @@ def diff(course: StudioCourse, old: int, new: int) -> list[FileDiff]:
         if a == b:
             continue
         status = "added" if a is None else "removed" if b is None else "changed"
-        if path.lower().endswith(packages.IMAGE_SUFFIXES):
+        if path.lower().endswith((*packages.IMAGE_SUFFIXES, ".h5p")):  # not text: named, not shown
             found.append(FileDiff(path, status, []))
             continue
         a_lines = (a or b"").decode("utf-8", "replace").splitlines()

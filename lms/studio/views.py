@@ -22,6 +22,8 @@ from lms.core.confirm import confirmation_page
 from lms.core.forms import show_error
 from lms.exercises import queues
 from lms.extensions import db
+from lms.h5p import player as h5p_player
+from lms.h5p import views as h5p_views
 from lms.studio import files as studio_files
 from lms.studio import forms, itemforms
 from lms.studio import services as studio
@@ -340,6 +342,8 @@ def edit_item(slug, item):
         kind, path, text = studio.item_file(course, item)
     except studio.StudioRefused:
         abort(404)
+    if kind == "h5p":
+        return redirect(url_for("studio.edit_h5p", slug=slug, item=item))
     if kind in FORM_KINDS and request.args.get("advanced") != "1":
         return _edit_with_form(course, item, kind, text)
     stale = None
@@ -376,6 +380,142 @@ def edit_item(slug, item):
     status = 409 if stale else 400 if form.errors or form.form_errors else 200
     return render_template("studio/edit_item.html", course=course, item=item, kind=kind, form=form,
                            stale=stale, check=None, image_form=forms.ImageForm(prefix="image", data={"base": course.head})), status
+
+
+def _h5p_request_bytes() -> int:
+    # A file over the limit still arrives (up to a little more), so the page can say how large it is.
+    return current_app.config["LMS_H5P_MAX_BYTES"] + 256 * 1024
+
+
+def _h5p_form(**kwargs) -> forms.H5PItemForm:
+    form = forms.H5PItemForm(**kwargs)
+    form.competences.choices = competence.competence_choices()
+    return form
+
+
+def _h5p_upload(form) -> tuple[str, bytes] | None:
+    """(name, bytes) of the uploaded .h5p file, read never past LMS_H5P_MAX_BYTES and one
+    byte (the validator refuses that, naming the limit); None when no file was chosen."""
+    upload = form.package.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    data = upload.stream.read(current_app.config["LMS_H5P_MAX_BYTES"] + 1)
+    upload.close()
+    return upload.filename, data
+
+
+H5P_FIELDS = ("title", "competences", "completion", "pass_mark", "assessed")
+
+
+def _h5p_refused(form, refused: studio.StudioRefused) -> None:
+    """The refusal at the form's field each problem names (the file's own problems at the file)."""
+    db.session.rollback()
+    form.form_errors.append(refused.message)
+    for problem in refused.problems[:50]:
+        name = problem.field.rsplit(".", 1)[-1].split("[")[0]
+        show_error(form, problem.shown(), name if name in H5P_FIELDS else "package")
+
+
+def _h5p_page(course, form, *, module=None, item=None, found=None, stale=None):
+    status = 409 if stale else 400 if form.errors or form.form_errors else 200
+    return render_template("studio/edit_h5p.html", course=course, form=form, module=module, item=item,
+                           found=found, stale=stale), status
+
+
+@bp.route("/courses/<slug>/modules/<module>/h5p", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+@limits.larger_requests(_h5p_request_bytes)
+def add_h5p(slug, module):
+    """Add an interactive H5P activity to a module from an .h5p file."""
+    course = _course(slug)
+    found = next((entry for entry in studio.outline(course).modules if entry["slug"] == module), None)
+    if found is None:
+        abort(404)
+    form = _h5p_form(data={"base": course.head})
+    if form.validate_on_submit():
+        upload = _h5p_upload(form)
+        if upload is None:
+            show_error(form, _("Choose an .h5p file."), "package")
+        else:
+            try:
+                _revision, item = studio.add_h5p(course, current_user, _base(form.base.data), module, *upload,
+                                                 form.settings(), optional=form.optional.data)
+            except studio.StudioRefused as refused:
+                _h5p_refused(form, refused)
+            else:
+                db.session.commit()
+                flash(_("The H5P activity was added (revision %(number)s).", number=course.head), "success")
+                return redirect(url_for("studio.edit_h5p", slug=slug, item=item))
+    return _h5p_page(course, form, module=found)
+
+
+@bp.route("/courses/<slug>/h5p/<item>", methods=["GET", "POST"])
+@role_required(*STUDIO_ROLES)
+@limits.larger_requests(_h5p_request_bytes)
+def edit_h5p(slug, item):
+    """An H5P activity's settings, and its file replaced (the item keeps its address)."""
+    course = _course(slug)
+    try:
+        found = studio.h5p_item(course, item)
+    except studio.StudioRefused:
+        abort(404)
+    stale = None
+    form = _h5p_form(data={**found.settings, "optional": found.optional, "base": course.head})
+    if form.validate_on_submit():
+        upload = _h5p_upload(form) or (None, None)
+        try:
+            studio.save_h5p(course, current_user, _base(form.base.data), item, form.settings(),
+                            optional=form.optional.data, filename=upload[0], data=upload[1])
+        except studio.StaleSave as refused:
+            db.session.rollback()
+            stale = refused
+            form.form_errors.append(refused.message)
+        except studio.StudioRefused as refused:
+            _h5p_refused(form, refused)
+        else:
+            db.session.commit()
+            flash(_("Saved as revision %(number)s.", number=course.head), "success")
+            return redirect(url_for("studio.edit_h5p", slug=slug, item=item))
+    return _h5p_page(course, form, item=item, found=found, stale=stale)
+
+
+def _previewed(token: str) -> tuple[int, int, str]:
+    found = studio.read_preview_token(current_app.config["SECRET_KEY"], token)
+    if found is None:
+        abort(404)
+    return found
+
+
+# A draft's H5P activity plays in the preview as learners would see it, in the same sandboxed
+# frame (its requests carry no cookie: the signed token is what lets them in); the page
+# around it forwards nothing, so nothing is recorded.
+@bp.route("/h5p-preview/<token>/")
+def preview_h5p(token):
+    course_id, number, item = _previewed(token)
+    base = url_for("studio.preview_h5p", token=token, _external=True).rstrip("/")
+    manifest = studio.previewed_file((course_id, number, item), "h5p.json")
+    if manifest is None:
+        abort(404)
+    title = str((json.loads(manifest) or {}).get("title") or item)
+    return h5p_views.player_page(base, item, title, str((json.loads(manifest) or {}).get("language") or "en"),
+                                 f"urn:lms:studio-preview:{item}")
+
+
+@bp.route("/h5p-preview/<token>/player/<path:name>")
+def preview_h5p_player(token, name):
+    _previewed(token)
+    return h5p_views.player_asset(name)
+
+
+@bp.route("/h5p-preview/<token>/content/<path:name>")
+def preview_h5p_content(token, name):
+    return h5p_views.frame_file(studio.previewed_file(_previewed(token), name), name)
+
+
+@bp.route("/h5p-preview/<token>/libraries/<folder>/<path:name>")
+def preview_h5p_library(token, folder, name):
+    _previewed(token)
+    return h5p_views.frame_file(h5p_player.library_file(folder, name), name)
 
 
 def _image_request_bytes() -> int:
@@ -608,7 +748,11 @@ def view_as_learner(slug, item):
             abort(404)
         _refused(refused)
         return redirect(url_for("studio.show_course", slug=slug))
-    return render_template("studio/view_as_learner.html", course=course, view=view)
+    token = None
+    if view.item and view.item["kind"] == "h5p":
+        token = studio.preview_token(current_app.config["SECRET_KEY"], course, view.item["slug"])
+    return render_template("studio/view_as_learner.html", course=course, view=view, token=token,
+                           language=str(get_locale()))
 
 
 @bp.route("/courses/<slug>/submit", methods=["POST"])

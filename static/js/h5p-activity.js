@@ -14,6 +14,7 @@
       frame.style.height = Math.min(Math.max(data.height, 200), 4000) + "px";
       return;
     }
+    if (!frame.dataset.statements) { return; }  // a studio preview: nothing is recorded
     if (data.type === "lms-h5p-state" && typeof data.state === "string") {
       fetch(frame.dataset.state, {
         method: "POST",

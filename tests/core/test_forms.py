@@ -190,6 +190,10 @@ FORMS = {
     "TaskForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/items/plan", [
         {}, {"base": "1", "title": "Plan", "file_types": ["exe"], "max_files": "99",
              "rubric-0-levels-0-points": "many"}]),
+    "H5PItemForm": ("admin", "POST", lambda w: f"/studio/courses/{w['studio']}/modules/module-1/h5p", [
+        {}, {"base": "1", "title": LONG, "completion": "score", "pass_mark": "101"},
+        {"base": "1", "title": "Sveiciens", "completion": "score"},
+        {"base": "1", "title": "Sveiciens", "completion": "completed"}]),
     "ErasureRequestForm": ("admin", "POST", lambda w: f"/privacy/erasure/{w['pupil']}", [{"reason": LONG * 5}]),
     "ExportForm": ("admin", "POST", lambda w: f"/privacy/export/{w['pupil']}", [{}]),
     "LibraryPackageForm": ("admin", "POST", lambda w: "/admin/h5p/libraries", [{}]),

@@ -42,3 +42,15 @@ def test_the_page_is_in_latvian(client, admin, login):
     login(admin)
     page = client.get("/admin/h5p/libraries", headers={"Accept-Language": "lv"}).get_data(as_text=True)
     assert "H5P bibliotēkas" in page
+
+
+def test_a_refused_package_s_problems_are_in_the_page_s_language(client, admin, login):
+    """The validator's messages are made in English and shown in the reader's language."""
+    login(admin)
+    files = builders.entries() | {"content/evil.php": b"<?php"}
+    response = client.post("/admin/h5p/libraries", data={"package": (io.BytesIO(builders.zip_of(files)), "x.h5p")},
+                           content_type="multipart/form-data", headers={"Accept-Language": "lv"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "content/evil.php: faila tips .php nav atļauts" in page
+    assert "is not allowed" not in page
