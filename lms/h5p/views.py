@@ -26,7 +26,9 @@ bp = Blueprint("h5p", __name__)
 
 
 def _page(form, status=200):
-    return render_template("h5p/list_libraries.html", form=form, libraries=h5p.libraries(),
+    libraries = h5p.libraries()
+    return render_template("h5p/list_libraries.html", form=form, libraries=libraries,
+                           platform={library.id for library in libraries if h5p.is_platform(library)},
                            decision=forms.LibraryDecisionForm()), status
 
 
