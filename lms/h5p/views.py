@@ -195,7 +195,9 @@ def player_document(token):
     }
     state = player.state_of(enrollment, item)
     if state is not None:
-        options["contentUserData"] = [{"dataType": "state", "previousState": state, "subContentId": "*"}]
+        # H5P's user data by sub-content (0: the content itself) and kind, as H5P's getUserData
+        # reads it: the content type gets it back parsed, as ``extras.previousState``.
+        options["contentUserData"] = [{"state": state}]
     page = render_template("h5p/player.html", item=item, base=base,
                            config={"item": item.slug, "parent": _site(), "options": options})
     response = Response(page, mimetype="text/html")
