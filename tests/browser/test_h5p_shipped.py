@@ -191,3 +191,75 @@ def test_a_pupil_who_leaves_mid_way_finds_the_sort_where_it_was_and_forgeries_ar
         assert statements(live_server, "completed", other) == []
     finally:
         context.close()
+
+
+def test_the_shipped_blanks_and_choice_play_by_keyboard_and_report_their_answers(
+        browser, base_url, accessible, live_server, live_user, shipped_course, tmp_path):
+    """The two other content types as shipped: the pupils' privacy gaps and the adults' phishing questions."""
+    root = tmp_path / "adults"
+    shutil.copytree(content.COURSES_DIR / "digital-essentials-for-work", root / "digital-essentials-for-work")
+    shutil.copytree(FIXTURE_COURSES / "_frameworks", root / "_frameworks")
+    pupil, password = enrolled_pupil(live_server, live_user, "gap-filler")
+    with live_server.test_request_context():
+        content.import_courses(root)
+        learning.enrol(accounts.find_by_login(pupil), catalog.get_course("digital-essentials-for-work"))
+        db.session.commit()
+    context = browser.new_context(base_url=base_url, locale="en-GB", viewport=PHONE)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        sign_in(page, pupil, password)
+
+        page.goto(f"/courses/{COURSE}/learn/privatums-tiessaiste")
+        gap = player(page).get_by_label("Tukšā vieta 1 no 6")
+        expect(gap).to_be_visible(timeout=15000)
+        accessible(page)
+        assert axe_problems(frame_of(page)) == []
+        gap.focus()
+        for answer in ("Personas dati", "digitālas pēdas", "privātu", "atrašanās vietas", "atļauju", "112"):
+            page.keyboard.type(answer)
+            page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # on "Pārbaudīt"
+        expect(player(page).get_by_text("Pareizi aizpildītas 5 no 6 tukšajām vietām.")).to_be_visible()
+        expect(player(page).get_by_text("✗ Nepareizi (pareizi: 116111)")).to_be_visible()
+        expect(page.get_by_text("Done: the activity is completed.")).to_be_visible()
+        assert axe_problems(frame_of(page)) == []
+        fits(page)
+
+        page.goto("/courses/digital-essentials-for-work/learn/vai-ta-ir-pikskeresana")
+        first = player(page).get_by_role("group").first.get_by_role("radio").first
+        expect(first).to_be_visible(timeout=15000)
+        accessible(page)
+        assert axe_problems(frame_of(page)) == []
+        first.focus()
+        page.keyboard.press("Space")
+        signs = player(page).get_by_role("group").nth(1).get_by_role("checkbox")
+        for index in range(3):
+            signs.nth(index).focus()
+            page.keyboard.press("Space")
+        for question in (2, 3):
+            player(page).get_by_role("group").nth(question).get_by_role("radio").first.focus()
+            page.keyboard.press("Space")
+        player(page).get_by_role("button", name="Pārbaudīt").focus()
+        page.keyboard.press("Enter")
+        expect(player(page).get_by_text("Pareizas atbildes uz 4 no 4 jautājumiem.")).to_be_visible()
+        expect(page.get_by_text("Done: the activity is completed.")).to_be_visible()
+        assert axe_problems(frame_of(page)) == []
+        fits(page)
+        assert errors == [], errors
+
+        with live_server.app_context():
+            blanks = vocabulary.activity_id("h5p", COURSE, "privatums-tiessaiste")
+            choice = vocabulary.activity_id("h5p", "digital-essentials-for-work", "vai-ta-ir-pikskeresana")
+        answered = statements(live_server, "answered", pupil)
+        (gaps,) = [s for s in answered if s["object"]["id"] == blanks]
+        assert gaps["object"]["definition"]["interactionType"] == "fill-in"
+        assert gaps["result"]["score"]["raw"] == 5 and gaps["result"]["response"].endswith("[,]112")
+        questions = [s for s in answered if s["object"]["id"].startswith(choice + "/")]
+        assert len(questions) == 4 and all(s["object"]["definition"]["interactionType"] == "choice" for s in questions)
+        assert all(s["context"]["contextActivities"]["parent"][0]["id"] == choice for s in questions)
+        (whole,) = [s for s in answered if s["object"]["id"] == choice]
+        assert whole["result"]["score"]["scaled"] == 1 and whole["result"]["success"] is True
+    finally:
+        context.close()
