@@ -228,7 +228,7 @@ LMS.Choice = (function () {
     var event = this.createXAPIEventTemplate("answered");
     var score = this.getScore();
     var max = this.getMaxScore();
-    event.data.statement.object.definition.description = text(this.params.task || "");
+    if (this.params.task) { event.data.statement.object.definition.description = text(this.params.task); }
     event.setScoredResult(score, max, this, true, max > 0 && score * 100 / max >= this.behaviour.passPercentage);
     this.trigger(event);
   };

@@ -264,7 +264,7 @@ LMS.Sort = (function () {
     var event = this.createXAPIEventTemplate("answered");
     var definition = event.data.statement.object.definition;
     var text = function (value) { var map = {}; map[language] = value; return map; };
-    definition.description = text(this.params.task || "");
+    if (this.params.task) { definition.description = text(this.params.task); }
     definition.type = "http://adlnet.gov/expapi/activities/cmi.interaction";
     definition.interactionType = "matching";
     definition.source = this.items.map(function (item, index) { return {id: String(index), description: text(item.text)}; });
