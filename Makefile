@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 # serves: `make run PORT=8080` gives http://127.0.0.1:8080 unless LMS_BASE_URL is set.
 export LMS_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test translations-update translations-compile bench
+.PHONY: run test translations-update translations-compile bench h5p-shipped
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: translations-compile
 ## Install the test extras and run the whole suite
 test: $(VENV)/.installed-test translations-compile
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## After changing a shipped H5P activity's sources (courses/_h5p) or a platform content type
+h5p-shipped: $(VENV)/.installed
+	$(BIN)/python -m lms.h5p.platform
 
 ## After changing user-facing strings: extract them and merge into the Latvian catalogue
 translations-update: $(VENV)/.installed

@@ -5,6 +5,7 @@ store and approved). Plain functions; they flush, callers commit."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from lms.core.clock import utcnow
 from lms.core.messages import N_, Deferred
 from lms.extensions import db
 from lms.h5p import package as h5p_package
+from lms.h5p import platform
 from lms.h5p.models import H5PContent, H5PLibrary, H5PLibraryFile
 
 ADDED, UPDATED, REUSED = "added", "updated", "reused"
@@ -49,6 +51,10 @@ def store(read: h5p_package.H5PPackage) -> list[tuple[H5PLibrary, str]]:
     stored one. Returns each library with what happened to it."""
     outcome = []
     for library in read.libraries.values():
+        if platform.is_platform(library.machine_name, library.major, library.minor):
+            # The platform's own content types come from the repository, never from a package.
+            outcome.append((install_platform(library.machine_name, library.major, library.minor), REUSED))
+            continue
         stored = find(library.machine_name, library.major, library.minor)
         if stored is None:
             stored = H5PLibrary(machine_name=library.machine_name, major=library.major, minor=library.minor,
@@ -69,6 +75,40 @@ def store(read: h5p_package.H5PPackage) -> list[tuple[H5PLibrary, str]]:
     return outcome
 
 
+def install_platform(machine_name: str, major: int, minor: int) -> H5PLibrary:
+    """The store's copy of one of the platform's own content types (``lms.h5p.platform``),
+    added from the repository and approved, since it is reviewed there like the rest of the
+    platform's code. A newer patch in the repository replaces the stored files; an admin's
+    withdrawal of the approval stands, for this and later patches."""
+    folder = platform.library_folders()[(machine_name, major, minor)]
+    manifest = json.loads((folder / "library.json").read_text(encoding="utf-8"))
+    stored = find(machine_name, major, minor)
+    if stored is None:
+        stored = H5PLibrary(machine_name=machine_name, major=major, minor=minor, patch=manifest["patchVersion"],
+                            title=manifest["title"][:255], runnable=bool(manifest.get("runnable")),
+                            manifest=manifest, approved_at=utcnow(), approved_by=None)
+        db.session.add(stored)
+        _replace_files(stored, platform.library_files(folder))
+    elif manifest["patchVersion"] > stored.patch:
+        stored.patch, stored.title, stored.manifest = manifest["patchVersion"], manifest["title"][:255], manifest
+        stored.updated_at = utcnow()
+        _replace_files(stored, platform.library_files(folder))
+    db.session.flush()
+    return stored
+
+
+def install_platform_needs(read: h5p_package.H5PPackage) -> None:
+    """Put the platform's own content types that the package needs into the store."""
+    for need in read.needs:
+        if platform.is_platform(need.machine_name, need.major, need.minor):
+            install_platform(need.machine_name, need.major, need.minor)
+
+
+def is_platform(library: H5PLibrary) -> bool:
+    """Whether the library is one of the platform's own content types."""
+    return platform.is_platform(library.machine_name, library.major, library.minor)
+
+
 def approve(library: H5PLibrary, by: User) -> None:
     library.approved_at, library.approved_by = utcnow(), by
     db.session.flush()
@@ -81,7 +121,9 @@ def revoke(library: H5PLibrary) -> None:
 
 def unapproved_needs(read: h5p_package.H5PPackage, where: str = "package") -> list[Problem]:
     """What keeps the package from being used: every library it needs (its content's and
-    its libraries' dependencies) that is not in the store approved, named. The store's
+    its libraries' dependencies) that is not in the store approved, named. One of the
+    platform's own content types not yet in the store does not: it enters approved with
+    the content (``keep_content``), unless an admin withdrew its approval. The store's
     approved copy is what plays, whatever copy the package brings."""
     return [Problem(where, None, "", N_(UNAPPROVED, library=str(need))) for need in waiting(read)]
 
@@ -96,6 +138,8 @@ def waiting(read: h5p_package.H5PPackage) -> list[h5p_package.Dependency]:
     found = []
     for need in read.needs:
         stored = find(need.machine_name, need.major, need.minor)
+        if stored is None and platform.is_platform(need.machine_name, need.major, need.minor):
+            continue  # the platform's own: it enters the store approved with the content
         if stored is None or not stored.approved:
             found.append(need)
     return found
@@ -157,6 +201,7 @@ def keep_content(item, activity) -> None:
     """Keep an imported H5P item's content (its ``h5p.json`` and ``content/`` files, as a
     zip): registered into the course import at start-up. The libraries are the store's."""
     read = activity.package
+    install_platform_needs(read)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(read.content):

@@ -26,7 +26,9 @@ bp = Blueprint("h5p", __name__)
 
 
 def _page(form, status=200):
-    return render_template("h5p/list_libraries.html", form=form, libraries=h5p.libraries(),
+    libraries = h5p.libraries()
+    return render_template("h5p/list_libraries.html", form=form, libraries=libraries,
+                           platform={library.id for library in libraries if h5p.is_platform(library)},
                            decision=forms.LibraryDecisionForm()), status
 
 
@@ -201,7 +203,9 @@ def player_page(base: str, slug: str, title: str, content_language: str, activit
         "saveFreq": 5,  # H5P writes the content's state this often; the frame hands it to the page
     }
     if state is not None:
-        options["contentUserData"] = [{"dataType": "state", "previousState": state, "subContentId": "*"}]
+        # H5P's user data by sub-content (0: the content itself) and kind, as H5P's getUserData
+        # reads it: the content type gets it back parsed, as ``extras.previousState``.
+        options["contentUserData"] = [{"state": state}]
     page = render_template("h5p/player.html", title=title, content_language=content_language, base=base,
                            config={"item": slug, "parent": _site(), "options": options})
     response = Response(page, mimetype="text/html")

@@ -56,3 +56,10 @@ def test_wheel_carries_compiled_latvian_translations(wheel, tmp_path):
     with mo.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
     assert catalogue.gettext("Courses") == "Kursi"
+
+
+def test_wheel_carries_the_platform_s_own_h5p_content_types(wheel):
+    """An installed site can put LMS.Sort, LMS.Blanks and LMS.Choice into its library store."""
+    expected = {name.removeprefix("lms/h5p/") for name in tracked_files("lms/h5p/libraries")}
+    carried = {name.removeprefix("lms/h5p/") for name in wheel.namelist() if name.startswith("lms/h5p/libraries/")}
+    assert len(expected) == 15 and expected - carried == set()

@@ -170,7 +170,7 @@ def test_where_the_learner_left_the_activity_is_kept_and_given_back_to_the_playe
     src = page.split('id="h5p-frame"', 1)[1].split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     frame = client.application.test_client().get(src).get_data(as_text=True)
     config = json.loads(frame.split('id="lms-h5p-config">', 1)[1].split("</script>", 1)[0])
-    assert config["options"]["contentUserData"] == [{"dataType": "state", "previousState": state, "subContentId": "*"}]
+    assert config["options"]["contentUserData"] == [{"state": state}]
 
 
 @pytest.mark.parametrize("body, message", [
