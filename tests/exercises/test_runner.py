@@ -771,6 +771,17 @@ def test_a_learner_reads_a_submitted_form_with_form_data_or_elements(how):
     assert one(source, code, environment="dom") == (True, "")
 
 
+def test_checked_reads_the_attribute_and_a_radio_unchecks_its_group():
+    """A checkbox written checked in HTML is checked; checking a radio unchecks the others of its name
+    in the same form only (the DOM library once gave undefined for a checked box)."""
+    code = ("document.body.innerHTML = `<form><input type=checkbox checked><input type=radio name=r checked>"
+            "<input type=radio name=r></form><form><input type=radio name=r checked></form>`;"
+            "const [box, r1, r2, other] = document.querySelectorAll('input');"
+            "expect([box.checked, r1.checked, r2.checked]).toEqual([true, true, false]); box.checked = false; r2.checked = true;"
+            "expect([box.checked, r1.checked, r2.checked, other.checked]).toEqual([false, false, true, true]);")
+    assert one("export const x = 1;\n", code, environment="dom") == (True, "")
+
+
 def test_form_data_is_only_in_the_dom_environment():
     """Plain JavaScript has no document, so no FormData either (as in Node)."""
     assert one("export const x = 1;\n", "expect(typeof FormData).toBe('undefined');") == (True, "")

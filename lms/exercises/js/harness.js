@@ -1753,8 +1753,7 @@
     return false;
   }
   function isChecked(el) {
-    const c = el.checked; // the property once set, else the attribute
-    return typeof c === "boolean" ? c : el.hasAttribute("checked");
+    return el.checked === true;
   }
   function textOf(el) {
     return strTrim(strReplace(NString(el.textContent), /[\t\n\f\r ]+/g, " "));
@@ -2058,6 +2057,30 @@
         let c = weakMapGet(formCollections, this);
         if (c === undefined) { c = newCollection(this); weakMapSet(formCollections, this, c); }
         return c;
+      },
+      enumerable: true, configurable: true,
+    });
+    // The DOM library has no `checked` property: it is the attribute until the code sets it, and
+    // checking a radio button unchecks the others of its group (same name, same form), as in a browser.
+    const checkedness = new NWeakMap();
+    RDefine(win.HTMLInputElement.prototype, "checked", {
+      get: function checked() {
+        const c = weakMapGet(checkedness, this);
+        return c !== undefined ? c : this.hasAttribute("checked");
+      },
+      set: function checked(v) {
+        const on = !!v;
+        weakMapSet(checkedness, this, on);
+        const name = attr(this, "name");
+        if (!on || controlType(this) !== "radio" || name === null || name === "") return;
+        const owner = formOwner(this);
+        const radios = arrayFrom(rootOf(this).querySelectorAll("input"));
+        for (let i = 0; i < radios.length; i++) {
+          const r = radios[i];
+          if (r !== this && controlType(r) === "radio" && attr(r, "name") === name && formOwner(r) === owner) {
+            weakMapSet(checkedness, r, false);
+          }
+        }
       },
       enumerable: true, configurable: true,
     });
