@@ -961,7 +961,7 @@ export default function formatEuro(amount) {
 """
 
 # JS tīmeklī, signup-form: the fields found by [name], the errors a filtered list (a first try with
-# FormData, then form.elements, failed: the grader's page has neither; the instructions now say so).
+# FormData, then form.elements, failed: the grader's page once had neither; see the block at the end).
 SIGNUP_FIELDS_BY_NAME = """\
 const MESSAGES = {
   emailMissing: 'Ievadiet e-pasta adresi.',
@@ -1095,6 +1095,30 @@ ANSWERS += [
     ("js-web", "team-summary", "then-chain", TEAM_SUMMARY_WITH_THEN),
     ("js-web", "product-errors", "then-catch-chain", PRODUCT_ERRORS_WITH_THEN),
 ]
+
+
+# JS tīmeklī, signup-form: the fields read with FormData, as MDN does (the grader's page once had no
+# FormData nor form.elements, and the instructions warned against both).
+SIGNUP_WITH_FORM_DATA = """\
+export function setupSignupForm(form, onValid) {
+  const errorBox = form.querySelector('.error');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const email = data.get('email').trim();
+    const password = data.get('password');
+    const errors = [];
+    if (!email) errors.push('Ievadiet e-pasta adresi.');
+    else if (!email.includes('@')) errors.push('E-pasta adresē trūkst @.');
+    if (password.length < 8) errors.push('Parolei jābūt vismaz 8 rakstzīmes garai.');
+    errorBox.textContent = errors.join(' ');
+    form.classList.toggle('invalid', errors.length > 0);
+    if (!errors.length) onValid({ email, password });
+  });
+}
+"""
+
+ANSWERS += [("js-web", "signup-form", "form-data", SIGNUP_WITH_FORM_DATA)]
 
 
 @pytest.fixture(scope="module")

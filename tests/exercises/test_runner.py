@@ -693,6 +693,132 @@ def test_abort_controller_is_there_in_the_dom_environment_too():
                "expect(f()).toBe(false); expect(typeof document).toBe('object');", environment="dom") == (True, "")
 
 
+# ---- forms and structuredClone: as MDN teaches, as in a browser ----
+
+SIGNUP_PAGE = """document.body.innerHTML = `<form id="f"><input name="email" value="anna@example.lv">
+<input name="password" type="password"><input type="checkbox" name="news" checked><input type="checkbox" name="tos">
+<input type="radio" name="size" value="S"><input type="radio" name="size" value="M" checked>
+<select name="city"><option>Rīga</option><option value="lp" selected>Liepāja</option></select>
+<select name="tags" multiple><option selected>a</option><option>b</option><option value="c" selected>C</option></select>
+<textarea name="note">Sveiki</textarea><input name="off" value="x" disabled>
+<fieldset disabled><input name="inside" value="y"></fieldset><input type="file" name="photo"><input value="no name">
+<button name="go" value="1">Sūtīt</button></form><input form="f" name="outside" value="o">`;
+const form = document.querySelector('#f');
+"""
+
+READS_A_FORM = {
+    "formdata": "export const read = (form) => Object.fromEntries(new FormData(form));\n",
+    "elements": ("export const read = (form) => ({ email: form.elements.email.value,"
+                 " password: form.elements['password'].value, size: form.elements.size.value });\n"),
+}
+
+
+def test_form_data_takes_the_controls_a_browser_submits():
+    """Named, enabled controls in order; checked boxes and radios only ("on" without a value), the
+    selected options, no buttons, a control outside tied by form="id"; a file input gives ""."""
+    code = SIGNUP_PAGE + (
+        "expect([...new FormData(form)]).toEqual([['email', 'anna@example.lv'], ['password', ''], ['news', 'on'],"
+        "['size', 'M'], ['city', 'lp'], ['tags', 'a'], ['tags', 'c'], ['note', 'Sveiki'], ['photo', ''], ['outside', 'o']]);"
+        "form.querySelector('[name=tos]').checked = true; form.querySelector('[name=news]').checked = false;"
+        "form.querySelector('[name=password]').value = 'slepens1';"
+        "const d = new FormData(form); expect([d.get('tos'), d.has('news'), d.get('password')]).toEqual(['on', false, 'slepens1']);"
+        "expect(new FormData(form, form.querySelector('button')).get('go')).toBe('1');")
+    assert one("export const x = 1;\n", code, environment="dom") == (True, "")
+
+
+def test_form_data_methods_behave_as_in_a_browser():
+    """An empty FormData: append, set (keeps the first place), delete, get/getAll/has, iteration, forEach."""
+    code = ("const d = new FormData(); d.append('a', 1); d.append('b', 'x'); d.append('a', 2); d.set('a', 3);"
+            "expect([...d]).toEqual([['a', '3'], ['b', 'x']]); expect([...d.keys()]).toEqual(['a', 'b']);"
+            "expect([...d.values()]).toEqual(['3', 'x']); expect([...d.entries()]).toEqual([...d]);"
+            "d.delete('b'); d.append('a', 4); expect(d.getAll('a')).toEqual(['3', '4']); expect(d.get('a')).toBe('3');"
+            "expect([d.get('b'), d.has('b'), d.has('a')]).toEqual([null, false, true]);"
+            "const seen = []; d.forEach((value, name, all) => seen.push([name, value, all === d]));"
+            "expect(seen).toEqual([['a', '3', true], ['a', '4', true]]);"
+            "expect(() => new FormData(document.body)).toThrow(TypeError); expect(String(d)).toBe('[object FormData]');")
+    assert one("export const x = 1;\n", code, environment="dom") == (True, "")
+
+
+def test_form_elements_is_a_live_collection_by_position_id_and_name():
+    """form.elements: the same object each time, its controls in order (the one outside by form="id"
+    too), by name or id, namedItem, several radios as a RadioNodeList whose value is the checked one."""
+    code = SIGNUP_PAGE + (
+        "const e = form.elements; expect(e).toBe(form.elements); expect(e.length).toBe(16);"
+        "expect(e[0]).toBe(e.email); expect(e['password']).toBe(form.querySelector('[type=password]'));"
+        "expect(e.namedItem('note').value).toBe('Sveiki'); expect(e.outside).toBe(e[15]);"
+        "expect([...e].map((c) => c.tagName)[8]).toBe('TEXTAREA');"
+        "expect([e.size.length, e.size.value]).toEqual([2, 'M']); e.size.value = 'S'; expect(e.size[0].checked).toBe(true);"
+        "expect([e.nothing, e.namedItem('nothing')]).toEqual([undefined, null]);"
+        "form.insertAdjacentHTML('beforeend', '<input id=late>'); expect(e.length).toBe(17); expect(e.late.id).toBe('late');"
+        "expect(form instanceof HTMLFormElement).toBe(true); expect(document.body.elements).toBe(undefined);"
+        "expect(String(e)).toBe('[object HTMLFormControlsCollection]');")
+    assert one("export const x = 1;\n", code, environment="dom") == (True, "")
+
+
+@pytest.mark.parametrize("how", sorted(READS_A_FORM))
+def test_a_learner_reads_a_submitted_form_with_form_data_or_elements(how):
+    """A DOM exercise's submit handler that reads the form as MDN teaches gets what was typed."""
+    source = READS_A_FORM[how] + (
+        "export function setup(form, onValid) {\n"
+        "  form.addEventListener('submit', (event) => { event.preventDefault(); onValid(read(form)); });\n"
+        "}\n")
+    code = ("document.body.innerHTML = `<form><input name=email><input name=password type=password>"
+            "<input type=radio name=size value=S><input type=radio name=size value=M><button>Go</button></form>`;"
+            "const form = document.querySelector('form'); const got = []; setup(form, (d) => got.push(d));"
+            "form.querySelector('[name=email]').value = 'anna@example.lv'; form.querySelector('[name=password]').value = 'garaparole';"
+            "form.querySelector('[value=S]').checked = true; form.dispatchEvent(new Event('submit', { cancelable: true }));"
+            "expect(got).toEqual([{ email: 'anna@example.lv', password: 'garaparole', size: 'S' }]);")
+    assert one(source, code, environment="dom") == (True, "")
+
+
+def test_checked_reads_the_attribute_and_a_radio_unchecks_its_group():
+    """A checkbox written checked in HTML is checked; checking a radio unchecks the others of its name
+    in the same form only (the DOM library once gave undefined for a checked box)."""
+    code = ("document.body.innerHTML = `<form><input type=checkbox checked><input type=radio name=r checked>"
+            "<input type=radio name=r></form><form><input type=radio name=r checked></form>`;"
+            "const [box, r1, r2, other] = document.querySelectorAll('input');"
+            "expect([box.checked, r1.checked, r2.checked]).toEqual([true, true, false]); box.checked = false; r2.checked = true;"
+            "expect([box.checked, r1.checked, r2.checked, other.checked]).toEqual([false, false, true, true]);")
+    assert one("export const x = 1;\n", code, environment="dom") == (True, "")
+
+
+def test_form_data_is_only_in_the_dom_environment():
+    """Plain JavaScript has no document, so no FormData either (as in Node)."""
+    assert one("export const x = 1;\n", "expect(typeof FormData).toBe('undefined');") == (True, "")
+
+
+@pytest.mark.parametrize("environment", [{}, {"environment": "dom"}, {"language": "react"}])
+def test_structured_clone_copies_deeply_in_every_environment(environment):
+    """Plain objects, arrays, Date, RegExp, Map, Set, errors and primitives are copied, not shared; a
+    cycle stays a cycle; a class instance comes back a plain object with its own fields."""
+    code = ("const a = { d: new Date(5), r: /x/gi, m: new Map([[1, { z: 1 }]]), s: new Set(['s']), list: [1, [2]],"
+            " n: null, u: undefined, big: 1n, str: 'x' }; a.self = a; const b = structuredClone(a);"
+            "expect(b).not.toBe(a); expect(b.self).toBe(b); expect(b.d).toBeInstanceOf(Date); expect(b.d.getTime()).toBe(5);"
+            "expect([b.r.source, b.r.flags]).toEqual(['x', 'gi']); expect(b.m.get(1)).toEqual({ z: 1 });"
+            "expect(b.m.get(1)).not.toBe(a.m.get(1)); expect(b.s.has('s')).toBe(true); expect(b.list[1]).not.toBe(a.list[1]);"
+            "expect([b.n, b.u, b.big, b.str, 'u' in b]).toEqual([null, undefined, 1n, 'x', true]);"
+            "class P { constructor() { this.x = 1; } get y() { return 2; } }"
+            "const p = structuredClone(new P()); expect(p).toEqual({ x: 1 }); expect(p).not.toBeInstanceOf(P);"
+            "const e = structuredClone(new RangeError('par daudz')); expect(e).toBeInstanceOf(RangeError);"
+            "expect(e.message).toBe('par daudz'); expect(structuredClone(7)).toBe(7);")
+    assert one("export const x = 1;\n", code, **environment) == (True, "")
+
+
+@pytest.mark.parametrize("value", ["{ f() {} }", "() => 1", "Symbol('s')", "[new WeakMap()]", "Promise.resolve(1)"])
+def test_structured_clone_of_what_cannot_be_cloned_throws_a_data_clone_error(value):
+    """A function, a symbol, a WeakMap or a promise throws DataCloneError, as in a browser."""
+    code = (f"let e = null; try {{ structuredClone({value}); }} catch (x) {{ e = x; }}"
+            "expect(e).toBeInstanceOf(DOMException); expect([e.name, e.code]).toEqual(['DataCloneError', 25]);"
+            "expect(e.message).toContain('could not be cloned');")
+    assert one("export const x = 1;\n", code) == (True, "")
+
+
+def test_structured_clone_of_a_dom_node_throws_a_data_clone_error():
+    """A DOM element cannot be cloned (cloneNode copies it)."""
+    code = "expect(() => structuredClone({ el: document.body })).toThrow('could not be cloned');"
+    assert one("export const x = 1;\n", code, environment="dom") == (True, "")
+
+
 def test_react_code_may_import_only_react():
     """A React exercise can import react but nothing else."""
     result = run("import axios from 'axios';\nexport const A = () => null;\n", "render(<A />);", language="react")

@@ -1252,6 +1252,124 @@
   RDefine(AbortControllerImpl.prototype, Symbol.toStringTag, { value: "AbortController", configurable: true });
   RDefine(AbortControllerImpl, "prototype", { writable: false });
 
+  // ---- structuredClone (the HTML standard's), in every environment ----
+  // V8 alone has none. A deep copy of what can be cloned: primitives, plain objects and arrays
+  // (own enumerable string keys, getters read once; a class instance comes back a plain object),
+  // Date, RegExp, Map, Set, Error, DOMException, the wrappers of primitives, ArrayBuffer and its
+  // views, with shared and cyclic references kept. A function, a symbol, a DOM node or another
+  // object of the platform throws a "DataCloneError" DOMException, as in a browser.
+  const numberValueOf = uncurry(Number.prototype.valueOf);
+  const stringValueOf = uncurry(String.prototype.valueOf);
+  const booleanValueOf = uncurry(Boolean.prototype.valueOf);
+  const bigintValueOf = uncurry(BigInt.prototype.valueOf);
+  const regexpSource = uncurry(OGetDesc(RegExp.prototype, "source").get);
+  const regexpFlags = uncurry(OGetDesc(RegExp.prototype, "flags").get);
+  const bufferByteLength = uncurry(OGetDesc(ArrayBuffer.prototype, "byteLength").get);
+  const bufferSlice = uncurry(ArrayBuffer.prototype.slice);
+  const TypedArrayProto = RGetProto(Int8Array.prototype);
+  const typedArrayBuffer = uncurry(OGetDesc(TypedArrayProto, "buffer").get);
+  const typedArrayOffset = uncurry(OGetDesc(TypedArrayProto, "byteOffset").get);
+  const typedArrayLength = uncurry(OGetDesc(TypedArrayProto, "length").get);
+  const typedArrayTag = uncurry(OGetDesc(TypedArrayProto, Symbol.toStringTag).get);
+  const dataViewBuffer = uncurry(OGetDesc(DataView.prototype, "buffer").get);
+  const dataViewOffset = uncurry(OGetDesc(DataView.prototype, "byteOffset").get);
+  const dataViewLength = uncurry(OGetDesc(DataView.prototype, "byteLength").get);
+  const isArrayBufferView = ArrayBuffer.isView;
+  const NArrayBuffer = ArrayBuffer;
+  const NDataView = DataView;
+  const NArray = Array;
+  const typedArrays = { Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array,
+    Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array };
+  const errorTypes = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+  const branded = (check, v) => { try { check(v); return true; } catch (e) { return false; } };
+
+  function dataCloneError(v) {
+    let what;
+    if (typeof v === "symbol") what = symbolToString(v);
+    else if (typeof v === "function") what = safe(() => fnToString(v), "function");
+    else what = "#<" + safe(() => NString(RGetProto(v).constructor.name), "Object") + ">";
+    if (what.length > 80) what = strSlice(what, 0, 77) + "...";
+    return new DOMExceptionImpl(what + " could not be cloned.", "DataCloneError");
+  }
+
+  function cloneValue(v, memory) {
+    if (typeof v === "symbol" || typeof v === "function") throw dataCloneError(v);
+    if (v === null || typeof v !== "object") return v;
+    if (mapHas(memory, v)) return mapGet(memory, v);
+    if (isDomNode(v)) throw dataCloneError(v);
+    const keep = (copy) => { mapSet(memory, v, copy); return copy; };
+    if (isArray(v)) {
+      const copy = keep(new NArray(v.length));
+      copyProperties(v, copy, memory);
+      return copy;
+    }
+    if (branded(dateGetTime, v)) return keep(new NDate(dateGetTime(v)));
+    if (branded(regexpSource, v)) return keep(new RegExp(regexpSource(v), regexpFlags(v)));
+    if (branded(mapSize, v)) {
+      const copy = keep(new NMap());
+      const entries = [];
+      mapForEach(v, (value, key) => { arrayPush(entries, [key, value]); });
+      for (let i = 0; i < entries.length; i++) mapSet(copy, cloneValue(entries[i][0], memory), cloneValue(entries[i][1], memory));
+      return copy;
+    }
+    if (branded(setSize, v)) {
+      const copy = keep(new NSet());
+      const items = [];
+      setForEach(v, (value) => { arrayPush(items, value); });
+      for (let i = 0; i < items.length; i++) setAdd(copy, cloneValue(items[i], memory));
+      return copy;
+    }
+    if (branded(numberValueOf, v)) return keep(OObject(numberValueOf(v)));
+    if (branded(stringValueOf, v)) return keep(OObject(stringValueOf(v)));
+    if (branded(booleanValueOf, v)) return keep(OObject(booleanValueOf(v)));
+    if (branded(bigintValueOf, v)) return keep(OObject(bigintValueOf(v)));
+    if (branded(bufferByteLength, v)) return keep(bufferSlice(v, 0));
+    if (isArrayBufferView(v)) {
+      if (branded(dataViewBuffer, v)) {
+        return keep(new NDataView(cloneValue(dataViewBuffer(v), memory), dataViewOffset(v), dataViewLength(v)));
+      }
+      const Ctor = typedArrays[typedArrayTag(v)];
+      return keep(new Ctor(cloneValue(typedArrayBuffer(v), memory), typedArrayOffset(v), typedArrayLength(v)));
+    }
+    if (weakMapHas(domExceptionNames, v)) {
+      return keep(new DOMExceptionImpl(safe(() => NString(v.message), ""), weakMapGet(domExceptionNames, v)));
+    }
+    if (objToString(v) === "[object Error]") {
+      const name = safe(() => NString(v.name), "Error");
+      const Ctor = hasOwn(errorTypes, name) ? errorTypes[name] : NError;
+      const d = OGetDesc(v, "message");
+      const copy = keep(d && hasOwn(d, "value") ? new Ctor(NString(d.value)) : new Ctor());
+      const stack = OGetDesc(v, "stack");
+      if (stack && hasOwn(stack, "value") && typeof stack.value === "string") {
+        RDefine(copy, "stack", { value: stack.value, writable: true, enumerable: false, configurable: true });
+      }
+      return copy;
+    }
+    const tag = objToString(v);
+    if (tag !== "[object Object]" && tag !== "[object Arguments]") throw dataCloneError(v);
+    const copy = keep({});
+    copyProperties(v, copy, memory);
+    return copy;
+  }
+
+  function copyProperties(from, to, memory) {
+    const ks = ROwnKeys(from);
+    for (let i = 0; i < ks.length; i++) {
+      const k = ks[i];
+      if (typeof k !== "string") continue;
+      const d = OGetDesc(from, k);
+      if (!d || !d.enumerable) continue;
+      RDefine(to, k, { value: cloneValue(from[k], memory), writable: true, enumerable: true, configurable: true });
+    }
+  }
+
+  const structuredCloneFn = function structuredClone(value, opts) {
+    if (arguments.length === 0) {
+      throw new NTypeError("Failed to execute 'structuredClone' on 'Window': 1 argument required, but only 0 present.");
+    }
+    return cloneValue(value, new NMap());
+  };
+
   // ---- fetch: only a fake one, installed by a test ----
   // `signal`: the request's AbortSignal (or null); once it aborts, reading the body rejects with
   // its reason, as a browser errors the body of an aborted fetch.
@@ -1568,6 +1686,406 @@
     const win = dom.window;
     domNodeClass = win.Node;
     if (PAGE !== null) pageDocument = new win.DOMParser().parseFromString(PAGE, "text/html");
+  }
+
+  // ---- forms: FormData and form.elements (the HTML standard's), for `environment: dom` ----
+  // The DOM library has neither (its <form> is a plain HTMLElement), and MDN reads a form with
+  // them. A form's controls are its listed elements in tree order whose form owner it is (the
+  // form="id" attribute, else the nearest <form> around); FormData takes the successful ones as
+  // a browser submits them (a file input gives "", as no file can be chosen here).
+  const LISTED = "button,fieldset,input,object,output,select,textarea";
+  const formCollections = new NWeakMap(); // form -> its elements collection; collection -> form
+  const formDataEntries = new NWeakMap(); // FormData -> [[name, value], ...]
+
+  function isForm(v) {
+    return isDomNode(v) && safe(() => v.nodeType === 1 && NString(v.localName) === "form", false);
+  }
+  function attr(el, name) {
+    const v = el.getAttribute(name);
+    return v === null || v === undefined ? null : NString(v);
+  }
+  function lowerAttr(el, name) {
+    const v = attr(el, name);
+    return v === null ? "" : strTrim(v).toLowerCase();
+  }
+  function controlType(el) {
+    const t = lowerAttr(el, "type");
+    if (el.localName === "button") return t === "button" || t === "reset" ? t : "submit";
+    if (el.localName === "input") return t === "" ? "text" : t;
+    return el.localName;
+  }
+  function rootOf(node) {
+    let n = node;
+    while (n.parentNode !== null && n.parentNode !== undefined) n = n.parentNode;
+    return n;
+  }
+  function formOwner(el) {
+    const id = attr(el, "form");
+    if (id !== null) {
+      const root = rootOf(el);
+      const found = arrayFrom(root.querySelectorAll("[id]"));
+      for (let i = 0; i < found.length; i++) if (attr(found[i], "id") === id) return isForm(found[i]) ? found[i] : null;
+      return null;
+    }
+    for (let n = el.parentNode; n !== null && n !== undefined; n = n.parentNode) if (isForm(n)) return n;
+    return null;
+  }
+  // The form's controls, in tree order; `listedOnly`: as form.elements has them (no image buttons).
+  function formControls(form) {
+    const all = arrayFrom(rootOf(form).querySelectorAll(LISTED));
+    const out = [];
+    for (let i = 0; i < all.length; i++) {
+      const el = all[i];
+      if (el.localName === "input" && controlType(el) === "image") continue;
+      if (formOwner(el) === form) arrayPush(out, el);
+    }
+    return out;
+  }
+  // Disabled: its own attribute, or a disabled <fieldset> around it (not inside its first <legend>).
+  function isDisabled(el) {
+    if (el.hasAttribute("disabled")) return true;
+    let child = el;
+    for (let n = el.parentNode; n !== null && n !== undefined && n.nodeType === 1; child = n, n = n.parentNode) {
+      if (n.localName !== "fieldset" || !n.hasAttribute("disabled")) continue;
+      const legend = n.querySelector(":scope > legend");
+      if (!(legend !== null && child === legend)) return true;
+    }
+    return false;
+  }
+  function isChecked(el) {
+    return el.checked === true;
+  }
+  function textOf(el) {
+    return strTrim(strReplace(NString(el.textContent), /[\t\n\f\r ]+/g, " "));
+  }
+  function optionValue(o) {
+    const v = attr(o, "value");
+    return v === null ? textOf(o) : v;
+  }
+  // The selected options of a <select> a browser would show: a single select without a selected
+  // option shows its first option that is not disabled, with several, the last one.
+  function selectedOptions(select) {
+    const options = arrayFrom(select.querySelectorAll("option"));
+    const chosen = [];
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i];
+      const sel = o.selected;
+      if (typeof sel === "boolean" ? sel : o.hasAttribute("selected")) arrayPush(chosen, o);
+    }
+    if (select.hasAttribute("multiple")) return chosen;
+    if (chosen.length > 0) return [chosen[chosen.length - 1]];
+    for (let i = 0; i < options.length; i++) if (!optionDisabled(options[i])) return [options[i]];
+    return [];
+  }
+  function optionDisabled(o) {
+    if (o.hasAttribute("disabled")) return true;
+    const p = o.parentNode;
+    return p !== null && p !== undefined && p.localName === "optgroup" && p.hasAttribute("disabled");
+  }
+  function controlValue(el) {
+    const v = el.value;
+    return v === null || v === undefined ? "" : NString(v);
+  }
+
+  // The entry list of submitting `form` (with `submitter`, the button that submits it, or null).
+  function formEntries(form, submitter) {
+    const controls = formControls(form);
+    if (submitter !== null && controlType(submitter) === "image") arrayPush(controls, submitter);
+    const entries = [];
+    const all = arrayFrom(rootOf(form).querySelectorAll(LISTED));
+    for (let i = 0; i < all.length; i++) {
+      const el = all[i];
+      if (!arrayIncludes(controls, el) || isDisabled(el)) continue;
+      const tag = el.localName;
+      if (tag === "fieldset" || tag === "output" || tag === "object") continue;
+      const type = controlType(el);
+      const isButton = tag === "button" || type === "submit" || type === "image" || type === "reset" || type === "button";
+      if (isButton && el !== submitter) continue;
+      if ((type === "checkbox" || type === "radio") && !isChecked(el)) continue;
+      const name = attr(el, "name");
+      if (type === "image") {
+        const prefix = name === null || name === "" ? "" : name + ".";
+        arrayPush(entries, [prefix + "x", "0"], [prefix + "y", "0"]);
+        continue;
+      }
+      if (name === null || name === "") continue;
+      if (tag === "select") {
+        const chosen = selectedOptions(el);
+        for (let j = 0; j < chosen.length; j++) if (!optionDisabled(chosen[j])) arrayPush(entries, [name, optionValue(chosen[j])]);
+      } else if (type === "checkbox" || type === "radio") {
+        const v = attr(el, "value");
+        arrayPush(entries, [name, v === null ? "on" : v]);
+      } else if (type === "file") {
+        arrayPush(entries, [name, ""]);
+      } else if (tag === "button") {
+        const v = attr(el, "value");
+        arrayPush(entries, [name, v === null ? "" : v]);
+      } else {
+        arrayPush(entries, [name, controlValue(el)]);
+      }
+    }
+    return entries;
+  }
+
+  function entriesOf(fd) {
+    const list = (fd !== null && typeof fd === "object") ? weakMapGet(formDataEntries, fd) : undefined;
+    if (list === undefined) throw new NTypeError("Illegal invocation");
+    return list;
+  }
+  function needArgs(args, n, method) {
+    if (args.length < n) {
+      throw new NTypeError(`Failed to execute '${method}' on 'FormData': ${n} argument${n === 1 ? "" : "s"} required, but only ${args.length} present.`);
+    }
+  }
+
+  const FormDataImpl = function FormData(form, submitter) {
+    if (new.target === undefined) throw new NTypeError("Failed to construct 'FormData': Please use the 'new' operator");
+    let entries = [];
+    if (form !== undefined) {
+      if (!isForm(form)) throw new NTypeError("Failed to construct 'FormData': parameter 1 is not of type 'HTMLFormElement'.");
+      const by = submitter === undefined || submitter === null ? null : submitter;
+      if (by !== null) {
+        const t = isDomNode(by) && by.nodeType === 1 ? controlType(by) : "";
+        if (!(t === "submit" || t === "image")) throw new NTypeError("Failed to construct 'FormData': The specified element is not a submit button.");
+        if (formOwner(by) !== form) throw new DOMExceptionImpl("Failed to construct 'FormData': The specified element is not owned by this form element.", "NotFoundError");
+      }
+      entries = formEntries(form, by);
+    }
+    weakMapSet(formDataEntries, this, entries);
+  };
+  function* formDataIterate(fd, kind) {
+    const list = entriesOf(fd);
+    for (let i = 0; i < list.length; i++) {
+      const [name, value] = list[i];
+      yield kind === "keys" ? name : kind === "values" ? value : [name, value];
+    }
+  }
+  const formDataProto = {
+    append(name, value) { needArgs(arguments, 2, "append"); arrayPush(entriesOf(this), [NString(name), NString(value)]); },
+    delete(name) {
+      needArgs(arguments, 1, "delete");
+      const list = entriesOf(this);
+      const n = NString(name);
+      for (let i = list.length - 1; i >= 0; i--) if (list[i][0] === n) arraySplice(list, i, 1);
+    },
+    get(name) {
+      needArgs(arguments, 1, "get");
+      const list = entriesOf(this);
+      const n = NString(name);
+      for (let i = 0; i < list.length; i++) if (list[i][0] === n) return list[i][1];
+      return null;
+    },
+    getAll(name) {
+      needArgs(arguments, 1, "getAll");
+      const list = entriesOf(this);
+      const n = NString(name);
+      const out = [];
+      for (let i = 0; i < list.length; i++) if (list[i][0] === n) arrayPush(out, list[i][1]);
+      return out;
+    },
+    has(name) {
+      needArgs(arguments, 1, "has");
+      const list = entriesOf(this);
+      const n = NString(name);
+      for (let i = 0; i < list.length; i++) if (list[i][0] === n) return true;
+      return false;
+    },
+    set(name, value) {
+      needArgs(arguments, 2, "set");
+      const list = entriesOf(this);
+      const n = NString(name);
+      const entry = [n, NString(value)];
+      let at = -1;
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i][0] !== n) continue;
+        if (at !== -1) arraySplice(list, at, 1);
+        at = i;
+      }
+      if (at === -1) arrayPush(list, entry); else list[at] = entry;
+    },
+    entries() { entriesOf(this); return formDataIterate(this, "entries"); },
+    keys() { entriesOf(this); return formDataIterate(this, "keys"); },
+    values() { entriesOf(this); return formDataIterate(this, "values"); },
+    forEach(callback, thisArg) {
+      const list = entriesOf(this);
+      if (typeof callback !== "function") throw new NTypeError("Failed to execute 'forEach' on 'FormData': The callback provided as parameter 1 is not a function.");
+      for (let i = 0; i < list.length; i++) RApply(callback, thisArg, [list[i][1], list[i][0], this]);
+    },
+  };
+  FormDataImpl.prototype = OCreate(OObject.prototype, OGetDescs(formDataProto));
+  RDefine(FormDataImpl.prototype, Symbol.iterator, { value: FormDataImpl.prototype.entries, writable: true, configurable: true });
+  RDefine(FormDataImpl.prototype, "constructor", { value: FormDataImpl, writable: true, enumerable: false, configurable: true });
+  RDefine(FormDataImpl.prototype, Symbol.toStringTag, { value: "FormData", configurable: true });
+  RDefine(FormDataImpl, "prototype", { writable: false });
+
+  // form.elements: an HTMLFormControlsCollection, live, the same object each time; indexed by
+  // position, and by id or name (several controls of one name give a RadioNodeList).
+  const RadioNodeListImpl = function RadioNodeList() { throw new NTypeError("Illegal constructor"); };
+  const radioListItems = new NWeakMap();
+  function radioItems(list) {
+    const items = (list !== null && typeof list === "object") ? weakMapGet(radioListItems, list) : undefined;
+    if (items === undefined) throw new NTypeError("Illegal invocation");
+    return items;
+  }
+  RadioNodeListImpl.prototype = OCreate(OObject.prototype, OGetDescs({
+    get length() { return radioItems(this).length; },
+    item(i) { const items = radioItems(this); const n = NNumber(i) >>> 0; return n < items.length ? items[n] : null; },
+    forEach(callback, thisArg) {
+      const items = radioItems(this);
+      for (let i = 0; i < items.length; i++) RApply(callback, thisArg, [items[i], i, this]);
+    },
+    // The value of its checked radio button ("on" without a value attribute), or "".
+    get value() {
+      const items = radioItems(this);
+      for (let i = 0; i < items.length; i++) {
+        const el = items[i];
+        if (el.localName === "input" && controlType(el) === "radio" && isChecked(el)) {
+          const v = attr(el, "value");
+          return v === null ? "on" : v;
+        }
+      }
+      return "";
+    },
+    set value(v) {
+      const want = NString(v);
+      const items = radioItems(this);
+      for (let i = 0; i < items.length; i++) {
+        const el = items[i];
+        if (el.localName !== "input" || controlType(el) !== "radio") continue;
+        const own = attr(el, "value");
+        if ((own === null ? "on" : own) === want) { el.checked = true; return; }
+      }
+    },
+  }));
+  RDefine(RadioNodeListImpl.prototype, Symbol.iterator, { value: function* values() { yield* arraySlice(radioItems(this)); }, writable: true, configurable: true });
+  RDefine(RadioNodeListImpl.prototype, Symbol.toStringTag, { value: "RadioNodeList", configurable: true });
+  RDefine(RadioNodeListImpl.prototype, "constructor", { value: RadioNodeListImpl, writable: true, configurable: true });
+  function newRadioNodeList(items) {
+    const list = OCreate(RadioNodeListImpl.prototype);
+    weakMapSet(radioListItems, list, items);
+    for (let i = 0; i < items.length; i++) RDefine(list, NString(i), { value: items[i], enumerable: true });
+    return freeze(list);
+  }
+
+  const HTMLFormControlsCollectionImpl = function HTMLFormControlsCollection() { throw new NTypeError("Illegal constructor"); };
+  function collectionForm(c) {
+    const form = (c !== null && typeof c === "object") ? weakMapGet(formCollections, c) : undefined;
+    if (form === undefined) throw new NTypeError("Illegal invocation");
+    return form;
+  }
+  function namedControl(form, name) {
+    if (name === "") return null;
+    const controls = formControls(form);
+    const found = [];
+    for (let i = 0; i < controls.length; i++) {
+      if (attr(controls[i], "id") === name || attr(controls[i], "name") === name) arrayPush(found, controls[i]);
+    }
+    if (found.length === 0) return null;
+    return found.length === 1 ? found[0] : newRadioNodeList(found);
+  }
+  function controlNames(form) {
+    const controls = formControls(form);
+    const names = [];
+    for (let i = 0; i < controls.length; i++) {
+      const id = attr(controls[i], "id");
+      const name = attr(controls[i], "name");
+      if (id !== null && id !== "" && !arrayIncludes(names, id)) arrayPush(names, id);
+      if (name !== null && name !== "" && !arrayIncludes(names, name)) arrayPush(names, name);
+    }
+    return names;
+  }
+  const collectionProto = OCreate(OObject.prototype, OGetDescs({
+    get length() { return formControls(collectionForm(this)).length; },
+    item(i) { const c = formControls(collectionForm(this)); const n = NNumber(i) >>> 0; return n < c.length ? c[n] : null; },
+    namedItem(name) { needArgs(arguments, 1, "namedItem"); return namedControl(collectionForm(this), NString(name)); },
+  }));
+  RDefine(collectionProto, Symbol.iterator, { value: function* values() { yield* formControls(collectionForm(this)); }, writable: true, configurable: true });
+  RDefine(collectionProto, Symbol.toStringTag, { value: "HTMLFormControlsCollection", configurable: true });
+  RDefine(collectionProto, "constructor", { value: HTMLFormControlsCollectionImpl, writable: true, configurable: true });
+  HTMLFormControlsCollectionImpl.prototype = collectionProto;
+  RDefine(HTMLFormControlsCollectionImpl, "prototype", { writable: false });
+
+  const INDEX = /^(0|[1-9][0-9]*)$/;
+  // What a key names in the collection: { value } for a control, or null for anything else
+  // (what the prototype has, length, item, ..., comes first, as for any such collection).
+  function collectionOwn(form, key) {
+    if (typeof key !== "string") return null;
+    if (regexpTest(INDEX, key)) {
+      const c = formControls(form);
+      const n = NNumber(key);
+      return n < c.length ? { value: c[n], enumerable: true } : null;
+    }
+    if (key in collectionProto) return null;
+    const v = namedControl(form, key);
+    return v === null ? null : { value: v, enumerable: false };
+  }
+  function newCollection(form) {
+    const target = OCreate(collectionProto);
+    const proxy = new Proxy(target, freeze({
+      get(t, key, receiver) {
+        const own = collectionOwn(form, key);
+        return own !== null ? own.value : Reflect.get(collectionProto, key, receiver);
+      },
+      has(t, key) { return collectionOwn(form, key) !== null || key in collectionProto; },
+      getOwnPropertyDescriptor(t, key) {
+        const own = collectionOwn(form, key);
+        return own === null ? undefined : { value: own.value, writable: false, enumerable: own.enumerable, configurable: true };
+      },
+      ownKeys() {
+        const keys = [];
+        const n = formControls(form).length;
+        for (let i = 0; i < n; i++) arrayPush(keys, NString(i));
+        const names = controlNames(form);
+        for (let i = 0; i < names.length; i++) if (!regexpTest(INDEX, names[i]) && !(names[i] in collectionProto)) arrayPush(keys, names[i]);
+        return keys;
+      },
+      set() { return false; },
+      defineProperty() { return false; },
+      deleteProperty(t, key) { return collectionOwn(form, key) === null; },
+      setPrototypeOf() { return false; },
+      preventExtensions() { return false; },
+    }));
+    weakMapSet(formCollections, proxy, form);
+    return proxy;
+  }
+
+  if (options.dom) {
+    const win = G.__lmsDom.window;
+    RDefine(win.HTMLElement.prototype, "elements", {
+      get: function elements() {
+        if (!isForm(this)) return undefined;
+        let c = weakMapGet(formCollections, this);
+        if (c === undefined) { c = newCollection(this); weakMapSet(formCollections, this, c); }
+        return c;
+      },
+      enumerable: true, configurable: true,
+    });
+    // The DOM library has no `checked` property: it is the attribute until the code sets it, and
+    // checking a radio button unchecks the others of its group (same name, same form), as in a browser.
+    const checkedness = new NWeakMap();
+    RDefine(win.HTMLInputElement.prototype, "checked", {
+      get: function checked() {
+        const c = weakMapGet(checkedness, this);
+        return c !== undefined ? c : this.hasAttribute("checked");
+      },
+      set: function checked(v) {
+        const on = !!v;
+        weakMapSet(checkedness, this, on);
+        const name = attr(this, "name");
+        if (!on || controlType(this) !== "radio" || name === null || name === "") return;
+        const owner = formOwner(this);
+        const radios = arrayFrom(rootOf(this).querySelectorAll("input"));
+        for (let i = 0; i < radios.length; i++) {
+          const r = radios[i];
+          if (r !== this && controlType(r) === "radio" && attr(r, "name") === name && formOwner(r) === owner) {
+            weakMapSet(checkedness, r, false);
+          }
+        }
+      },
+      enumerable: true, configurable: true,
+    });
+    // A <form> of the DOM library is a plain HTMLElement: `form instanceof HTMLFormElement` says true.
+    RDefine(win.HTMLFormElement, Symbol.hasInstance, { value: function (v) { return isForm(v); }, configurable: true });
   }
 
   // The whitespace a person does not notice in a selector or a media condition, taken out.
@@ -1929,9 +2447,16 @@
     DOMException: DOMExceptionImpl,
     AbortController: AbortControllerImpl,
     AbortSignal: AbortSignalImpl,
+    structuredClone: structuredCloneFn,
   };
+  if (options.dom) {
+    installs.FormData = FormDataImpl;
+    installs.HTMLFormControlsCollection = HTMLFormControlsCollectionImpl;
+    installs.RadioNodeList = RadioNodeListImpl;
+    arrayPush(roots, FormDataImpl, HTMLFormControlsCollectionImpl, RadioNodeListImpl);
+  }
   arrayPush(roots, VirtualDate, MessagePortImpl, MessageChannelFn, AssertionError, DOMExceptionImpl,
-    AbortControllerImpl, AbortSignalImpl);
+    AbortControllerImpl, AbortSignalImpl, structuredCloneFn);
   const installed = OGetDescs(installs);
   delete installed.console;
   arrayPush(roots, installed);
