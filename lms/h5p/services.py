@@ -174,7 +174,19 @@ def check_course_file(path: Path, file: str) -> tuple[h5p_package.H5PPackage | N
         read = h5p_package.read(data, limit, count)
     except h5p_package.PackageRefused as refused:
         return None, inside(file, refused.problems)
-    return read, unapproved_needs(read, file) if has_app_context() else []
+    if not has_app_context():
+        return read, []
+    try:
+        return read, unapproved_needs(read, file)
+    except sa.exc.DBAPIError:
+        # A checkout whose database is not set up yet (no library store to ask): say so
+        # instead of a traceback; everything else in the course is still checked.
+        db.session.rollback()
+        return read, [Problem(file, None, "", N_(NO_STORE))]
+
+
+NO_STORE = N_("whether its H5P libraries are approved cannot be checked: the platform's database is not "
+              "set up yet (run flask lms init first)").template
 
 
 def check_package_entry(name: str, data: bytes) -> list[Problem]:

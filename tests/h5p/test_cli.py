@@ -37,3 +37,15 @@ def test_courses_validate_prints_the_h5p_validator_s_messages_in_english(app, ru
     assert result.exit_code == 1
     assert "drosiba/h5p/sveiciens.h5p: content/evil.php: file type .php is not allowed" in result.output
     assert "nav atļauts" not in result.output
+
+
+def test_courses_validate_before_the_database_is_set_up_says_so_without_a_traceback(make_app, tmp_path):
+    """An author validating a course on a fresh checkout, before ``flask lms init``: the
+    package is still checked, and the library store it cannot ask is named as the reason."""
+    runner = make_app(schema=False).test_cli_runner()
+    result = runner.invoke(args=["courses", "validate", str(course_folder(tmp_path))])
+    assert result.exit_code == 1, result.output
+    assert "drosiba/h5p/sveiciens.h5p" in result.output
+    assert "the platform's database is not set up yet (run flask lms init first)" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
